@@ -1,0 +1,202 @@
+"""Stage 3, claims: split cleaned articles into claims with provenance.
+
+Claim kinds:
+- `headline`: the article's headline (from metadata, or the first short line).
+- `heading`: a short line without final punctuation inside the body (a
+  sub-heading or standfirst).
+- `rating_line`: a heading of the form "Warwickshire - requires improvement".
+- `list_item`: a bulleted or numbered line.
+- `sentence`: a sentence of running text (`in_quote` when it lies in a quotation).
+- `quote`: the words inside one pair of quotation marks (four words or more),
+  with the attribution as written: the words before a speech verb next to it
+  ("Temporary Chief Constable Murray said:"), the speaker after it ('," said
+  Ch Supt Daf Goddard'), a pronoun ("he insisted that “...”"), or, for a
+  paragraph that opens a quotation with no attribution, the previous quotation's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from . import domain
+from .models import Claim, ClaimKind, CleanArticle
+
+_BULLET = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
+_HEADING_MAX_WORDS = 14
+_TERMINAL = re.compile(r"[.!?…]$|[.!?]”$")
+_RATING_LINE = re.compile(r"^(?P<subject>.{2,80}?)\s+[-–—:]\s+(?P<grade>.+)$")
+_MIN_QUOTE_WORDS = 4
+
+# A sentence ends at . ! ? (with any closing quotes or brackets) followed by a space
+# and something that can start a sentence.
+_BOUNDARY = re.compile(r"(?<=[.!?])[”’'\")\]]*\s+(?=[“\"'‘(\[]?[A-Z0-9£$€])")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?][”’'\")\]]*$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in a paragraph."""
+    abbreviations = domain.sentence_abbreviations()
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start()
+        # Include closing quotes/brackets in the sentence before the break.
+        closing = re.match(r"[”’'\")\]]*", text[end:])
+        end += closing.end() if closing else 0
+        last = _LAST_WORD.search(text[start:end])
+        if last:
+            word = last.group(1).lower()
+            if word in abbreviations or re.fullmatch(r"[a-z]", word):
+                continue
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans (inside the marks) of the double quotations in a paragraph.
+
+    An opening mark with no closing one runs to the end of the paragraph, as
+    multi-paragraph quotations do.
+    """
+    spans = []
+    i = 0
+    while (open_at := text.find("“", i)) != -1:
+        close_at = text.find("”", open_at + 1)
+        end = close_at if close_at != -1 else len(text)
+        spans.append((open_at + 1, end))
+        i = end + 1
+    return spans
+
+
+_ATTR_BEFORE = re.compile(r"(?P<who>[^.!?“”]{0,160}?)\s+(?P<verb>\w+)\s*[:,]?\s*$")
+_VERB_FIRST = re.compile(r"^[,.]?\s*(?P<verb>\w+)\s+(?P<who>[^.!?“”,;]{2,100}?)\s*(?:[.,;]|$)")
+_VERB_LAST = re.compile(r"^[,.]?\s*(?P<who>[^.!?“”,;]{2,100}?)\s+(?P<verb>\w+)\s*(?:[.,;]|$)")
+
+
+def _speaker_before(prefix: str) -> str:
+    """Attribution written before a quotation: 'X said: “' or 'he insisted that “'."""
+    verbs = domain.speech().verbs
+    sentence = re.split(r"(?<=[.!?])\s+", prefix.rstrip())[-1] if prefix.strip() else ""
+    match = _ATTR_BEFORE.search(sentence)
+    if match and verbs.fullmatch(match.group("verb")):
+        return _trim_speaker(match.group("who"))
+    # Reported speech: "he insisted that “more needs...”": the clause before the verb.
+    for verb in reversed(list(verbs.finditer(sentence))):
+        who = sentence[: verb.start()].rstrip()
+        if who:
+            return _trim_speaker(who)
+    return ""
+
+
+def _speaker_after(suffix: str) -> str:
+    """Attribution written after a quotation: '," said Ch Supt Goddard' or '," she said'."""
+    verbs = domain.speech().verbs
+    first = _VERB_FIRST.match(suffix)
+    if first and verbs.fullmatch(first.group("verb")):
+        # '," said Ch Supt Daf Goddard from the force.': the name, not where they work.
+        who = re.split(r"\s+(?:from|of|at|for|who|in|on)\s+(?:the\s+)?[a-z]", first.group("who"))[0]
+        return _trim_speaker(who)
+    last = _VERB_LAST.match(suffix)
+    if last and verbs.fullmatch(last.group("verb")):
+        return _trim_speaker(last.group("who"))
+    return ""
+
+
+def _trim_speaker(who: str) -> str:
+    """Keep the noun phrase next to the verb: drop a leading clause ("In response, ...")."""
+    who = who.strip(" ,:;-–—")
+    parts = [p.strip() for p in re.split(r",\s+", who) if p.strip()]
+    if not parts:
+        return ""
+    keep = [parts[-1]]
+    # "HM Chief Inspector of Constabulary, Andy Cooke" keeps the title before the comma.
+    if len(parts) >= 2 and parts[-2][:1].isupper() and len(parts[-2].split()) <= 8:
+        keep.insert(0, parts[-2])
+    text = ", ".join(keep)
+    # Clauses such as "While he acknowledges the efforts, he" end in the real subject.
+    words = text.split()
+    return " ".join(words[-12:])
+
+
+def _kind_of(paragraph: str, index: int, headline: str) -> ClaimKind:
+    if index == 0 and headline and paragraph == headline:
+        return "headline"
+    if _BULLET.match(paragraph):
+        return "list_item"
+    if len(paragraph.split()) <= _HEADING_MAX_WORDS and not _TERMINAL.search(paragraph):
+        match = _RATING_LINE.match(paragraph)
+        if match and domain.scales().grade_re.fullmatch(match.group("grade").strip(" '‘’“”\"")):
+            return "rating_line"
+        return "heading"
+    return "sentence"
+
+
+def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
+    """Every claim of one article, in reading order."""
+    claims: list[Claim] = []
+
+    def add(kind: ClaimKind, text: str, line: int, paragraph: int, start: int,
+            speaker: str = "", in_quote: bool = False) -> None:
+        text = text.strip()
+        if not text:
+            return
+        claim_id = f"{article.source}:{len(claims) + 1:04d}"
+        claims.append(Claim(claim_id, article.source, kind, text, line, paragraph, start,
+                            start + len(text), speaker, in_quote))
+
+    body_has_headline = bool(article.paragraphs) and article.paragraphs[0].text == article.headline
+    if article.headline and not body_has_headline:
+        add("headline", article.headline, article.paragraphs[0].line if article.paragraphs else 1, -1, 0)
+
+    last_speaker = ""
+    for index, paragraph in enumerate(article.paragraphs):
+        text = paragraph.text
+        kind = _kind_of(text, index, article.headline)
+        if kind != "sentence":
+            body = _BULLET.sub("", text) if kind == "list_item" else text
+            add(kind, body, paragraph.line, index, len(text) - len(body))
+            # A new section starts a new speaker: an unattributed quotation
+            # after a heading is not the previous section's speaker's.
+            last_speaker = "" if kind in ("heading", "rating_line") else last_speaker
+            continue
+        spans = quote_spans(text)
+        for start, end in split_sentences(text):
+            middle = (start + end) // 2
+            inside = any(a <= middle <= b for a, b in spans)
+            add("sentence", text[start:end], paragraph.line, index, start, in_quote=inside)
+        for qstart, qend, speaker in _quotes(text, spans, last_speaker):
+            words = text[qstart:qend].split()
+            if len(words) >= _MIN_QUOTE_WORDS:
+                add("quote", text[qstart:qend].strip(), paragraph.line, index, qstart, speaker, True)
+            if speaker:
+                last_speaker = speaker
+    return tuple(claims)
+
+
+def _quotes(text: str, spans: list[tuple[int, int]], last_speaker: str) -> Iterator[tuple[int, int, str]]:
+    """Each quotation span with its attribution as written."""
+    attributed: list[str] = []
+    for start, end in spans:
+        prefix = text[: start - 1]
+        previous_end = max((e for s, e in spans if e < start), default=0)
+        between = text[previous_end + 1 : start - 1] if previous_end else prefix
+        speaker = _speaker_before(between) if between.strip() else ""
+        if not speaker:
+            speaker = _speaker_after(text[end + 1 :])
+        if not speaker and start == 1:
+            # A paragraph that opens with a quotation and names nobody continues
+            # the quotation of the paragraph before.
+            speaker = last_speaker
+        if not speaker and attributed:
+            speaker = attributed[-1]
+        attributed.append(speaker)
+        yield start, end, speaker
+
+
+def extract_claims(articles: tuple[CleanArticle, ...]) -> tuple[Claim, ...]:
+    return tuple(c for a in articles for c in article_claims(a))

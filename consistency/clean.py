@@ -1,0 +1,312 @@
+"""Stage 2, clean: repair encoding damage, normalise typography, drop furniture.
+
+The steps, in order, each recorded as a `Repair` so the report can say why text
+changed:
+
+1. Encoding repair. UTF-8 that was decoded with a Windows or ISO code page turns
+   "’" into "â€™" (Windows-1252) or "ā€™" (Windows-1257). We pick, per article,
+   the code page whose reversal repairs the most sequences, and reverse it with a
+   table built from Python's codecs. Bytes a code page does not define were
+   often shown as the Windows-1252 character or dropped altogether; a dropped
+   third byte of a curly quote ("ā€" at the end of a quotation) is restored from
+   the quotation marks around it. ftfy then runs for everything else it knows
+   (HTML entities, other double encodings).
+2. Typography. Double quotes become directional curly quotes (a straight `"`
+   opens after a space and closes otherwise); single quotes and apostrophes
+   become `'`; odd spaces become plain spaces. Matching never sees quote style.
+3. Metadata lines ("Author: ... Published 14th May 2024") become metadata.
+4. Boilerplate lines (patterns in data/boilerplate.toml) are dropped, and so is
+   a masthead block at the top (weather, date, place name).
+5. Hard-wrapped lines are joined into paragraphs; each paragraph keeps the line
+   number it started on.
+
+Cleaning is idempotent: cleaning a cleaned article changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import ftfy
+
+from . import domain
+from .models import Article, CleanArticle, Paragraph, Repair, frozen_map
+
+# Code pages whose mojibake we reverse, in order of preference on a tie.
+CODE_PAGES = ("cp1252", "cp1257", "cp1250", "cp1251", "cp1254", "latin-1")
+CODE_PAGE_NAMES = {
+    "cp1252": "Windows-1252", "cp1257": "Windows-1257", "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251", "cp1254": "Windows-1254", "latin-1": "Latin-1",
+}
+
+
+@dataclass(frozen=True)
+class _CodePage:
+    name: str
+    to_byte: dict[str, int]
+    sequence: re.Pattern[str]
+    dangling: re.Pattern[str]
+
+
+@cache
+def _code_page(name: str) -> _CodePage:
+    to_byte: dict[str, int] = {}
+    for b in range(0x80, 0x100):
+        try:
+            to_byte.setdefault(bytes([b]).decode(name), b)
+        except UnicodeDecodeError:
+            # Undefined here: decoders show such a byte as a C1 control or borrow
+            # the Windows-1252 character (the seed's "œ" for 0x9C under 1257).
+            to_byte.setdefault(chr(b), b)
+            try:
+                to_byte.setdefault(bytes([b]).decode("cp1252"), b)
+            except UnicodeDecodeError:
+                pass
+
+    def chars(lo: int, hi: int) -> str:
+        return "".join(re.escape(c) for c, b in to_byte.items() if lo <= b <= hi)
+
+    cont = f"[{chars(0x80, 0xBF)}]"
+    sequence = re.compile(
+        f"[{chars(0xC2, 0xDF)}]{cont}|[{chars(0xE0, 0xEF)}]{cont}{{2}}|[{chars(0xF0, 0xF4)}]{cont}{{3}}"
+    )
+    # E2 80 with its third byte lost: the General Punctuation block (quotes, dashes).
+    lead_e2 = [c for c, b in to_byte.items() if b == 0xE2]
+    cont_80 = [c for c, b in to_byte.items() if b == 0x80]
+    dangling = re.compile(
+        f"[{''.join(map(re.escape, lead_e2))}][{''.join(map(re.escape, cont_80))}](?!{cont})"
+    )
+    return _CodePage(name, to_byte, sequence, dangling)
+
+
+def _decode_sequence(page: _CodePage, seq: str) -> str | None:
+    try:
+        return bytes(page.to_byte[c] for c in seq).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return None
+
+
+def _best_code_page(text: str) -> _CodePage | None:
+    best: tuple[int, int, _CodePage] | None = None
+    for order, name in enumerate(CODE_PAGES):
+        page = _code_page(name)
+        hits = sum(1 for m in page.sequence.finditer(text) if _decode_sequence(page, m.group()))
+        hits += len(page.dangling.findall(text))
+        if hits and (best is None or (-hits, order) < (-best[0], best[1])):
+            best = (hits, order, page)
+    return best[2] if best else None
+
+
+def _restore_dangling(line: str, start: int, end: int) -> str:
+    """Guess the punctuation whose last byte was lost, from the quotes around it."""
+    before, after = line[:start], line[end:]
+    opens = before.count("“") + before.count('"') - before.count("”")
+    if after[:1].isalnum():
+        return "“"
+    if opens > 0 or before.rstrip()[-1:].isalnum() or before.rstrip()[-1:] in ".,!?;:":
+        return "”"
+    return "“"
+
+
+def repair_encoding(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """Reverse mojibake. Returns the text and (line, before, after, why) per changed line."""
+    page = _best_code_page(text)
+    repairs: list[tuple[int, str, str, str]] = []
+    if page is None:
+        return text, repairs
+    label = CODE_PAGE_NAMES[page.name]
+    out_lines = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        fixes: Counter[tuple[str, str]] = Counter()
+
+        def fix(match: re.Match[str], fixes: Counter[tuple[str, str]] = fixes) -> str:
+            decoded = _decode_sequence(page, match.group())
+            if decoded is None:
+                return match.group()
+            fixes[(match.group(), decoded)] += 1
+            return decoded
+
+        fixed = page.sequence.sub(fix, line)
+        while (m := page.dangling.search(fixed)) is not None:
+            guess = _restore_dangling(fixed, m.start(), m.end())
+            fixes[(m.group(), guess)] += 1
+            fixed = fixed[: m.start()] + guess + fixed[m.end() :]
+        if fixes:
+            pairs = ", ".join(f"{bad!r}→{good!r}" for (bad, good), _ in sorted(fixes.items()))
+            repairs.append((number, line, fixed, f"UTF-8 text decoded as {label}: {pairs}"))
+        out_lines.append(fixed)
+    return "\n".join(out_lines), repairs
+
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False,
+    normalization="NFC", explain=True,
+)
+# ftfy steps that mean the text was damaged, as opposed to merely normalised.
+_FTFY_DAMAGE = ("decode", "encode", "transcode", "fix_c1_controls", "unescape_html",
+                "restore_byte_a0", "replace_lossy_sequences", "decode_inconsistent_utf8")
+
+
+def _ftfy_line(line: str) -> tuple[str, str]:
+    if line.isascii() and "&" not in line:
+        return line, ""
+    fixed, explanation = ftfy.fix_and_explain(line, config=_FTFY_CONFIG)
+    steps = [f"{a} {b}" for a, b in explanation or [] if any(d in b or d in a for d in _FTFY_DAMAGE)]
+    return fixed, ("ftfy: " + "; ".join(steps)) if steps else ""
+
+
+_DOUBLE_QUOTES = str.maketrans({"„": '"', "‟": '"', "«": '"', "»": '"', "″": '"', "〃": '"'})
+_SINGLE_QUOTES = re.compile("[‘’‚‛`´′]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_STRAIGHT_DOUBLE = re.compile(r'"')
+
+
+def normalise_typography(line: str) -> str:
+    """Uniform quotes and spaces, so that style never looks like a difference."""
+    line = _INVISIBLE.sub("", line).translate(_DOUBLE_QUOTES)
+    line = _SINGLE_QUOTES.sub("'", line)
+
+    def direct(match: re.Match[str]) -> str:
+        before = line[match.start() - 1] if match.start() else " "
+        return "“" if before.isspace() or before in "([{—–-/" else "”"
+
+    line = _STRAIGHT_DOUBLE.sub(direct, line)
+    return _SPACES.sub(" ", line).strip()
+
+
+_TERMINAL = re.compile(r"[.!?:;”\"')\]]$")
+_LIST_ITEM = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
+
+
+def _is_wrapped(lines: list[str]) -> int:
+    """Return the wrap width if the article looks hard-wrapped, else 0."""
+    lengths = [len(x) for x in lines if x]
+    if len(lengths) < 4:
+        return 0
+    longest = sorted(lengths)[int(len(lengths) * 0.9) - 1]
+    if longest > 100:
+        return 0
+    near = sum(1 for n in lengths if n >= longest - 20)
+    return longest if near >= 0.5 * len(lengths) else 0
+
+
+def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
+    """Join hard-wrapped lines; blank lines always separate paragraphs."""
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    start = 0
+    previous = ""
+    for number, text in lines:
+        if not text:
+            if current:
+                paragraphs.append(Paragraph(current[0], start))
+            current, previous = [], ""
+            continue
+        continues = bool(current) and not _LIST_ITEM.match(text) and (
+            (width and len(previous) >= width * 0.6 and not _TERMINAL.search(previous))
+            or (width and len(previous) >= width - 20)
+            or (not _TERMINAL.search(previous) and text[:1].islower())
+        )
+        if continues:
+            # A wrapped hyphenated word ("well-" / "known") keeps its hyphen, loses the break.
+            joiner = "" if previous.endswith("-") else " "
+            current[-1] = current[-1] + joiner + text
+        else:
+            if current:
+                paragraphs.append(Paragraph(current[0], start))
+            current, start = [text], number
+        previous = text
+    if current:
+        paragraphs.append(Paragraph(current[0], start))
+    return paragraphs
+
+
+def _is_masthead_line(text: str) -> bool:
+    return len(text.split()) <= 3 and not _TERMINAL.search(text)
+
+
+def clean_article(article: Article) -> CleanArticle:
+    """Run every cleaning step on one article."""
+    source, offset = article.source, article.first_line - 1
+    repairs: list[Repair] = []
+    text, encoding = repair_encoding(article.body)
+    repairs += [Repair(source, "encoding", n + offset, b, a, why) for n, b, a, why in encoding]
+
+    bp = domain.boilerplate()
+    metadata = dict(article.metadata)
+    kept: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.split("\n"), start=1 + offset):
+        line, why = _ftfy_line(raw)
+        if why:
+            repairs.append(Repair(source, "encoding", number, raw, line, why))
+        line = normalise_typography(line)
+        if not line:
+            kept.append((number, ""))
+            continue
+        name = _boilerplate_name(line, bp)
+        if name is None:
+            for meta_name, pattern in bp.metadata:
+                m = pattern.fullmatch(line)
+                if m:
+                    for key, value in m.groupdict().items():
+                        if value and key not in metadata:
+                            metadata[key] = value.strip()
+                    name = meta_name
+                    repairs.append(Repair(source, "metadata", number, line, "", f"metadata line: {meta_name}"))
+                    break
+            else:
+                kept.append((number, line))
+                continue
+            continue
+        repairs.append(Repair(source, "boilerplate", number, line, "", f"boilerplate: {name}"))
+
+    kept = _drop_masthead(kept, source, repairs)
+    lines_only = [t for _, t in kept]
+    paragraphs = tuple(_paragraphs(kept, _is_wrapped(lines_only)))
+    headline = metadata.get("headline", "")
+    if not headline and paragraphs:
+        first = paragraphs[0].text
+        if len(first) <= 160 and not first.endswith((".", "?")) and len(first.split()) >= 3:
+            headline = first
+    return CleanArticle(source, article.path, paragraphs, tuple(repairs),
+                        frozen_map(metadata), headline)
+
+
+def _boilerplate_name(line: str, bp: domain.Boilerplate) -> str | None:
+    for name, pattern in bp.lines:
+        if pattern.fullmatch(line):
+            return name
+    if bp.related.fullmatch(line) and not re.search(r"\b(said|says|added|told)\b", line.split(":")[0]):
+        return bp.related_name
+    return None
+
+
+def _drop_masthead(lines: list[tuple[int, str]], source: str, repairs: list[Repair]) -> list[tuple[int, str]]:
+    """Drop short lines left at the top beside removed widgets (the place-name under a weather box)."""
+    widget_lines = {r.line for r in repairs if r.kind == "boilerplate"}
+    out = list(lines)
+    while out and (not out[0][1] or _is_masthead_line(out[0][1])):
+        number, text = out[0]
+        neighbours = {number - 1, number + 1, number - 2, number + 2}
+        if text and not (neighbours & widget_lines):
+            break
+        if text:
+            repairs.append(Repair(source, "boilerplate", number, text, "", "boilerplate: masthead"))
+            widget_lines.add(number)
+        out.pop(0)
+    return out
+
+
+def clean(articles: tuple[Article, ...]) -> tuple[CleanArticle, ...]:
+    return tuple(clean_article(a) for a in articles)
+
+
+def canonical_text(text: str) -> str:
+    """Text as matching sees it: NFKC, lower case, words only."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(re.findall(r"[^\W_]+(?:['.][^\W_]+)*", text))

@@ -1,0 +1,210 @@
+"""Loads the domain tables in `consistency/data/` and compiles them once.
+
+Domain knowledge (grading scales, titles, organisations, boilerplate) lives in
+TOML files so that it can be read, reviewed and extended without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .errors import DataError
+
+
+def _load(name: str) -> dict[str, Any]:
+    try:
+        text = resources.files("consistency").joinpath("data", name).read_text("utf-8")
+        return tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"bundled data file {name}: {exc}") from exc
+
+
+def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise DataError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+
+
+def _alternation(phrases: list[str]) -> str:
+    """A regex matching any phrase, longest first so that the most specific wins."""
+    ordered = sorted({p for p in phrases}, key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    lines: tuple[tuple[str, re.Pattern[str]], ...]
+    related_name: str
+    related: re.Pattern[str]
+    metadata: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@cache
+def boilerplate() -> Boilerplate:
+    raw = _load("boilerplate.toml")
+    lines = tuple(
+        (entry["name"], _compile(rf"(?:{entry['pattern']})", "boilerplate.toml"))
+        for entry in raw["line"]
+    )
+    rel = raw["related"]
+    masthead = _alternation(rel["masthead_words"])
+    word = r"[A-Z][\w'&.-]*"
+    related = re.compile(
+        rf"(?:{word}\s+){{0,{rel['max_name_words'] - 1}}}(?:{masthead})(?:\s+{word}){{0,2}}\s*:\s+\S.*"
+    )
+    metadata = tuple(
+        (entry["name"], _compile(entry["pattern"], "boilerplate.toml")) for entry in raw["metadata"]
+    )
+    return Boilerplate(lines, rel["name"], related, metadata)
+
+
+@dataclass(frozen=True)
+class Grade:
+    scale: str
+    official: str
+    rank: int
+    wording: str
+
+
+@dataclass(frozen=True)
+class Scales:
+    """Grading scales: every surface wording maps to (scale, official grade)."""
+
+    names: dict[str, str]
+    cues: dict[str, re.Pattern[str]]
+    wordings: dict[str, tuple[Grade, ...]]
+    grade_re: re.Pattern[str]
+    grading_cue: re.Pattern[str]
+    negation: re.Pattern[str]
+    graded_unnamed: re.Pattern[str]
+    not_graded: re.Pattern[str]
+
+
+@cache
+def scales() -> Scales:
+    raw = _load("scales.toml")
+    wordings: dict[str, list[Grade]] = {}
+    names: dict[str, str] = {}
+    cues: dict[str, re.Pattern[str]] = {}
+    for key, scale in raw["scales"].items():
+        names[key] = scale["name"]
+        cues[key] = re.compile(r"\b(?:" + _alternation(scale["cues"]) + r")\b", re.IGNORECASE)
+        for rank, grade in enumerate(scale["grades"]):
+            for wording in [grade["official"], *grade["variants"]]:
+                wordings.setdefault(wording.lower(), []).append(
+                    Grade(key, grade["official"], rank, wording.lower())
+                )
+    grade_re = re.compile(r"\b(?:" + _alternation(list(wordings)) + r")\b", re.IGNORECASE)
+    c = raw["cues"]
+    return Scales(
+        names=names,
+        cues=cues,
+        wordings={k: tuple(v) for k, v in wordings.items()},
+        grade_re=grade_re,
+        grading_cue=_compile(c["grading"], "scales.toml"),
+        negation=_compile(c["negation"], "scales.toml"),
+        graded_unnamed=_compile(c["graded_unnamed"], "scales.toml"),
+        not_graded=_compile(c["not_graded"], "scales.toml"),
+    )
+
+
+@dataclass(frozen=True)
+class Titles:
+    courtesy: frozenset[str]
+    title_re: str  # alternation of every role and courtesy title, as written or abbreviated
+    abbreviations: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@cache
+def titles() -> Titles:
+    raw = _load("titles.toml")
+    abbreviations = tuple(
+        (re.compile(r"(?<![\w'’])" + re.escape(short) + r"(?![\w'’])", re.IGNORECASE), long)
+        for short, long in sorted(raw["abbreviations"].items(), key=lambda kv: -len(kv[0]))
+    )
+    # A title as written may use any mix of abbreviations: accept the spelled-out
+    # roles, the bare abbreviations, and roles with "His Majesty's" written "HM".
+    written = list(raw["roles"])
+    written += [r.replace("His Majesty's", "HM") for r in raw["roles"]]
+    written += [r.replace("His Majesty's", "Her Majesty's") for r in raw["roles"]]
+    written += [r.replace("His Majesty's", "His Majesty’s") for r in raw["roles"]]
+    written += ["Ch Supt", "Det Supt", "Det Insp", "Det Sgt", "Det Con", "Supt", "Insp", "Sgt"]
+    # Upper-case abbreviations ("PC", "DS", "PCC") only count as written in capitals:
+    # case-blind, "ds" would match inside "Midlands".
+    initialisms = [a for a in raw["abbreviations"] if a.isupper() and len(a) > 1]
+    courtesy = frozenset(c.lower() for c in raw["courtesy"])
+    return Titles(
+        courtesy=courtesy,
+        title_re=rf"(?<![\w'])(?:(?i:{_alternation(written + raw['courtesy'])})|{_alternation(initialisms)})(?![\w'])",
+        abbreviations=abbreviations,
+    )
+
+
+@dataclass(frozen=True)
+class Organisations:
+    mention_re: re.Pattern[str]
+    suffix_kinds: dict[str, str]
+    drop_suffixes: tuple[str, ...]
+    inspectorate_keys: frozenset[str]
+    generic: tuple[tuple[re.Pattern[str], str], ...]
+    aliases: dict[str, str]
+
+
+@cache
+def organisations() -> Organisations:
+    raw = _load("organisations.toml")
+    suffixes = _alternation(raw["suffixes"])
+    # A name: one to five capitalised words (with "and", "of", "&" inside), then a suffix,
+    # then an optional "(ABBR)". Words are capitalised as in running text.
+    cap = r"(?:[A-Z][\w'’.&-]*|of|and|for|the|&)"
+    mention_re = re.compile(
+        rf"\b(?:[A-Z][\w'’.&-]*\s+)(?:{cap}\s+){{0,4}}?(?:{suffixes})\b(?:\s*\([A-Z]{{2,8}}\))?"
+        rf"|\b(?:{_alternation(raw['inspectorates'])})\b"
+    )
+    generic = tuple(
+        (re.compile(r"\b(?:" + _alternation(phrases) + r")\b", re.IGNORECASE), kind)
+        for kind, phrases in raw["generic"].items()
+    )
+    return Organisations(
+        mention_re=mention_re,
+        suffix_kinds={k.lower(): v for k, v in raw["kinds"].items()},
+        drop_suffixes=tuple(s.lower() for s in raw["drop_suffixes"]),
+        inspectorate_keys=frozenset(i.lower() for i in raw["inspectorates"]) | {"hmicfrs"},
+        generic=generic,
+        aliases=raw["aliases"],
+    )
+
+
+@cache
+def aspects() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    raw = _load("aspects.toml")
+    return tuple(
+        (name, _compile("|".join(f"(?:{p})" for p in patterns), "aspects.toml"))
+        for name, patterns in raw["aspects"].items()
+    )
+
+
+@cache
+def sentence_abbreviations() -> frozenset[str]:
+    return frozenset(a.lower() for a in _load("sentences.toml")["abbreviations"])
+
+
+@dataclass(frozen=True)
+class Speech:
+    verbs: re.Pattern[str]
+    pronouns: frozenset[str]
+
+
+@cache
+def speech() -> Speech:
+    raw = _load("speech.toml")
+    return Speech(
+        verbs=re.compile(r"\b(?:" + _alternation(raw["verbs"]) + r")\b", re.IGNORECASE),
+        pronouns=frozenset(raw["pronouns"]),
+    )

@@ -1,0 +1,396 @@
+"""Stage 4, extract: structured slots on claims.
+
+- Organisations: "West Mercia Police", "West Midlands Regional Organised Crime Unit
+  (ROCU)"; keys drop force suffixes and apply aliases (data/organisations.toml).
+  Each article keeps a gazetteer of the names it introduced, so a later bare
+  "Warwickshire" or "West Mercia" is recognised, and "the force", "the unit",
+  "regions" refer back to the nearest organisation of that kind.
+- People: a name with a title before it ("Temporary Chief Constable Alex Murray",
+  "Assistant chief constable Becky Riggs") or after it ("Andy Cooke, HM Inspector
+  of Constabulary,"). Title keys spell out abbreviations (data/titles.toml).
+  A surname alone ("Murray", "Mr Campion") resolves to the article's full name.
+- Quotes: each quote claim's written attribution resolved to a person: a named
+  person in it, a pronoun (the last person named before), a role ("The PCC")
+  held by a person the article named.
+- Judgments: a grade word counts only in a sentence about grading (a cue such
+  as "rated", "graded", "rating", or a "Subject - grade" line), not used as an
+  adjective before a noun, and not denied ("missed out on an Outstanding
+  rating"). Its subject is the nearest organisation before it (else after it);
+  its aspect the nearest aspect named after it (else before, else the one the
+  article is mostly about). Statements that grading happened without a named
+  grade, or did not happen, become judgments with that status.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import domain
+from .models import (
+    Claim,
+    CleanArticle,
+    Extraction,
+    Judgment,
+    OrgMention,
+    PersonMention,
+    Quote,
+)
+
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)*"
+_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
+_FULL_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"
+_APOSTROPHE = re.compile("[’‘`´]")
+
+
+def _title_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    titles = domain.titles().title_re
+    verbs = domain.speech().verbs.pattern
+    # A name never starts with a title word: "HM Inspector of Constabulary" is one
+    # title, not the title "HM" before a person called "Inspector".
+    name = rf"(?!{titles})(?P<name>{_NAME})(?!\w)"
+    before = re.compile(rf"(?P<title>{titles}),?\s+{name}")
+    after = re.compile(rf"(?P<name>{_FULL_NAME}),\s+(?P<title>{titles})(?=\s*[,.;)]|\s+(?i:{verbs}))")
+    bare = re.compile(
+        rf"(?P<name>{_FULL_NAME})(?:,)?\s+(?i:{verbs})|(?i:{verbs})\s+(?P<name2>{_FULL_NAME})"
+    )
+    return before, after, bare
+
+
+_PATTERNS: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    global _PATTERNS  # noqa: PLW0603 - compiled once, lazily, from data files
+    if _PATTERNS is None:
+        _PATTERNS = _title_patterns()
+    return _PATTERNS
+
+
+def title_key(title: str) -> str:
+    """A title spelled out and lower-cased: "HM Chief Inspector" -> "his majesty's chief inspector"."""
+    text = _APOSTROPHE.sub("'", title).strip(" .,")
+    for pattern, long in domain.titles().abbreviations:
+        text = pattern.sub(long, text)
+    return re.sub(r"\s+", " ", text).lower()
+
+
+def org_key(name: str) -> str:
+    """The key of an organisation: lower case, aliases applied, force suffixes dropped."""
+    orgs = domain.organisations()
+    text = re.sub(r"\s+", " ", _APOSTROPHE.sub("'", name)).strip().lower()
+    text = re.sub(r"^the\s+", "", text)
+    for long, short in sorted(orgs.aliases.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(long, short)
+    text = re.sub(r"\s*\([a-z&]{2,8}\)", "", text)
+    for suffix in orgs.drop_suffixes:
+        if text.endswith(" " + suffix):
+            text = text[: -len(suffix) - 1]
+            break
+    return text.strip()
+
+
+def _org_kind(name: str) -> str:
+    lowered = re.sub(r"\s*\([^)]*\)", "", name).lower()
+    for suffix, kind in sorted(domain.organisations().suffix_kinds.items(), key=lambda kv: -len(kv[0])):
+        if lowered.endswith(suffix):
+            return kind
+    return ""
+
+
+@dataclass
+class _ArticleState:
+    """What an article has introduced so far, read in order."""
+
+    gazetteer: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (display, kind)
+    mentions: list[tuple[int, str, str]] = field(default_factory=list)  # (claim no, key, kind)
+    people: dict[str, str] = field(default_factory=dict)  # surname -> full-name key
+    roles: dict[str, str] = field(default_factory=dict)  # title key -> person key
+    last_person: str = ""
+    aspects: Counter[str] = field(default_factory=Counter)
+
+
+_PLACE_AFTER = re.compile(r"\s+(?:for|in|of)\s+(?:the\s+)?(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})")
+
+
+def _orgs_in(text: str, state: _ArticleState, number: int) -> list[tuple[int, int, str, str, str]]:
+    """Organisation mentions in text: (start, end, display, key, kind), generics resolved."""
+    orgs = domain.organisations()
+    found: list[tuple[int, int, str, str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for match in orgs.mention_re.finditer(text):
+        name = re.sub(r"^The\s+(?=[A-Z])", "", match.group())
+        end = match.end()
+        kind = _org_kind(name)
+        # "The Regional Organised Crime Unit (ROCU) for the West Midlands": the
+        # place comes after a name that does not start with one.
+        place = _PLACE_AFTER.match(text, end) if kind == "unit" else None
+        if place and name.lower().startswith(("regional", "rocu")):
+            name = f"{place.group('place')} {name}"
+            end = place.end()
+        key = org_key(name)
+        if key in orgs.inspectorate_keys or not key:
+            kind = "inspectorate"
+        found.append((match.start(), end, name, key, kind))
+        taken.append((match.start(), end))
+        if kind != "inspectorate":
+            state.gazetteer.setdefault(key, (name, kind))
+    # Names the article introduced, now written bare ("Issues at West Mercia").
+    for key, (display, kind) in state.gazetteer.items():
+        for match in re.finditer(rf"\b{re.escape(key)}\b", text, re.IGNORECASE):
+            if not any(a <= match.start() < b for a, b in taken):
+                found.append((match.start(), match.end(), display, key, kind))
+                taken.append((match.start(), match.end()))
+    for pattern, kind in orgs.generic:
+        for match in pattern.finditer(text):
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            referent = _nearest(state, kind, found, match.start())
+            if referent:
+                display = state.gazetteer.get(referent, (referent, kind))[0]
+                found.append((match.start(), match.end(), display, referent, kind))
+                if match.group().lower().startswith(("each", "both")):
+                    found[-1] = (match.start(), match.end(), "*each*", kind, kind)
+    return sorted(found)
+
+
+def _nearest(state: _ArticleState, kind: str, found: list[tuple[int, int, str, str, str]], position: int) -> str:
+    for start, _end, _display, key, found_kind in sorted(found, reverse=True):
+        if start < position and found_kind == kind:
+            return key
+    for _number, key, found_kind in reversed(state.mentions):
+        if found_kind == kind:
+            return key
+    return ""
+
+
+def _people_in(claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:
+    before, after, bare = _patterns()
+    courtesy = domain.titles().courtesy
+    found: dict[int, PersonMention] = {}
+    spans: list[tuple[int, int]] = []
+    text = claim.text
+    for pattern in (after, before, bare):
+        for match in pattern.finditer(text):
+            name = match.groupdict().get("name") or match.groupdict().get("name2") or ""
+            if not name or any(a < match.end() and match.start() < b for a, b in spans):
+                continue
+            raw_title = match.groupdict().get("title") or ""
+            title = "" if raw_title.lower().strip(".") in courtesy else raw_title.strip()
+            key = _person_key(name, state)
+            tkey = title_key(title) if title else ""
+            found[match.start()] = PersonMention(claim.claim_id, claim.source, name, key, title, tkey)
+            spans.append((match.start(), match.end()))
+    return sorted(found.items())
+
+
+def _person_key(name: str, state: _ArticleState) -> str:
+    words = name.split()
+    if len(words) >= 2:
+        key = " ".join(words).lower()
+        state.people.setdefault(words[-1].lower(), key)
+        return key
+    return state.people.get(name.lower(), name.lower())
+
+
+def _resolve_speaker(written: str, mentions: list[PersonMention], state: _ArticleState) -> tuple[str, str]:
+    """(display name, key) of who a written attribution refers to."""
+    if mentions:
+        person = mentions[-1]
+        return person.name, person.person_key
+    words = re.findall(r"[\w']+", written)
+    speech = domain.speech()
+    if words and words[-1].lower() in speech.pronouns and words[-1].lower() in ("he", "she"):
+        return (state.last_person, state.last_person) if state.last_person else ("", "")
+    role = title_key(re.sub(r"^(?:the|a|an)\s+", "", written.strip(), flags=re.IGNORECASE))
+    if role in state.roles:
+        return state.roles[role], state.roles[role]
+    surname = words[-1].lower() if words else ""
+    if surname in state.people:
+        return state.people[surname], state.people[surname]
+    cleaned = re.sub(r"^(?:but|and|so|then|the)\s+", "", written.strip(), flags=re.IGNORECASE)
+    return cleaned, cleaned.lower()
+
+
+def _article_scale(text: str) -> str:
+    scales = domain.scales()
+    counts = {name: len(cue.findall(text)) for name, cue in scales.cues.items()}
+    return max(counts, key=lambda name: (counts[name], name == "hmicfrs"))
+
+
+_ADJECTIVE_FOLLOWERS = re.compile(r"^\s+(?!rating|grade|grading|judg|overall|in\b|for\b|at\b|on\b|across\b|and\b|or\b|by\b|after\b|following\b|from\b|with\b|to\b|as\b|since\b|but\b|while\b|whilst\b|when\b|this\b|last\b|this\b)[a-z]")
+
+
+def _grade_mentions(claim: Claim, scale: str) -> list[tuple[int, int, domain.Grade, bool]]:
+    """Grades in a claim that are used as grades: (start, end, grade, negated)."""
+    scales = domain.scales()
+    text = claim.text
+    rating_line = claim.kind == "rating_line"
+    if not rating_line and not scales.grading_cue.search(text):
+        return []
+    out = []
+    for match in scales.grade_re.finditer(text):
+        options = scales.wordings[match.group().lower()]
+        grade = next((g for g in options if g.scale == scale), None)
+        if grade is None:
+            continue
+        follower = text[match.end():]
+        quoted = text[match.start() - 1 : match.start()] in ("'", "“")
+        if not quoted and _ADJECTIVE_FOLLOWERS.match(follower):
+            continue  # "good work", "adequate resources": ordinary adjectives
+        window = text[max(0, match.start() - 40) : match.start()]
+        negated = bool(scales.negation.search(window))
+        out.append((match.start(), match.end(), grade, negated))
+    return out
+
+
+def _aspects_in(text: str) -> list[tuple[int, str]]:
+    found = []
+    for name, pattern in domain.aspects():
+        found += [(m.start(), name) for m in pattern.finditer(text)]
+    return sorted(found)
+
+
+def _aspects_for(position: int, next_grade: int, aspects: list[tuple[int, str]],
+                 default: str) -> list[str]:
+    """Every aspect listed after a grade and before the next ("'adequate' in A, B and C")."""
+    after = list(dict.fromkeys(name for start, name in aspects if position < start < next_grade))
+    if after:
+        return after
+    before = [name for start, name in aspects if start < position]
+    return [before[-1] if before else default]
+
+
+def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extraction:
+    claims = list(claims)
+    state = _ArticleState()
+    full_text = " ".join(c.text for c in claims)
+    scale = _article_scale(full_text)
+    for claim in claims:
+        if claim.kind != "quote":
+            state.aspects.update(name for _, name in _aspects_in(claim.text))
+    default_aspect = state.aspects.most_common(1)[0][0] if state.aspects else "overall"
+    scales = domain.scales()
+
+    judgments: list[Judgment] = []
+    people: list[PersonMention] = []
+    quotes: list[Quote] = []
+    orgs: list[OrgMention] = []
+    # Headings such as "Warwickshire - requires improvement" name subjects that
+    # the body then writes bare; learn them first.
+    dominant_kind = ""
+    for number, claim in enumerate(claims):
+        _orgs_in(claim.text, state, number)
+    kinds = Counter(kind for _, kind in state.gazetteer.values() if kind)
+    dominant_kind = kinds.most_common(1)[0][0] if kinds else ""
+    for claim in claims:
+        if claim.kind == "rating_line":
+            subject = re.split(r"\s+[-–—:]\s+", claim.text)[0]
+            key = org_key(subject)
+            state.gazetteer.setdefault(key, (subject, _org_kind(subject) or dominant_kind))
+    gazetteer = dict(state.gazetteer)
+    state = _ArticleState(gazetteer=gazetteer, aspects=state.aspects)
+
+    for number, claim in enumerate(claims):
+        mentions = _people_in(claim, state)
+        for _, person in mentions:
+            people.append(person)
+            if person.title_key:
+                state.roles.setdefault(person.title_key, person.person_key)
+        if claim.kind == "quote":
+            written_mentions = [p for _, p in _people_in(
+                Claim(claim.claim_id, claim.source, "sentence", claim.speaker, 0, 0, 0, 0), state)]
+            people.extend(written_mentions)
+            for p in written_mentions:
+                if p.title_key:
+                    state.roles.setdefault(p.title_key, p.person_key)
+            name, key = _resolve_speaker(claim.speaker, written_mentions, state)
+            quotes.append(Quote(claim.claim_id, claim.source, claim.text, name, key))
+            if key and " " in key:
+                state.last_person = key
+            continue
+        if mentions:
+            state.last_person = mentions[-1][1].person_key
+
+        found = _orgs_in(claim.text, state, number)
+        for start, _end, display, key, kind in found:
+            if kind != "inspectorate" and display != "*each*":
+                orgs.append(OrgMention(claim.claim_id, claim.source, display, key, kind))
+        judgments += _judgments(claim, found, scale, default_aspect, gazetteer)
+        judgments += _status_statements(claim, found, scale, default_aspect, gazetteer, scales)
+        state.mentions += [(number, key, kind) for _, _, display, key, kind in found
+                           if kind != "inspectorate" and display != "*each*"]
+    return Extraction(tuple(judgments), tuple(people), tuple(quotes), tuple(orgs))
+
+
+def _subjects(found: list[tuple[int, int, str, str, str]], position: int,
+              gazetteer: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    candidates = [f for f in found if f[4] != "inspectorate"]
+    before = [f for f in candidates if f[1] <= position]
+    after = [f for f in candidates if f[0] >= position]
+    chosen = before[-1] if before else (after[0] if after else None)
+    if chosen is None:
+        return []
+    if chosen[2] == "*each*":
+        kind = chosen[3]
+        return [(f[2], f[3]) for f in candidates if f[2] != "*each*" and f[4] in (kind, "")
+                and f[0] < chosen[0]] or []
+    return [(gazetteer.get(chosen[3], (chosen[2], ""))[0], chosen[3])]
+
+
+def _judgments(claim: Claim, found: list[tuple[int, int, str, str, str]], scale: str,
+               default_aspect: str, gazetteer: dict[str, tuple[str, str]]) -> list[Judgment]:
+    mentions = _grade_mentions(claim, scale)
+    if not mentions:
+        return []
+    aspects = _aspects_in(claim.text)
+    out = []
+    for index, (start, end, grade, negated) in enumerate(mentions):
+        next_grade = mentions[index + 1][0] if index + 1 < len(mentions) else len(claim.text)
+        graded_aspects = _aspects_for(end, next_grade, aspects, default_aspect)
+        if claim.kind == "rating_line":
+            subject = re.split(r"\s+[-–—:]\s+", claim.text)[0]
+            key = org_key(subject)
+            subjects = [(gazetteer.get(key, (subject, ""))[0], key)]
+        else:
+            subjects = _subjects(found, start, gazetteer)
+        for display, key in subjects:
+            out += [Judgment(
+                claim.claim_id, claim.source, display, key, aspect, scale, "graded",
+                grade.official, claim.text[start:end].lower(), grade.official, negated, claim.in_quote,
+            ) for aspect in graded_aspects]
+    return out
+
+
+def _status_statements(claim: Claim, found: list[tuple[int, int, str, str, str]], scale: str,
+                       default_aspect: str, gazetteer: dict[str, tuple[str, str]],
+                       scales: domain.Scales) -> list[Judgment]:
+    out = []
+    for status, pattern in (("graded_unnamed", scales.graded_unnamed), ("not_graded", scales.not_graded)):
+        match = pattern.search(claim.text)
+        if not match:
+            continue
+        candidates = [f for f in found if f[4] not in ("inspectorate", "") and f[2] != "*each*"]
+        # "graded judgments on how the unit ..." names its subject after the
+        # phrase; "regions do not receive a grade" before it.
+        near = ([f for f in candidates if f[0] >= match.start()][:1] if status == "graded_unnamed"
+                else [f for f in candidates if f[1] <= match.end()][-1:])
+        for _start, _end, display, key, _kind in near:
+            out.append(Judgment(claim.claim_id, claim.source, gazetteer.get(key, (display, ""))[0],
+                                key, default_aspect, scale, status, quoted=claim.in_quote))
+    return out
+
+
+def extract(articles: Iterable[CleanArticle], claims: Iterable[Claim]) -> Extraction:
+    by_source: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by_source.setdefault(claim.source, []).append(claim)
+    parts = [extract_article(a, by_source.get(a.source, [])) for a in articles]
+    return Extraction(
+        tuple(j for p in parts for j in p.judgments),
+        tuple(x for p in parts for x in p.people),
+        tuple(q for p in parts for q in p.quotes),
+        tuple(o for p in parts for o in p.orgs),
+    )

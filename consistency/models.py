@@ -1,0 +1,183 @@
+"""Records passed between pipeline stages.
+
+Every stage takes these and returns new ones; none is mutated after it is made,
+so a stage can never reach back and change what an earlier one decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+ClaimKind = Literal["headline", "heading", "sentence", "list_item", "rating_line", "quote"]
+GradeStatus = Literal["graded", "graded_unnamed", "not_graded"]
+Severity = Literal["high", "medium", "low"]
+
+SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+
+METADATA_KEYS = ("id", "outlet", "url", "published", "author", "headline")
+
+
+def frozen_map(values: dict[str, str] | None = None) -> MappingProxyType[str, str]:
+    return MappingProxyType(dict(values or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One outlet's version of a story, as read from disk.
+
+    `body` is the text after any front matter; `first_line` is the 1-based line
+    of the file on which the body starts, so body line n is file line
+    first_line + n - 1. For JSON Lines, `first_line` is the record's line and
+    line numbers inside the body count from there.
+    """
+
+    source: str
+    path: str
+    body: str
+    first_line: int = 1
+    metadata: MappingProxyType[str, str] = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One change the clean stage made, with the reason, so it can be reported."""
+
+    source: str
+    kind: Literal["encoding", "boilerplate", "metadata", "typography", "wrap"]
+    line: int
+    before: str
+    after: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A cleaned paragraph (hard-wrapped lines joined) and where it came from."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CleanArticle:
+    source: str
+    path: str
+    paragraphs: tuple[Paragraph, ...]
+    repairs: tuple[Repair, ...]
+    metadata: MappingProxyType[str, str] = field(default_factory=frozen_map)
+    headline: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A unit of meaning with provenance.
+
+    `start`/`end` are character offsets into the cleaned paragraph `paragraph`;
+    `line` is the line in the original file. `speaker` is the attribution as
+    written ("Temporary Chief Constable Murray", "he"); the extract stage
+    resolves it to a person.
+    """
+
+    claim_id: str
+    source: str
+    kind: ClaimKind
+    text: str
+    line: int
+    paragraph: int
+    start: int
+    end: int
+    speaker: str = ""
+    in_quote: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    """A graded judgment (or a statement that grading did or did not happen)."""
+
+    claim_id: str
+    source: str
+    subject: str
+    subject_key: str
+    aspect: str
+    scale: str
+    status: GradeStatus
+    grade: str = ""
+    wording: str = ""
+    official: str = ""
+    negated: bool = False
+    quoted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    claim_id: str
+    source: str
+    name: str
+    person_key: str
+    title: str = ""
+    title_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    claim_id: str
+    source: str
+    text: str
+    speaker: str
+    speaker_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    claim_id: str
+    source: str
+    name: str
+    key: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    judgments: tuple[Judgment, ...] = ()
+    people: tuple[PersonMention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    orgs: tuple[OrgMention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMatch:
+    """Two claims from different sources judged to say the same thing."""
+
+    claim_a: str
+    claim_b: str
+    score: float
+    scorer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """Output of the match stage: stories and matched claim pairs."""
+
+    story_of: MappingProxyType[str, str]
+    matches: tuple[ClaimMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    id: str
+    kind: str
+    severity: Severity
+    subject: str
+    source_a: str
+    source_b: str
+    value_a: str
+    value_b: str
+    text_a: str
+    text_b: str
+    line_a: int | None
+    line_b: int | None
+    similarity: float | None
+    cluster: str
+    explanation: str

@@ -112,10 +112,13 @@ def _restore_dangling(line: str, start: int, end: int) -> str:
     return "“"
 
 
-def repair_encoding(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
-    """Reverse mojibake. Returns the text and (line, before, after, why) per changed line."""
+_LineRepair = tuple[int, str, str, str, tuple[tuple[str, str], ...]]
+
+
+def repair_encoding(text: str) -> tuple[str, list[_LineRepair]]:
+    """Reverse mojibake. Returns the text and (line, before, after, why, fixes) per changed line."""
     page = _best_code_page(text)
-    repairs: list[tuple[int, str, str, str]] = []
+    repairs: list[_LineRepair] = []
     if page is None:
         return text, repairs
     label = CODE_PAGE_NAMES[page.name]
@@ -137,7 +140,8 @@ def repair_encoding(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
             fixed = fixed[: m.start()] + guess + fixed[m.end() :]
         if fixes:
             pairs = ", ".join(f"{bad!r}→{good!r}" for (bad, good), _ in sorted(fixes.items()))
-            repairs.append((number, line, fixed, f"UTF-8 text decoded as {label}: {pairs}"))
+            repairs.append((number, line, fixed, f"UTF-8 text decoded as {label}: {pairs}",
+                            tuple(sorted(fixes))))
         out_lines.append(fixed)
     return "\n".join(out_lines), repairs
 
@@ -235,7 +239,8 @@ def clean_article(article: Article) -> CleanArticle:
     source, offset = article.source, article.first_line - 1
     repairs: list[Repair] = []
     text, encoding = repair_encoding(article.body)
-    repairs += [Repair(source, "encoding", n + offset, b, a, why) for n, b, a, why in encoding]
+    repairs += [Repair(source, "encoding", n + offset, b, a, why, fixes)
+                for n, b, a, why, fixes in encoding]
 
     bp = domain.boilerplate()
     metadata = dict(article.metadata)

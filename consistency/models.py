@@ -50,6 +50,8 @@ class Repair:
     before: str
     after: str
     explanation: str
+    fixes: tuple[tuple[str, str], ...] = ()
+    """For encoding repairs: each (damaged sequence, repaired text) pair."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,77 @@
+"""The command line: parse options, call the library, print. Nothing else lives here.
+
+Exit codes: 0 done; 1 when --fail-on is given and a discrepancy at or above that
+severity was found; 2 for bad usage or unreadable input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import pipeline, report
+from .errors import ConsistencyError
+from .models import SEVERITY_RANK
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Audit syndicated news copy: find where outlets' versions of a story disagree.",
+)
+
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+class FailOn(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+@app.callback()
+def _root() -> None:
+    """Audit syndicated news copy: find where outlets' versions of a story disagree."""
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories "
+                                                "(.txt, .md, .html, .htm, .json, .jsonl).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the reports.")],
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", help="Exit 1 if a discrepancy at or above this severity is found.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+) -> None:
+    """Check articles and write discrepancies.csv, claims.csv and graph.graphml.
+
+    Example: consistency check fixtures/west-mercia --out out/ --fail-on high
+    """
+    try:
+        result = pipeline.check(paths)
+        written = pipeline.write_reports(result, out)
+    except ConsistencyError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if not quiet:
+        stories = len(set(result.matching.story_of.values()))
+        typer.echo(report.summary(result.discrepancies, len(result.articles), len(result.claims), stories))
+        typer.echo("")
+        typer.echo("wrote " + ", ".join(str(p) for p in written))
+    if fail_on is not None:
+        threshold = SEVERITY_RANK[fail_on.value]
+        if any(SEVERITY_RANK[d.severity] <= threshold for d in result.discrepancies):
+            raise typer.Exit(EXIT_FINDINGS)
+
+
+def main() -> None:
+    """Entry point; typer's own usage errors already exit with 2."""
+    app(prog_name="consistency")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

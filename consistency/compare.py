@@ -1,0 +1,427 @@
+"""Stage 7, compare: turn matched claims and slots into discrepancies.
+
+Each detector is a function in `DETECTORS`; each decides its own severity:
+
+- `rating_conflict` (high): one subject, one aspect, one scale, within a story,
+  graded differently by two sources.
+- `rating_wording` (low): a grade written other than in the scale's official
+  wording ("requiring improvement" for "requires improvement"), outside quotations.
+- `grade_status`: one source says a subject was graded and another that it was
+  not (high), or one names a grade where another says only that it was graded
+  (medium).
+- `speaker_title` (medium): one person with different titles in two sources,
+  after abbreviations are spelled out.
+- `quote_altered`: a speaker's quotation in two sources, one allowed to be a
+  fragment of the other, differing inside the shared part: low for punctuation
+  or case only, medium for changed words, high when a changed word is a number,
+  a negation or a grade.
+- `quote_attribution` (high): the same quotation given to two different people.
+- `encoding_damage` (low): a source whose text needed encoding repair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from rapidfuzz.distance import Indel
+
+from . import domain
+from .graph import ClaimGraph
+from .models import SEVERITY_RANK, Claim, CleanArticle, Discrepancy, Extraction, Judgment, Matching, Severity
+
+
+@dataclass(frozen=True)
+class Side:
+    source: str
+    value: str
+    text: str = ""
+    line: int | None = None
+    claim_id: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    articles: tuple[CleanArticle, ...]
+    claims: dict[str, Claim]
+    extraction: Extraction
+    matching: Matching
+    graph: ClaimGraph
+
+    def story(self, source: str) -> str:
+        return self.matching.story_of.get(source, "")
+
+
+def discrepancy_id(kind: str, subject: str, source_a: str, source_b: str, value_a: str, value_b: str) -> str:
+    digest = hashlib.sha1("\x1f".join((kind, subject, source_a, source_b, value_a, value_b)).encode())
+    return digest.hexdigest()[:12]
+
+
+def make(kind: str, severity: Severity, subject: str, a: Side, b: Side | None, explanation: str,
+         ctx: Context, similarity: float | None = None) -> Discrepancy:
+    """A discrepancy with its sides in a fixed order, so input order never changes a row."""
+    b = b or Side("", "")
+    # Two sources: alphabetical. One source on both sides (a wording and the
+    # official wording elsewhere in the same article): the caller's order.
+    if b.source and b.source != a.source and (b.source, b.value, b.claim_id) < (a.source, a.value, a.claim_id):
+        a, b = b, a
+    cluster_a = ctx.graph.cluster_of.get(a.claim_id, "")
+    cluster_b = ctx.graph.cluster_of.get(b.claim_id, "")
+    cluster = cluster_a if cluster_a == cluster_b or not cluster_b else ""
+    return Discrepancy(
+        discrepancy_id(kind, subject, a.source, b.source, a.value, b.value),
+        kind, severity, subject, a.source, b.source, a.value, b.value, a.text, b.text,
+        a.line, b.line, similarity, cluster, explanation,
+    )
+
+
+def subject_name(ctx: Context, key: str, fallback: str) -> str:
+    return ctx.graph.org_name.get(key, fallback)
+
+
+def _side(ctx: Context, claim_id: str, value: str) -> Side:
+    claim = ctx.claims[claim_id]
+    return Side(claim.source, value, claim.text, claim.line, claim_id)
+
+
+# --- grades -----------------------------------------------------------------
+
+
+def _graded(judgments: Iterable[Judgment]) -> list[Judgment]:
+    return [j for j in judgments if j.status == "graded" and not j.negated]
+
+
+def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
+    slots: dict[tuple[str, str, str, str], dict[str, list[Judgment]]] = defaultdict(lambda: defaultdict(list))
+    for j in _graded(ctx.extraction.judgments):
+        slots[(ctx.story(j.source), j.subject_key, j.aspect, j.scale)][j.source].append(j)
+    for (_story, _key, aspect, scale), by_source in sorted(slots.items()):
+        for sa, sb in combinations(sorted(by_source), 2):
+            grades_a = sorted({j.grade for j in by_source[sa]})
+            grades_b = sorted({j.grade for j in by_source[sb]})
+            if grades_a == grades_b:
+                continue
+            ja = next(j for j in by_source[sa] if j.grade not in grades_b) if set(grades_a) - set(grades_b) else by_source[sa][0]
+            jb = next(j for j in by_source[sb] if j.grade not in grades_a) if set(grades_b) - set(grades_a) else by_source[sb][0]
+            scale_name = domain.scales().names[scale]
+            subject = subject_name(ctx, ja.subject_key, ja.subject)
+            yield make(
+                "rating_conflict", "high", subject,
+                _side(ctx, ja.claim_id, " / ".join(grades_a)), _side(ctx, jb.claim_id, " / ".join(grades_b)),
+                f"{subject} on {aspect}: {sa} gives {' / '.join(grades_a)}, "
+                f"{sb} gives {' / '.join(grades_b)} ({scale_name} scale)", ctx,
+            )
+
+
+def rating_wording(ctx: Context) -> Iterator[Discrepancy]:
+    graded = _graded(ctx.extraction.judgments)
+    official: dict[tuple[str, str, str], list[Judgment]] = defaultdict(list)
+    for j in graded:
+        if j.wording == j.official:
+            official[(ctx.story(j.source), j.subject_key, j.grade)].append(j)
+    seen: dict[tuple[str, str, str], list[Judgment]] = defaultdict(list)
+    for j in graded:
+        if j.wording != j.official and not j.quoted:
+            seen[(j.source, j.subject_key, j.wording)].append(j)
+    for (source, _key, wording), group in sorted(seen.items()):
+        first = group[0]
+        partners = official.get((ctx.story(source), first.subject_key, first.grade), [])
+        partner = next((p for p in partners if p.source != source), partners[0] if partners else None)
+        aspects = ", ".join(sorted({j.aspect for j in group}))
+        scale_name = domain.scales().names[first.scale]
+        b = _side(ctx, partner.claim_id, partner.official) if partner else Side("", first.official)
+        subject = subject_name(ctx, first.subject_key, first.subject)
+        yield make(
+            "rating_wording", "low", subject, _side(ctx, first.claim_id, wording), b,
+            f"{source} writes {wording!r} for {subject} ({aspects}); the official "
+            f"{scale_name} wording is {first.official!r}", ctx,
+        )
+
+
+def grade_status(ctx: Context) -> Iterator[Discrepancy]:
+    by_subject: dict[tuple[str, str], dict[str, list[Judgment]]] = defaultdict(lambda: defaultdict(list))
+    for j in ctx.extraction.judgments:
+        if not j.negated:
+            by_subject[(ctx.story(j.source), j.subject_key)][j.source].append(j)
+    for (_story, _key), by_source in sorted(by_subject.items()):
+        for sa, sb in combinations(sorted(by_source), 2):
+            a, b = _status(by_source[sa]), _status(by_source[sb])
+            says_graded = lambda s: bool(s["named"]) or s["unnamed"]  # noqa: E731
+            contradiction = (says_graded(a) and b["not_graded"] and not a["not_graded"]) or (
+                says_graded(b) and a["not_graded"] and not b["not_graded"])
+            withheld = (a["unnamed"] and not a["named"] and b["named"]) or (
+                b["unnamed"] and not b["named"] and a["named"])
+            if not (contradiction or withheld):
+                continue
+            ja, jb = _status_claim(by_source[sa]), _status_claim(by_source[sb])
+            subject = subject_name(ctx, ja.subject_key, ja.subject)
+            severity: Severity = "high" if contradiction else "medium"
+            yield make(
+                "grade_status", severity, subject,
+                _side(ctx, ja.claim_id, _describe(a)), _side(ctx, jb.claim_id, _describe(b)),
+                f"{subject}: {sa} says {_describe(a)}; {sb} says {_describe(b)}", ctx,
+            )
+
+
+def _status(judgments: list[Judgment]) -> dict[str, object]:
+    return {
+        "named": sorted({j.grade for j in judgments if j.status == "graded"}),
+        "unnamed": any(j.status == "graded_unnamed" for j in judgments),
+        "not_graded": any(j.status == "not_graded" for j in judgments),
+    }
+
+
+def _status_claim(judgments: list[Judgment]) -> Judgment:
+    # Show the statement about grading itself when there is one.
+    return next((j for j in judgments if j.status != "graded"), judgments[0])
+
+
+def _describe(status: dict[str, object]) -> str:
+    parts = []
+    if status["named"]:
+        parts.append("graded " + " / ".join(status["named"]))  # type: ignore[arg-type]
+    elif status["unnamed"]:
+        parts.append("graded, no grade named")
+    if status["not_graded"]:
+        parts.append("not graded")
+    return "; ".join(parts)
+
+
+# --- people -------------------------------------------------------------------
+
+
+def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
+    titles: dict[str, dict[str, dict[str, tuple[str, str]]]] = defaultdict(lambda: defaultdict(dict))
+    for p in ctx.extraction.people:
+        if not p.title_key:
+            continue
+        key = ctx.graph.person_key.get(p.person_key, p.person_key)
+        if " " not in key:
+            continue  # a surname nobody resolved: too weak to compare
+        titles[key][p.source].setdefault(p.title_key, (p.title, p.claim_id))
+    for key, by_source in sorted(titles.items()):
+        name = ctx.graph.person_name.get(key, key)
+        for sa, sb in combinations(sorted(by_source), 2):
+            ta, tb = by_source[sa], by_source[sb]
+            if set(ta) & set(tb):
+                continue
+            title_a, claim_a = ta[min(ta)]
+            title_b, claim_b = tb[min(tb)]
+            yield make(
+                "speaker_title", "medium", name,
+                _side(ctx, claim_a, title_a), _side(ctx, claim_b, title_b),
+                f"{name} is {title_a!r} in {sa} but {title_b!r} in {sb}", ctx,
+            )
+
+
+# --- quotations ---------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W_]+(?:['.][^\W_]+)*|[^\w\s]")
+_NEGATIONS = frozenset({"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without",
+                        "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "won't",
+                        "can't", "cannot", "couldn't", "shouldn't", "wouldn't", "hasn't", "haven't"})
+MIN_QUOTE_WORDS = 4
+MIN_QUOTE_COVERAGE = 0.7
+"""Share of the shorter quotation's words found, in order, in the longer one."""
+MIN_ATTRIBUTION_COVERAGE = 0.9
+MIN_RUN_WORDS = 3
+"""Shortest run of shared words that counts towards a quotation match."""
+
+
+@dataclass(frozen=True)
+class _Words:
+    words: tuple[str, ...]  # lower-cased words
+    surface: tuple[str, ...]  # words as written
+    punct_after: tuple[str, ...]  # punctuation directly after each word
+
+
+def _words(text: str) -> _Words:
+    words: list[str] = []
+    punct: list[str] = []
+    for token in _TOKEN.findall(text):
+        if token[0].isalnum():
+            words.append(token)
+            punct.append("")
+        elif words:
+            punct[-1] += token
+    return _Words(tuple(w.lower() for w in words), tuple(words), tuple(punct))
+
+
+@dataclass(frozen=True)
+class QuoteDiff:
+    coverage: float
+    changes: tuple[tuple[str, str], ...]  # (words in a, words in b) per changed hunk
+    punctuation: bool
+    case: bool
+
+
+def diff_quotes(a: str, b: str) -> QuoteDiff:
+    """Compare two quotations word by word, allowing either to be a fragment of the other."""
+    wa, wb = _words(a), _words(b)
+    ops = list(Indel.opcodes(list(wa.words), list(wb.words)))
+    shorter = min(len(wa.words), len(wb.words)) or 1
+    # Only runs of shared words count: common words ("we", "the", "and") shared
+    # one at a time across two different quotations are not a match.
+    min_run = min(MIN_RUN_WORDS, shorter)
+    equal_at = [k for k, op in enumerate(ops)
+                if op.tag == "equal" and op.src_end - op.src_start >= min_run]
+    if not equal_at:
+        return QuoteDiff(0.0, (), False, False)
+    first, last = ops[equal_at[0]], ops[equal_at[-1]]
+    span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
+    if span > 1.5 * shorter + 5:
+        return QuoteDiff(0.0, (), False, False)  # the shared runs are scattered, not one passage
+    coverage = sum(ops[k].src_end - ops[k].src_start for k in equal_at) / shorter
+    # Between the first and last shared words every difference is an alteration.
+    changes: list[tuple[str, str]] = []
+    pending_a: list[str] = []
+    pending_b: list[str] = []
+    for op in ops[equal_at[0] : equal_at[-1] + 1]:
+        if op.tag == "equal":
+            if pending_a or pending_b:
+                changes.append((" ".join(pending_a), " ".join(pending_b)))
+                pending_a, pending_b = [], []
+            continue
+        pending_a += wa.surface[op.src_start : op.src_end]
+        pending_b += wb.surface[op.dest_start : op.dest_end]
+    # Outside the shared part, a difference on both sides (a changed first or last
+    # word) is an alteration; words on one side only are the fragment's context.
+    lead_a, lead_b = wa.surface[: first.src_start], wb.surface[: first.dest_start]
+    if lead_a and lead_b:
+        changes.insert(0, (" ".join(lead_a[-3:]), " ".join(lead_b[-len(lead_a[-3:]):])))
+    tail_a, tail_b = wa.surface[last.src_end :], wb.surface[last.dest_end :]
+    if tail_a and tail_b:
+        changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
+    punctuation = False
+    case = False
+    for op in (ops[k] for k in equal_at):
+        for k in range(op.src_end - op.src_start):
+            i, j = op.src_start + k, op.dest_start + k
+            if wa.surface[i] != wb.surface[j]:
+                case = True
+            inner = not (i == last.src_end - 1 and op is last)
+            if inner and wa.punct_after[i] != wb.punct_after[j]:
+                punctuation = True
+    return QuoteDiff(coverage, tuple(changes), punctuation, case)
+
+
+def _quote_severity(changes: tuple[tuple[str, str], ...]) -> tuple[Severity, str]:
+    grade_re = domain.scales().grade_re
+    for before, after in changes:
+        text = f"{before} {after}"
+        if re.search(r"\d", text) or set(text.lower().split()) & _NUMBER_WORDS:
+            return "high", "a number changed"
+        if set(text.lower().split()) & _NEGATIONS:
+            return "high", "a negation changed"
+        if grade_re.search(text):
+            return "high", "a grade changed"
+    return "medium", "words changed"
+
+
+_NUMBER_WORDS = frozenset("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                          "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
+                          "sixty seventy eighty ninety hundred thousand million billion half third quarter".split())
+
+
+def quotes(ctx: Context) -> Iterator[Discrepancy]:
+    by_story: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for q in ctx.extraction.quotes:
+        if len(q.text.split()) < MIN_QUOTE_WORDS:
+            continue
+        key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
+        by_story[ctx.story(q.source)].append((q.claim_id, key, q.text))
+    for story in sorted(by_story):
+        items = sorted(by_story[story])
+        for (ida, speaker_a, text_a), (idb, speaker_b, text_b) in combinations(items, 2):
+            sa, sb = ctx.claims[ida].source, ctx.claims[idb].source
+            if sa == sb:
+                continue
+            diff = diff_quotes(text_a, text_b)
+            if diff.coverage < MIN_QUOTE_COVERAGE:
+                continue
+            if not (speaker_a and speaker_b):
+                continue  # an unattributed quotation may be anyone's words, or a report's
+            if speaker_a != speaker_b:
+                people = " " in speaker_a and " " in speaker_b
+                if people and diff.coverage >= MIN_ATTRIBUTION_COVERAGE:
+                    yield _attribution(ctx, ida, idb, speaker_a, speaker_b)
+                continue
+            yield from _altered(ctx, ida, idb, speaker_a, diff)
+
+
+def _attribution(ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: str) -> Discrepancy:
+    name_a = ctx.graph.person_name.get(speaker_a, speaker_a)
+    name_b = ctx.graph.person_name.get(speaker_b, speaker_b)
+    a, b = _side(ctx, ida, name_a), _side(ctx, idb, name_b)
+    subject = " / ".join(sorted((name_a, name_b)))
+    return make("quote_attribution", "high", subject, a, b,
+                f"the same quotation is given to {name_a} in {a.source} and to {name_b} in {b.source}",
+                ctx, similarity=None)
+
+
+def _altered(ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff) -> Iterator[Discrepancy]:
+    if not (diff.changes or diff.punctuation or diff.case):
+        return
+    name = ctx.graph.person_name.get(speaker, speaker) or "unattributed quotation"
+    if diff.changes:
+        severity, why = _quote_severity(diff.changes)
+        value_a = " … ".join(a for a, _ in diff.changes)
+        value_b = " … ".join(b for _, b in diff.changes)
+    else:
+        severity, why = "low", "punctuation or capitals only"
+        value_a = value_b = ""
+    a, b = _side(ctx, ida, value_a), _side(ctx, idb, value_b)
+    if not diff.changes:
+        a, b = Side(a.source, "(punctuation)", a.text, a.line, a.claim_id), Side(b.source, "(punctuation)", b.text, b.line, b.claim_id)
+    yield make("quote_altered", severity, name, a, b,
+               f"{name}'s quotation differs between {a.source} and {b.source}: {why}", ctx,
+               similarity=round(100 * diff.coverage, 1))
+
+
+# --- encoding -----------------------------------------------------------------
+
+
+def encoding_damage(ctx: Context) -> Iterator[Discrepancy]:
+    for article in ctx.articles:
+        repairs = [r for r in article.repairs if r.kind == "encoding"]
+        if not repairs:
+            continue
+        fixes = sorted({f for r in repairs for f in r.fixes})
+        first = repairs[0]
+        value_a = " ".join(bad for bad, _ in fixes) or first.before[:40]
+        value_b = " ".join(good for _, good in fixes) or first.after[:40]
+        kinds = sorted({r.explanation.split(":")[0] for r in repairs})
+        side = Side(article.source, value_a, first.before, first.line)
+        yield make("encoding_damage", "low", "encoding", side, Side("", value_b, first.after, None),
+                   f"{len(repairs)} line(s) of {article.source} repaired ({'; '.join(kinds)}); "
+                   "check the published page", ctx)
+
+
+Detector = Callable[[Context], Iterable[Discrepancy]]
+
+DETECTORS: dict[str, Detector] = {
+    "rating_conflict": rating_conflicts,
+    "rating_wording": rating_wording,
+    "grade_status": grade_status,
+    "speaker_title": speaker_titles,
+    "quote_altered": quotes,  # also yields quote_attribution
+    "encoding_damage": encoding_damage,
+}
+
+
+def sort_key(d: Discrepancy) -> tuple[object, ...]:
+    return (SEVERITY_RANK[d.severity], d.kind, d.subject, d.source_a, d.source_b, d.value_a, d.value_b, d.id)
+
+
+def compare(articles: tuple[CleanArticle, ...], claims: tuple[Claim, ...], extraction: Extraction,
+            matching: Matching, graph: ClaimGraph) -> tuple[Discrepancy, ...]:
+    ctx = Context(articles, {c.claim_id: c for c in claims}, extraction, matching, graph)
+    rows: dict[str, Discrepancy] = {}
+    for detector in DETECTORS.values():
+        for row in detector(ctx):
+            rows.setdefault(row.id, row)
+    return tuple(sorted(rows.values(), key=sort_key))

@@ -1,0 +1,176 @@
+"""Stage 5, match: group articles into stories and pair claims that say the same thing.
+
+Never all claims against all claims:
+
+1. Blocking. Each claim is cut into word shingles (three canonical words). A
+   claim pair becomes a candidate only if the claims share a shingle that fewer
+   than `max_shingle_articles` articles contain (more, and it is a templated
+   phrase such as a standard sign-off, which would chain unrelated stories).
+   The join runs in polars.
+2. Scoring. Candidates are scored with rapidfuzz `fuzz.ratio` on canonical text
+   (lower case, words only, see `clean.canonical_text`): the scorer is ~40x
+   faster than `WRatio`, and since both sides are already normalised no
+   processor is needed (rapidfuzz 3 applies none by default; we pass
+   `processor=None` to say so). Pairs at or above `claim_cutoff` match.
+3. Stories. Two articles are linked when they share at least
+   `min_shared_claims` matched claims, or one matched claim of at least
+   `long_claim_words` words. Linked articles are merged into stories by average
+   linkage: two groups join only if at least `story_link_fraction` of the
+   article pairs between them are linked, so one shared templated sentence
+   cannot chain two stories together (connected components would).
+4. Claim matches are kept only within a story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from .clean import canonical_text
+from .models import Claim, ClaimMatch, Matching
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    shingle_words: int = 3
+    """Words per shingle used for blocking."""
+    max_shingle_articles: int = 200
+    """A shingle found in more articles than this is templated and not used for blocking."""
+    claim_cutoff: float = 80.0
+    """Minimum fuzz.ratio (0-100, canonical text) for two claims to match."""
+    min_claim_words: int = 4
+    """Claims shorter than this are not matched (too little text to be sure)."""
+    min_shared_claims: int = 2
+    """Matched claims that link two articles into one story..."""
+    long_claim_words: int = 15
+    """...or one matched claim at least this long."""
+    story_link_fraction: float = 0.5
+    """Average linkage: share of article pairs that must be linked for two groups to merge."""
+
+
+SCORER = "fuzz.ratio"
+
+
+def _group(claim: Claim) -> str:
+    # Quotations are matched with quotations, other claims with other claims:
+    # a quote claim repeats the words of the sentence around it.
+    return "quote" if claim.kind == "quote" else "text"
+
+
+def _shingles(tokens: list[str], size: int) -> set[int]:
+    if len(tokens) < size:
+        return {_hash(" ".join(tokens))}
+    return {_hash(" ".join(tokens[i : i + size])) for i in range(len(tokens) - size + 1)}
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
+    """Claim index pairs (i < j, different sources, same group) that share a rare shingle."""
+    rows_claim: list[int] = []
+    rows_article: list[str] = []
+    rows_shingle: list[int] = []
+    rows_group: list[str] = []
+    for index, (claim, text) in enumerate(zip(claims, canon, strict=True)):
+        tokens = text.split()
+        if len(tokens) < settings.min_claim_words:
+            continue
+        for shingle in _shingles(tokens, settings.shingle_words):
+            rows_claim.append(index)
+            rows_article.append(claim.source)
+            rows_shingle.append(shingle)
+            rows_group.append(_group(claim))
+    frame = pl.DataFrame(
+        {"claim": rows_claim, "source": rows_article, "shingle": rows_shingle, "group": rows_group},
+        schema={"claim": pl.Int64, "source": pl.String, "shingle": pl.Int64, "group": pl.String},
+    )
+    rare = (
+        frame.group_by("shingle")
+        .agg(pl.col("source").n_unique().alias("articles"))
+        .filter((pl.col("articles") >= 2) & (pl.col("articles") <= settings.max_shingle_articles))
+        .select("shingle")
+    )
+    keyed = frame.join(rare, on="shingle")
+    pairs = (
+        keyed.join(keyed, on=["shingle", "group"], suffix="_b")
+        .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
+        .select("claim", "claim_b")
+        .unique()
+        .sort("claim", "claim_b")
+    )
+    return pairs
+
+
+def match_claims(claims: Iterable[Claim], settings: MatchSettings | None = None) -> Matching:
+    settings = settings or MatchSettings()
+    ordered = sorted(claims, key=lambda c: c.claim_id)
+    canon = [canonical_text(c.text) for c in ordered]
+    pairs = candidate_pairs(ordered, canon, settings)
+
+    scored: list[ClaimMatch] = []
+    for i, j in pairs.iter_rows():
+        score = fuzz.ratio(canon[i], canon[j], processor=None, score_cutoff=settings.claim_cutoff)
+        if score:
+            scored.append(ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER))
+
+    by_id = {c.claim_id: c for c in ordered}
+    sources = sorted({c.source for c in ordered})
+    story_of = group_stories(sources, scored, by_id, settings)
+    within = tuple(
+        m for m in scored if story_of[by_id[m.claim_a].source] == story_of[by_id[m.claim_b].source]
+    )
+    return Matching(MappingProxyType(story_of), within)
+
+
+def group_stories(sources: list[str], matches: list[ClaimMatch], by_id: dict[str, Claim],
+                  settings: MatchSettings) -> dict[str, str]:
+    """Source -> story id, by average linkage over article pairs with enough matched claims."""
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    longest: dict[tuple[str, str], int] = defaultdict(int)
+    for m in matches:
+        a, b = by_id[m.claim_a], by_id[m.claim_b]
+        if a.kind == "quote":
+            continue  # the sentence holding the quotation already counts
+        pair = (min(a.source, b.source), max(a.source, b.source))
+        shared[pair] += 1
+        longest[pair] = max(longest[pair], min(len(a.text.split()), len(b.text.split())))
+    linked = {
+        pair for pair, count in shared.items()
+        if count >= settings.min_shared_claims or longest[pair] >= settings.long_claim_words
+    }
+    groups = average_linkage(sources, linked, {p: shared[p] for p in linked},
+                             settings.story_link_fraction)
+    story_of = {}
+    for members in groups:
+        story = "s-" + hashlib.blake2b("\n".join(sorted(members)).encode(), digest_size=4).hexdigest()
+        story_of.update(dict.fromkeys(members, story))
+    return story_of
+
+
+def average_linkage(items: list[str], linked: set[tuple[str, str]], strength: dict[tuple[str, str], float],
+                    fraction: float) -> list[list[str]]:
+    """Merge items joined by the strongest links first, while enough cross pairs are linked.
+
+    Deterministic: links are taken by descending strength, then by name.
+    """
+    group_of = {item: i for i, item in enumerate(sorted(items))}
+    members: dict[int, list[str]] = {i: [item] for item, i in group_of.items()}
+    for a, b in sorted(linked, key=lambda p: (-strength[p], p)):
+        ga, gb = group_of[a], group_of[b]
+        if ga == gb:
+            continue
+        cross = [(min(x, y), max(x, y)) for x in members[ga] for y in members[gb]]
+        if sum(1 for p in cross if p in linked) < fraction * len(cross):
+            continue
+        for item in members[gb]:
+            group_of[item] = ga
+        members[ga] += members.pop(gb)
+    return [sorted(m) for m in members.values()]

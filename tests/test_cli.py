@@ -1,0 +1,92 @@
+"""The CLI, driven in-process with typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from consistency.cli import app
+
+runner = CliRunner()
+
+
+def test_check_writes_reports_and_summary(west_mercia: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(west_mercia), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "grade_status" in result.output
+    for name in ("discrepancies.csv", "claims.csv", "graph.graphml"):
+        assert (tmp_path / name).stat().st_size > 0
+
+
+def test_fail_on_sets_exit_code(west_mercia: Path, tmp_path: Path) -> None:
+    high = runner.invoke(app, ["check", str(west_mercia), "--out", str(tmp_path), "--fail-on", "high"])
+    assert high.exit_code == 1
+
+
+def test_fail_on_passes_when_nothing_serious(tmp_path: Path) -> None:
+    body = "Kent Police was rated good for its approach to serious and organised crime.\n"
+    (tmp_path / "a.txt").write_text(body)
+    (tmp_path / "b.txt").write_text(body)
+    result = runner.invoke(app, ["check", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                                 "--out", str(tmp_path / "out"), "--fail-on", "low"])
+    assert result.exit_code == 0, result.output
+
+
+def test_missing_input_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "nope.txt"), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "nope.txt" in result.output and "Traceback" not in result.output
+
+
+def test_bad_jsonl_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    good = json.dumps({"id": "a", "body": "Some text here."})
+    path.write_text(good + "\n" + "{not json\n")
+    result = runner.invoke(app, ["check", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "feed.jsonl:2" in result.output
+    assert not (tmp_path / "out" / "discrepancies.csv").exists()
+
+
+def test_jsonl_record_without_body(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "a", "headline": "x"}) + "\n")
+    result = runner.invoke(app, ["check", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "feed.jsonl:1" in result.output and "body" in result.output
+
+
+def test_empty_and_binary_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    result = runner.invoke(app, ["check", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "empty" in result.output
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02abc")
+    result = runner.invoke(app, ["check", str(tmp_path / "bin.txt"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "binary" in result.output
+
+
+def test_directory_without_articles(tmp_path: Path) -> None:
+    (tmp_path / "notes.csv").write_text("a,b\n")
+    result = runner.invoke(app, ["check", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "no article files" in result.output
+
+
+def test_front_matter_and_json_inputs_agree(tmp_path: Path) -> None:
+    body = ("Kent Police has been rated inadequate for its approach to serious and organised crime.\n\n"
+            "Chief Constable Tim Smith said: “We accept the findings and will improve quickly.”\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.txt").write_text("id: kent-messenger\noutlet: Kent Messenger\n---\n" + body)
+    records = [{"id": "kent-online", "outlet": "KentOnline", "body": body.replace("inadequate", "good")}]
+    (tmp_path / "in" / "feed.json").write_text(json.dumps(records))
+    result = runner.invoke(app, ["check", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "discrepancies.csv").read_text()
+    assert "rating_conflict" in text and "kent-messenger" in text and "kent-online" in text
+
+
+def test_every_command_has_help() -> None:
+    result = runner.invoke(app, ["check", "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output

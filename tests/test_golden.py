@@ -1,0 +1,140 @@
+"""Golden tests on the real seed articles: the right findings, and no false alarms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from consistency import check, write_reports
+from consistency.pipeline import CheckResult
+
+
+@pytest.fixture(scope="module")
+def result(west_mercia: Path) -> CheckResult:
+    return check([west_mercia])
+
+
+def rows(result: CheckResult, kind: str) -> list:
+    return [d for d in result.discrepancies if d.kind == kind]
+
+
+def pair(d) -> frozenset[str]:
+    return frozenset({d.source_a, d.source_b})
+
+
+def test_rocu_grade_status_between_hits_radio_and_bbc(result: CheckResult) -> None:
+    found = [d for d in rows(result, "grade_status")
+             if "ROCU" in d.subject and pair(d) == {"hits-radio", "bbc"}]
+    assert len(found) == 1
+    d = found[0]
+    values = {d.source_a: d.value_a, d.source_b: d.value_b}
+    assert "no grade named" in values["hits-radio"]
+    assert "adequate" in values["bbc"] and "not graded" in values["bbc"]
+    assert d.severity == "high"
+
+
+def test_requiring_improvement_is_a_wording_issue_not_a_conflict(result: CheckResult) -> None:
+    wording = rows(result, "rating_wording")
+    assert wording, "requiring improvement must be reported"
+    assert all(d.value_a == "requiring improvement" and d.value_b == "requires improvement"
+               for d in wording)
+    assert all(d.severity == "low" for d in wording)
+    assert {d.source_a for d in wording} == {"bbc", "peel-2025"}
+
+
+def test_andy_cooke_title_differs_only_against_peel_2025(result: CheckResult) -> None:
+    titles = [d for d in rows(result, "speaker_title") if d.subject == "Andy Cooke"]
+    assert {pair(d) for d in titles} == {frozenset({"bbc", "peel-2025"}),
+                                         frozenset({"hits-radio", "peel-2025"})}
+    for d in titles:
+        peel_value = d.value_a if d.source_a == "peel-2025" else d.value_b
+        assert peel_value == "HM Inspector of Constabulary"
+        assert d.severity == "medium"
+
+
+def test_encoding_damage_for_hits_radio_only(result: CheckResult) -> None:
+    damage = rows(result, "encoding_damage")
+    assert [d.source_a for d in damage] == ["hits-radio"]
+    assert "ā€™" in damage[0].value_a and "’" in damage[0].value_b
+
+
+def test_no_mojibake_left_after_cleaning(result: CheckResult) -> None:
+    for claim in result.claims:
+        assert not re.search("ā€|â€|Ā£|Â£", claim.text), claim
+
+
+def test_no_rating_conflict_between_2023_soc_and_2025_peel_grades(result: CheckResult) -> None:
+    assert rows(result, "rating_conflict") == []
+    story = result.matching.story_of
+    assert story["peel-2025"] != story["bbc"]
+    assert len({story[s] for s in ("bbc", "hits-radio", "shropshire-live", "whitchurch-herald")}) == 1
+
+
+def test_no_conflict_between_different_chief_constables(result: CheckResult) -> None:
+    for d in result.discrepancies:
+        assert "Richard Cooper" not in d.subject
+        assert not ("Murray" in d.subject and d.kind in ("speaker_title", "name_variant"))
+
+
+def test_twelve_and_eleven_months_are_not_a_conflict(result: CheckResult) -> None:
+    for d in result.discrepancies:
+        assert not ({"11", "12"} <= set(re.findall(r"\d+", d.value_a + " " + d.value_b)))
+
+
+def test_shropshire_and_hits_radio_quotes_agree_after_repair(result: CheckResult) -> None:
+    between = [d for d in rows(result, "quote_altered")
+               if pair(d) == {"shropshire-live", "hits-radio"}]
+    assert all(d.severity == "low" for d in between)
+
+
+def test_only_the_expected_serious_rows(result: CheckResult) -> None:
+    serious = {(d.kind, d.severity, d.subject, pair(d)) for d in result.discrepancies
+               if d.severity in ("high", "medium")}
+    assert serious == {
+        ("grade_status", "high", "West Midlands ROCU", frozenset({"bbc", "hits-radio"})),
+        ("speaker_title", "medium", "Andy Cooke", frozenset({"bbc", "peel-2025"})),
+        ("speaker_title", "medium", "Andy Cooke", frozenset({"hits-radio", "peel-2025"})),
+    }
+
+
+BOILERPLATE = ["Advertisement", "12.5 C", "Whitchurch Herald:", "Published1", "First for all the latest",
+               "Follow BBC", "Featured Articles", "Latest Articles", "Tuesday, March 18, 2025",
+               "Author: Ben", "Last updated"]
+
+
+def test_no_boilerplate_in_claims_csv(result: CheckResult, tmp_path: Path) -> None:
+    write_reports(result, tmp_path)
+    claims = pl.read_csv(tmp_path / "claims.csv")
+    assert claims.columns[:7] == ["claim_id", "source", "kind", "text", "line", "speaker", "cluster"]
+    for text in claims["text"]:
+        assert not any(b in text for b in BOILERPLATE), text
+        assert text.strip() != "Shropshire"
+
+
+def test_claim_line_numbers_point_at_the_original_file(result: CheckResult, west_mercia: Path) -> None:
+    by_source = {a.source: a.body.split("\n") for a in result.articles}
+    for claim in result.claims:
+        if claim.kind in ("sentence", "heading", "rating_line", "headline"):
+            original = by_source[claim.source][claim.line - 1]
+            first_words = " ".join(claim.text.split()[:2]).strip("“”\"'")
+            assert first_words[:4].lower() in original.lower() or "ā" in original, (claim, original)
+
+
+def test_discrepancies_csv_contract(result: CheckResult, tmp_path: Path) -> None:
+    write_reports(result, tmp_path)
+    frame = pl.read_csv(tmp_path / "discrepancies.csv")
+    assert frame.columns == ["id", "kind", "severity", "subject", "source_a", "source_b", "value_a",
+                             "value_b", "text_a", "text_b", "line_a", "line_b", "similarity",
+                             "cluster", "explanation"]
+    assert frame["id"].n_unique() == frame.height
+
+
+def test_reports_are_byte_identical_whatever_the_input_order(west_mercia: Path, tmp_path: Path) -> None:
+    files = sorted(west_mercia.iterdir())
+    write_reports(check(files), tmp_path / "a")
+    write_reports(check(list(reversed(files))), tmp_path / "b")
+    for name in ("discrepancies.csv", "claims.csv", "graph.graphml"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

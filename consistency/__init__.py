@@ -1,9 +1,9 @@
 """consistency: audit syndicated news copy for disagreements between outlets.
 
-    >>> from consistency import check
-    >>> result = check(["fixtures/west-mercia"])          # doctest: +SKIP
-    >>> [d.kind for d in result.discrepancies if d.severity == "high"]  # doctest: +SKIP
-    ['grade_status']
+>>> from consistency import check
+>>> result = check(["fixtures/west-mercia"])          # doctest: +SKIP
+>>> [d.kind for d in result.discrepancies if d.severity == "high"]  # doctest: +SKIP
+['grade_status']
 """
 
 from .errors import ConsistencyError, DataError, InputError, UsageError

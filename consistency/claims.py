@@ -140,18 +140,43 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
     """Every claim of one article, in reading order."""
     claims: list[Claim] = []
 
-    def add(kind: ClaimKind, text: str, line: int, paragraph: int, start: int,
-            speaker: str = "", in_quote: bool = False) -> None:
+    def add(
+        kind: ClaimKind,
+        text: str,
+        line: int,
+        paragraph: int,
+        start: int,
+        speaker: str = "",
+        in_quote: bool = False,
+    ) -> None:
         text = text.strip()
         if not text:
             return
         claim_id = f"{article.source}:{len(claims) + 1:04d}"
-        claims.append(Claim(claim_id, article.source, kind, text, line, paragraph, start,
-                            start + len(text), speaker, in_quote))
+        claims.append(
+            Claim(
+                claim_id,
+                article.source,
+                kind,
+                text,
+                line,
+                paragraph,
+                start,
+                start + len(text),
+                speaker,
+                in_quote,
+            )
+        )
 
     body_has_headline = bool(article.paragraphs) and article.paragraphs[0].text == article.headline
     if article.headline and not body_has_headline:
-        add("headline", article.headline, article.paragraphs[0].line if article.paragraphs else 1, -1, 0)
+        add(
+            "headline",
+            article.headline,
+            article.paragraphs[0].line if article.paragraphs else 1,
+            -1,
+            0,
+        )
 
     last_speaker = ""
     for index, paragraph in enumerate(article.paragraphs):
@@ -172,13 +197,17 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
         for qstart, qend, speaker in _quotes(text, spans, last_speaker):
             words = text[qstart:qend].split()
             if len(words) >= _MIN_QUOTE_WORDS:
-                add("quote", text[qstart:qend].strip(), paragraph.line, index, qstart, speaker, True)
+                add(
+                    "quote", text[qstart:qend].strip(), paragraph.line, index, qstart, speaker, True
+                )
             if speaker:
                 last_speaker = speaker
     return tuple(claims)
 
 
-def _quotes(text: str, spans: list[tuple[int, int]], last_speaker: str) -> Iterator[tuple[int, int, str]]:
+def _quotes(
+    text: str, spans: list[tuple[int, int]], last_speaker: str
+) -> Iterator[tuple[int, int, str]]:
     """Each quotation span with its attribution as written."""
     attributed: list[str] = []
     for start, end in spans:

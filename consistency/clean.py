@@ -25,6 +25,7 @@ Cleaning is idempotent: cleaning a cleaned article changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections import Counter
@@ -39,8 +40,12 @@ from .models import Article, CleanArticle, Paragraph, Repair, frozen_map
 # Code pages whose mojibake we reverse, in order of preference on a tie.
 CODE_PAGES = ("cp1252", "cp1257", "cp1250", "cp1251", "cp1254", "latin-1")
 CODE_PAGE_NAMES = {
-    "cp1252": "Windows-1252", "cp1257": "Windows-1257", "cp1250": "Windows-1250",
-    "cp1251": "Windows-1251", "cp1254": "Windows-1254", "latin-1": "Latin-1",
+    "cp1252": "Windows-1252",
+    "cp1257": "Windows-1257",
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251",
+    "cp1254": "Windows-1254",
+    "latin-1": "Latin-1",
 }
 
 
@@ -62,17 +67,17 @@ def _code_page(name: str) -> _CodePage:
             # Undefined here: decoders show such a byte as a C1 control or borrow
             # the Windows-1252 character (the seed's "œ" for 0x9C under 1257).
             to_byte.setdefault(chr(b), b)
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 to_byte.setdefault(bytes([b]).decode("cp1252"), b)
-            except UnicodeDecodeError:
-                pass
 
     def chars(lo: int, hi: int) -> str:
         return "".join(re.escape(c) for c, b in to_byte.items() if lo <= b <= hi)
 
     cont = f"[{chars(0x80, 0xBF)}]"
     sequence = re.compile(
-        f"[{chars(0xC2, 0xDF)}]{cont}|[{chars(0xE0, 0xEF)}]{cont}{{2}}|[{chars(0xF0, 0xF4)}]{cont}{{3}}"
+        f"[{chars(0xC2, 0xDF)}]{cont}"
+        f"|[{chars(0xE0, 0xEF)}]{cont}{{2}}"
+        f"|[{chars(0xF0, 0xF4)}]{cont}{{3}}"
     )
     # E2 80 with its third byte lost: the General Punctuation block (quotes, dashes).
     lead_e2 = [c for c, b in to_byte.items() if b == 0xE2]
@@ -140,26 +145,46 @@ def repair_encoding(text: str) -> tuple[str, list[_LineRepair]]:
             fixed = fixed[: m.start()] + guess + fixed[m.end() :]
         if fixes:
             pairs = ", ".join(f"{bad!r}→{good!r}" for (bad, good), _ in sorted(fixes.items()))
-            repairs.append((number, line, fixed, f"UTF-8 text decoded as {label}: {pairs}",
-                            tuple(sorted(fixes))))
+            repairs.append(
+                (
+                    number,
+                    line,
+                    fixed,
+                    f"UTF-8 text decoded as {label}: {pairs}",
+                    tuple(sorted(fixes)),
+                )
+            )
         out_lines.append(fixed)
     return "\n".join(out_lines), repairs
 
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
-    uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False,
-    normalization="NFC", explain=True,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization="NFC",
+    explain=True,
 )
 # ftfy steps that mean the text was damaged, as opposed to merely normalised.
-_FTFY_DAMAGE = ("decode", "encode", "transcode", "fix_c1_controls", "unescape_html",
-                "restore_byte_a0", "replace_lossy_sequences", "decode_inconsistent_utf8")
+_FTFY_DAMAGE = (
+    "decode",
+    "encode",
+    "transcode",
+    "fix_c1_controls",
+    "unescape_html",
+    "restore_byte_a0",
+    "replace_lossy_sequences",
+    "decode_inconsistent_utf8",
+)
 
 
 def _ftfy_line(line: str) -> tuple[str, str]:
     if line.isascii() and "&" not in line:
         return line, ""
     fixed, explanation = ftfy.fix_and_explain(line, config=_FTFY_CONFIG)
-    steps = [f"{a} {b}" for a, b in explanation or [] if any(d in b or d in a for d in _FTFY_DAMAGE)]
+    steps = [
+        f"{a} {b}" for a, b in explanation or [] if any(d in b or d in a for d in _FTFY_DAMAGE)
+    ]
     return fixed, ("ftfy: " + "; ".join(steps)) if steps else ""
 
 
@@ -211,10 +236,14 @@ def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
                 paragraphs.append(Paragraph(current[0], start))
             current, previous = [], ""
             continue
-        continues = bool(current) and not _LIST_ITEM.match(text) and (
-            (width and len(previous) >= width * 0.6 and not _TERMINAL.search(previous))
-            or (width and len(previous) >= width - 20)
-            or (not _TERMINAL.search(previous) and text[:1].islower())
+        continues = (
+            bool(current)
+            and not _LIST_ITEM.match(text)
+            and (
+                (width and len(previous) >= width * 0.6 and not _TERMINAL.search(previous))
+                or (width and len(previous) >= width - 20)
+                or (not _TERMINAL.search(previous) and text[:1].islower())
+            )
         )
         if continues:
             # A wrapped hyphenated word ("well-" / "known") keeps its hyphen, loses the break.
@@ -239,8 +268,9 @@ def clean_article(article: Article) -> CleanArticle:
     source, offset = article.source, article.first_line - 1
     repairs: list[Repair] = []
     text, encoding = repair_encoding(article.body)
-    repairs += [Repair(source, "encoding", n + offset, b, a, why, fixes)
-                for n, b, a, why, fixes in encoding]
+    repairs += [
+        Repair(source, "encoding", n + offset, b, a, why, fixes) for n, b, a, why, fixes in encoding
+    ]
 
     bp = domain.boilerplate()
     metadata = dict(article.metadata)
@@ -262,7 +292,9 @@ def clean_article(article: Article) -> CleanArticle:
                         if value and key not in metadata:
                             metadata[key] = value.strip()
                     name = meta_name
-                    repairs.append(Repair(source, "metadata", number, line, "", f"metadata line: {meta_name}"))
+                    repairs.append(
+                        Repair(source, "metadata", number, line, "", f"metadata line: {meta_name}")
+                    )
                     break
             else:
                 kept.append((number, line))
@@ -278,21 +310,26 @@ def clean_article(article: Article) -> CleanArticle:
         first = paragraphs[0].text
         if len(first) <= 160 and not first.endswith((".", "?")) and len(first.split()) >= 3:
             headline = first
-    return CleanArticle(source, article.path, paragraphs, tuple(repairs),
-                        frozen_map(metadata), headline)
+    return CleanArticle(
+        source, article.path, paragraphs, tuple(repairs), frozen_map(metadata), headline
+    )
 
 
 def _boilerplate_name(line: str, bp: domain.Boilerplate) -> str | None:
     for name, pattern in bp.lines:
         if pattern.fullmatch(line):
             return name
-    if bp.related.fullmatch(line) and not re.search(r"\b(said|says|added|told)\b", line.split(":")[0]):
+    if bp.related.fullmatch(line) and not re.search(
+        r"\b(said|says|added|told)\b", line.split(":")[0]
+    ):
         return bp.related_name
     return None
 
 
-def _drop_masthead(lines: list[tuple[int, str]], source: str, repairs: list[Repair]) -> list[tuple[int, str]]:
-    """Drop short lines left at the top beside removed widgets (the place-name under a weather box)."""
+def _drop_masthead(
+    lines: list[tuple[int, str]], source: str, repairs: list[Repair]
+) -> list[tuple[int, str]]:
+    """Drop short lines at the top beside removed widgets (the place under a weather box)."""
     widget_lines = {r.line for r in repairs if r.kind == "boilerplate"}
     out = list(lines)
     while out and (not out[0][1] or _is_masthead_line(out[0][1])):

@@ -7,7 +7,7 @@ severity was found; 2 for bad usage or unreadable input (one line on stderr).
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +27,7 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     high = "high"
     medium = "medium"
     low = "low"
@@ -40,11 +40,19 @@ def _root() -> None:
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories "
-                                                "(.txt, .md, .html, .htm, .json, .jsonl).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Article files or directories (.txt, .md, .html, .htm, .json, .jsonl)."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the reports.")],
-    fail_on: Annotated[FailOn | None, typer.Option(
-        "--fail-on", help="Exit 1 if a discrepancy at or above this severity is found.")] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 if a discrepancy at or above this severity is found."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
     """Check articles and write discrepancies.csv, claims.csv and graph.graphml.
@@ -59,7 +67,9 @@ def check(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if not quiet:
         stories = len(set(result.matching.story_of.values()))
-        typer.echo(report.summary(result.discrepancies, len(result.articles), len(result.claims), stories))
+        typer.echo(
+            report.summary(result.discrepancies, len(result.articles), len(result.claims), stories)
+        )
         typer.echo("")
         typer.echo("wrote " + ", ".join(str(p) for p in written))
     if fail_on is not None:

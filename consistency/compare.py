@@ -32,7 +32,16 @@ from rapidfuzz.distance import Indel
 
 from . import domain
 from .graph import ClaimGraph
-from .models import SEVERITY_RANK, Claim, CleanArticle, Discrepancy, Extraction, Judgment, Matching, Severity
+from .models import (
+    SEVERITY_RANK,
+    Claim,
+    CleanArticle,
+    Discrepancy,
+    Extraction,
+    Judgment,
+    Matching,
+    Severity,
+)
 
 
 @dataclass(frozen=True)
@@ -56,26 +65,54 @@ class Context:
         return self.matching.story_of.get(source, "")
 
 
-def discrepancy_id(kind: str, subject: str, source_a: str, source_b: str, value_a: str, value_b: str) -> str:
-    digest = hashlib.sha1("\x1f".join((kind, subject, source_a, source_b, value_a, value_b)).encode())
+def discrepancy_id(
+    kind: str, subject: str, source_a: str, source_b: str, value_a: str, value_b: str
+) -> str:
+    digest = hashlib.sha1(
+        "\x1f".join((kind, subject, source_a, source_b, value_a, value_b)).encode()
+    )
     return digest.hexdigest()[:12]
 
 
-def make(kind: str, severity: Severity, subject: str, a: Side, b: Side | None, explanation: str,
-         ctx: Context, similarity: float | None = None) -> Discrepancy:
+def make(
+    kind: str,
+    severity: Severity,
+    subject: str,
+    a: Side,
+    b: Side | None,
+    explanation: str,
+    ctx: Context,
+    similarity: float | None = None,
+) -> Discrepancy:
     """A discrepancy with its sides in a fixed order, so input order never changes a row."""
     b = b or Side("", "")
     # Two sources: alphabetical. One source on both sides (a wording and the
     # official wording elsewhere in the same article): the caller's order.
-    if b.source and b.source != a.source and (b.source, b.value, b.claim_id) < (a.source, a.value, a.claim_id):
+    if (
+        b.source
+        and b.source != a.source
+        and (b.source, b.value, b.claim_id) < (a.source, a.value, a.claim_id)
+    ):
         a, b = b, a
     cluster_a = ctx.graph.cluster_of.get(a.claim_id, "")
     cluster_b = ctx.graph.cluster_of.get(b.claim_id, "")
     cluster = cluster_a if cluster_a == cluster_b or not cluster_b else ""
     return Discrepancy(
         discrepancy_id(kind, subject, a.source, b.source, a.value, b.value),
-        kind, severity, subject, a.source, b.source, a.value, b.value, a.text, b.text,
-        a.line, b.line, similarity, cluster, explanation,
+        kind,
+        severity,
+        subject,
+        a.source,
+        b.source,
+        a.value,
+        b.value,
+        a.text,
+        b.text,
+        a.line,
+        b.line,
+        similarity,
+        cluster,
+        explanation,
     )
 
 
@@ -96,7 +133,9 @@ def _graded(judgments: Iterable[Judgment]) -> list[Judgment]:
 
 
 def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
-    slots: dict[tuple[str, str, str, str], dict[str, list[Judgment]]] = defaultdict(lambda: defaultdict(list))
+    slots: dict[tuple[str, str, str, str], dict[str, list[Judgment]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for j in _graded(ctx.extraction.judgments):
         slots[(ctx.story(j.source), j.subject_key, j.aspect, j.scale)][j.source].append(j)
     for (_story, _key, aspect, scale), by_source in sorted(slots.items()):
@@ -105,15 +144,27 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
             grades_b = sorted({j.grade for j in by_source[sb]})
             if grades_a == grades_b:
                 continue
-            ja = next(j for j in by_source[sa] if j.grade not in grades_b) if set(grades_a) - set(grades_b) else by_source[sa][0]
-            jb = next(j for j in by_source[sb] if j.grade not in grades_a) if set(grades_b) - set(grades_a) else by_source[sb][0]
+            ja = (
+                next(j for j in by_source[sa] if j.grade not in grades_b)
+                if set(grades_a) - set(grades_b)
+                else by_source[sa][0]
+            )
+            jb = (
+                next(j for j in by_source[sb] if j.grade not in grades_a)
+                if set(grades_b) - set(grades_a)
+                else by_source[sb][0]
+            )
             scale_name = domain.scales().names[scale]
             subject = subject_name(ctx, ja.subject_key, ja.subject)
             yield make(
-                "rating_conflict", "high", subject,
-                _side(ctx, ja.claim_id, " / ".join(grades_a)), _side(ctx, jb.claim_id, " / ".join(grades_b)),
+                "rating_conflict",
+                "high",
+                subject,
+                _side(ctx, ja.claim_id, " / ".join(grades_a)),
+                _side(ctx, jb.claim_id, " / ".join(grades_b)),
                 f"{subject} on {aspect}: {sa} gives {' / '.join(grades_a)}, "
-                f"{sb} gives {' / '.join(grades_b)} ({scale_name} scale)", ctx,
+                f"{sb} gives {' / '.join(grades_b)} ({scale_name} scale)",
+                ctx,
             )
 
 
@@ -130,20 +181,29 @@ def rating_wording(ctx: Context) -> Iterator[Discrepancy]:
     for (source, _key, wording), group in sorted(seen.items()):
         first = group[0]
         partners = official.get((ctx.story(source), first.subject_key, first.grade), [])
-        partner = next((p for p in partners if p.source != source), partners[0] if partners else None)
+        partner = next(
+            (p for p in partners if p.source != source), partners[0] if partners else None
+        )
         aspects = ", ".join(sorted({j.aspect for j in group}))
         scale_name = domain.scales().names[first.scale]
         b = _side(ctx, partner.claim_id, partner.official) if partner else Side("", first.official)
         subject = subject_name(ctx, first.subject_key, first.subject)
         yield make(
-            "rating_wording", "low", subject, _side(ctx, first.claim_id, wording), b,
+            "rating_wording",
+            "low",
+            subject,
+            _side(ctx, first.claim_id, wording),
+            b,
             f"{source} writes {wording!r} for {subject} ({aspects}); the official "
-            f"{scale_name} wording is {first.official!r}", ctx,
+            f"{scale_name} wording is {first.official!r}",
+            ctx,
         )
 
 
 def grade_status(ctx: Context) -> Iterator[Discrepancy]:
-    by_subject: dict[tuple[str, str], dict[str, list[Judgment]]] = defaultdict(lambda: defaultdict(list))
+    by_subject: dict[tuple[str, str], dict[str, list[Judgment]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for j in ctx.extraction.judgments:
         if not j.negated:
             by_subject[(ctx.story(j.source), j.subject_key)][j.source].append(j)
@@ -152,18 +212,24 @@ def grade_status(ctx: Context) -> Iterator[Discrepancy]:
             a, b = _status(by_source[sa]), _status(by_source[sb])
             says_graded = lambda s: bool(s["named"]) or s["unnamed"]  # noqa: E731
             contradiction = (says_graded(a) and b["not_graded"] and not a["not_graded"]) or (
-                says_graded(b) and a["not_graded"] and not b["not_graded"])
+                says_graded(b) and a["not_graded"] and not b["not_graded"]
+            )
             withheld = (a["unnamed"] and not a["named"] and b["named"]) or (
-                b["unnamed"] and not b["named"] and a["named"])
+                b["unnamed"] and not b["named"] and a["named"]
+            )
             if not (contradiction or withheld):
                 continue
             ja, jb = _status_claim(by_source[sa]), _status_claim(by_source[sb])
             subject = subject_name(ctx, ja.subject_key, ja.subject)
             severity: Severity = "high" if contradiction else "medium"
             yield make(
-                "grade_status", severity, subject,
-                _side(ctx, ja.claim_id, _describe(a)), _side(ctx, jb.claim_id, _describe(b)),
-                f"{subject}: {sa} says {_describe(a)}; {sb} says {_describe(b)}", ctx,
+                "grade_status",
+                severity,
+                subject,
+                _side(ctx, ja.claim_id, _describe(a)),
+                _side(ctx, jb.claim_id, _describe(b)),
+                f"{subject}: {sa} says {_describe(a)}; {sb} says {_describe(b)}",
+                ctx,
             )
 
 
@@ -195,7 +261,9 @@ def _describe(status: dict[str, object]) -> str:
 
 
 def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
-    titles: dict[str, dict[str, dict[str, tuple[str, str]]]] = defaultdict(lambda: defaultdict(dict))
+    titles: dict[str, dict[str, dict[str, tuple[str, str]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
     for p in ctx.extraction.people:
         if not p.title_key:
             continue
@@ -212,18 +280,19 @@ def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
             title_a, claim_a = ta[min(ta)]
             title_b, claim_b = tb[min(tb)]
             yield make(
-                "speaker_title", "medium", name,
-                _side(ctx, claim_a, title_a), _side(ctx, claim_b, title_b),
-                f"{name} is {title_a!r} in {sa} but {title_b!r} in {sb}", ctx,
+                "speaker_title",
+                "medium",
+                name,
+                _side(ctx, claim_a, title_a),
+                _side(ctx, claim_b, title_b),
+                f"{name} is {title_a!r} in {sa} but {title_b!r} in {sb}",
+                ctx,
             )
 
 
 # --- quotations ---------------------------------------------------------------
 
 _TOKEN = re.compile(r"[^\W_]+(?:['.][^\W_]+)*|[^\w\s]")
-_NEGATIONS = frozenset({"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without",
-                        "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "won't",
-                        "can't", "cannot", "couldn't", "shouldn't", "wouldn't", "hasn't", "haven't"})
 MIN_QUOTE_WORDS = 4
 MIN_QUOTE_COVERAGE = 0.7
 """Share of the shorter quotation's words found, in order, in the longer one."""
@@ -267,8 +336,9 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
     # Only runs of shared words count: common words ("we", "the", "and") shared
     # one at a time across two different quotations are not a match.
     min_run = min(MIN_RUN_WORDS, shorter)
-    equal_at = [k for k, op in enumerate(ops)
-                if op.tag == "equal" and op.src_end - op.src_start >= min_run]
+    equal_at = [
+        k for k, op in enumerate(ops) if op.tag == "equal" and op.src_end - op.src_start >= min_run
+    ]
     if not equal_at:
         return QuoteDiff(0.0, (), False, False)
     first, last = ops[equal_at[0]], ops[equal_at[-1]]
@@ -292,7 +362,7 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
     # word) is an alteration; words on one side only are the fragment's context.
     lead_a, lead_b = wa.surface[: first.src_start], wb.surface[: first.dest_start]
     if lead_a and lead_b:
-        changes.insert(0, (" ".join(lead_a[-3:]), " ".join(lead_b[-len(lead_a[-3:]):])))
+        changes.insert(0, (" ".join(lead_a[-3:]), " ".join(lead_b[-len(lead_a[-3:]) :])))
     tail_a, tail_b = wa.surface[last.src_end :], wb.surface[last.dest_end :]
     if tail_a and tail_b:
         changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
@@ -311,20 +381,17 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
 
 def _quote_severity(changes: tuple[tuple[str, str], ...]) -> tuple[Severity, str]:
     grade_re = domain.scales().grade_re
+    lexicon = domain.lexicon()
     for before, after in changes:
         text = f"{before} {after}"
-        if re.search(r"\d", text) or set(text.lower().split()) & _NUMBER_WORDS:
+        words = set(text.lower().split())
+        if re.search(r"\d", text) or words & lexicon.number_words:
             return "high", "a number changed"
-        if set(text.lower().split()) & _NEGATIONS:
+        if words & lexicon.negations:
             return "high", "a negation changed"
         if grade_re.search(text):
             return "high", "a grade changed"
     return "medium", "words changed"
-
-
-_NUMBER_WORDS = frozenset("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                          "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
-                          "sixty seventy eighty ninety hundred thousand million billion half third quarter".split())
 
 
 def quotes(ctx: Context) -> Iterator[Discrepancy]:
@@ -358,12 +425,21 @@ def _attribution(ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: st
     name_b = ctx.graph.person_name.get(speaker_b, speaker_b)
     a, b = _side(ctx, ida, name_a), _side(ctx, idb, name_b)
     subject = " / ".join(sorted((name_a, name_b)))
-    return make("quote_attribution", "high", subject, a, b,
-                f"the same quotation is given to {name_a} in {a.source} and to {name_b} in {b.source}",
-                ctx, similarity=None)
+    return make(
+        "quote_attribution",
+        "high",
+        subject,
+        a,
+        b,
+        f"the same quotation is given to {name_a} in {a.source} and to {name_b} in {b.source}",
+        ctx,
+        similarity=None,
+    )
 
 
-def _altered(ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff) -> Iterator[Discrepancy]:
+def _altered(
+    ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff
+) -> Iterator[Discrepancy]:
     if not (diff.changes or diff.punctuation or diff.case):
         return
     name = ctx.graph.person_name.get(speaker, speaker) or "unattributed quotation"
@@ -376,10 +452,20 @@ def _altered(ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff) ->
         value_a = value_b = ""
     a, b = _side(ctx, ida, value_a), _side(ctx, idb, value_b)
     if not diff.changes:
-        a, b = Side(a.source, "(punctuation)", a.text, a.line, a.claim_id), Side(b.source, "(punctuation)", b.text, b.line, b.claim_id)
-    yield make("quote_altered", severity, name, a, b,
-               f"{name}'s quotation differs between {a.source} and {b.source}: {why}", ctx,
-               similarity=round(100 * diff.coverage, 1))
+        a, b = (
+            Side(a.source, "(punctuation)", a.text, a.line, a.claim_id),
+            Side(b.source, "(punctuation)", b.text, b.line, b.claim_id),
+        )
+    yield make(
+        "quote_altered",
+        severity,
+        name,
+        a,
+        b,
+        f"{name}'s quotation differs between {a.source} and {b.source}: {why}",
+        ctx,
+        similarity=round(100 * diff.coverage, 1),
+    )
 
 
 # --- encoding -----------------------------------------------------------------
@@ -396,9 +482,16 @@ def encoding_damage(ctx: Context) -> Iterator[Discrepancy]:
         value_b = " ".join(good for _, good in fixes) or first.after[:40]
         kinds = sorted({r.explanation.split(":")[0] for r in repairs})
         side = Side(article.source, value_a, first.before, first.line)
-        yield make("encoding_damage", "low", "encoding", side, Side("", value_b, first.after, None),
-                   f"{len(repairs)} line(s) of {article.source} repaired ({'; '.join(kinds)}); "
-                   "check the published page", ctx)
+        yield make(
+            "encoding_damage",
+            "low",
+            "encoding",
+            side,
+            Side("", value_b, first.after, None),
+            f"{len(repairs)} line(s) of {article.source} repaired ({'; '.join(kinds)}); "
+            "check the published page",
+            ctx,
+        )
 
 
 Detector = Callable[[Context], Iterable[Discrepancy]]
@@ -414,11 +507,25 @@ DETECTORS: dict[str, Detector] = {
 
 
 def sort_key(d: Discrepancy) -> tuple[object, ...]:
-    return (SEVERITY_RANK[d.severity], d.kind, d.subject, d.source_a, d.source_b, d.value_a, d.value_b, d.id)
+    return (
+        SEVERITY_RANK[d.severity],
+        d.kind,
+        d.subject,
+        d.source_a,
+        d.source_b,
+        d.value_a,
+        d.value_b,
+        d.id,
+    )
 
 
-def compare(articles: tuple[CleanArticle, ...], claims: tuple[Claim, ...], extraction: Extraction,
-            matching: Matching, graph: ClaimGraph) -> tuple[Discrepancy, ...]:
+def compare(
+    articles: tuple[CleanArticle, ...],
+    claims: tuple[Claim, ...],
+    extraction: Extraction,
+    matching: Matching,
+    graph: ClaimGraph,
+) -> tuple[Discrepancy, ...]:
     ctx = Context(articles, {c.claim_id: c for c in claims}, extraction, matching, graph)
     rows: dict[str, Discrepancy] = {}
     for detector in DETECTORS.values():

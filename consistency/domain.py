@@ -56,7 +56,8 @@ def boilerplate() -> Boilerplate:
     masthead = _alternation(rel["masthead_words"])
     word = r"[A-Z][\w'&.-]*"
     related = re.compile(
-        rf"(?:{word}\s+){{0,{rel['max_name_words'] - 1}}}(?:{masthead})(?:\s+{word}){{0,2}}\s*:\s+\S.*"
+        rf"(?:{word}\s+){{0,{rel['max_name_words'] - 1}}}(?:{masthead})"
+        rf"(?:\s+{word}){{0,2}}\s*:\s+\S.*"
     )
     metadata = tuple(
         (entry["name"], _compile(entry["pattern"], "boilerplate.toml")) for entry in raw["metadata"]
@@ -141,7 +142,10 @@ def titles() -> Titles:
     courtesy = frozenset(c.lower() for c in raw["courtesy"])
     return Titles(
         courtesy=courtesy,
-        title_re=rf"(?<![\w'])(?:(?i:{_alternation(written + raw['courtesy'])})|{_alternation(initialisms)})(?![\w'])",
+        title_re=(
+            rf"(?<![\w'])(?:(?i:{_alternation(written + raw['courtesy'])})"
+            rf"|{_alternation(initialisms)})(?![\w'])"
+        ),
         abbreviations=abbreviations,
     )
 
@@ -208,3 +212,15 @@ def speech() -> Speech:
         verbs=re.compile(r"\b(?:" + _alternation(raw["verbs"]) + r")\b", re.IGNORECASE),
         pronouns=frozenset(raw["pronouns"]),
     )
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    number_words: frozenset[str]
+    negations: frozenset[str]
+
+
+@cache
+def lexicon() -> Lexicon:
+    raw = _load("numbers.toml")
+    return Lexicon(frozenset(raw["words"]), frozenset(raw["negations"]))

@@ -52,7 +52,9 @@ def _title_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     # title, not the title "HM" before a person called "Inspector".
     name = rf"(?!{titles})(?P<name>{_NAME})(?!\w)"
     before = re.compile(rf"(?P<title>{titles}),?\s+{name}")
-    after = re.compile(rf"(?P<name>{_FULL_NAME}),\s+(?P<title>{titles})(?=\s*[,.;)]|\s+(?i:{verbs}))")
+    after = re.compile(
+        rf"(?P<name>{_FULL_NAME}),\s+(?P<title>{titles})(?=\s*[,.;)]|\s+(?i:{verbs}))"
+    )
     bare = re.compile(
         rf"(?P<name>{_FULL_NAME})(?:,)?\s+(?i:{verbs})|(?i:{verbs})\s+(?P<name2>{_FULL_NAME})"
     )
@@ -63,14 +65,14 @@ _PATTERNS: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = Non
 
 
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    global _PATTERNS  # noqa: PLW0603 - compiled once, lazily, from data files
+    global _PATTERNS
     if _PATTERNS is None:
         _PATTERNS = _title_patterns()
     return _PATTERNS
 
 
 def title_key(title: str) -> str:
-    """A title spelled out and lower-cased: "HM Chief Inspector" -> "his majesty's chief inspector"."""
+    """A title spelled out, lower case: "HM Chief Inspector" -> "his majesty's chief inspector"."""
     text = _APOSTROPHE.sub("'", title).strip(" .,")
     for pattern, long in domain.titles().abbreviations:
         text = pattern.sub(long, text)
@@ -94,7 +96,9 @@ def org_key(name: str) -> str:
 
 def _org_kind(name: str) -> str:
     lowered = re.sub(r"\s*\([^)]*\)", "", name).lower()
-    for suffix, kind in sorted(domain.organisations().suffix_kinds.items(), key=lambda kv: -len(kv[0])):
+    for suffix, kind in sorted(
+        domain.organisations().suffix_kinds.items(), key=lambda kv: -len(kv[0])
+    ):
         if lowered.endswith(suffix):
             return kind
     return ""
@@ -112,7 +116,9 @@ class _ArticleState:
     aspects: Counter[str] = field(default_factory=Counter)
 
 
-_PLACE_AFTER = re.compile(r"\s+(?:for|in|of)\s+(?:the\s+)?(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})")
+_PLACE_AFTER = re.compile(
+    r"\s+(?:for|in|of)\s+(?:the\s+)?(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"
+)
 
 
 def _orgs_in(text: str, state: _ArticleState, number: int) -> list[tuple[int, int, str, str, str]]:
@@ -156,7 +162,9 @@ def _orgs_in(text: str, state: _ArticleState, number: int) -> list[tuple[int, in
     return sorted(found)
 
 
-def _nearest(state: _ArticleState, kind: str, found: list[tuple[int, int, str, str, str]], position: int) -> str:
+def _nearest(
+    state: _ArticleState, kind: str, found: list[tuple[int, int, str, str, str]], position: int
+) -> str:
     for start, _end, _display, key, found_kind in sorted(found, reverse=True):
         if start < position and found_kind == kind:
             return key
@@ -181,7 +189,9 @@ def _people_in(claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMent
             title = "" if raw_title.lower().strip(".") in courtesy else raw_title.strip()
             key = _person_key(name, state)
             tkey = title_key(title) if title else ""
-            found[match.start()] = PersonMention(claim.claim_id, claim.source, name, key, title, tkey)
+            found[match.start()] = PersonMention(
+                claim.claim_id, claim.source, name, key, title, tkey
+            )
             spans.append((match.start(), match.end()))
     return sorted(found.items())
 
@@ -195,7 +205,9 @@ def _person_key(name: str, state: _ArticleState) -> str:
     return state.people.get(name.lower(), name.lower())
 
 
-def _resolve_speaker(written: str, mentions: list[PersonMention], state: _ArticleState) -> tuple[str, str]:
+def _resolve_speaker(
+    written: str, mentions: list[PersonMention], state: _ArticleState
+) -> tuple[str, str]:
     """(display name, key) of who a written attribution refers to."""
     if mentions:
         person = mentions[-1]
@@ -220,7 +232,9 @@ def _article_scale(text: str) -> str:
     return max(counts, key=lambda name: (counts[name], name == "hmicfrs"))
 
 
-_ADJECTIVE_FOLLOWERS = re.compile(r"^\s+(?!rating|grade|grading|judg|overall|in\b|for\b|at\b|on\b|across\b|and\b|or\b|by\b|after\b|following\b|from\b|with\b|to\b|as\b|since\b|but\b|while\b|whilst\b|when\b|this\b|last\b|this\b)[a-z]")
+_ADJECTIVE_FOLLOWERS = re.compile(
+    r"^\s+(?!rating|grade|grading|judg|overall|in\b|for\b|at\b|on\b|across\b|and\b|or\b|by\b|after\b|following\b|from\b|with\b|to\b|as\b|since\b|but\b|while\b|whilst\b|when\b|this\b|last\b|this\b)[a-z]"
+)
 
 
 def _grade_mentions(claim: Claim, scale: str) -> list[tuple[int, int, domain.Grade, bool]]:
@@ -236,7 +250,7 @@ def _grade_mentions(claim: Claim, scale: str) -> list[tuple[int, int, domain.Gra
         grade = next((g for g in options if g.scale == scale), None)
         if grade is None:
             continue
-        follower = text[match.end():]
+        follower = text[match.end() :]
         quoted = text[match.start() - 1 : match.start()] in ("'", "“")
         if not quoted and _ADJECTIVE_FOLLOWERS.match(follower):
             continue  # "good work", "adequate resources": ordinary adjectives
@@ -253,8 +267,9 @@ def _aspects_in(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _aspects_for(position: int, next_grade: int, aspects: list[tuple[int, str]],
-                 default: str) -> list[str]:
+def _aspects_for(
+    position: int, next_grade: int, aspects: list[tuple[int, str]], default: str
+) -> list[str]:
     """Every aspect listed after a grade and before the next ("'adequate' in A, B and C")."""
     after = list(dict.fromkeys(name for start, name in aspects if position < start < next_grade))
     if after:
@@ -300,8 +315,13 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
             if person.title_key:
                 state.roles.setdefault(person.title_key, person.person_key)
         if claim.kind == "quote":
-            written_mentions = [p for _, p in _people_in(
-                Claim(claim.claim_id, claim.source, "sentence", claim.speaker, 0, 0, 0, 0), state)]
+            written_mentions = [
+                p
+                for _, p in _people_in(
+                    Claim(claim.claim_id, claim.source, "sentence", claim.speaker, 0, 0, 0, 0),
+                    state,
+                )
+            ]
             people.extend(written_mentions)
             for p in written_mentions:
                 if p.title_key:
@@ -315,18 +335,24 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
             state.last_person = mentions[-1][1].person_key
 
         found = _orgs_in(claim.text, state, number)
-        for start, _end, display, key, kind in found:
+        for _start, _end, display, key, kind in found:
             if kind != "inspectorate" and display != "*each*":
                 orgs.append(OrgMention(claim.claim_id, claim.source, display, key, kind))
         judgments += _judgments(claim, found, scale, default_aspect, gazetteer)
         judgments += _status_statements(claim, found, scale, default_aspect, gazetteer, scales)
-        state.mentions += [(number, key, kind) for _, _, display, key, kind in found
-                           if kind != "inspectorate" and display != "*each*"]
+        state.mentions += [
+            (number, key, kind)
+            for _, _, display, key, kind in found
+            if kind != "inspectorate" and display != "*each*"
+        ]
     return Extraction(tuple(judgments), tuple(people), tuple(quotes), tuple(orgs))
 
 
-def _subjects(found: list[tuple[int, int, str, str, str]], position: int,
-              gazetteer: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+def _subjects(
+    found: list[tuple[int, int, str, str, str]],
+    position: int,
+    gazetteer: dict[str, tuple[str, str]],
+) -> list[tuple[str, str]]:
     candidates = [f for f in found if f[4] != "inspectorate"]
     before = [f for f in candidates if f[1] <= position]
     after = [f for f in candidates if f[0] >= position]
@@ -335,13 +361,21 @@ def _subjects(found: list[tuple[int, int, str, str, str]], position: int,
         return []
     if chosen[2] == "*each*":
         kind = chosen[3]
-        return [(f[2], f[3]) for f in candidates if f[2] != "*each*" and f[4] in (kind, "")
-                and f[0] < chosen[0]] or []
+        return [
+            (f[2], f[3])
+            for f in candidates
+            if f[2] != "*each*" and f[4] in (kind, "") and f[0] < chosen[0]
+        ] or []
     return [(gazetteer.get(chosen[3], (chosen[2], ""))[0], chosen[3])]
 
 
-def _judgments(claim: Claim, found: list[tuple[int, int, str, str, str]], scale: str,
-               default_aspect: str, gazetteer: dict[str, tuple[str, str]]) -> list[Judgment]:
+def _judgments(
+    claim: Claim,
+    found: list[tuple[int, int, str, str, str]],
+    scale: str,
+    default_aspect: str,
+    gazetteer: dict[str, tuple[str, str]],
+) -> list[Judgment]:
     mentions = _grade_mentions(claim, scale)
     if not mentions:
         return []
@@ -357,29 +391,63 @@ def _judgments(claim: Claim, found: list[tuple[int, int, str, str, str]], scale:
         else:
             subjects = _subjects(found, start, gazetteer)
         for display, key in subjects:
-            out += [Judgment(
-                claim.claim_id, claim.source, display, key, aspect, scale, "graded",
-                grade.official, claim.text[start:end].lower(), grade.official, negated, claim.in_quote,
-            ) for aspect in graded_aspects]
+            out += [
+                Judgment(
+                    claim.claim_id,
+                    claim.source,
+                    display,
+                    key,
+                    aspect,
+                    scale,
+                    "graded",
+                    grade.official,
+                    claim.text[start:end].lower(),
+                    grade.official,
+                    negated,
+                    claim.in_quote,
+                )
+                for aspect in graded_aspects
+            ]
     return out
 
 
-def _status_statements(claim: Claim, found: list[tuple[int, int, str, str, str]], scale: str,
-                       default_aspect: str, gazetteer: dict[str, tuple[str, str]],
-                       scales: domain.Scales) -> list[Judgment]:
+def _status_statements(
+    claim: Claim,
+    found: list[tuple[int, int, str, str, str]],
+    scale: str,
+    default_aspect: str,
+    gazetteer: dict[str, tuple[str, str]],
+    scales: domain.Scales,
+) -> list[Judgment]:
     out = []
-    for status, pattern in (("graded_unnamed", scales.graded_unnamed), ("not_graded", scales.not_graded)):
+    for status, pattern in (
+        ("graded_unnamed", scales.graded_unnamed),
+        ("not_graded", scales.not_graded),
+    ):
         match = pattern.search(claim.text)
         if not match:
             continue
         candidates = [f for f in found if f[4] not in ("inspectorate", "") and f[2] != "*each*"]
         # "graded judgments on how the unit ..." names its subject after the
         # phrase; "regions do not receive a grade" before it.
-        near = ([f for f in candidates if f[0] >= match.start()][:1] if status == "graded_unnamed"
-                else [f for f in candidates if f[1] <= match.end()][-1:])
+        near = (
+            [f for f in candidates if f[0] >= match.start()][:1]
+            if status == "graded_unnamed"
+            else [f for f in candidates if f[1] <= match.end()][-1:]
+        )
         for _start, _end, display, key, _kind in near:
-            out.append(Judgment(claim.claim_id, claim.source, gazetteer.get(key, (display, ""))[0],
-                                key, default_aspect, scale, status, quoted=claim.in_quote))
+            out.append(
+                Judgment(
+                    claim.claim_id,
+                    claim.source,
+                    gazetteer.get(key, (display, ""))[0],
+                    key,
+                    default_aspect,
+                    scale,
+                    status,
+                    quoted=claim.in_quote,
+                )
+            )
     return out
 
 

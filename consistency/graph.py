@@ -63,7 +63,9 @@ def cluster_claims(claims: Iterable[Claim], matches: Iterable[ClaimMatch]) -> di
     return cluster_of
 
 
-def resolve_people(extraction: Extraction, story_of: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def resolve_people(
+    extraction: Extraction, story_of: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
     keys = {p.person_key for p in extraction.people} | {q.speaker_key for q in extraction.quotes}
     full_by_surname_story: dict[tuple[str, str], set[str]] = defaultdict(set)
     full_by_surname: dict[str, set[str]] = defaultdict(set)
@@ -93,7 +95,9 @@ def resolve_people(extraction: Extraction, story_of: dict[str, str]) -> tuple[di
     return resolved, final_names
 
 
-def build_graph(claims: tuple[Claim, ...], extraction: Extraction, matching: Matching) -> ClaimGraph:
+def build_graph(
+    claims: tuple[Claim, ...], extraction: Extraction, matching: Matching
+) -> ClaimGraph:
     graph = nx.Graph()
     story_of = dict(matching.story_of)
     cluster_of = cluster_claims(claims, matching.matches)
@@ -102,12 +106,23 @@ def build_graph(claims: tuple[Claim, ...], extraction: Extraction, matching: Mat
     for source in sorted({c.source for c in claims}):
         graph.add_node(f"source:{source}", type="source", story=story_of.get(source, ""))
     for c in claims:
-        graph.add_node(f"claim:{c.claim_id}", type="claim", kind=c.kind, text=c.text,
-                       line=c.line, cluster=cluster_of.get(c.claim_id, ""))
+        graph.add_node(
+            f"claim:{c.claim_id}",
+            type="claim",
+            kind=c.kind,
+            text=c.text,
+            line=c.line,
+            cluster=cluster_of.get(c.claim_id, ""),
+        )
         graph.add_edge(f"source:{c.source}", f"claim:{c.claim_id}", relation="carries")
     for m in matching.matches:
-        graph.add_edge(f"claim:{m.claim_a}", f"claim:{m.claim_b}", relation="matches",
-                       score=float(m.score), scorer=m.scorer)
+        graph.add_edge(
+            f"claim:{m.claim_a}",
+            f"claim:{m.claim_b}",
+            relation="matches",
+            score=float(m.score),
+            scorer=m.scorer,
+        )
     for p in extraction.people:
         key = person_key.get(p.person_key, p.person_key)
         graph.add_node(f"person:{key}", type="person", name=person_name.get(key, p.name))
@@ -120,8 +135,13 @@ def build_graph(claims: tuple[Claim, ...], extraction: Extraction, matching: Mat
     for o in extraction.orgs:
         graph.add_node(f"org:{o.key}", type="organisation", name=_unshout(o.name))
         graph.add_edge(f"claim:{o.claim_id}", f"org:{o.key}", relation="mentions")
-    return ClaimGraph(graph, MappingProxyType(cluster_of), MappingProxyType(person_key),
-                      MappingProxyType(person_name), MappingProxyType(org_names(extraction)))
+    return ClaimGraph(
+        graph,
+        MappingProxyType(cluster_of),
+        MappingProxyType(person_key),
+        MappingProxyType(person_name),
+        MappingProxyType(org_names(extraction)),
+    )
 
 
 def org_names(extraction: Extraction) -> dict[str, str]:

@@ -41,14 +41,16 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             found.update(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
             )
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 raise InputError(
-                    str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                    f"expected one of {', '.join(sorted(SUFFIXES))}"
+                    str(path),
+                    f"unsupported file type {path.suffix or '(none)'!r}; "
+                    f"expected one of {', '.join(sorted(SUFFIXES))}",
                 )
             found.add(path)
         elif path.exists():
@@ -56,8 +58,10 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
         else:
             raise InputError(str(path), "no such file or directory")
     if not found:
-        raise InputError(", ".join(str(p) for p in paths), "no article files found "
-                         f"(looked for {', '.join(sorted(SUFFIXES))})")
+        raise InputError(
+            ", ".join(str(p) for p in paths),
+            f"no article files found (looked for {', '.join(sorted(SUFFIXES))})",
+        )
     return sorted(found)
 
 
@@ -68,7 +72,9 @@ def read_articles(paths: Iterable[str | Path]) -> tuple[Article, ...]:
         for article in read_file(path):
             if article.source in articles:
                 other = articles[article.source].path
-                raise InputError(article.path, f"source id {article.source!r} is also used by {other}")
+                raise InputError(
+                    article.path, f"source id {article.source!r} is also used by {other}"
+                )
             articles[article.source] = article
     return tuple(articles[k] for k in sorted(articles))
 
@@ -97,8 +103,9 @@ def _decode(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            str(path), f"not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}); "
-            "convert it to UTF-8 first"
+            str(path),
+            f"not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}); "
+            "convert it to UTF-8 first",
         ) from exc
 
 
@@ -139,13 +146,19 @@ def _read_text(path: Path, text: str) -> Article:
     return _article(path, meta, body, consumed + 1)
 
 
-def _article(path: Path, meta: dict[str, Any], body: str, first_line: int,
-             fallback_id: str | None = None) -> Article:
+def _article(
+    path: Path, meta: dict[str, Any], body: str, first_line: int, fallback_id: str | None = None
+) -> Article:
     metadata = {k: str(v).strip() for k, v in meta.items() if v is not None and k != "body"}
     sid = source_id(str(metadata.get("id") or fallback_id or path.stem), path)
     metadata.pop("id", None)
-    return Article(sid, str(path), body.replace("\r\n", "\n").replace("\r", "\n"),
-                   first_line, frozen_map(metadata))
+    return Article(
+        sid,
+        str(path),
+        body.replace("\r\n", "\n").replace("\r", "\n"),
+        first_line,
+        frozen_map(metadata),
+    )
 
 
 def _read_json(path: Path, text: str) -> Iterator[Article]:
@@ -184,13 +197,19 @@ def _read_json(path: Path, text: str) -> Iterator[Article]:
 
 def _read_html(path: Path, text: str) -> Article:
     try:
-        import trafilatura  # noqa: PLC0415 - heavy import, only needed for HTML input
+        import trafilatura
     except ImportError as exc:  # pragma: no cover - trafilatura is a dependency
-        raise InputError(str(path), "reading HTML needs trafilatura (pip install trafilatura)") from exc
+        raise InputError(
+            str(path), "reading HTML needs trafilatura (pip install trafilatura)"
+        ) from exc
     extracted = trafilatura.bare_extraction(
         text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    doc = extracted.as_dict() if extracted is not None and hasattr(extracted, "as_dict") else extracted
+    doc = (
+        extracted.as_dict()
+        if extracted is not None and hasattr(extracted, "as_dict")
+        else extracted
+    )
     body = (doc or {}).get("text") or ""
     if not body.strip():
         raise InputError(str(path), "no article text found in this HTML page")

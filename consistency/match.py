@@ -70,7 +70,9 @@ def _shingles(tokens: list[str], size: int) -> set[int]:
 
 
 def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True
+    )
 
 
 def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
@@ -119,7 +121,9 @@ def match_claims(claims: Iterable[Claim], settings: MatchSettings | None = None)
     for i, j in pairs.iter_rows():
         score = fuzz.ratio(canon[i], canon[j], processor=None, score_cutoff=settings.claim_cutoff)
         if score:
-            scored.append(ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER))
+            scored.append(
+                ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER)
+            )
 
     by_id = {c.claim_id: c for c in ordered}
     sources = sorted({c.source for c in ordered})
@@ -130,8 +134,9 @@ def match_claims(claims: Iterable[Claim], settings: MatchSettings | None = None)
     return Matching(MappingProxyType(story_of), within)
 
 
-def group_stories(sources: list[str], matches: list[ClaimMatch], by_id: dict[str, Claim],
-                  settings: MatchSettings) -> dict[str, str]:
+def group_stories(
+    sources: list[str], matches: list[ClaimMatch], by_id: dict[str, Claim], settings: MatchSettings
+) -> dict[str, str]:
     """Source -> story id, by average linkage over article pairs with enough matched claims."""
     shared: dict[tuple[str, str], int] = defaultdict(int)
     longest: dict[tuple[str, str], int] = defaultdict(int)
@@ -143,20 +148,28 @@ def group_stories(sources: list[str], matches: list[ClaimMatch], by_id: dict[str
         shared[pair] += 1
         longest[pair] = max(longest[pair], min(len(a.text.split()), len(b.text.split())))
     linked = {
-        pair for pair, count in shared.items()
+        pair
+        for pair, count in shared.items()
         if count >= settings.min_shared_claims or longest[pair] >= settings.long_claim_words
     }
-    groups = average_linkage(sources, linked, {p: shared[p] for p in linked},
-                             settings.story_link_fraction)
+    groups = average_linkage(
+        sources, linked, {p: shared[p] for p in linked}, settings.story_link_fraction
+    )
     story_of = {}
     for members in groups:
-        story = "s-" + hashlib.blake2b("\n".join(sorted(members)).encode(), digest_size=4).hexdigest()
+        story = (
+            "s-" + hashlib.blake2b("\n".join(sorted(members)).encode(), digest_size=4).hexdigest()
+        )
         story_of.update(dict.fromkeys(members, story))
     return story_of
 
 
-def average_linkage(items: list[str], linked: set[tuple[str, str]], strength: dict[tuple[str, str], float],
-                    fraction: float) -> list[list[str]]:
+def average_linkage(
+    items: list[str],
+    linked: set[tuple[str, str]],
+    strength: dict[tuple[str, str], float],
+    fraction: float,
+) -> list[list[str]]:
     """Merge items joined by the strongest links first, while enough cross pairs are linked.
 
     Deterministic: links are taken by descending strength, then by name.

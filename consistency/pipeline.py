@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import clean as clean_stage
 from . import claims as claims_stage
+from . import clean as clean_stage
 from . import compare as compare_stage
 from . import extract as extract_stage
 from . import graph as graph_stage
@@ -31,7 +31,9 @@ class CheckResult:
     discrepancies: tuple[Discrepancy, ...]
 
 
-def check_articles(articles: tuple[Article, ...], settings: match.MatchSettings | None = None) -> CheckResult:
+def check_articles(
+    articles: tuple[Article, ...], settings: match.MatchSettings | None = None
+) -> CheckResult:
     """Run every stage on articles already read."""
     # 2. clean: encoding repair, typography, boilerplate, wrapped lines
     cleaned = clean_stage.clean(articles)

@@ -24,14 +24,31 @@ if TYPE_CHECKING:
     from .pipeline import CheckResult
 
 DISCREPANCY_COLUMNS: dict[str, type[pl.DataType]] = {
-    "id": pl.String, "kind": pl.String, "severity": pl.String, "subject": pl.String,
-    "source_a": pl.String, "source_b": pl.String, "value_a": pl.String, "value_b": pl.String,
-    "text_a": pl.String, "text_b": pl.String, "line_a": pl.Int64, "line_b": pl.Int64,
-    "similarity": pl.Float64, "cluster": pl.String, "explanation": pl.String,
+    "id": pl.String,
+    "kind": pl.String,
+    "severity": pl.String,
+    "subject": pl.String,
+    "source_a": pl.String,
+    "source_b": pl.String,
+    "value_a": pl.String,
+    "value_b": pl.String,
+    "text_a": pl.String,
+    "text_b": pl.String,
+    "line_a": pl.Int64,
+    "line_b": pl.Int64,
+    "similarity": pl.Float64,
+    "cluster": pl.String,
+    "explanation": pl.String,
 }
 CLAIM_COLUMNS: dict[str, type[pl.DataType]] = {
-    "claim_id": pl.String, "source": pl.String, "kind": pl.String, "text": pl.String,
-    "line": pl.Int64, "speaker": pl.String, "cluster": pl.String, "story": pl.String,
+    "claim_id": pl.String,
+    "source": pl.String,
+    "kind": pl.String,
+    "text": pl.String,
+    "line": pl.Int64,
+    "speaker": pl.String,
+    "cluster": pl.String,
+    "story": pl.String,
 }
 
 
@@ -51,8 +68,18 @@ def claims_frame(result: CheckResult) -> pl.DataFrame:
         if quote is not None and quote.speaker_key:
             key = keys.get(quote.speaker_key, quote.speaker_key)
             speaker = names.get(key, quote.speaker)
-        rows.append((c.claim_id, c.source, c.kind, c.text, c.line, speaker,
-                     result.graph.cluster_of.get(c.claim_id, ""), result.matching.story_of.get(c.source, "")))
+        rows.append(
+            (
+                c.claim_id,
+                c.source,
+                c.kind,
+                c.text,
+                c.line,
+                speaker,
+                result.graph.cluster_of.get(c.claim_id, ""),
+                result.matching.story_of.get(c.source, ""),
+            )
+        )
     return pl.DataFrame(rows, schema=CLAIM_COLUMNS, orient="row")
 
 
@@ -60,7 +87,9 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConsistencyError(f"{out_dir}: cannot create output directory: {exc.strerror or exc}") from exc
+        raise ConsistencyError(
+            f"{out_dir}: cannot create output directory: {exc.strerror or exc}"
+        ) from exc
     targets = {
         "discrepancies.csv": lambda p: discrepancies_frame(result.discrepancies).write_csv(p),
         "claims.csv": lambda p: claims_frame(result).write_csv(p),
@@ -78,11 +107,13 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
             tmp.unlink(missing_ok=True)
         raise ConsistencyError(f"{out_dir}: cannot write reports: {exc.strerror or exc}") from exc
     for tmp, final in written:
-        os.replace(tmp, final)
+        tmp.replace(final)
     return [final for _, final in written]
 
 
-def summary(rows: tuple[Discrepancy, ...], sources: int, claims: int, stories: int, worst: int = 8) -> str:
+def summary(
+    rows: tuple[Discrepancy, ...], sources: int, claims: int, stories: int, worst: int = 8
+) -> str:
     """A short plain-text summary: counts by kind and severity, then the worst rows."""
     lines = [f"{sources} sources, {stories} stories, {claims} claims, {len(rows)} discrepancies"]
     if not rows:
@@ -93,14 +124,18 @@ def summary(rows: tuple[Discrepancy, ...], sources: int, claims: int, stories: i
     lines.append("")
     lines.append(f"{'kind':<{width}}  {'high':>5} {'medium':>6} {'low':>5}")
     for kind in kinds:
-        lines.append(f"{kind:<{width}}  {counts[(kind, 'high')]:>5} {counts[(kind, 'medium')]:>6} "
-                     f"{counts[(kind, 'low')]:>5}")
+        lines.append(
+            f"{kind:<{width}}  {counts[(kind, 'high')]:>5} {counts[(kind, 'medium')]:>6} "
+            f"{counts[(kind, 'low')]:>5}"
+        )
     lines.append("")
     lines.append("worst:")
     for r in sorted(rows, key=lambda r: SEVERITY_RANK[r.severity])[:worst]:
         pair = f"{r.source_a} vs {r.source_b}" if r.source_b else r.source_a
-        lines.append(f"  {r.severity:<6} {r.kind:<17} {r.subject[:30]:<30} {pair}: "
-                     f"{_short(r.value_a)} | {_short(r.value_b)}")
+        lines.append(
+            f"  {r.severity:<6} {r.kind:<17} {r.subject[:30]:<30} {pair}: "
+            f"{_short(r.value_a)} | {_short(r.value_b)}"
+        )
     return "\n".join(lines)
 
 

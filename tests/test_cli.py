@@ -21,7 +21,9 @@ def test_check_writes_reports_and_summary(west_mercia: Path, tmp_path: Path) -> 
 
 
 def test_fail_on_sets_exit_code(west_mercia: Path, tmp_path: Path) -> None:
-    high = runner.invoke(app, ["check", str(west_mercia), "--out", str(tmp_path), "--fail-on", "high"])
+    high = runner.invoke(
+        app, ["check", str(west_mercia), "--out", str(tmp_path), "--fail-on", "high"]
+    )
     assert high.exit_code == 1
 
 
@@ -29,8 +31,18 @@ def test_fail_on_passes_when_nothing_serious(tmp_path: Path) -> None:
     body = "Kent Police was rated good for its approach to serious and organised crime.\n"
     (tmp_path / "a.txt").write_text(body)
     (tmp_path / "b.txt").write_text(body)
-    result = runner.invoke(app, ["check", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
-                                 "--out", str(tmp_path / "out"), "--fail-on", "low"])
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(tmp_path / "a.txt"),
+            str(tmp_path / "b.txt"),
+            "--out",
+            str(tmp_path / "out"),
+            "--fail-on",
+            "low",
+        ],
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -61,7 +73,9 @@ def test_jsonl_record_without_body(tmp_path: Path) -> None:
 
 def test_empty_and_binary_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
-    result = runner.invoke(app, ["check", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["check", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2 and "empty" in result.output
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02abc")
     result = runner.invoke(app, ["check", str(tmp_path / "bin.txt"), "--out", str(tmp_path / "o")])
@@ -75,11 +89,17 @@ def test_directory_without_articles(tmp_path: Path) -> None:
 
 
 def test_front_matter_and_json_inputs_agree(tmp_path: Path) -> None:
-    body = ("Kent Police has been rated inadequate for its approach to serious and organised crime.\n\n"
-            "Chief Constable Tim Smith said: “We accept the findings and will improve quickly.”\n")
+    body = (
+        "Kent Police has been rated inadequate for its approach to serious and organised crime.\n\n"
+        "Chief Constable Tim Smith said: “We accept the findings and will improve quickly.”\n"
+    )
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "x.txt").write_text("id: kent-messenger\noutlet: Kent Messenger\n---\n" + body)
-    records = [{"id": "kent-online", "outlet": "KentOnline", "body": body.replace("inadequate", "good")}]
+    (tmp_path / "in" / "x.txt").write_text(
+        "id: kent-messenger\noutlet: Kent Messenger\n---\n" + body
+    )
+    records = [
+        {"id": "kent-online", "outlet": "KentOnline", "body": body.replace("inadequate", "good")}
+    ]
     (tmp_path / "in" / "feed.json").write_text(json.dumps(records))
     result = runner.invoke(app, ["check", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output

@@ -26,8 +26,11 @@ def pair(d) -> frozenset[str]:
 
 
 def test_rocu_grade_status_between_hits_radio_and_bbc(result: CheckResult) -> None:
-    found = [d for d in rows(result, "grade_status")
-             if "ROCU" in d.subject and pair(d) == {"hits-radio", "bbc"}]
+    found = [
+        d
+        for d in rows(result, "grade_status")
+        if "ROCU" in d.subject and pair(d) == {"hits-radio", "bbc"}
+    ]
     assert len(found) == 1
     d = found[0]
     values = {d.source_a: d.value_a, d.source_b: d.value_b}
@@ -39,16 +42,20 @@ def test_rocu_grade_status_between_hits_radio_and_bbc(result: CheckResult) -> No
 def test_requiring_improvement_is_a_wording_issue_not_a_conflict(result: CheckResult) -> None:
     wording = rows(result, "rating_wording")
     assert wording, "requiring improvement must be reported"
-    assert all(d.value_a == "requiring improvement" and d.value_b == "requires improvement"
-               for d in wording)
+    assert all(
+        d.value_a == "requiring improvement" and d.value_b == "requires improvement"
+        for d in wording
+    )
     assert all(d.severity == "low" for d in wording)
     assert {d.source_a for d in wording} == {"bbc", "peel-2025"}
 
 
 def test_andy_cooke_title_differs_only_against_peel_2025(result: CheckResult) -> None:
     titles = [d for d in rows(result, "speaker_title") if d.subject == "Andy Cooke"]
-    assert {pair(d) for d in titles} == {frozenset({"bbc", "peel-2025"}),
-                                         frozenset({"hits-radio", "peel-2025"})}
+    assert {pair(d) for d in titles} == {
+        frozenset({"bbc", "peel-2025"}),
+        frozenset({"hits-radio", "peel-2025"}),
+    }
     for d in titles:
         peel_value = d.value_a if d.source_a == "peel-2025" else d.value_b
         assert peel_value == "HM Inspector of Constabulary"
@@ -70,7 +77,9 @@ def test_no_rating_conflict_between_2023_soc_and_2025_peel_grades(result: CheckR
     assert rows(result, "rating_conflict") == []
     story = result.matching.story_of
     assert story["peel-2025"] != story["bbc"]
-    assert len({story[s] for s in ("bbc", "hits-radio", "shropshire-live", "whitchurch-herald")}) == 1
+    assert (
+        len({story[s] for s in ("bbc", "hits-radio", "shropshire-live", "whitchurch-herald")}) == 1
+    )
 
 
 def test_no_conflict_between_different_chief_constables(result: CheckResult) -> None:
@@ -85,14 +94,18 @@ def test_twelve_and_eleven_months_are_not_a_conflict(result: CheckResult) -> Non
 
 
 def test_shropshire_and_hits_radio_quotes_agree_after_repair(result: CheckResult) -> None:
-    between = [d for d in rows(result, "quote_altered")
-               if pair(d) == {"shropshire-live", "hits-radio"}]
+    between = [
+        d for d in rows(result, "quote_altered") if pair(d) == {"shropshire-live", "hits-radio"}
+    ]
     assert all(d.severity == "low" for d in between)
 
 
 def test_only_the_expected_serious_rows(result: CheckResult) -> None:
-    serious = {(d.kind, d.severity, d.subject, pair(d)) for d in result.discrepancies
-               if d.severity in ("high", "medium")}
+    serious = {
+        (d.kind, d.severity, d.subject, pair(d))
+        for d in result.discrepancies
+        if d.severity in ("high", "medium")
+    }
     assert serious == {
         ("grade_status", "high", "West Midlands ROCU", frozenset({"bbc", "hits-radio"})),
         ("speaker_title", "medium", "Andy Cooke", frozenset({"bbc", "peel-2025"})),
@@ -100,21 +113,41 @@ def test_only_the_expected_serious_rows(result: CheckResult) -> None:
     }
 
 
-BOILERPLATE = ["Advertisement", "12.5 C", "Whitchurch Herald:", "Published1", "First for all the latest",
-               "Follow BBC", "Featured Articles", "Latest Articles", "Tuesday, March 18, 2025",
-               "Author: Ben", "Last updated"]
+BOILERPLATE = [
+    "Advertisement",
+    "12.5 C",
+    "Whitchurch Herald:",
+    "Published1",
+    "First for all the latest",
+    "Follow BBC",
+    "Featured Articles",
+    "Latest Articles",
+    "Tuesday, March 18, 2025",
+    "Author: Ben",
+    "Last updated",
+]
 
 
 def test_no_boilerplate_in_claims_csv(result: CheckResult, tmp_path: Path) -> None:
     write_reports(result, tmp_path)
     claims = pl.read_csv(tmp_path / "claims.csv")
-    assert claims.columns[:7] == ["claim_id", "source", "kind", "text", "line", "speaker", "cluster"]
+    assert claims.columns[:7] == [
+        "claim_id",
+        "source",
+        "kind",
+        "text",
+        "line",
+        "speaker",
+        "cluster",
+    ]
     for text in claims["text"]:
         assert not any(b in text for b in BOILERPLATE), text
         assert text.strip() != "Shropshire"
 
 
-def test_claim_line_numbers_point_at_the_original_file(result: CheckResult, west_mercia: Path) -> None:
+def test_claim_line_numbers_point_at_the_original_file(
+    result: CheckResult, west_mercia: Path
+) -> None:
     by_source = {a.source: a.body.split("\n") for a in result.articles}
     for claim in result.claims:
         if claim.kind in ("sentence", "heading", "rating_line", "headline"):
@@ -126,13 +159,29 @@ def test_claim_line_numbers_point_at_the_original_file(result: CheckResult, west
 def test_discrepancies_csv_contract(result: CheckResult, tmp_path: Path) -> None:
     write_reports(result, tmp_path)
     frame = pl.read_csv(tmp_path / "discrepancies.csv")
-    assert frame.columns == ["id", "kind", "severity", "subject", "source_a", "source_b", "value_a",
-                             "value_b", "text_a", "text_b", "line_a", "line_b", "similarity",
-                             "cluster", "explanation"]
+    assert frame.columns == [
+        "id",
+        "kind",
+        "severity",
+        "subject",
+        "source_a",
+        "source_b",
+        "value_a",
+        "value_b",
+        "text_a",
+        "text_b",
+        "line_a",
+        "line_b",
+        "similarity",
+        "cluster",
+        "explanation",
+    ]
     assert frame["id"].n_unique() == frame.height
 
 
-def test_reports_are_byte_identical_whatever_the_input_order(west_mercia: Path, tmp_path: Path) -> None:
+def test_reports_are_byte_identical_whatever_the_input_order(
+    west_mercia: Path, tmp_path: Path
+) -> None:
     files = sorted(west_mercia.iterdir())
     write_reports(check(files), tmp_path / "a")
     write_reports(check(list(reversed(files))), tmp_path / "b")

@@ -323,9 +323,10 @@ def _words(text: str) -> _Words:
 @dataclass(frozen=True)
 class QuoteDiff:
     coverage: float
-    changes: tuple[tuple[str, str], ...]  # (words in a, words in b) per changed hunk
-    punctuation: bool
-    case: bool
+    changes: tuple[tuple[str, str], ...]
+    """(words in a, words in b) for each changed hunk."""
+    typography: tuple[tuple[str, str], ...] = ()
+    """(a, b) snippets around each punctuation or capitalisation difference."""
 
 
 def diff_quotes(a: str, b: str) -> QuoteDiff:
@@ -340,11 +341,11 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
         k for k, op in enumerate(ops) if op.tag == "equal" and op.src_end - op.src_start >= min_run
     ]
     if not equal_at:
-        return QuoteDiff(0.0, (), False, False)
+        return QuoteDiff(0.0, ())
     first, last = ops[equal_at[0]], ops[equal_at[-1]]
     span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
     if span > 1.5 * shorter + 5:
-        return QuoteDiff(0.0, (), False, False)  # the shared runs are scattered, not one passage
+        return QuoteDiff(0.0, ())  # the shared runs are scattered, not one passage
     coverage = sum(ops[k].src_end - ops[k].src_start for k in equal_at) / shorter
     # Between the first and last shared words every difference is an alteration.
     changes: list[tuple[str, str]] = []
@@ -366,17 +367,21 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
     tail_a, tail_b = wa.surface[last.src_end :], wb.surface[last.dest_end :]
     if tail_a and tail_b:
         changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
-    punctuation = False
-    case = False
+    typography: list[tuple[str, str]] = []
     for op in (ops[k] for k in equal_at):
         for k in range(op.src_end - op.src_start):
             i, j = op.src_start + k, op.dest_start + k
-            if wa.surface[i] != wb.surface[j]:
-                case = True
-            inner = not (i == last.src_end - 1 and op is last)
-            if inner and wa.punct_after[i] != wb.punct_after[j]:
-                punctuation = True
-    return QuoteDiff(coverage, tuple(changes), punctuation, case)
+            # Punctuation after the last shared word is where a fragment was cut.
+            inner = not (op is last and i == last.src_end - 1)
+            if wa.surface[i] != wb.surface[j] or (inner and wa.punct_after[i] != wb.punct_after[j]):
+                typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
+    return QuoteDiff(coverage, tuple(changes), tuple(typography))
+
+
+def _snippet(words: _Words, i: int, with_next: bool) -> str:
+    """A word as written, its punctuation, and the next word: "reduce, including"."""
+    following = f" {words.surface[i + 1]}" if with_next and i + 1 < len(words.surface) else ""
+    return f"{words.surface[i]}{words.punct_after[i]}{following}"
 
 
 def _quote_severity(changes: tuple[tuple[str, str], ...]) -> tuple[Severity, str]:
@@ -440,22 +445,18 @@ def _attribution(ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: st
 def _altered(
     ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff
 ) -> Iterator[Discrepancy]:
-    if not (diff.changes or diff.punctuation or diff.case):
-        return
-    name = ctx.graph.person_name.get(speaker, speaker) or "unattributed quotation"
     if diff.changes:
         severity, why = _quote_severity(diff.changes)
-        value_a = " … ".join(a for a, _ in diff.changes)
-        value_b = " … ".join(b for _, b in diff.changes)
-    else:
+        shown = diff.changes
+    elif diff.typography:
         severity, why = "low", "punctuation or capitals only"
-        value_a = value_b = ""
+        shown = diff.typography
+    else:
+        return
+    name = ctx.graph.person_name.get(speaker, speaker)
+    value_a = " … ".join(x for x, _ in shown)
+    value_b = " … ".join(y for _, y in shown)
     a, b = _side(ctx, ida, value_a), _side(ctx, idb, value_b)
-    if not diff.changes:
-        a, b = (
-            Side(a.source, "(punctuation)", a.text, a.line, a.claim_id),
-            Side(b.source, "(punctuation)", b.text, b.line, b.claim_id),
-        )
     yield make(
         "quote_altered",
         severity,

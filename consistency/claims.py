@@ -25,13 +25,19 @@ from .models import Claim, ClaimKind, CleanArticle
 _BULLET = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
 _HEADING_MAX_WORDS = 14
 _TERMINAL = re.compile(r"[.!?…]$|[.!?]”$")
-_RATING_LINE = re.compile(r"^(?P<subject>.{2,80}?)\s+[-–—:]\s+(?P<grade>.+)$")
+_RATING_LINE = re.compile(r"^(?P<subject>.{2,80}?)(?:\s+[-–—]|\s*:)\s+(?P<grade>.+)$")
 _MIN_QUOTE_WORDS = 4
 
 # A sentence ends at . ! ? (with any closing quotes or brackets) followed by a space
 # and something that can start a sentence.
 _BOUNDARY = re.compile(r"(?<=[.!?])[”’'\")\]]*\s+(?=[“\"'‘(\[]?[A-Z0-9£$€])")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?][”’'\")\]]*$")
+
+
+def rating_line_subject(text: str) -> str:
+    """The subject of a rating line: "Warwickshire" in "Warwickshire - requires improvement"."""
+    match = _RATING_LINE.match(text)
+    return match.group("subject") if match else text
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -46,8 +52,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end += closing.end() if closing else 0
         last = _LAST_WORD.search(text[start:end])
         if last:
-            word = last.group(1).lower()
-            if word in abbreviations or re.fullmatch(r"[a-z]", word):
+            # Case matters: "No. 10" is an abbreviation, "said no." ends a sentence.
+            word = last.group(1)
+            if word in abbreviations or re.fullmatch(r"[A-Za-z]", word):
                 continue
         if text[start:end].strip():
             spans.append((start, end))

@@ -83,7 +83,8 @@ def _code_page(name: str) -> _CodePage:
     lead_e2 = [c for c, b in to_byte.items() if b == 0xE2]
     cont_80 = [c for c, b in to_byte.items() if b == 0x80]
     dangling = re.compile(
-        f"[{''.join(map(re.escape, lead_e2))}][{''.join(map(re.escape, cont_80))}](?!{cont})"
+        # A decoder may also have shown the lost byte as U+FFFD: it goes too.
+        f"[{''.join(map(re.escape, lead_e2))}][{''.join(map(re.escape, cont_80))}](?!{cont})\ufffd?"
     )
     return _CodePage(name, to_byte, sequence, dangling)
 
@@ -106,12 +107,23 @@ def _best_code_page(text: str) -> _CodePage | None:
     return best[2] if best else None
 
 
+_CLOSING_SINGLE = re.compile(r"’(?!\w)|(?<!\w)’")
+
+
 def _restore_dangling(line: str, start: int, end: int) -> str:
-    """Guess the punctuation whose last byte was lost, from the quotes around it."""
+    """Guess the punctuation whose last byte was lost, from the quotes around it.
+
+    Before a word it opens a quotation: single if the next closing mark is a
+    single one (‘dedicated officer’), else double. Elsewhere it closes one.
+    """
     before, after = line[:start], line[end:]
-    opens = before.count("“") + before.count('"') - before.count("”")
     if after[:1].isalnum():
+        closing_single = _CLOSING_SINGLE.search(after)
+        closing_double = after.find("”")
+        if closing_single and (closing_double == -1 or closing_single.start() < closing_double):
+            return "‘"
         return "“"
+    opens = before.count("“") + before.count('"') - before.count("”")
     if opens > 0 or before.rstrip()[-1:].isalnum() or before.rstrip()[-1:] in ".,!?;:":
         return "”"
     return "“"
@@ -121,11 +133,28 @@ _LineRepair = tuple[int, str, str, str, tuple[tuple[str, str], ...]]
 
 
 def repair_encoding(text: str) -> tuple[str, list[_LineRepair]]:
-    """Reverse mojibake. Returns the text and (line, before, after, why, fixes) per changed line."""
-    page = _best_code_page(text)
+    """Reverse mojibake. Returns the text and (line, before, after, why, fixes) per changed line.
+
+    An article can carry damage from two code pages (copy pasted from two
+    systems), so after the best code page is reversed the next best is tried,
+    until none repairs anything: cleaning twice then changes nothing.
+    """
+    by_line: dict[int, _LineRepair] = {}
+    for _ in range(len(CODE_PAGES)):
+        page = _best_code_page(text)
+        if page is None:
+            break
+        text, repairs = _reverse(text, page)
+        for number, before, after, why, fixes in repairs:
+            if number in by_line:  # a second code page on the same line: one repair
+                first = by_line[number]
+                before, why, fixes = first[1], f"{first[3]}; {why}", first[4] + fixes
+            by_line[number] = (number, before, after, why, fixes)
+    return text, [by_line[n] for n in sorted(by_line)]
+
+
+def _reverse(text: str, page: _CodePage) -> tuple[str, list[_LineRepair]]:
     repairs: list[_LineRepair] = []
-    if page is None:
-        return text, repairs
     label = CODE_PAGE_NAMES[page.name]
     out_lines = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -145,15 +174,8 @@ def repair_encoding(text: str) -> tuple[str, list[_LineRepair]]:
             fixed = fixed[: m.start()] + guess + fixed[m.end() :]
         if fixes:
             pairs = ", ".join(f"{bad!r}→{good!r}" for (bad, good), _ in sorted(fixes.items()))
-            repairs.append(
-                (
-                    number,
-                    line,
-                    fixed,
-                    f"UTF-8 text decoded as {label}: {pairs}",
-                    tuple(sorted(fixes)),
-                )
-            )
+            why = f"UTF-8 text decoded as {label}: {pairs}"
+            repairs.append((number, line, fixed, why, tuple(sorted(fixes))))
         out_lines.append(fixed)
     return "\n".join(out_lines), repairs
 
@@ -247,7 +269,7 @@ def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
         )
         if continues:
             # A wrapped hyphenated word ("well-" / "known") keeps its hyphen, loses the break.
-            joiner = "" if previous.endswith("-") else " "
+            joiner = "" if re.search(r"\w-$", previous) else " "
             current[-1] = current[-1] + joiner + text
         else:
             if current:

@@ -26,11 +26,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz.distance import Indel
 
 from . import domain
+from .clean import canonical_text
 from .graph import ClaimGraph
 from .models import (
     SEVERITY_RANK,
@@ -308,6 +310,7 @@ class _Words:
     punct_after: tuple[str, ...]  # punctuation directly after each word
 
 
+@lru_cache(maxsize=65536)
 def _words(text: str) -> _Words:
     words: list[str] = []
     punct: list[str] = []
@@ -361,10 +364,14 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
         pending_b += wb.surface[op.dest_start : op.dest_end]
     # Outside the shared part, a difference on both sides (a changed first or last
     # word) is an alteration; words on one side only are the fragment's context.
-    lead_a, lead_b = wa.surface[: first.src_start], wb.surface[: first.dest_start]
+    # The words next to the shared part that both sides have in common (a
+    # repeated "we" the alignment took from earlier) are not a change.
+    lead_a, lead_b = _strip_common(
+        wa.surface[: first.src_start], wb.surface[: first.dest_start], -1
+    )
     if lead_a and lead_b:
         changes.insert(0, (" ".join(lead_a[-3:]), " ".join(lead_b[-len(lead_a[-3:]) :])))
-    tail_a, tail_b = wa.surface[last.src_end :], wb.surface[last.dest_end :]
+    tail_a, tail_b = _strip_common(wa.surface[last.src_end :], wb.surface[last.dest_end :], 1)
     if tail_a and tail_b:
         changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
     typography: list[tuple[str, str]] = []
@@ -376,6 +383,18 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
             if wa.surface[i] != wb.surface[j] or (inner and wa.punct_after[i] != wb.punct_after[j]):
                 typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
     return QuoteDiff(coverage, tuple(changes), tuple(typography))
+
+
+def _strip_common(
+    a: tuple[str, ...], b: tuple[str, ...], direction: int
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Drop the words a and b share next to the aligned part (direction -1: their ends)."""
+    while a and b:
+        i = -1 if direction < 0 else 0
+        if a[i].lower() != b[i].lower():
+            break
+        a, b = (a[:-1], b[:-1]) if direction < 0 else (a[1:], b[1:])
+    return a, b
 
 
 def _snippet(words: _Words, i: int, with_next: bool) -> str:
@@ -400,29 +419,45 @@ def _quote_severity(changes: tuple[tuple[str, str], ...]) -> tuple[Severity, str
 
 
 def quotes(ctx: Context) -> Iterator[Discrepancy]:
-    by_story: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    """quote_altered within each (story, speaker); quote_attribution across speakers.
+
+    Alterations are looked for only among one speaker's quotations in one story,
+    so the work grows with the quotations a person gave, not with the square of
+    all quotations. Misattributions need near-identical text, so their
+    candidates come from the match stage's blocked claim pairs.
+    """
+    speaker_of: dict[str, str] = {}
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for q in ctx.extraction.quotes:
-        if len(q.text.split()) < MIN_QUOTE_WORDS:
-            continue
         key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
-        by_story[ctx.story(q.source)].append((q.claim_id, key, q.text))
-    for story in sorted(by_story):
-        items = sorted(by_story[story])
-        for (ida, speaker_a, text_a), (idb, speaker_b, text_b) in combinations(items, 2):
-            sa, sb = ctx.claims[ida].source, ctx.claims[idb].source
-            if sa == sb:
+        speaker_of[q.claim_id] = key
+        # An unattributed quotation may be anyone's words, or a report's.
+        if key and len(q.text.split()) >= MIN_QUOTE_WORDS:
+            groups[(ctx.story(q.source), key)].append(q.claim_id)
+    for (_story, speaker), ids in sorted(groups.items()):
+        for ida, idb in combinations(sorted(ids), 2):
+            if ctx.claims[ida].source == ctx.claims[idb].source:
                 continue
-            diff = diff_quotes(text_a, text_b)
-            if diff.coverage < MIN_QUOTE_COVERAGE:
-                continue
-            if not (speaker_a and speaker_b):
-                continue  # an unattributed quotation may be anyone's words, or a report's
-            if speaker_a != speaker_b:
-                people = " " in speaker_a and " " in speaker_b
-                if people and diff.coverage >= MIN_ATTRIBUTION_COVERAGE:
-                    yield _attribution(ctx, ida, idb, speaker_a, speaker_b)
-                continue
-            yield from _altered(ctx, ida, idb, speaker_a, diff)
+            diff = diff_quotes(ctx.claims[ida].text, ctx.claims[idb].text)
+            if diff.coverage >= MIN_QUOTE_COVERAGE:
+                yield from _altered(ctx, ida, idb, speaker, diff)
+    # A source that itself gives the quotation to both people (a copy of an
+    # article that does) is no evidence that another source misattributed it.
+    given_by: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for q in ctx.extraction.quotes:
+        given_by[(q.source, canonical_text(q.text))].add(speaker_of[q.claim_id])
+    for m in ctx.matching.matches:
+        speaker_a, speaker_b = speaker_of.get(m.claim_a, ""), speaker_of.get(m.claim_b, "")
+        if " " not in speaker_a or " " not in speaker_b or speaker_a == speaker_b:
+            continue  # only two different named people make a misattribution
+        claim_a, claim_b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+        if speaker_a in given_by[(claim_b.source, canonical_text(claim_b.text))] or (
+            speaker_b in given_by[(claim_a.source, canonical_text(claim_a.text))]
+        ):
+            continue
+        diff = diff_quotes(claim_a.text, claim_b.text)
+        if diff.coverage >= MIN_ATTRIBUTION_COVERAGE:
+            yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b)
 
 
 def _attribution(ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: str) -> Discrepancy:

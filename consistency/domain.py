@@ -118,6 +118,7 @@ def scales() -> Scales:
 @dataclass(frozen=True)
 class Titles:
     courtesy: frozenset[str]
+    honorifics: tuple[str, ...]
     title_re: str  # alternation of every role and courtesy title, as written or abbreviated
     abbreviations: tuple[tuple[re.Pattern[str], str], ...]
 
@@ -126,7 +127,13 @@ class Titles:
 def titles() -> Titles:
     raw = _load("titles.toml")
     abbreviations = tuple(
-        (re.compile(r"(?<![\w'’])" + re.escape(short) + r"(?![\w'’])", re.IGNORECASE), long)
+        (
+            re.compile(
+                r"(?<![\w'’])" + re.escape(short) + (r"(?![\w'’])" if short[-1].isalnum() else ""),
+                re.IGNORECASE,
+            ),
+            long + (" " if not short[-1].isalnum() else ""),
+        )
         for short, long in sorted(raw["abbreviations"].items(), key=lambda kv: -len(kv[0]))
     )
     # A title as written may use any mix of abbreviations: accept the spelled-out
@@ -135,6 +142,7 @@ def titles() -> Titles:
     written += [r.replace("His Majesty's", "HM") for r in raw["roles"]]
     written += [r.replace("His Majesty's", "Her Majesty's") for r in raw["roles"]]
     written += [r.replace("His Majesty's", "His Majesty’s") for r in raw["roles"]]
+    written += [f"T/{r}" for r in raw["roles"]] + [f"T/ {r}" for r in raw["roles"]]
     written += ["Ch Supt", "Det Supt", "Det Insp", "Det Sgt", "Det Con", "Supt", "Insp", "Sgt"]
     # Upper-case abbreviations ("PC", "DS", "PCC") only count as written in capitals:
     # case-blind, "ds" would match inside "Midlands".
@@ -142,6 +150,7 @@ def titles() -> Titles:
     courtesy = frozenset(c.lower() for c in raw["courtesy"])
     return Titles(
         courtesy=courtesy,
+        honorifics=tuple(h.lower() for h in raw["honorifics"]),
         title_re=(
             rf"(?<![\w'])(?:(?i:{_alternation(written + raw['courtesy'])})"
             rf"|{_alternation(initialisms)})(?![\w'])"
@@ -196,7 +205,7 @@ def aspects() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @cache
 def sentence_abbreviations() -> frozenset[str]:
-    return frozenset(a.lower() for a in _load("sentences.toml")["abbreviations"])
+    return frozenset(_load("sentences.toml")["abbreviations"])
 
 
 @dataclass(frozen=True)

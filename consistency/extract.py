@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import domain
+from .claims import rating_line_subject
 from .models import (
     Claim,
     CleanArticle,
@@ -72,11 +73,18 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 def title_key(title: str) -> str:
-    """A title spelled out, lower case: "HM Chief Inspector" -> "his majesty's chief inspector"."""
+    """A title as compared: abbreviations spelled out, honorifics dropped, lower case.
+
+    "HM Chief Inspector of Constabulary" -> "chief inspector of constabulary".
+    """
     text = _APOSTROPHE.sub("'", title).strip(" .,")
     for pattern, long in domain.titles().abbreviations:
         text = pattern.sub(long, text)
-    return re.sub(r"\s+", " ", text).lower()
+    text = re.sub(r"\s+", " ", text).lower()
+    for honorific in domain.titles().honorifics:
+        if text.startswith(honorific + " "):
+            text = text[len(honorific) + 1 :]
+    return text
 
 
 def org_key(name: str) -> str:
@@ -185,6 +193,8 @@ def _people_in(claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMent
             name = match.groupdict().get("name") or match.groupdict().get("name2") or ""
             if not name or any(a < match.end() and match.start() < b for a, b in spans):
                 continue
+            if domain.organisations().mention_re.fullmatch(name) or _org_kind(name):
+                continue  # "West Midlands Police said": an organisation speaking
             raw_title = match.groupdict().get("title") or ""
             title = "" if raw_title.lower().strip(".") in courtesy else raw_title.strip()
             key = _person_key(name, state)
@@ -302,7 +312,7 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     dominant_kind = kinds.most_common(1)[0][0] if kinds else ""
     for claim in claims:
         if claim.kind == "rating_line":
-            subject = re.split(r"\s+[-–—:]\s+", claim.text)[0]
+            subject = rating_line_subject(claim.text)
             key = org_key(subject)
             state.gazetteer.setdefault(key, (subject, _org_kind(subject) or dominant_kind))
     gazetteer = dict(state.gazetteer)
@@ -385,7 +395,7 @@ def _judgments(
         next_grade = mentions[index + 1][0] if index + 1 < len(mentions) else len(claim.text)
         graded_aspects = _aspects_for(end, next_grade, aspects, default_aspect)
         if claim.kind == "rating_line":
-            subject = re.split(r"\s+[-–—:]\s+", claim.text)[0]
+            subject = rating_line_subject(claim.text)
             key = org_key(subject)
             subjects = [(gazetteer.get(key, (subject, ""))[0], key)]
         else:

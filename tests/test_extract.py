@@ -1,0 +1,400 @@
+"""Extract stage: people and titles, quotation speakers, organisations, graded judgments."""
+
+from __future__ import annotations
+
+import pytest
+
+from consistency import claims, clean, extract
+from consistency.models import Article, Extraction, Judgment
+
+HEADLINE = "Forces told to improve after inspection by HMICFRS"
+
+
+def run(*paragraphs: str, source: str = "echo") -> Extraction:
+    body = "\n\n".join([HEADLINE, *paragraphs])
+    cleaned = clean.clean_article(Article(source, f"{source}.txt", body))
+    return extract.extract_article(cleaned, claims.article_claims(cleaned))
+
+
+def people(*paragraphs: str) -> list[tuple[str, str, str]]:
+    return [(p.name, p.title, p.title_key) for p in run(*paragraphs).people]
+
+
+def graded(*paragraphs: str) -> list[tuple[str, str, str, bool]]:
+    """(subject key, aspect, grade, negated) of each graded judgment."""
+    return [
+        (j.subject_key, j.aspect, j.grade, j.negated)
+        for j in run(*paragraphs).judgments
+        if j.status == "graded"
+    ]
+
+
+# --- titles and people ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title", "spelled_out"),
+    [
+        (
+            "Andy Cooke, HM Inspector of Constabulary, said the force must improve.",
+            "Andy Cooke",
+            "HM Inspector of Constabulary",
+            "His Majesty's Inspector of Constabulary",
+        ),
+        (
+            "His Majesty's Chief Inspector of Constabulary, Andy Cooke said forces must improve.",
+            "Andy Cooke",
+            "His Majesty's Chief Inspector of Constabulary",
+            "His Majesty's Chief Inspector of Constabulary",
+        ),
+        (
+            "Assistant chief constable Becky Riggs said the force accepted the findings.",
+            "Becky Riggs",
+            "Assistant chief constable",
+            "Assistant Chief Constable",
+        ),
+        (
+            "Ch Supt Daf Goddard told reporters the team had been strengthened.",
+            "Daf Goddard",
+            "Ch Supt",
+            "Chief Superintendent",
+        ),
+        (
+            "Temporary Chief Constable Alex Murray said he was disappointed.",
+            "Alex Murray",
+            "Temporary Chief Constable",
+            "Temporary Chief Constable",
+        ),
+        (
+            "PCC Matthew Scott said residents deserved better.",
+            "Matthew Scott",
+            "PCC",
+            "Police and Crime Commissioner",
+        ),
+        (
+            "The investigation was led by Det Supt Helen Ward of Avon and Somerset Constabulary.",
+            "Helen Ward",
+            "Det Supt",
+            "Detective Superintendent",
+        ),
+    ],
+)
+def test_title_before_or_after_name(sentence: str, name: str, title: str, spelled_out: str) -> None:
+    assert (name, title, extract.title_key(spelled_out)) in people(sentence)
+
+
+def test_title_key_spells_out_and_lower_cases() -> None:
+    assert extract.title_key("Ch Supt") == "chief superintendent"
+    assert extract.title_key("Det Supt") == "detective superintendent"
+    assert extract.title_key("PCC") == "police and crime commissioner"
+    assert extract.title_key("HM Chief Inspector of Constabulary").endswith(
+        "chief inspector of constabulary"
+    )
+
+
+def test_courtesy_title_is_not_a_role() -> None:
+    assert people("Mr Smith said the force had improved.") == [("Smith", "", "")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("HM Chief Inspector of Constabulary", "His Majesty's Chief Inspector of Constabulary"),
+        ("HM Chief Inspector of Constabulary", "His Majesty’s Chief Inspector of Constabulary"),
+        ("Her Majesty's Inspector of Constabulary", "HM Inspector of Constabulary"),
+        ("HMCIC", "His Majesty's Chief Inspector of Constabulary"),
+        ("Ch Supt", "Chief Superintendent"),
+        ("Det Supt", "Detective Superintendent"),
+        ("ACC", "Assistant Chief Constable"),
+        ("Assistant chief constable", "Assistant Chief Constable"),
+        ("T/ Chief Constable", "Temporary Chief Constable"),
+        ("Temp Chief Constable", "Temporary Chief Constable"),
+        ("Cllr", "Councillor"),
+        ("PCC", "Police and Crime Commissioner"),
+        ("DS", "Detective Sergeant"),
+    ],
+)
+def test_title_keys_spell_out_abbreviations(a: str, b: str) -> None:
+    assert extract.title_key(a) == extract.title_key(b)
+
+
+def test_temporary_written_t_slash() -> None:
+    assert extract.title_key("T/Chief Constable") == "temporary chief constable"
+    assert ("Alex Murray", "temporary chief constable") in [
+        (p.name, p.title_key)
+        for p in run("T/Chief Constable Alex Murray said the force would improve.").people
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Chief Superintendent", "Superintendent"),
+        ("Chief Constable", "Deputy Chief Constable"),
+        ("HM Inspector of Constabulary", "HM Chief Inspector of Constabulary"),
+        ("Detective Sergeant", "Sergeant"),
+    ],
+)
+def test_different_titles_keep_different_keys(a: str, b: str) -> None:
+    assert extract.title_key(a) != extract.title_key(b)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "West Midlands Police DS Jane Hill said officers had worked hard.",
+        "Officers from West Midlands Police arrested two men in Dudley on Tuesday.",
+        "A spokesperson for West Midlands Police said the force would respond in due course.",
+    ],
+)
+def test_midlands_is_not_the_title_ds(sentence: str) -> None:
+    titled = {(p.name, p.title) for p in run(sentence).people if p.title}
+    assert titled <= {("Jane Hill", "DS")}
+
+
+def test_ds_in_capitals_is_a_title() -> None:
+    assert ("Jane Hill", "DS", extract.title_key("Detective Sergeant")) in people(
+        "West Midlands Police DS Jane Hill said officers had worked hard."
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "West Midlands Police said the officer had been suspended pending an investigation.",
+        "Avon and Somerset Constabulary told the BBC it accepted the findings in full.",
+    ],
+)
+def test_organisation_that_speaks_is_not_a_person(sentence: str) -> None:
+    assert run(sentence).people == ()
+
+
+def test_surname_resolves_to_full_name() -> None:
+    found = run(
+        "Police and Crime Commissioner Matthew Scott said the report was disappointing.",
+        "Mr Scott said the force had a plan.",
+    ).people
+    assert [p.person_key for p in found] == ["matthew scott", "matthew scott"]
+
+
+# --- quotation speakers -------------------------------------------------------------
+
+
+def test_quote_speakers_resolved() -> None:
+    extraction = run(
+        "Chief Constable Tim Smith said the force accepted the findings.",
+        "While he welcomed the report, he insisted that “more needs to be done to protect "
+        "vulnerable people in the county.”",
+        "Police and Crime Commissioner Matthew Scott also commented on the report.",
+        "Mr Scott added: “The public deserve a better service than this from their police.”",
+        "“The force must now deliver on its plan without any further delay,” he said.",
+    )
+    assert [q.speaker_key for q in extraction.quotes] == [
+        "tim smith",
+        "matthew scott",
+        "matthew scott",
+    ]
+
+
+def test_role_resolves_to_the_person_who_holds_it() -> None:
+    extraction = run(
+        "Police and Crime Commissioner Matthew Scott criticised the force.",
+        "“The public deserve a better service than this from their police,” the PCC said.",
+    )
+    assert [q.speaker_key for q in extraction.quotes] == ["matthew scott"]
+
+
+def test_speaker_title_in_attribution_is_a_mention() -> None:
+    extraction = run(
+        "“We accept every one of the recommendations in the report,” said Assistant Chief "
+        "Constable Becky Riggs."
+    )
+    (quote,) = extraction.quotes
+    assert quote.speaker_key == "becky riggs"
+    assert any(
+        p.person_key == "becky riggs" and p.title_key == "assistant chief constable"
+        for p in extraction.people
+    )
+
+
+# --- organisations --------------------------------------------------------------------
+
+
+def test_organisation_keys() -> None:
+    assert extract.org_key("Kent Police") == "kent"
+    assert extract.org_key("Avon and Somerset Constabulary") == "avon and somerset"
+    assert extract.org_key("the Eastern Regional Organised Crime Unit (ROCU)") == "eastern rocu"
+    assert extract.org_key("Kent County Council") == "kent county council"
+    assert extract.org_key("Kent Police") != extract.org_key("Kent County Council")
+
+
+def test_the_force_refers_back_to_the_nearest_force() -> None:
+    orgs = run(
+        "Kent Police was inspected last autumn.",
+        "Inspectors said the force had too few analysts.",
+    ).orgs
+    assert [o.key for o in orgs] == ["kent", "kent"]
+
+
+# --- judgments ------------------------------------------------------------------------
+
+
+def test_rated_for_aspect() -> None:
+    assert graded(
+        "Kent Police has been rated inadequate for its approach to serious and organised "
+        "crime following an inspection."
+    ) == [("kent", "serious and organised crime", "inadequate", False)]
+
+
+def test_judgment_fields() -> None:
+    (judgment,) = run(
+        "Avon and Somerset Constabulary has been rated inadequate for its approach to serious "
+        "and organised crime."
+    ).judgments
+    assert judgment == Judgment(
+        judgment.claim_id,
+        "echo",
+        "Avon and Somerset Constabulary",
+        "avon and somerset",
+        "serious and organised crime",
+        "hmicfrs",
+        "graded",
+        "inadequate",
+        "inadequate",
+        "inadequate",
+        False,
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It was good to see that officers at Kent Police were committed to the work.",
+        "Kent Police said good progress had been made since the visit.",
+        "Inspectors praised the outstanding work of the Kent Police control room staff.",
+        "The force said it had adequate resources to tackle county lines gangs.",
+    ],
+)
+def test_grade_word_outside_grading_is_not_a_judgment(sentence: str) -> None:
+    assert run(sentence).judgments == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Avon and Somerset Constabulary missed out on an Outstanding rating for the second "
+        "time running.",
+        "Kent Police failed to achieve a good rating in any of the areas inspected.",
+    ],
+)
+def test_denied_grade_is_negated(sentence: str) -> None:
+    found = graded(sentence)
+    assert found and all(negated for *_, negated in found)
+
+
+def test_one_judgment_per_aspect() -> None:
+    assert graded(
+        "Inspectors found Avon and Somerset Constabulary to be 'good' in responding to the "
+        "public, 'adequate' in protecting vulnerable people and managing offenders, and "
+        "'inadequate' in investigating crime."
+    ) == [
+        ("avon and somerset", "responding to the public", "good", False),
+        ("avon and somerset", "protecting vulnerable people", "adequate", False),
+        ("avon and somerset", "managing offenders", "adequate", False),
+        ("avon and somerset", "investigating crime", "inadequate", False),
+    ]
+
+
+def test_two_grades_in_one_sentence() -> None:
+    assert graded(
+        "Kent Police was rated good in responding to the public and adequate in investigating "
+        "crime."
+    ) == [
+        ("kent", "responding to the public", "good", False),
+        ("kent", "investigating crime", "adequate", False),
+    ]
+
+
+def test_each_force_distributes_over_the_forces_named() -> None:
+    extraction = run(
+        "Suffolk Police has been rated inadequate for its approach to serious and organised "
+        "crime following an inspection of Essex Police, Kent Police and Suffolk Police.",
+        "Weaknesses were also uncovered at Essex and Kent, with each force graded as requiring "
+        "improvement. Norfolk Constabulary was rated adequate.",
+    )
+    found = {(j.subject_key, j.grade, j.wording) for j in extraction.judgments}
+    assert found == {
+        ("suffolk", "inadequate", "inadequate"),
+        ("essex", "requires improvement", "requiring improvement"),
+        ("kent", "requires improvement", "requiring improvement"),
+        ("norfolk", "adequate", "adequate"),
+    }
+    assert {j.aspect for j in extraction.judgments} == {"serious and organised crime"}
+
+
+def test_rating_line_subject_written_bare() -> None:
+    extraction = run(
+        "Essex Police and Kent Police were inspected over the summer.",
+        "Essex - requires improvement",
+        "Kent – inadequate",
+    )
+    assert {(j.subject_key, j.grade) for j in extraction.judgments} == {
+        ("essex", "requires improvement"),
+        ("kent", "inadequate"),
+    }
+
+
+def test_grade_in_quotation_is_marked_quoted() -> None:
+    extraction = run(
+        "Chief Constable Tim Smith said: “Being rated inadequate by Kent Police's inspectors is "
+        "a blow to us all.”"
+    )
+    assert extraction.judgments
+    assert all(j.quoted for j in extraction.judgments)
+
+
+def test_graded_without_a_grade_named() -> None:
+    extraction = run(
+        "Inspectors gave graded judgments on the Eastern Regional Organised Crime Unit (ROCU) "
+        "for the first time."
+    )
+    assert [(j.subject_key, j.status, j.grade) for j in extraction.judgments] == [
+        ("eastern rocu", "graded_unnamed", "")
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The unit was not graded.",
+        "While regions do not receive an overall grade, inspectors said the unit must improve.",
+    ],
+)
+def test_not_graded(sentence: str) -> None:
+    extraction = run(
+        "Inspectors also assessed the Eastern Regional Organised Crime Unit.", sentence
+    )
+    assert [(j.subject_key, j.status) for j in extraction.judgments] == [
+        ("eastern rocu", "not_graded")
+    ]
+
+
+def test_not_rated_a_grade_is_not_a_not_graded_statement() -> None:
+    extraction = run("Kent Police was not rated outstanding in any area of its work.")
+    assert not [j for j in extraction.judgments if j.status == "not_graded"]
+
+
+def test_extract_over_several_articles_keeps_sources_apart() -> None:
+    texts = {
+        "kent-online": "Kent Police has been rated good for responding to the public.",
+        "kent-radio": "Kent Police has been rated adequate for responding to the public.",
+    }
+    articles = tuple(
+        clean.clean_article(Article(s, f"{s}.txt", f"{HEADLINE}\n\n{t}")) for s, t in texts.items()
+    )
+    extraction = extract.extract(articles, claims.extract_claims(articles))
+    assert {(j.source, j.grade) for j in extraction.judgments} == {
+        ("kent-online", "good"),
+        ("kent-radio", "adequate"),
+    }

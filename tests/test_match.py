@@ -1,0 +1,268 @@
+"""Match stage: stories, claim matches, and average linkage that does not chain."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from consistency import claims, clean, match
+from consistency.models import Article, Claim, Matching
+
+
+def paragraphs(*texts: str) -> str:
+    return "\n\n".join(texts) + "\n"
+
+
+KENT = paragraphs(
+    "Kent Police rated inadequate for organised crime",
+    "Kent Police has been rated inadequate for its approach to serious and organised crime "
+    "following an inspection.",
+    "Inspectors found the force had too few analysts and was not using intelligence well enough.",
+    "Chief Constable Tim Smith said: “We accept the findings and we will act on every one of "
+    "them.”",
+    "The force said it accepted the findings and had drawn up an improvement plan.",
+)
+
+SCHOOL = paragraphs(
+    "Bristol school praised by Ofsted inspectors",
+    "Hillside Academy in Bristol has been rated outstanding by Ofsted for the first time in its "
+    "history.",
+    "Inspectors praised the behaviour of pupils and the ambition of the curriculum across every "
+    "year group.",
+    "The headteacher said staff and pupils were delighted with the result.",
+)
+
+FIRE = paragraphs(
+    "Fire crews tackle large blaze at Dorset recycling centre",
+    "Firefighters from across Dorset spent the night tackling a large blaze at a recycling "
+    "centre near Poole.",
+    "Residents were told to keep their windows and doors closed because of the smoke.",
+    "Dorset and Wiltshire Fire and Rescue Service said the cause of the fire was being "
+    "investigated.",
+)
+
+TEMPLATED = "\n\nThe force has been contacted for comment.\n"
+SIGN_OFF = (
+    "\n\nAnyone with information about crime in their area is asked to call 101 or contact the "
+    "independent charity Crimestoppers anonymously on 0800 555 111.\n"
+)
+
+
+def claims_of(*articles: tuple[str, str]) -> tuple[Claim, ...]:
+    cleaned = clean.clean(tuple(Article(s, f"{s}.txt", body) for s, body in articles))
+    return claims.extract_claims(cleaned)
+
+
+def stories(matching: Matching) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for source, story in matching.story_of.items():
+        groups.setdefault(story, set()).add(source)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_identical_articles_are_one_story() -> None:
+    found = claims_of(("kent-online", KENT), ("kent-radio", KENT), ("kent-messenger", KENT))
+    matching = match.match_claims(found)
+    assert stories(matching) == {frozenset({"kent-online", "kent-radio", "kent-messenger"})}
+    # Every claim of the first matches its copy in the others, with a full score.
+    pairs = {(m.claim_a, m.claim_b): m for m in matching.matches}
+    assert ("kent-messenger:0002", "kent-online:0002") in pairs
+    assert all(m.score == 100.0 and m.scorer == match.SCORER for m in matching.matches)
+
+
+def test_lightly_edited_copies_are_one_story() -> None:
+    edited = (
+        KENT.replace("following an inspection", "after an inspection")
+        .replace("too few analysts", "too few intelligence analysts")
+        .replace("had drawn up", "had now drawn up")
+    )
+    matching = match.match_claims(claims_of(("a", KENT), ("b", edited)))
+    assert stories(matching) == {frozenset({"a", "b"})}
+    scores = sorted(m.score for m in matching.matches)
+    assert scores[0] >= match.MatchSettings().claim_cutoff
+    assert scores[0] < 100.0
+
+
+def test_unrelated_stories_sharing_a_templated_sentence_stay_apart() -> None:
+    matching = match.match_claims(claims_of(("kent", KENT + TEMPLATED), ("fire", FIRE + TEMPLATED)))
+    assert stories(matching) == {frozenset({"kent"}), frozenset({"fire"})}
+    assert matching.matches == ()
+
+
+def test_a_long_shared_sign_off_does_not_chain_two_stories() -> None:
+    # x1 and y1 share a long sign-off (enough on its own to link two articles), but
+    # their stories each have another outlet that shares nothing with the other story.
+    found = claims_of(
+        ("x1", KENT + SIGN_OFF + TEMPLATED),
+        ("x2", KENT.replace("following an inspection", "after an inspection")),
+        ("y1", SCHOOL + SIGN_OFF + TEMPLATED),
+        ("y2", SCHOOL),
+    )
+    matching = match.match_claims(found)
+    assert stories(matching) == {frozenset({"x1", "x2"}), frozenset({"y1", "y2"})}
+    by_id = {c.claim_id: c for c in found}
+    for m in matching.matches:
+        a, b = by_id[m.claim_a].source, by_id[m.claim_b].source
+        assert matching.story_of[a] == matching.story_of[b]
+
+
+def test_quotes_match_only_quotes() -> None:
+    found = claims_of(("a", KENT), ("b", KENT))
+    by_id = {c.claim_id: c for c in found}
+    for m in match.match_claims(found).matches:
+        assert (by_id[m.claim_a].kind == "quote") == (by_id[m.claim_b].kind == "quote")
+
+
+def test_short_claims_are_not_matched() -> None:
+    found = claims_of(("a", KENT + "\n\nIt was bad.\n"), ("b", KENT + "\n\nIt was bad.\n"))
+    texts = {c.claim_id: c.text for c in found}
+    matched = {texts[m.claim_a] for m in match.match_claims(found).matches}
+    assert "It was bad." not in matched
+
+
+# --- average linkage ------------------------------------------------------------------
+
+
+def link(*pairs: str) -> set[tuple[str, str]]:
+    return {(min(p[0], p[1]), max(p[0], p[1])) for p in pairs}
+
+
+def groups(items: str, linked: set[tuple[str, str]], fraction: float = 0.5, **strong: float):
+    strength = {p: strong.get("".join(p), 1.0) for p in linked}
+    return {frozenset(g) for g in match.average_linkage(list(items), linked, strength, fraction)}
+
+
+def test_two_cliques_with_one_bridge_stay_apart() -> None:
+    linked = link("AB", "CD", "BC")
+    assert groups("ABCD", linked, AB=5, CD=5) == {frozenset("AB"), frozenset("CD")}
+
+
+def test_bridge_taken_first_still_does_not_chain() -> None:
+    # Even when the bridge is the strongest link, the later merge fails on the fraction.
+    linked = link("AB", "CD", "BC")
+    result = groups("ABCD", linked, BC=9)
+    assert frozenset("ABCD") not in result
+    assert not any({"A", "D"} <= g for g in result)
+
+
+def test_a_path_does_not_chain_end_to_end() -> None:
+    result = groups("ABCDE", link("AB", "BC", "CD", "DE"))
+    assert not any({"A", "E"} <= g for g in result)
+    assert not any({"A", "D"} <= g for g in result)
+
+
+def test_three_items_chain_only_at_half() -> None:
+    # A-B, B-C linked, A-C not: C joins {A, B} with one of two pairs linked, which
+    # meets a fraction of 0.5 exactly but not a stricter one.
+    linked = link("AB", "BC")
+    assert groups("ABC", linked, 0.5, AB=2) == {frozenset("ABC")}
+    assert groups("ABC", linked, 0.6, AB=2) == {frozenset("AB"), frozenset("C")}
+
+
+def test_fully_linked_items_merge() -> None:
+    linked = link(*("".join(p) for p in combinations("ABCDE", 2)))
+    assert groups("ABCDE", linked) == {frozenset("ABCDE")}
+
+
+def test_unlinked_items_stay_single() -> None:
+    assert groups("ABC", set()) == {frozenset("A"), frozenset("B"), frozenset("C")}
+
+
+ITEMS = "ABCDEFG"
+all_pairs = [(a, b) for a, b in combinations(ITEMS, 2)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.sets(st.sampled_from(all_pairs)),
+    st.permutations(list(ITEMS)),
+    st.sampled_from([0.5, 0.6, 0.75, 1.0]),
+)
+def test_average_linkage_properties(
+    linked: set[tuple[str, str]], order: list[str], fraction: float
+) -> None:
+    strength = {p: float(ord(p[0]) % 3 + 1) for p in linked}
+    result = match.average_linkage(order, linked, strength, fraction)
+    # A partition of the items...
+    flat = [x for g in result for x in g]
+    assert sorted(flat) == sorted(ITEMS)
+    # ...whatever order the items came in...
+    again = match.average_linkage(sorted(ITEMS), linked, strength, fraction)
+    assert {frozenset(g) for g in result} == {frozenset(g) for g in again}
+    # ...in which each group has at least `fraction` of its pairs linked, so it is never a
+    # chain held together by single links.
+    for group in result:
+        pairs = list(combinations(sorted(group), 2))
+        if pairs:
+            assert sum(1 for p in pairs if p in linked) >= fraction * len(pairs)
+
+
+# --- order and symmetry ------------------------------------------------------------
+
+BODIES = [KENT, SCHOOL, FIRE]
+
+
+def _edit(body: str, n: int) -> str:
+    edits = [
+        ("following an inspection", "after an inspection"),
+        ("too few analysts", "too few intelligence analysts"),
+        ("for the first time", "for the very first time"),
+        ("near Poole", "near Poole in Dorset"),
+        ("the night", "the whole night"),
+    ]
+    for old, new in edits[: n % (len(edits) + 1)]:
+        body = body.replace(old, new)
+    return body
+
+
+articles_strategy = st.lists(
+    st.tuples(st.sampled_from(range(len(BODIES))), st.integers(0, 5)), min_size=2, max_size=5
+)
+
+
+def _claims(spec: list[tuple[int, int]], names: list[str]) -> tuple[Claim, ...]:
+    bodies = [_edit(BODIES[b], n) for b, n in spec]
+    return claims_of(*zip(names, bodies, strict=True))
+
+
+def _result(matching: Matching, by_id: dict[str, Claim], rename: dict[str, str]):
+    pairs = {
+        frozenset({(rename[by_id[m.claim_a].source], by_id[m.claim_a].text),
+                   (rename[by_id[m.claim_b].source], by_id[m.claim_b].text)})
+        for m in matching.matches
+    }  # fmt: skip
+    scores = {
+        frozenset({rename[by_id[m.claim_a].source], rename[by_id[m.claim_b].source]})
+        | {by_id[m.claim_a].text, by_id[m.claim_b].text}: m.score
+        for m in matching.matches
+    }
+    partition = {frozenset(rename[s] for s in g) for g in stories(matching)}
+    return pairs, scores, partition
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(articles_strategy, st.randoms(use_true_random=False))
+def test_matching_ignores_claim_order(spec: list[tuple[int, int]], random) -> None:
+    names = [f"outlet-{i}" for i in range(len(spec))]
+    found = list(_claims(spec, names))
+    shuffled = list(found)
+    random.shuffle(shuffled)
+    a, b = match.match_claims(found), match.match_claims(shuffled)
+    assert set(a.matches) == set(b.matches)
+    assert dict(a.story_of) == dict(b.story_of)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(articles_strategy)
+def test_scores_are_symmetric(spec: list[tuple[int, int]]) -> None:
+    # Renaming the sources reverses their order, so every pair is scored the other way round.
+    forward = [f"a{i}" for i in range(len(spec))]
+    backward = [f"z{len(spec) - i}" for i in range(len(spec))]
+    fa, fb = _claims(spec, forward), _claims(spec, backward)
+    same = dict(zip(forward, forward, strict=True))
+    back = dict(zip(backward, forward, strict=True))
+    ra = _result(match.match_claims(fa), {c.claim_id: c for c in fa}, same)
+    rb = _result(match.match_claims(fb), {c.claim_id: c for c in fb}, back)
+    assert ra == rb

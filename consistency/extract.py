@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from . import domain
 from .claims import rating_line_subject
@@ -62,14 +63,8 @@ def _title_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     return before, after, bare
 
 
-_PATTERNS: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
-
-
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    global _PATTERNS
-    if _PATTERNS is None:
-        _PATTERNS = _title_patterns()
-    return _PATTERNS
+# Compiled once, on first use, from the data files.
+_patterns = cache(_title_patterns)
 
 
 def title_key(title: str) -> str:
@@ -305,7 +300,6 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     orgs: list[OrgMention] = []
     # Headings such as "Warwickshire - requires improvement" name subjects that
     # the body then writes bare; learn them first.
-    dominant_kind = ""
     for number, claim in enumerate(claims):
         _orgs_in(claim.text, state, number)
     kinds = Counter(kind for _, kind in state.gazetteer.values() if kind)

@@ -25,7 +25,7 @@ from types import MappingProxyType
 
 import networkx as nx
 
-from .match import average_linkage
+from .linkage import average_linkage
 from .models import Claim, ClaimMatch, Extraction, Matching
 
 

@@ -162,11 +162,13 @@ def titles() -> Titles:
 @dataclass(frozen=True)
 class Organisations:
     mention_re: re.Pattern[str]
-    suffix_kinds: dict[str, str]
+    suffix_kinds: tuple[tuple[str, str], ...]
+    """(lower-case suffix, kind), longest suffix first."""
     drop_suffixes: tuple[str, ...]
     inspectorate_keys: frozenset[str]
     generic: tuple[tuple[re.Pattern[str], str], ...]
-    aliases: dict[str, str]
+    aliases: tuple[tuple[str, str], ...]
+    """(long name, short name), longest first, so that the most specific applies."""
 
 
 @cache
@@ -186,11 +188,13 @@ def organisations() -> Organisations:
     )
     return Organisations(
         mention_re=mention_re,
-        suffix_kinds={k.lower(): v for k, v in raw["kinds"].items()},
+        suffix_kinds=tuple(
+            sorted(((k.lower(), v) for k, v in raw["kinds"].items()), key=lambda kv: -len(kv[0]))
+        ),
         drop_suffixes=tuple(s.lower() for s in raw["drop_suffixes"]),
         inspectorate_keys=frozenset(i.lower() for i in raw["inspectorates"]) | {"hmicfrs"},
         generic=generic,
-        aliases=raw["aliases"],
+        aliases=tuple(sorted(raw["aliases"].items(), key=lambda kv: -len(kv[0]))),
     )
 
 

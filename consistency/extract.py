@@ -87,7 +87,7 @@ def org_key(name: str) -> str:
     orgs = domain.organisations()
     text = re.sub(r"\s+", " ", _APOSTROPHE.sub("'", name)).strip().lower()
     text = re.sub(r"^the\s+", "", text)
-    for long, short in sorted(orgs.aliases.items(), key=lambda kv: -len(kv[0])):
+    for long, short in orgs.aliases:
         text = text.replace(long, short)
     text = re.sub(r"\s*\([a-z&]{2,8}\)", "", text)
     for suffix in orgs.drop_suffixes:
@@ -99,9 +99,7 @@ def org_key(name: str) -> str:
 
 def _org_kind(name: str) -> str:
     lowered = re.sub(r"\s*\([^)]*\)", "", name).lower()
-    for suffix, kind in sorted(
-        domain.organisations().suffix_kinds.items(), key=lambda kv: -len(kv[0])
-    ):
+    for suffix, kind in domain.organisations().suffix_kinds:
         if lowered.endswith(suffix):
             return kind
     return ""
@@ -124,7 +122,7 @@ _PLACE_AFTER = re.compile(
 )
 
 
-def _orgs_in(text: str, state: _ArticleState, number: int) -> list[tuple[int, int, str, str, str]]:
+def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, str]]:
     """Organisation mentions in text: (start, end, display, key, kind), generics resolved."""
     orgs = domain.organisations()
     found: list[tuple[int, int, str, str, str]] = []
@@ -177,12 +175,12 @@ def _nearest(
     return ""
 
 
-def _people_in(claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:
+def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:
+    """People named in `text` (a claim's text or its written attribution), credited to `claim`."""
     before, after, bare = _patterns()
     courtesy = domain.titles().courtesy
     found: dict[int, PersonMention] = {}
     spans: list[tuple[int, int]] = []
-    text = claim.text
     for pattern in (after, before, bare):
         for match in pattern.finditer(text):
             name = match.groupdict().get("name") or match.groupdict().get("name2") or ""
@@ -300,8 +298,8 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     orgs: list[OrgMention] = []
     # Headings such as "Warwickshire - requires improvement" name subjects that
     # the body then writes bare; learn them first.
-    for number, claim in enumerate(claims):
-        _orgs_in(claim.text, state, number)
+    for claim in claims:
+        _orgs_in(claim.text, state)
     kinds = Counter(kind for _, kind in state.gazetteer.values() if kind)
     dominant_kind = kinds.most_common(1)[0][0] if kinds else ""
     for claim in claims:
@@ -313,19 +311,13 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     state = _ArticleState(gazetteer=gazetteer, aspects=state.aspects)
 
     for number, claim in enumerate(claims):
-        mentions = _people_in(claim, state)
+        mentions = _people_in(claim.text, claim, state)
         for _, person in mentions:
             people.append(person)
             if person.title_key:
                 state.roles.setdefault(person.title_key, person.person_key)
         if claim.kind == "quote":
-            written_mentions = [
-                p
-                for _, p in _people_in(
-                    Claim(claim.claim_id, claim.source, "sentence", claim.speaker, 0, 0, 0, 0),
-                    state,
-                )
-            ]
+            written_mentions = [p for _, p in _people_in(claim.speaker, claim, state)]
             people.extend(written_mentions)
             for p in written_mentions:
                 if p.title_key:
@@ -338,7 +330,7 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
         if mentions:
             state.last_person = mentions[-1][1].person_key
 
-        found = _orgs_in(claim.text, state, number)
+        found = _orgs_in(claim.text, state)
         for _start, _end, display, key, kind in found:
             if kind != "inspectorate" and display != "*each*":
                 orgs.append(OrgMention(claim.claim_id, claim.source, display, key, kind))

@@ -146,16 +146,9 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
             grades_b = sorted({j.grade for j in by_source[sb]})
             if grades_a == grades_b:
                 continue
-            ja = (
-                next(j for j in by_source[sa] if j.grade not in grades_b)
-                if set(grades_a) - set(grades_b)
-                else by_source[sa][0]
-            )
-            jb = (
-                next(j for j in by_source[sb] if j.grade not in grades_a)
-                if set(grades_b) - set(grades_a)
-                else by_source[sb][0]
-            )
+            # Show a claim carrying a grade the other source does not give.
+            ja = next((j for j in by_source[sa] if j.grade not in grades_b), by_source[sa][0])
+            jb = next((j for j in by_source[sb] if j.grade not in grades_a), by_source[sb][0])
             scale_name = domain.scales().names[scale]
             subject = subject_name(ctx, ja.subject_key, ja.subject)
             yield make(
@@ -211,14 +204,9 @@ def grade_status(ctx: Context) -> Iterator[Discrepancy]:
             by_subject[(ctx.story(j.source), j.subject_key)][j.source].append(j)
     for (_story, _key), by_source in sorted(by_subject.items()):
         for sa, sb in combinations(sorted(by_source), 2):
-            a, b = _status(by_source[sa]), _status(by_source[sb])
-            says_graded = lambda s: bool(s["named"]) or s["unnamed"]  # noqa: E731
-            contradiction = (says_graded(a) and b["not_graded"] and not a["not_graded"]) or (
-                says_graded(b) and a["not_graded"] and not b["not_graded"]
-            )
-            withheld = (a["unnamed"] and not a["named"] and b["named"]) or (
-                b["unnamed"] and not b["named"] and a["named"]
-            )
+            a, b = _GradeStatus.of(by_source[sa]), _GradeStatus.of(by_source[sb])
+            contradiction = a.contradicts(b) or b.contradicts(a)
+            withheld = a.withholds_from(b) or b.withholds_from(a)
             if not (contradiction or withheld):
                 continue
             ja, jb = _status_claim(by_source[sa]), _status_claim(by_source[sb])
@@ -228,35 +216,51 @@ def grade_status(ctx: Context) -> Iterator[Discrepancy]:
                 "grade_status",
                 severity,
                 subject,
-                _side(ctx, ja.claim_id, _describe(a)),
-                _side(ctx, jb.claim_id, _describe(b)),
-                f"{subject}: {sa} says {_describe(a)}; {sb} says {_describe(b)}",
+                _side(ctx, ja.claim_id, a.describe()),
+                _side(ctx, jb.claim_id, b.describe()),
+                f"{subject}: {sa} says {a.describe()}; {sb} says {b.describe()}",
                 ctx,
             )
 
 
-def _status(judgments: list[Judgment]) -> dict[str, object]:
-    return {
-        "named": sorted({j.grade for j in judgments if j.status == "graded"}),
-        "unnamed": any(j.status == "graded_unnamed" for j in judgments),
-        "not_graded": any(j.status == "not_graded" for j in judgments),
-    }
+@dataclass(frozen=True)
+class _GradeStatus:
+    """What one source says about whether a subject was graded."""
+
+    named: tuple[str, ...]
+    unnamed: bool
+    not_graded: bool
+
+    @classmethod
+    def of(cls, judgments: list[Judgment]) -> _GradeStatus:
+        return cls(
+            tuple(sorted({j.grade for j in judgments if j.status == "graded"})),
+            any(j.status == "graded_unnamed" for j in judgments),
+            any(j.status == "not_graded" for j in judgments),
+        )
+
+    def contradicts(self, other: _GradeStatus) -> bool:
+        """This source says it was graded, and only the other says it was not."""
+        return (bool(self.named) or self.unnamed) and other.not_graded and not self.not_graded
+
+    def withholds_from(self, other: _GradeStatus) -> bool:
+        """This source says only that it was graded; the other names the grade."""
+        return self.unnamed and not self.named and bool(other.named)
+
+    def describe(self) -> str:
+        parts = []
+        if self.named:
+            parts.append("graded " + " / ".join(self.named))
+        elif self.unnamed:
+            parts.append("graded, no grade named")
+        if self.not_graded:
+            parts.append("not graded")
+        return "; ".join(parts)
 
 
 def _status_claim(judgments: list[Judgment]) -> Judgment:
     # Show the statement about grading itself when there is one.
     return next((j for j in judgments if j.status != "graded"), judgments[0])
-
-
-def _describe(status: dict[str, object]) -> str:
-    parts = []
-    if status["named"]:
-        parts.append("graded " + " / ".join(status["named"]))  # type: ignore[arg-type]
-    elif status["unnamed"]:
-        parts.append("graded, no grade named")
-    if status["not_graded"]:
-        parts.append("not graded")
-    return "; ".join(parts)
 
 
 # --- people -------------------------------------------------------------------

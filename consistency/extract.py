@@ -236,7 +236,7 @@ def _article_scale(text: str) -> str:
 
 
 _ADJECTIVE_FOLLOWERS = re.compile(
-    r"^\s+(?!rating|grade|grading|judg|overall|in\b|for\b|at\b|on\b|across\b|and\b|or\b|by\b|after\b|following\b|from\b|with\b|to\b|as\b|since\b|but\b|while\b|whilst\b|when\b|this\b|last\b|this\b)[a-z]"
+    r"^\s+(?!rating|grade|grading|judg|overall|in\b|for\b|at\b|on\b|across\b|and\b|or\b|by\b|after\b|following\b|from\b|with\b|to\b|as\b|since\b|but\b|while\b|whilst\b|when\b|this\b|last\b)[a-z]"
 )
 
 

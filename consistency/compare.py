@@ -21,7 +21,6 @@ Each detector is a function in `DETECTORS`; each decides its own severity:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +31,9 @@ from itertools import combinations
 from rapidfuzz.distance import Indel
 
 from . import domain
+from .changes import claim_changes
 from .clean import canonical_text
+from .findings import Context, Side, make, side, subject_name
 from .graph import ClaimGraph
 from .models import (
     SEVERITY_RANK,
@@ -44,88 +45,7 @@ from .models import (
     Matching,
     Severity,
 )
-
-
-@dataclass(frozen=True)
-class Side:
-    source: str
-    value: str
-    text: str = ""
-    line: int | None = None
-    claim_id: str = ""
-
-
-@dataclass(frozen=True)
-class Context:
-    articles: tuple[CleanArticle, ...]
-    claims: dict[str, Claim]
-    extraction: Extraction
-    matching: Matching
-    graph: ClaimGraph
-
-    def story(self, source: str) -> str:
-        return self.matching.story_of.get(source, "")
-
-
-def discrepancy_id(
-    kind: str, subject: str, source_a: str, source_b: str, value_a: str, value_b: str
-) -> str:
-    digest = hashlib.sha1(
-        "\x1f".join((kind, subject, source_a, source_b, value_a, value_b)).encode()
-    )
-    return digest.hexdigest()[:12]
-
-
-def make(
-    kind: str,
-    severity: Severity,
-    subject: str,
-    a: Side,
-    b: Side | None,
-    explanation: str,
-    ctx: Context,
-    similarity: float | None = None,
-) -> Discrepancy:
-    """A discrepancy with its sides in a fixed order, so input order never changes a row."""
-    b = b or Side("", "")
-    # Two sources: alphabetical. One source on both sides (a wording and the
-    # official wording elsewhere in the same article): the caller's order.
-    if (
-        b.source
-        and b.source != a.source
-        and (b.source, b.value, b.claim_id) < (a.source, a.value, a.claim_id)
-    ):
-        a, b = b, a
-    cluster_a = ctx.graph.cluster_of.get(a.claim_id, "")
-    cluster_b = ctx.graph.cluster_of.get(b.claim_id, "")
-    cluster = cluster_a if cluster_a == cluster_b or not cluster_b else ""
-    return Discrepancy(
-        discrepancy_id(kind, subject, a.source, b.source, a.value, b.value),
-        kind,
-        severity,
-        subject,
-        a.source,
-        b.source,
-        a.value,
-        b.value,
-        a.text,
-        b.text,
-        a.line,
-        b.line,
-        similarity,
-        cluster,
-        explanation,
-    )
-
-
-def subject_name(ctx: Context, key: str, fallback: str) -> str:
-    return ctx.graph.org_name.get(key, fallback)
-
-
-def _side(ctx: Context, claim_id: str, value: str) -> Side:
-    claim = ctx.claims[claim_id]
-    return Side(claim.source, value, claim.text, claim.line, claim_id)
-
+from .omission import omissions
 
 # --- grades -----------------------------------------------------------------
 
@@ -155,8 +75,8 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
                 "rating_conflict",
                 "high",
                 subject,
-                _side(ctx, ja.claim_id, " / ".join(grades_a)),
-                _side(ctx, jb.claim_id, " / ".join(grades_b)),
+                side(ctx, ja.claim_id, " / ".join(grades_a)),
+                side(ctx, jb.claim_id, " / ".join(grades_b)),
                 f"{subject} on {aspect}: {sa} gives {' / '.join(grades_a)}, "
                 f"{sb} gives {' / '.join(grades_b)} ({scale_name} scale)",
                 ctx,
@@ -181,13 +101,13 @@ def rating_wording(ctx: Context) -> Iterator[Discrepancy]:
         )
         aspects = ", ".join(sorted({j.aspect for j in group}))
         scale_name = domain.scales().names[first.scale]
-        b = _side(ctx, partner.claim_id, partner.official) if partner else Side("", first.official)
+        b = side(ctx, partner.claim_id, partner.official) if partner else Side("", first.official)
         subject = subject_name(ctx, first.subject_key, first.subject)
         yield make(
             "rating_wording",
             "low",
             subject,
-            _side(ctx, first.claim_id, wording),
+            side(ctx, first.claim_id, wording),
             b,
             f"{source} writes {wording!r} for {subject} ({aspects}); the official "
             f"{scale_name} wording is {first.official!r}",
@@ -216,8 +136,8 @@ def grade_status(ctx: Context) -> Iterator[Discrepancy]:
                 "grade_status",
                 severity,
                 subject,
-                _side(ctx, ja.claim_id, a.describe()),
-                _side(ctx, jb.claim_id, b.describe()),
+                side(ctx, ja.claim_id, a.describe()),
+                side(ctx, jb.claim_id, b.describe()),
                 f"{subject}: {sa} says {a.describe()}; {sb} says {b.describe()}",
                 ctx,
             )
@@ -289,8 +209,8 @@ def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
                 "speaker_title",
                 "medium",
                 name,
-                _side(ctx, claim_a, title_a),
-                _side(ctx, claim_b, title_b),
+                side(ctx, claim_a, title_a),
+                side(ctx, claim_b, title_b),
                 f"{name} is {title_a!r} in {sa} but {title_b!r} in {sb}",
                 ctx,
             )
@@ -467,7 +387,7 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
 def _attribution(ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: str) -> Discrepancy:
     name_a = ctx.graph.person_name.get(speaker_a, speaker_a)
     name_b = ctx.graph.person_name.get(speaker_b, speaker_b)
-    a, b = _side(ctx, ida, name_a), _side(ctx, idb, name_b)
+    a, b = side(ctx, ida, name_a), side(ctx, idb, name_b)
     subject = " / ".join(sorted((name_a, name_b)))
     return make(
         "quote_attribution",
@@ -495,7 +415,7 @@ def _altered(
     name = ctx.graph.person_name.get(speaker, speaker)
     value_a = " … ".join(x for x, _ in shown)
     value_b = " … ".join(y for _, y in shown)
-    a, b = _side(ctx, ida, value_a), _side(ctx, idb, value_b)
+    a, b = side(ctx, ida, value_a), side(ctx, idb, value_b)
     yield make(
         "quote_altered",
         severity,
@@ -542,6 +462,8 @@ DETECTORS: dict[str, Detector] = {
     "grade_status": grade_status,
     "speaker_title": speaker_titles,
     "quote_altered": quotes,  # also yields quote_attribution
+    "claim_changes": claim_changes,  # number, date, polarity, name_variant, claim_altered
+    "omission": omissions,
     "encoding_damage": encoding_damage,
 }
 

@@ -121,6 +121,8 @@ class Titles:
     honorifics: tuple[str, ...]
     title_re: str  # alternation of every role and courtesy title, as written or abbreviated
     abbreviations: tuple[tuple[re.Pattern[str], str], ...]
+    expansions: dict[str, str]
+    """Abbreviation as written -> spelled out ("PCC" -> "Police and Crime Commissioner")."""
 
 
 @cache
@@ -156,6 +158,7 @@ def titles() -> Titles:
             rf"|{_alternation(initialisms)})(?![\w'])"
         ),
         abbreviations=abbreviations,
+        expansions=dict(raw["abbreviations"]),
     )
 
 
@@ -231,9 +234,77 @@ def speech() -> Speech:
 class Lexicon:
     number_words: frozenset[str]
     negations: frozenset[str]
+    values: dict[str, int]
+    multipliers: dict[str, int]
+    fractions: dict[str, float]
+    currencies: dict[str, str]
+    percent: tuple[str, ...]
+    hedges: dict[str, str]
+    """Hedge as written -> its meaning ("nearly" -> "almost")."""
+    negation_forms: tuple[str, ...]
+    """Every negation, one word or a phrase ("failed to")."""
+    auxiliaries: frozenset[str]
 
 
 @cache
 def lexicon() -> Lexicon:
     raw = _load("numbers.toml")
-    return Lexicon(frozenset(raw["words"]), frozenset(raw["negations"]))
+    polarity = raw["polarity"]
+    return Lexicon(
+        number_words=frozenset(raw["words"]),
+        negations=frozenset(raw["negations"]),
+        values=dict(raw["values"]),
+        multipliers=dict(raw["multipliers"]),
+        fractions=dict(raw["fractions"]),
+        currencies=dict(raw["currencies"]),
+        percent=tuple(raw["percent"]),
+        hedges=dict(raw["hedges"]),
+        negation_forms=tuple(
+            sorted({*raw["negations"], *polarity["forms"]}, key=len, reverse=True)
+        ),
+        auxiliaries=frozenset(polarity["auxiliaries"]),
+    )
+
+
+@dataclass(frozen=True)
+class Calendar:
+    months: dict[str, int]
+    weekdays: frozenset[str]
+    units: dict[str, float]
+    """Unit of time -> its length in days."""
+    after_span: dict[str, str]
+    """Word after a span ("ago", "on") -> direction."""
+    before_span: dict[str, str]
+    """Phrase before a span ("in the last") -> direction."""
+    named: dict[str, str]
+    """Named relative date ("last year") -> "unit:offset"."""
+
+
+@cache
+def calendar() -> Calendar:
+    raw = _load("dates.toml")
+    return Calendar(
+        months=dict(raw["months"]),
+        weekdays=frozenset(raw["weekdays"]),
+        units=dict(raw["units"]),
+        after_span=dict(raw["after_span"]),
+        before_span=dict(raw["before_span"]),
+        named=dict(raw["named"]),
+    )
+
+
+@dataclass(frozen=True)
+class Wording:
+    function_words: frozenset[str]
+    equivalents: dict[tuple[str, ...], tuple[str, ...]]
+    """Words as written -> the words they are compared as ("per", "cent") -> ("%",)."""
+
+
+@cache
+def wording() -> Wording:
+    raw = _load("wording.toml")
+    speech_verbs = _load("speech.toml")["verbs"]
+    return Wording(
+        function_words=frozenset(raw["function_words"]) | frozenset(speech_verbs),
+        equivalents={tuple(k.split()): tuple(v.split()) for k, v in raw["equivalents"].items()},
+    )

@@ -18,7 +18,9 @@ Never all claims against all claims:
    linkage: two groups join only if at least `story_link_fraction` of the
    article pairs between them are linked, so one shared templated sentence
    cannot chain two stories together (connected components would).
-4. Claim matches are kept only within a story.
+4. Claim matches are kept only within a story, and so are the related pairs:
+   those scoring from `related_cutoff` up to `claim_cutoff`, paraphrases in which
+   compare looks for a word changed between shared phrases.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class MatchSettings:
     """A shingle found in more articles than this is templated and not used for blocking."""
     claim_cutoff: float = 80.0
     """Minimum fuzz.ratio (0-100, canonical text) for two claims to match."""
+    related_cutoff: float = 50.0
+    """Pairs scoring from here up to `claim_cutoff` are kept as related (paraphrases):
+    compare looks in them only for a word changed between shared phrases."""
     min_claim_words: int = 4
     """Claims shorter than this are not matched (too little text to be sure)."""
     min_shared_claims: int = 2
@@ -119,20 +124,22 @@ def match_claims(claims: Iterable[Claim], settings: MatchSettings | None = None)
     pairs = candidate_pairs(ordered, canon, settings)
 
     scored: list[ClaimMatch] = []
+    related: list[ClaimMatch] = []
     for i, j in pairs.iter_rows():
-        score = fuzz.ratio(canon[i], canon[j], processor=None, score_cutoff=settings.claim_cutoff)
+        score = fuzz.ratio(canon[i], canon[j], processor=None, score_cutoff=settings.related_cutoff)
         if score:
-            scored.append(
-                ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER)
-            )
+            pair = ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER)
+            (scored if score >= settings.claim_cutoff else related).append(pair)
 
     by_id = {c.claim_id: c for c in ordered}
     sources = sorted({c.source for c in ordered})
     story_of = group_stories(sources, scored, by_id, settings)
-    within = tuple(
-        m for m in scored if story_of[by_id[m.claim_a].source] == story_of[by_id[m.claim_b].source]
-    )
-    return Matching(MappingProxyType(story_of), within)
+
+    def within(pairs: list[ClaimMatch]) -> tuple[ClaimMatch, ...]:
+        story = {c.claim_id: story_of[c.source] for c in ordered}
+        return tuple(m for m in pairs if story[m.claim_a] == story[m.claim_b])
+
+    return Matching(MappingProxyType(story_of), within(scored), within(related))
 
 
 def group_stories(

@@ -164,6 +164,8 @@ class Matching:
 
     story_of: MappingProxyType[str, str]
     matches: tuple[ClaimMatch, ...]
+    related: tuple[ClaimMatch, ...] = ()
+    """Pairs below the match cutoff but alike enough to be one claim paraphrased."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,36 @@ def claims_frame(result: CheckResult) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=CLAIM_COLUMNS, orient="row")
 
 
+COVERAGE_COLUMNS: dict[str, type[pl.DataType]] = {
+    "story": pl.String,
+    "cluster": pl.String,
+    "sources": pl.Int64,
+    "text": pl.String,
+}
+"""Then one column per source, holding the id of its claim in the cluster (empty: lacks it)."""
+
+
+def coverage_frame(result: CheckResult) -> pl.DataFrame:
+    """One row per claim cluster, one column per source: which sources carry which claims."""
+    sources = sorted({a.source for a in result.articles})
+    by_id = {c.claim_id: c for c in result.claims}
+    members: dict[str, list[str]] = {}
+    for claim_id, cluster in result.graph.cluster_of.items():
+        members.setdefault(cluster, []).append(claim_id)
+    rows = []
+    for cluster, ids in members.items():
+        ids.sort()
+        first = by_id[ids[0]]
+        carried = {by_id[i].source: i for i in ids}
+        story = result.matching.story_of.get(first.source, "")
+        rows.append(
+            (story, cluster, len(carried), first.text, *(carried.get(s, "") for s in sources))
+        )
+    rows.sort(key=lambda r: (r[0], next(c for c in r[4:] if c)))
+    schema = {**COVERAGE_COLUMNS, **dict.fromkeys(sources, pl.String)}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -93,6 +123,7 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
     targets = {
         "discrepancies.csv": lambda p: discrepancies_frame(result.discrepancies).write_csv(p),
         "claims.csv": lambda p: claims_frame(result).write_csv(p),
+        "coverage.csv": lambda p: coverage_frame(result).write_csv(p),
         "graph.graphml": lambda p: nx.write_graphml(result.graph.graph, p),
     }
     written: list[tuple[Path, Path]] = []

@@ -110,7 +110,39 @@ def test_only_the_expected_serious_rows(result: CheckResult) -> None:
         ("grade_status", "high", "West Midlands ROCU", frozenset({"bbc", "hits-radio"})),
         ("speaker_title", "medium", "Andy Cooke", frozenset({"bbc", "peel-2025"})),
         ("speaker_title", "medium", "Andy Cooke", frozenset({"hits-radio", "peel-2025"})),
+        (
+            "claim_altered",
+            "medium",
+            "West Mercia Police",
+            frozenset({"shropshire-live", "whitchurch-herald"}),
+        ),
     }
+
+
+def test_performance_became_capabilities(result: CheckResult) -> None:
+    [d] = rows(result, "claim_altered")
+    assert (d.source_a, d.source_b) == ("shropshire-live", "whitchurch-herald")
+    assert "performance" in d.value_a and "capabilities" in d.value_b
+    assert "raised the force's performance" in d.text_a
+    assert "raised the force's capabilities" in d.text_b
+
+
+def test_the_one_version_without_murrays_crime_figures_is_an_omission(
+    result: CheckResult,
+) -> None:
+    omitted = rows(result, "omission")
+    assert [(d.source_a, d.value_a, d.source_b, d.value_b) for d in omitted] == [
+        ("bbc", "carried by 3 of 4 sources", "whitchurch-herald", "absent")
+    ]
+    assert "10% decrease in robbery" in omitted[0].text_a
+    assert all(d.severity == "low" for d in omitted)
+
+
+def test_no_number_date_polarity_or_name_rows(result: CheckResult) -> None:
+    # The versions agree on every number, date and negation; "PCC" and "Police and
+    # Crime Commissioner", "HMICFRS" and its full name are aliases, not variants.
+    kinds = {d.kind for d in result.discrepancies}
+    assert not kinds & {"number_conflict", "date_conflict", "polarity_conflict", "name_variant"}
 
 
 BOILERPLATE = [

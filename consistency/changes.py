@@ -1,0 +1,382 @@
+"""Claim-level detectors: what changed between two versions of one claim.
+
+Claims are compared in pairs: each claim of a source is paired with at most one
+claim of another source, best match first, so that in a templated story
+("Warwickshire was rated good in 3 areas", "West Mercia was rated good in 4
+areas") each sentence is compared with its own counterpart. Matched pairs
+(`fuzz.ratio` at or above the match cutoff) are compared in full; related pairs
+(paraphrases) only where a change sits between shared phrases
+(`claimdiff.sandwiched`). Quotations and their attributions are left to the
+quotation detectors; grades to the grade detectors.
+
+Each difference is given to the first kind that explains it:
+
+- `date_conflict`: the changed words hold a date and the two dates disagree.
+  High for absolute dates; a relative one ("eleven months on") is medium, or low
+  when the sources were published on different days.
+- `number_conflict`: one quantity of one thing with two values (high), a number
+  replaced by words (medium), or only the hedge changed ("almost 300" / "300", low).
+- `polarity_conflict` (high): the change adds or removes a negation and nothing else.
+- `name_variant`: a named thing written two ways that are not a known alias
+  (medium; low when only spacing or hyphens differ). Two names the sources both
+  use elsewhere mean the claims are about different subjects: no finding.
+- `claim_altered` (medium): any other changed word that carries meaning, or a
+  different person named.
+Words only one version has (an added detail) are not a change of the claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from . import domain
+from .claimdiff import (
+    Hunk,
+    Token,
+    content_words,
+    diff,
+    is_name,
+    name_around,
+    polarity_only,
+    same_stems,
+    sandwiched,
+    shared_run_share,
+    tokenize,
+)
+from .extract import org_key
+from .findings import Context, make, side, topic
+from .models import Claim, ClaimMatch, Discrepancy, Severity
+from .numbers import DateMention, Quantity, dates, quantities
+
+Report = Callable[[str, Severity, str, str, str], None]
+"""Records one finding: (kind, severity, value_a, value_b, why)."""
+
+
+MIN_RELATED_SHARE = 0.25
+"""A related pair is compared only if this share of the shorter claim lies in shared
+runs of three or more words: below it, two sentences share a stock phrase at most."""
+MAX_CHANGE_WORDS = 5
+"""A longer stretch replaced by another is a rewrite, not a changed word."""
+
+
+def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, bool]]:
+    """(pair, matched): each claim paired at most once per other source, best pair first.
+
+    Matched pairs rank by score, before any related pair; related pairs rank by
+    how much of them lies in shared phrases (fuzz.ratio near 50 says little).
+    """
+    ranked: dict[tuple[str, str], list[tuple[tuple[float, ...], ClaimMatch, bool]]] = defaultdict(
+        list
+    )
+    for pairs, matched in ((ctx.matching.matches, True), (ctx.matching.related, False)):
+        for m in pairs:
+            a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+            if a.kind == "quote" or b.kind == "quote":
+                continue
+            if matched:
+                rank: tuple[float, ...] = (0, -m.score)
+            else:
+                share = shared_run_share(tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote))
+                if share < MIN_RELATED_SHARE:
+                    continue
+                rank = (1, -share)
+            key = (min(a.source, b.source), max(a.source, b.source))
+            ranked[key].append((rank, m, matched))
+    out: list[tuple[ClaimMatch, bool]] = []
+    for _sources, pairs in sorted(ranked.items()):
+        used: set[str] = set()
+        for _rank, m, matched in sorted(pairs, key=lambda p: (p[0], p[1].claim_a, p[1].claim_b)):
+            if m.claim_a in used or m.claim_b in used:
+                continue
+            used.update((m.claim_a, m.claim_b))
+            out.append((m, matched))
+    return out
+
+
+@dataclass
+class _Finding:
+    severity: Severity
+    value_a: list[str] = field(default_factory=list)
+    value_b: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+    def add(self, severity: Severity, a: str, b: str, why: str) -> None:
+        if _RANK[severity] < _RANK[self.severity]:
+            self.severity = severity
+        if (a, b) not in zip(self.value_a, self.value_b, strict=True):
+            self.value_a.append(a)
+            self.value_b.append(b)
+            self.why.append(why)
+
+
+_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a claim's running text says in numbers and dates, and where its grades are."""
+
+    dates: tuple[DateMention, ...]
+    quantities: tuple[Quantity, ...]
+    grades: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Facts:
+        found_dates = dates(text)
+        found = quantities(text, [(d.start, d.end) for d in found_dates])
+        grades = tuple((m.start(), m.end()) for m in domain.scales().grade_re.finditer(text))
+        return cls(tuple(found_dates), tuple(found), grades)
+
+
+def _span(tokens: tuple[Token, ...], at: int) -> tuple[int, int]:
+    return (tokens[0].start, tokens[-1].end) if tokens else (at, at)
+
+
+def _touches(start: int, end: int, span: tuple[int, int]) -> bool:
+    """Whether [start, end) overlaps a changed span, or holds an insertion point."""
+    if span[0] == span[1]:
+        return start <= span[0] <= end
+    return start < span[1] and span[0] < end
+
+
+def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
+    people = _people_by_surname(ctx)
+    orgs_of = _orgs_by_source(ctx)
+    for m, matched in aligned_pairs(ctx):
+        a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+        ta, tb = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
+        if [t.key for t in ta] == [t.key for t in tb]:
+            continue
+        hunks = diff(ta, tb)
+        if not matched:
+            hunks = sandwiched(hunks)
+        hunks = [h for h in hunks if h.zones <= {"text"}]
+        if not hunks:
+            continue
+        findings = _classify_pair(ctx, a, b, hunks, people, orgs_of)
+        if findings is None:
+            continue  # the two claims are about different subjects
+        for kind, finding in sorted(findings.items()):
+            yield _row(ctx, kind, finding, a, b, m.score)
+
+
+def _classify_pair(
+    ctx: Context,
+    a: Claim,
+    b: Claim,
+    hunks: list[Hunk],
+    people: dict[str, set[str]],
+    orgs_of: dict[str, set[str]],
+) -> dict[str, _Finding] | None:
+    facts_a, facts_b = _Facts.of(a.text), _Facts.of(b.text)
+    findings: dict[str, _Finding] = {}
+
+    def found(kind: str, severity: Severity, value_a: str, value_b: str, why: str) -> None:
+        findings.setdefault(kind, _Finding(severity)).add(severity, value_a, value_b, why)
+
+    for hunk in hunks:
+        span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
+        if any(_touches(*g, span_a) for g in facts_a.grades) or any(
+            _touches(*g, span_b) for g in facts_b.grades
+        ):
+            continue  # grades are the grade detectors' work
+        dates_a = [d for d in facts_a.dates if _touches(d.start, d.end, span_a)]
+        dates_b = [d for d in facts_b.dates if _touches(d.start, d.end, span_b)]
+        if dates_a or dates_b:
+            for da, db in zip(dates_a, dates_b, strict=False):
+                verdict = _date_verdict(ctx, a, b, da, db)
+                if verdict:
+                    found("date_conflict", verdict[0], da.text, db.text, verdict[1])
+            if dates_a and dates_b:
+                continue
+        numbers_a = [q for q in facts_a.quantities if _touches(q.start, q.end, span_a)]
+        numbers_b = [q for q in facts_b.quantities if _touches(q.start, q.end, span_b)]
+        if numbers_a or numbers_b:
+            _numbers(hunk, a, b, numbers_a, numbers_b, found)
+            continue
+        if polarity_only(hunk):
+            found(
+                "polarity_conflict",
+                "high",
+                hunk.text_a(a.text) or "(no negation)",
+                hunk.text_b(b.text) or "(no negation)",
+                "one version negates what the other asserts",
+            )
+            continue
+        if not hunk.a or not hunk.b:
+            continue  # words only one version has: an added detail, not a change
+        if max(len(hunk.a), len(hunk.b)) > MAX_CHANGE_WORDS:
+            continue
+        if is_name(hunk.a) and is_name(hunk.b):
+            verdict = _names(ctx, a, b, hunk, people, orgs_of)
+            if verdict == "different subjects":
+                return None
+            if verdict:
+                kind, severity, name_a, name_b, why = verdict
+                found(kind, severity, name_a, name_b, why)
+            continue
+        words_a, words_b = content_words(hunk.a), content_words(hunk.b)
+        if (words_a or words_b) and not same_stems(words_a, words_b):
+            found(
+                "claim_altered",
+                "medium",
+                hunk.text_a(a.text),
+                hunk.text_b(b.text),
+                "words changed",
+            )
+    return findings
+
+
+def _date_verdict(
+    ctx: Context, a: Claim, b: Claim, da: DateMention, db: DateMention
+) -> tuple[Severity, str] | None:
+    if da.kind != db.kind or _dates_agree(da.value, db.value):
+        return None
+    if da.kind == "absolute":
+        return "high", "the same event is dated differently"
+    published = {_published(ctx, a.source), _published(ctx, b.source)}
+    if len(published) == 2 and "" not in published:
+        return "low", "a relative date differs, and the sources were published on different days"
+    return "medium", "a relative date differs"
+
+
+def _dates_agree(x: str, y: str) -> bool:
+    if ":" in x or ":" in y:
+        dx, _, vx = x.partition(":")
+        dy, _, vy = y.partition(":")
+        if dx != dy:
+            return False
+        try:
+            fx, fy = float(vx), float(vy)
+        except ValueError:
+            return vx == vy
+        return abs(fx - fy) <= 0.04 * max(abs(fx), abs(fy), 1)
+    parts = zip(x.split("-"), y.split("-"), strict=True)
+    return all(p == q or "?" in p or "?" in q for p, q in parts)
+
+
+def _published(ctx: Context, source: str) -> str:
+    return ctx.metadata(source).get("published", "")
+
+
+def _numbers(
+    hunk: Hunk,
+    a: Claim,
+    b: Claim,
+    numbers_a: list[Quantity],
+    numbers_b: list[Quantity],
+    report: Report,
+) -> None:
+    if not numbers_a or not numbers_b:
+        if hunk.a and hunk.b and max(len(hunk.a), len(hunk.b)) <= MAX_CHANGE_WORDS:
+            report(
+                "number_conflict",
+                "medium",
+                hunk.text_a(a.text),
+                hunk.text_b(b.text),
+                "a number is given in one version and replaced by words in the other",
+            )
+        return
+    for qa, qb in zip(numbers_a, numbers_b, strict=False):
+        if qa.thing and qb.thing and qa.thing != qb.thing:
+            report(
+                "claim_altered",
+                "medium",
+                f"{qa.text} {qa.thing}",
+                f"{qb.text} {qb.thing}",
+                "a number and what it counts changed",
+            )
+        elif qa.value != qb.value or qa.unit != qb.unit:
+            report("number_conflict", "high", qa.text, qb.text, "the same quantity differs")
+        elif qa.qualifier != qb.qualifier:
+            report("number_conflict", "low", qa.text, qb.text, "only the hedge differs")
+
+
+def _names(
+    ctx: Context,
+    a: Claim,
+    b: Claim,
+    hunk: Hunk,
+    people: dict[str, set[str]],
+    orgs_of: dict[str, set[str]],
+) -> tuple[str, Severity, str, str, str] | str | None:
+    span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
+    name_a, name_b = name_around(a.text, *span_a), name_around(b.text, *span_b)
+    if not name_a or not name_b:
+        return None
+    key_a, key_b = org_key(name_a), org_key(name_b)
+    if key_a == key_b:
+        return None  # one organisation, by a known alias or with its suffix left off
+    person_a, person_b = _person(name_a, people), _person(name_b, people)
+    if person_a or person_b:
+        if person_a and person_b and person_a != person_b:
+            return (
+                "claim_altered",
+                "medium",
+                name_a,
+                name_b,
+                "a different person is named",
+            )
+        return None  # one person named two ways ("the PCC", "Mr Campion")
+    if _is_title(name_a) or _is_title(name_b):
+        return None
+    both = orgs_of.get(a.source, set()) & orgs_of.get(b.source, set())
+    if key_a in both and key_b in both:
+        return "different subjects"
+    squeezed_a, squeezed_b = (re.sub(r"[\W_]+", "", n.lower()) for n in (name_a, name_b))
+    if squeezed_a == squeezed_b:
+        return "name_variant", "low", name_a, name_b, "the name is spaced or hyphenated differently"
+    return "name_variant", "medium", name_a, name_b, "the same thing is named differently"
+
+
+def _is_title(name: str) -> bool:
+    return bool(re.fullmatch(domain.titles().title_re, name, re.IGNORECASE))
+
+
+def _person(name: str, people: dict[str, set[str]]) -> str:
+    """The person key a name refers to, if it names exactly one known person."""
+    words = [w.lower() for w in re.findall(r"[\w'-]+", name)]
+    if not words:
+        return ""
+    keys = people.get(words[-1], set())
+    full = " ".join(words)
+    if full in keys:
+        return full
+    return next(iter(keys)) if len(keys) == 1 else ""
+
+
+def _people_by_surname(ctx: Context) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in ctx.extraction.people:
+        key = ctx.graph.person_key.get(p.person_key, p.person_key)
+        if " " in key:
+            out[key.split()[-1]].add(key)
+    return out
+
+
+def _orgs_by_source(ctx: Context) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for o in ctx.extraction.orgs:
+        out[o.source].add(o.key)
+    return out
+
+
+def _row(
+    ctx: Context, kind: str, finding: _Finding, a: Claim, b: Claim, score: float
+) -> Discrepancy:
+    value_a, value_b = " … ".join(finding.value_a), " … ".join(finding.value_b)
+    subject = topic(ctx, a)
+    why = "; ".join(dict.fromkeys(finding.why))
+    return make(
+        kind,
+        finding.severity,
+        subject,
+        side(ctx, a.claim_id, value_a),
+        side(ctx, b.claim_id, value_b),
+        f"{subject}: {a.source} says {value_a!r}, {b.source} says {value_b!r} ({why})",
+        ctx,
+        similarity=score,
+    )

@@ -1,0 +1,298 @@
+"""Word-by-word differences between two matched claims, for the compare stage.
+
+Two versions of a claim are compared as sequences of word keys, so that the
+benign edits syndication makes are not differences at all:
+
+- case, curly and straight apostrophes, and punctuation are ignored;
+- number words are their values ("Eleven" is "11");
+- title abbreviations are spelled out ("PCC" is "police and crime commissioner",
+  "HM" is "his majesty's"; data/titles.toml);
+- spellings listed as equivalent are one word ("per cent" is "%", "organized" is
+  "organised"; data/wording.toml).
+
+Each token knows its zone: inside a quotation, in the attribution around one
+("Temporary Chief Constable Murray said:"), or running text. Quotations and
+attributions have their own detectors (quote_altered, quote_attribution,
+speaker_title), so the claim-level detectors look only at running text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from rapidfuzz.distance import Indel
+
+from . import domain
+
+Zone = Literal["text", "quote", "attribution"]
+
+_WORD = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[£$€%&]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    key: str
+    start: int
+    end: int
+    zone: Zone
+    capitalised: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One difference: the tokens of `a` replaced by the tokens of `b` (either may be empty)."""
+
+    a: tuple[Token, ...]
+    b: tuple[Token, ...]
+    a_at: int
+    """Character offset in a where the hunk is (its start, or where words were inserted)."""
+    b_at: int
+    left: int
+    """Shared tokens between this hunk and the one before (or the start)."""
+    right: int
+    """Shared tokens between this hunk and the one after (or the end)."""
+
+    def text_a(self, text: str) -> str:
+        return text[self.a[0].start : self.a[-1].end] if self.a else ""
+
+    def text_b(self, text: str) -> str:
+        return text[self.b[0].start : self.b[-1].end] if self.b else ""
+
+    @property
+    def zones(self) -> set[Zone]:
+        return {t.zone for t in (*self.a, *self.b)}
+
+
+@cache
+def _expansions() -> dict[str, tuple[str, ...]]:
+    """Abbreviation as written -> the words of its spelled-out form."""
+    out = {}
+    for short, long in domain.titles().expansions.items():
+        if re.fullmatch(r"[A-Za-z]+", short):
+            out[short] = tuple(long.lower().replace("’", "'").split())
+    return out
+
+
+def _zones(text: str, in_quote: bool) -> list[tuple[int, int, Zone]]:
+    """Spans of text by zone. A sentence that opens inside a quotation starts in it."""
+    marks = [(m.start(), m.group()) for m in re.finditer("[“”]", text)]
+    segments: list[tuple[int, int, Zone]] = []
+    inside = in_quote and (not marks or marks[0][1] == "”")
+    position = 0
+    for at, mark in [*marks, (len(text), "")]:
+        if at > position or not mark:
+            segments.append((position, at, "quote" if inside else "text"))
+        inside = mark == "“"
+        position = at + 1
+    if not marks and not in_quote:
+        return [(0, len(text), "text")]
+    # Outside the quotation, the stretch that holds the speech verb is attribution.
+    verbs = domain.speech().verbs
+    has_quote = any(zone == "quote" for _, _, zone in segments)
+    return [
+        (a, b, "attribution" if zone == "text" and has_quote and verbs.search(text, a, b) else zone)
+        for a, b, zone in segments
+    ]
+
+
+@lru_cache(maxsize=16384)
+def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
+    values = domain.lexicon().values
+    expansions = _expansions()
+    zones = _zones(text, in_quote)
+    raw: list[Token] = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        zone = next((z for a, b, z in zones if a <= match.start() < b), "text")
+        capitalised = word[:1].isupper()
+        expansion = expansions.get(word) or (
+            expansions.get(word.capitalize()) if not word.isupper() else None
+        )
+        keys: tuple[str, ...]
+        if expansion and (word.isupper() or word[:1].isupper()):
+            keys = expansion
+        else:
+            key = word.lower().replace("’", "'")
+            keys = (str(values[key]) if key in values else key,)
+        raw += [Token(k, match.start(), match.end(), zone, capitalised) for k in keys]
+    return _apply_equivalents(raw)
+
+
+def _apply_equivalents(tokens: list[Token]) -> tuple[Token, ...]:
+    equivalents = domain.wording().equivalents
+    longest = max((len(k) for k in equivalents), default=1)
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            window = tuple(t.key for t in tokens[i : i + size])
+            replacement = equivalents.get(window)
+            if replacement is not None:
+                first, last = tokens[i], tokens[i + size - 1]
+                out += [
+                    Token(k, first.start, last.end, first.zone, first.capitalised)
+                    for k in replacement
+                ]
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
+def diff(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[Hunk]:
+    """The differing stretches of two token sequences, with the shared words around each."""
+    ops = list(Indel.opcodes([t.key for t in a], [t.key for t in b]))
+    hunks: list[Hunk] = []
+    shared = 0
+    k = 0
+    while k < len(ops):
+        op = ops[k]
+        if op.tag == "equal":
+            shared = op.src_end - op.src_start
+            if hunks:
+                last = hunks[-1]
+                hunks[-1] = Hunk(last.a, last.b, last.a_at, last.b_at, last.left, shared)
+            k += 1
+            continue
+        s0, d0, s1, d1 = op.src_start, op.dest_start, op.src_end, op.dest_end
+        k += 1
+        while k < len(ops) and ops[k].tag != "equal":
+            s1, d1 = ops[k].src_end, ops[k].dest_end
+            k += 1
+        a_at = a[s0].start if s0 < len(a) else (a[-1].end if a else 0)
+        b_at = b[d0].start if d0 < len(b) else (b[-1].end if b else 0)
+        hunks.append(Hunk(a[s0:s1], b[d0:d1], a_at, b_at, shared, 0))
+        shared = 0
+    return hunks
+
+
+def shared_run_share(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> float:
+    """Share of the shorter claim's words that lie in runs of `run` or more shared words."""
+    shorter = min(len(a), len(b))
+    if not shorter:
+        return 0.0
+    ops = Indel.opcodes([t.key for t in a], [t.key for t in b])
+    shared = sum(
+        op.src_end - op.src_start
+        for op in ops
+        if op.tag == "equal" and op.src_end - op.src_start >= run
+    )
+    return shared / shorter
+
+
+def sandwiched(hunks: list[Hunk], context: int = 3, gap: int = 2) -> list[Hunk]:
+    """Hunks inside a run of changes held between `context` shared words on each side.
+
+    For two claims that only partly match (a paraphrase), a change counts only
+    where both versions say the same words around it: "has raised the force's
+    performance in relation to serious and organised crimes" against "has raised
+    the force's capabilities in handling serious and organised crimes". Runs of
+    hunks separated by at most `gap` shared words are taken together.
+    """
+    out: list[Hunk] = []
+    run: list[Hunk] = []
+    for hunk in hunks:
+        if run and hunk.left > gap:
+            out += _run_if_held(run, context)
+            run = []
+        run.append(hunk)
+    if run:
+        out += _run_if_held(run, context)
+    return out
+
+
+def _run_if_held(run: list[Hunk], context: int) -> list[Hunk]:
+    return run if run[0].left >= context and run[-1].right >= context else []
+
+
+def polarity_only(hunk: Hunk) -> bool:
+    """The hunk adds or removes a negation and nothing else that carries meaning.
+
+    "has" / "does not have", "effective" / "not effective", "failed to improve" /
+    "improved": with negations and auxiliaries taken out, the two sides are the
+    same words (or one word in two inflections).
+    """
+    lexicon = domain.lexicon()
+    words_a = " ".join(t.key for t in hunk.a)
+    words_b = " ".join(t.key for t in hunk.b)
+    negations_a, rest_a = _strip_negations(words_a, lexicon)
+    negations_b, rest_b = _strip_negations(words_b, lexicon)
+    if negations_a % 2 == negations_b % 2:
+        return False
+    rest_a = [w for w in rest_a if w not in lexicon.auxiliaries]
+    rest_b = [w for w in rest_b if w not in lexicon.auxiliaries]
+    if rest_a == rest_b:
+        return True
+    return same_stems(rest_a, rest_b)
+
+
+def _strip_negations(words: str, lexicon: domain.Lexicon) -> tuple[int, list[str]]:
+    count = 0
+    text = f" {words} "
+    for form in lexicon.negation_forms:
+        pattern = f" {form} "
+        while pattern in text:
+            text = text.replace(pattern, " ", 1)
+            count += 1
+        if form.startswith("n'") and form in text:
+            # "didn't", "hasn't": the contraction is a negation beside its verb.
+            count += text.count(form)
+            text = text.replace(form, "")
+    return count, text.split()
+
+
+def same_stems(a: list[str], b: list[str]) -> bool:
+    """Two word lists that differ only in inflection: "created" / "create"."""
+    return len(a) == len(b) and all(_same_stem(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _same_stem(a: str, b: str) -> bool:
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= 4 or (common >= 3 and min(len(a), len(b)) <= 4)
+
+
+def content_words(tokens: tuple[Token, ...]) -> list[str]:
+    function_words = domain.wording().function_words
+    return [t.key for t in tokens if t.key not in function_words and not t.key.isdigit()]
+
+
+def is_name(tokens: tuple[Token, ...]) -> bool:
+    """Every word that carries meaning is capitalised: a name, not a common word."""
+    words = [t for t in tokens if t.key not in domain.wording().function_words]
+    return bool(words) and all(t.capitalised for t in words)
+
+
+_NAME_WORD = re.compile(r"[A-Z][\w'’&.-]*|of|and|for|the|&")
+
+
+def name_around(text: str, start: int, end: int) -> str:
+    """The whole capitalised name a changed stretch belongs to: "West Mercia [Police]"."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    inside = [i for i, (a, b) in enumerate(words) if a < end and start < b]
+    if not inside:
+        return ""
+    first, last = inside[0], inside[-1]
+
+    def capital(i: int) -> bool:
+        word = text[words[i][0] : words[i][1]].strip(",.;:()“”\"'")
+        return bool(_NAME_WORD.fullmatch(word))
+
+    while first > 0 and capital(first - 1) and not _ends_clause(text, words[first - 1]):
+        first -= 1
+    while last + 1 < len(words) and capital(last + 1) and not _ends_clause(text, words[last]):
+        last += 1
+    name = text[words[first][0] : words[last][1]].strip(",.;:()“”\"' ")
+    return re.sub(r"^(?:the|of|and|for)\s+|\s+(?:the|of|and|for)$", "", name, flags=re.I)
+
+
+def _ends_clause(text: str, span: tuple[int, int]) -> bool:
+    return text[span[1] - 1 : span[1]] in ",.;:)"

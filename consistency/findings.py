@@ -1,0 +1,148 @@
+"""What every detector of the compare stage shares: the context it reads and how a row is made.
+
+A detector is a function from a `Context` to discrepancies. `make()` fixes the
+order of a row's two sides (alphabetical by source), so the same finding is
+the same row, with the same id, whatever order the inputs came in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from .graph import ClaimGraph
+from .models import (
+    Claim,
+    CleanArticle,
+    Discrepancy,
+    Extraction,
+    Matching,
+    OrgMention,
+    PersonMention,
+    Severity,
+)
+
+
+@dataclass(frozen=True)
+class Side:
+    source: str
+    value: str
+    text: str = ""
+    line: int | None = None
+    claim_id: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    articles: tuple[CleanArticle, ...]
+    claims: dict[str, Claim]
+    extraction: Extraction
+    matching: Matching
+    graph: ClaimGraph
+
+    def story(self, source: str) -> str:
+        return self.matching.story_of.get(source, "")
+
+    def metadata(self, source: str) -> Mapping[str, str]:
+        return self._metadata.get(source, {})
+
+    @cached_property
+    def _metadata(self) -> dict[str, Mapping[str, str]]:
+        return {a.source: a.metadata for a in self.articles}
+
+    @cached_property
+    def orgs_by_claim(self) -> dict[str, list[OrgMention]]:
+        out: dict[str, list[OrgMention]] = defaultdict(list)
+        for o in self.extraction.orgs:
+            out[o.claim_id].append(o)
+        return out
+
+    @cached_property
+    def people_by_claim(self) -> dict[str, list[PersonMention]]:
+        out: dict[str, list[PersonMention]] = defaultdict(list)
+        for p in self.extraction.people:
+            out[p.claim_id].append(p)
+        return out
+
+    @cached_property
+    def sources_by_story(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for a in self.articles:
+            out[self.story(a.source)].append(a.source)
+        return {story: sorted(sources) for story, sources in out.items()}
+
+
+def discrepancy_id(
+    kind: str, subject: str, source_a: str, source_b: str, value_a: str, value_b: str
+) -> str:
+    digest = hashlib.sha1(
+        "\x1f".join((kind, subject, source_a, source_b, value_a, value_b)).encode()
+    )
+    return digest.hexdigest()[:12]
+
+
+def make(
+    kind: str,
+    severity: Severity,
+    subject: str,
+    a: Side,
+    b: Side | None,
+    explanation: str,
+    ctx: Context,
+    similarity: float | None = None,
+) -> Discrepancy:
+    """A discrepancy with its sides in a fixed order, so input order never changes a row."""
+    b = b or Side("", "")
+    # Two sources: alphabetical. One source on both sides (a wording and the
+    # official wording elsewhere in the same article): the caller's order.
+    if (
+        b.source
+        and b.source != a.source
+        and (b.source, b.value, b.claim_id) < (a.source, a.value, a.claim_id)
+    ):
+        a, b = b, a
+    cluster_a = ctx.graph.cluster_of.get(a.claim_id, "")
+    cluster_b = ctx.graph.cluster_of.get(b.claim_id, "")
+    cluster = cluster_a if cluster_a == cluster_b or not cluster_b else ""
+    return Discrepancy(
+        discrepancy_id(kind, subject, a.source, b.source, a.value, b.value),
+        kind,
+        severity,
+        subject,
+        a.source,
+        b.source,
+        a.value,
+        b.value,
+        a.text,
+        b.text,
+        a.line,
+        b.line,
+        similarity,
+        cluster,
+        explanation,
+    )
+
+
+def subject_name(ctx: Context, key: str, fallback: str) -> str:
+    return ctx.graph.org_name.get(key, fallback)
+
+
+def side(ctx: Context, claim_id: str, value: str) -> Side:
+    claim = ctx.claims[claim_id]
+    return Side(claim.source, value, claim.text, claim.line, claim_id)
+
+
+def topic(ctx: Context, claim: Claim) -> str:
+    """What a claim is about: its first organisation, else its first person, else its opening."""
+    orgs = ctx.orgs_by_claim.get(claim.claim_id)
+    if orgs:
+        return subject_name(ctx, orgs[0].key, orgs[0].name)
+    people = ctx.people_by_claim.get(claim.claim_id)
+    if people:
+        key = ctx.graph.person_key.get(people[0].person_key, people[0].person_key)
+        return ctx.graph.person_name.get(key, people[0].name)
+    words = claim.text.split()
+    return " ".join(words[:6]) + (" …" if len(words) > 6 else "")

@@ -1,0 +1,93 @@
+"""The omission detector: what most versions of a story carry and one lacks.
+
+Two things can be omitted, both reported low (a dropped paragraph is ordinary
+editing; the row tells the editor where to look):
+
+- a graded judgment (subject, aspect): when most of the story's other sources
+  grade it and a source does not grade that subject at all. In a two-source
+  story the other source is "most". A source that says the subject was not
+  graded, or graded without naming the grade, is grade_status's business.
+- a claim cluster: when more than half of the story's sources, and at least
+  two, carry it and a story of three or more sources has one that does not (a
+  paraphrase the match stage found related counts as carrying it). Clusters
+  holding a grade are left to the judgment rule, and quotations to the
+  sentences that hold them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .findings import Context, Side, make, side, subject_name, topic
+from .models import Claim, Discrepancy, Judgment
+
+
+def omissions(ctx: Context) -> Iterator[Discrepancy]:
+    yield from _judgment_omissions(ctx)
+    yield from _cluster_omissions(ctx)
+
+
+def _judgment_omissions(ctx: Context) -> Iterator[Discrepancy]:
+    carried: dict[tuple[str, str, str], dict[str, Judgment]] = defaultdict(dict)
+    mentioned: dict[str, set[str]] = defaultdict(set)  # source -> subject keys it judges
+    for j in ctx.extraction.judgments:
+        mentioned[j.source].add(j.subject_key)
+        if j.status == "graded" and not j.negated:
+            carried[(ctx.story(j.source), j.subject_key, j.aspect)].setdefault(j.source, j)
+    for (story, key, aspect), by_source in sorted(carried.items()):
+        sources = ctx.sources_by_story.get(story, [])
+        for lacking in sources:
+            if lacking in by_source or key in mentioned[lacking]:
+                continue
+            others = len(sources) - 1
+            if 2 * len(by_source) <= others and not (others == 1 and by_source):
+                continue
+            carrier = by_source[min(by_source)]
+            subject = subject_name(ctx, key, carrier.subject)
+            grades = sorted({j.grade for j in by_source.values()})
+            yield make(
+                "omission",
+                "low",
+                subject,
+                Side(lacking, "not graded in this version"),
+                side(ctx, carrier.claim_id, f"{' / '.join(grades)} ({aspect})"),
+                f"{lacking} gives no grade for {subject} on {aspect}; "
+                f"{len(by_source)} of {len(sources)} sources do ({', '.join(sorted(by_source))})",
+                ctx,
+            )
+
+
+def _cluster_omissions(ctx: Context) -> Iterator[Discrepancy]:
+    graded_claims = {j.claim_id for j in ctx.extraction.judgments}
+    members: dict[str, list[Claim]] = defaultdict(list)
+    for claim_id, cluster in ctx.graph.cluster_of.items():
+        claim = ctx.claims[claim_id]
+        if claim.kind != "quote":
+            members[cluster].append(claim)
+    related: dict[str, set[str]] = defaultdict(set)  # claim id -> sources with a paraphrase
+    for m in ctx.matching.related:
+        related[m.claim_a].add(ctx.claims[m.claim_b].source)
+        related[m.claim_b].add(ctx.claims[m.claim_a].source)
+    for _cluster, claims in sorted(members.items()):
+        if any(c.claim_id in graded_claims for c in claims):
+            continue
+        carriers = {c.source: c for c in claims}
+        sources = ctx.sources_by_story.get(ctx.story(claims[0].source), [])
+        if len(sources) < 3 or len(carriers) < 2 or 2 * len(carriers) <= len(sources):
+            continue
+        paraphrased = set().union(*(related[c.claim_id] for c in claims))
+        first = carriers[min(carriers)]
+        for lacking in sources:
+            if lacking in carriers or lacking in paraphrased:
+                continue
+            subject = topic(ctx, first)
+            yield make(
+                "omission",
+                "low",
+                subject,
+                Side(lacking, "absent"),
+                side(ctx, first.claim_id, f"carried by {len(carriers)} of {len(sources)} sources"),
+                f"{lacking} lacks a claim that {', '.join(sorted(carriers))} carry",
+                ctx,
+            )

@@ -183,6 +183,15 @@ def _classify_pair(
             _touches(*g, span_b) for g in facts_b.grades
         ):
             continue  # grades are the grade detectors' work
+        if polarity_only(hunk):
+            found(
+                "polarity_conflict",
+                "high",
+                hunk.text_a(a.text) or "(no negation)",
+                hunk.text_b(b.text) or "(no negation)",
+                "one version negates what the other asserts",
+            )
+            continue
         dates_a = [d for d in facts_a.dates if _touches(d.start, d.end, span_a)]
         dates_b = [d for d in facts_b.dates if _touches(d.start, d.end, span_b)]
         if dates_a or dates_b:
@@ -196,15 +205,6 @@ def _classify_pair(
         numbers_b = [q for q in facts_b.quantities if _touches(q.start, q.end, span_b)]
         if numbers_a or numbers_b:
             _numbers(hunk, a, b, numbers_a, numbers_b, found)
-            continue
-        if polarity_only(hunk):
-            found(
-                "polarity_conflict",
-                "high",
-                hunk.text_a(a.text) or "(no negation)",
-                hunk.text_b(b.text) or "(no negation)",
-                "one version negates what the other asserts",
-            )
             continue
         if not hunk.a or not hunk.b:
             continue  # words only one version has: an added detail, not a change

@@ -98,25 +98,30 @@ def _zones(text: str, in_quote: bool) -> list[tuple[int, int, Zone]]:
     ]
 
 
+def word_keys(word: str) -> tuple[str, ...]:
+    """How one written word is compared: "PCC" -> ("police", "and", "crime", "commissioner"),
+    "Eleven" -> ("11",), "Force’s" -> ("force's",)."""
+    expansions = _expansions()
+    # Initialisms count only in capitals ("PC", not "pc"); "Supt" and "Ch" as written.
+    expansion = expansions.get(word) or (
+        expansions.get(word.capitalize()) if word[:1].isupper() and not word.isupper() else None
+    )
+    if expansion:
+        return expansion
+    key = word.lower().replace("’", "'")
+    values = domain.lexicon().values
+    return (str(values[key]),) if key in values else (key,)
+
+
 @lru_cache(maxsize=16384)
 def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
-    values = domain.lexicon().values
-    expansions = _expansions()
     zones = _zones(text, in_quote)
     raw: list[Token] = []
     for match in _WORD.finditer(text):
         word = match.group()
         zone = next((z for a, b, z in zones if a <= match.start() < b), "text")
         capitalised = word[:1].isupper()
-        expansion = expansions.get(word) or (
-            expansions.get(word.capitalize()) if not word.isupper() else None
-        )
-        keys: tuple[str, ...]
-        if expansion and (word.isupper() or word[:1].isupper()):
-            keys = expansion
-        else:
-            key = word.lower().replace("’", "'")
-            keys = (str(values[key]) if key in values else key,)
+        keys = word_keys(word)
         raw += [Token(k, match.start(), match.end(), zone, capitalised) for k in keys]
     return _apply_equivalents(raw)
 
@@ -171,18 +176,20 @@ def diff(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[Hunk]:
     return hunks
 
 
-def shared_run_share(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> float:
-    """Share of the shorter claim's words that lie in runs of `run` or more shared words."""
-    shorter = min(len(a), len(b))
-    if not shorter:
-        return 0.0
+def shared_run_words(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> int:
+    """How many words of a lie in runs of `run` or more words that b has too, in order."""
     ops = Indel.opcodes([t.key for t in a], [t.key for t in b])
-    shared = sum(
+    return sum(
         op.src_end - op.src_start
         for op in ops
         if op.tag == "equal" and op.src_end - op.src_start >= run
     )
-    return shared / shorter
+
+
+def shared_run_share(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> float:
+    """Share of the shorter claim's words that lie in runs of `run` or more shared words."""
+    shorter = min(len(a), len(b))
+    return shared_run_words(a, b, run) / shorter if shorter else 0.0
 
 
 def sandwiched(hunks: list[Hunk], context: int = 3, gap: int = 2) -> list[Hunk]:
@@ -266,9 +273,11 @@ def content_words(tokens: tuple[Token, ...]) -> list[str]:
 
 
 def is_name(tokens: tuple[Token, ...]) -> bool:
-    """Every word that carries meaning is capitalised: a name, not a common word."""
-    words = [t for t in tokens if t.key not in domain.wording().function_words]
-    return bool(words) and all(t.capitalised for t in words)
+    """Every word is capitalised, bar function words ("of", "and"): a name, not common words."""
+    function_words = domain.wording().function_words
+    return any(t.capitalised for t in tokens) and all(
+        t.capitalised or t.key in function_words for t in tokens
+    )
 
 
 _NAME_WORD = re.compile(r"[A-Z][\w'’&.-]*|of|and|for|the|&")

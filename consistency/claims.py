@@ -155,6 +155,7 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
         start: int,
         speaker: str = "",
         in_quote: bool = False,
+        speaker_carried: bool = False,
     ) -> None:
         text = text.strip()
         if not text:
@@ -172,6 +173,7 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
                 start + len(text),
                 speaker,
                 in_quote,
+                speaker_carried,
             )
         )
 
@@ -201,11 +203,18 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
             middle = (start + end) // 2
             inside = any(a <= middle <= b for a, b in spans)
             add("sentence", text[start:end], paragraph.line, index, start, in_quote=inside)
-        for qstart, qend, speaker in _quotes(text, spans, last_speaker):
+        for qstart, qend, speaker, carried in _quotes(text, spans, last_speaker):
             words = text[qstart:qend].split()
             if len(words) >= _MIN_QUOTE_WORDS:
                 add(
-                    "quote", text[qstart:qend].strip(), paragraph.line, index, qstart, speaker, True
+                    "quote",
+                    text[qstart:qend].strip(),
+                    paragraph.line,
+                    index,
+                    qstart,
+                    speaker,
+                    True,
+                    carried,
                 )
             if speaker:
                 last_speaker = speaker
@@ -214,8 +223,9 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
 
 def _quotes(
     text: str, spans: list[tuple[int, int]], last_speaker: str
-) -> Iterator[tuple[int, int, str]]:
-    """Each quotation span with its attribution as written."""
+) -> Iterator[tuple[int, int, str, bool]]:
+    """Each quotation span with its attribution as written, and whether that was
+    carried over from an earlier quotation rather than written beside this one."""
     attributed: list[str] = []
     for start, end in spans:
         prefix = text[: start - 1]
@@ -224,6 +234,7 @@ def _quotes(
         speaker = _speaker_before(between) if between.strip() else ""
         if not speaker:
             speaker = _speaker_after(text[end + 1 :])
+        carried = not speaker
         if not speaker and start == 1:
             # A paragraph that opens with a quotation and names nobody continues
             # the quotation of the paragraph before.
@@ -231,7 +242,7 @@ def _quotes(
         if not speaker and attributed:
             speaker = attributed[-1]
         attributed.append(speaker)
-        yield start, end, speaker
+        yield start, end, speaker, carried and bool(speaker)
 
 
 def extract_claims(articles: tuple[CleanArticle, ...]) -> tuple[Claim, ...]:

@@ -32,6 +32,7 @@ from rapidfuzz.distance import Indel
 
 from . import domain
 from .changes import claim_changes
+from .claimdiff import word_keys
 from .clean import canonical_text
 from .findings import Context, Side, make, side, subject_name
 from .graph import ClaimGraph
@@ -160,7 +161,13 @@ class _GradeStatus:
         )
 
     def contradicts(self, other: _GradeStatus) -> bool:
-        """This source says it was graded, and only the other says it was not."""
+        """This source says it was graded, and only the other says it was not.
+
+        Not when the other names every grade this one names: then its "not
+        graded" is about something else (an overall grade beside the graded areas).
+        """
+        if self.named and set(self.named) <= set(other.named):
+            return False
         return (bool(self.named) or self.unnamed) and other.not_graded and not self.not_graded
 
     def withholds_from(self, other: _GradeStatus) -> bool:
@@ -187,6 +194,13 @@ def _status_claim(judgments: list[Judgment]) -> Judgment:
 
 
 def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
+    """A person's titles in two sources: a row when one uses a title the other never does.
+
+    A title counts as used by the other source also when it differs only in
+    tenure ("Chief Constable" beside "Temporary Chief Constable"), so a source
+    that shortens a title on second mention raises nothing; two sources with no
+    title in common raise a row even when they differ only in tenure.
+    """
     titles: dict[str, dict[str, dict[str, tuple[str, str]]]] = defaultdict(
         lambda: defaultdict(dict)
     )
@@ -202,9 +216,15 @@ def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
         for sa, sb in combinations(sorted(by_source), 2):
             ta, tb = by_source[sa], by_source[sb]
             if set(ta) & set(tb):
-                continue
-            title_a, claim_a = ta[min(ta)]
-            title_b, claim_b = tb[min(tb)]
+                only_a = [t for t in ta if _untenured(t) not in {_untenured(u) for u in tb}]
+                only_b = [t for t in tb if _untenured(t) not in {_untenured(u) for u in ta}]
+                if not only_a and not only_b:
+                    continue
+                title_a, claim_a = ta[min(only_a or ta)]
+                title_b, claim_b = tb[min(only_b or tb)]
+            else:
+                title_a, claim_a = ta[min(ta)]
+                title_b, claim_b = tb[min(tb)]
             yield make(
                 "speaker_title",
                 "medium",
@@ -214,6 +234,13 @@ def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
                 f"{name} is {title_a!r} in {sa} but {title_b!r} in {sb}",
                 ctx,
             )
+
+
+def _untenured(title_key: str) -> str:
+    words = title_key.split()
+    while words and words[0] in domain.titles().tenure:
+        words = words[1:]
+    return " ".join(words)
 
 
 # --- quotations ---------------------------------------------------------------
@@ -236,15 +263,21 @@ class _Words:
 
 @lru_cache(maxsize=65536)
 def _words(text: str) -> _Words:
-    words: list[str] = []
+    """The words of a quotation as compared: lower case, number words as digits,
+    title abbreviations spelled out ("HM" and "His Majesty's" are the same words)."""
+    keys: list[str] = []
+    surface: list[str] = []
     punct: list[str] = []
     for token in _TOKEN.findall(text):
-        if token[0].isalnum():
-            words.append(token)
-            punct.append("")
-        elif words:
-            punct[-1] += token
-    return _Words(tuple(w.lower() for w in words), tuple(words), tuple(punct))
+        if not token[0].isalnum():
+            if punct:
+                punct[-1] += token
+            continue
+        expanded = word_keys(token)
+        keys += expanded
+        surface += [token] * len(expanded)
+        punct += [""] * len(expanded)
+    return _Words(tuple(keys), tuple(surface), tuple(punct))
 
 
 @dataclass(frozen=True)
@@ -304,7 +337,12 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
             i, j = op.src_start + k, op.dest_start + k
             # Punctuation after the last shared word is where a fragment was cut.
             inner = not (op is last and i == last.src_end - 1)
-            if wa.surface[i] != wb.surface[j] or (inner and wa.punct_after[i] != wb.punct_after[j]):
+            # A change of case is typography; "twelve" for "12" or "HM" for "His
+            # Majesty's" is the same word written another way, and no change.
+            recased = (
+                wa.surface[i] != wb.surface[j] and wa.surface[i].lower() == wb.surface[j].lower()
+            )
+            if recased or (inner and wa.punct_after[i] != wb.punct_after[j]):
                 typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
     return QuoteDiff(coverage, tuple(changes), tuple(typography))
 
@@ -351,6 +389,7 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
     candidates come from the match stage's blocked claim pairs.
     """
     speaker_of: dict[str, str] = {}
+    named_by = {q.claim_id: q.named for q in ctx.extraction.quotes}
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for q in ctx.extraction.quotes:
         key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
@@ -381,21 +420,31 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
             continue
         diff = diff_quotes(claim_a.text, claim_b.text)
         if diff.coverage >= MIN_ATTRIBUTION_COVERAGE:
-            yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b)
+            named = named_by[m.claim_a] and named_by[m.claim_b]
+            yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b, named)
 
 
-def _attribution(ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: str) -> Discrepancy:
+def _attribution(
+    ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: str, named: bool
+) -> Discrepancy:
     name_a = ctx.graph.person_name.get(speaker_a, speaker_a)
     name_b = ctx.graph.person_name.get(speaker_b, speaker_b)
     a, b = side(ctx, ida, name_a), side(ctx, idb, name_b)
     subject = " / ".join(sorted((name_a, name_b)))
+    explanation = (
+        f"the same quotation is given to {name_a} in {a.source} and to {name_b} in {b.source}"
+    )
+    if not named:
+        # "he said", or a paragraph continuing an earlier quotation: a version that
+        # dropped the paragraph introducing the speaker points to the wrong person.
+        explanation += "; one version names nobody beside it (a pronoun or a continued quotation)"
     return make(
         "quote_attribution",
-        "high",
+        "high" if named else "low",
         subject,
         a,
         b,
-        f"the same quotation is given to {name_a} in {a.source} and to {name_b} in {b.source}",
+        explanation,
         ctx,
         similarity=None,
     )

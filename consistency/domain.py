@@ -123,6 +123,8 @@ class Titles:
     abbreviations: tuple[tuple[re.Pattern[str], str], ...]
     expansions: dict[str, str]
     """Abbreviation as written -> spelled out ("PCC" -> "Police and Crime Commissioner")."""
+    tenure: tuple[str, ...]
+    """Lower-case words that say how a role is held ("temporary", "acting")."""
 
 
 @cache
@@ -159,6 +161,7 @@ def titles() -> Titles:
         ),
         abbreviations=abbreviations,
         expansions=dict(raw["abbreviations"]),
+        tenure=tuple(t.lower() for t in raw["tenure"]),
     )
 
 
@@ -181,9 +184,11 @@ def organisations() -> Organisations:
     # A name: one to five capitalised words (with "and", "of", "&" inside), then a suffix,
     # then an optional "(ABBR)". Words are capitalised as in running text.
     cap = r"(?:[A-Z][\w'’.&-]*|of|and|for|the|&)"
+    # Inspectorates first: at one position the first alternative that matches wins,
+    # and "His Majesty's Inspectorate of Constabulary" also ends in a force suffix.
     mention_re = re.compile(
-        rf"\b(?:[A-Z][\w'’.&-]*\s+)(?:{cap}\s+){{0,4}}?(?:{suffixes})\b(?:\s*\([A-Z]{{2,8}}\))?"
-        rf"|\b(?:{_alternation(raw['inspectorates'])})\b"
+        rf"\b(?:{_alternation(raw['inspectorates'])})\b"
+        rf"|\b(?:[A-Z][\w'’.&-]*\s+)(?:{cap}\s+){{0,4}}?(?:{suffixes})\b(?:\s*\([A-Z]{{2,8}}\))?"
     )
     generic = tuple(
         (re.compile(r"\b(?:" + _alternation(phrases) + r")\b", re.IGNORECASE), kind)

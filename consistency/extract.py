@@ -82,6 +82,10 @@ def title_key(title: str) -> str:
     return text
 
 
+def _is_title(text: str) -> bool:
+    return bool(re.fullmatch(domain.titles().title_re, text, re.IGNORECASE))
+
+
 def org_key(name: str) -> str:
     """The key of an organisation: lower case, aliases applied, force suffixes dropped."""
     orgs = domain.organisations()
@@ -129,6 +133,8 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
     taken: list[tuple[int, int]] = []
     for match in orgs.mention_re.finditer(text):
         name = re.sub(r"^The\s+(?=[A-Z])", "", match.group())
+        if _is_title(name):
+            continue  # "HM Inspector of Constabulary" is a person's title, not a force
         end = match.end()
         kind = _org_kind(name)
         # "The Regional Organised Crime Unit (ROCU) for the West Midlands": the
@@ -188,6 +194,10 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
                 continue
             if domain.organisations().mention_re.fullmatch(name) or _org_kind(name):
                 continue  # "West Midlands Police said": an organisation speaking
+            if name.split()[0] in ("The", "A", "An") or re.fullmatch(
+                domain.titles().title_re, name, re.IGNORECASE
+            ):
+                continue  # "The Chief Constable said": a role, resolved as a speaker
             raw_title = match.groupdict().get("title") or ""
             title = "" if raw_title.lower().strip(".") in courtesy else raw_title.strip()
             key = _person_key(name, state)
@@ -208,25 +218,39 @@ def _person_key(name: str, state: _ArticleState) -> str:
     return state.people.get(name.lower(), name.lower())
 
 
+def _learn_role(state: _ArticleState, person: PersonMention) -> None:
+    """Remember who holds a role, under its full title and without "Temporary"/"Acting"."""
+    if not person.title_key:
+        return
+    state.roles.setdefault(person.title_key, person.person_key)
+    words = person.title_key.split()
+    while words and words[0] in domain.titles().tenure:
+        words = words[1:]
+    if words:
+        state.roles.setdefault(" ".join(words), person.person_key)
+
+
 def _resolve_speaker(
     written: str, mentions: list[PersonMention], state: _ArticleState
-) -> tuple[str, str]:
-    """(display name, key) of who a written attribution refers to."""
+) -> tuple[str, str, bool]:
+    """(display name, key, named) of who a written attribution refers to.
+
+    `named` is False when only a pronoun points to the person."""
     if mentions:
         person = mentions[-1]
-        return person.name, person.person_key
+        return person.name, person.person_key, True
     words = re.findall(r"[\w']+", written)
     speech = domain.speech()
     if words and words[-1].lower() in speech.pronouns and words[-1].lower() in ("he", "she"):
-        return (state.last_person, state.last_person) if state.last_person else ("", "")
+        return state.last_person, state.last_person, False
     role = title_key(re.sub(r"^(?:the|a|an)\s+", "", written.strip(), flags=re.IGNORECASE))
     if role in state.roles:
-        return state.roles[role], state.roles[role]
+        return state.roles[role], state.roles[role], True
     surname = words[-1].lower() if words else ""
     if surname in state.people:
-        return state.people[surname], state.people[surname]
+        return state.people[surname], state.people[surname], True
     cleaned = re.sub(r"^(?:but|and|so|then|the)\s+", "", written.strip(), flags=re.IGNORECASE)
-    return cleaned, cleaned.lower()
+    return cleaned, cleaned.lower(), True
 
 
 def _article_scale(text: str) -> str:
@@ -314,16 +338,15 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
         mentions = _people_in(claim.text, claim, state)
         for _, person in mentions:
             people.append(person)
-            if person.title_key:
-                state.roles.setdefault(person.title_key, person.person_key)
+            _learn_role(state, person)
         if claim.kind == "quote":
             written_mentions = [p for _, p in _people_in(claim.speaker, claim, state)]
             people.extend(written_mentions)
             for p in written_mentions:
-                if p.title_key:
-                    state.roles.setdefault(p.title_key, p.person_key)
-            name, key = _resolve_speaker(claim.speaker, written_mentions, state)
-            quotes.append(Quote(claim.claim_id, claim.source, claim.text, name, key))
+                _learn_role(state, p)
+            name, key, named = _resolve_speaker(claim.speaker, written_mentions, state)
+            named = named and not claim.speaker_carried
+            quotes.append(Quote(claim.claim_id, claim.source, claim.text, name, key, named))
             if key and " " in key:
                 state.last_person = key
             continue

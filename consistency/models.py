@@ -92,6 +92,8 @@ class Claim:
     end: int
     speaker: str = ""
     in_quote: bool = False
+    speaker_carried: bool = False
+    """The attribution was carried over from an earlier quotation, not written beside it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,9 @@ class Quote:
     text: str
     speaker: str
     speaker_key: str
+    named: bool = True
+    """The speaker is named beside the quotation (a name, a surname, a role), not
+    only implied by a pronoun or by an earlier paragraph's attribution."""
 
 
 @dataclass(frozen=True, slots=True)

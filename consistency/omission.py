@@ -9,9 +9,9 @@ editing; the row tells the editor where to look):
   graded, or graded without naming the grade, is grade_status's business.
 - a claim cluster: when more than half of the story's sources, and at least
   two, carry it and a story of three or more sources has one that does not (a
-  paraphrase the match stage found related counts as carrying it). Clusters
-  holding a grade are left to the judgment rule, and quotations to the
-  sentences that hold them.
+  paraphrase the match stage found related counts as carrying it). A cluster
+  grading a subject the source never grades is left to the judgment rule, and
+  quotations to the sentences that hold them.
 """
 
 from __future__ import annotations
@@ -19,20 +19,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from .claimdiff import shared_run_words, tokenize
 from .findings import Context, Side, make, side, subject_name, topic
 from .models import Claim, Discrepancy, Judgment
 
+MIN_PARAPHRASE_SHARE = 0.5
+"""A related claim carries a cluster's claim when half of that claim's words are in
+phrases the two share."""
+
 
 def omissions(ctx: Context) -> Iterator[Discrepancy]:
-    yield from _judgment_omissions(ctx)
-    yield from _cluster_omissions(ctx)
-
-
-def _judgment_omissions(ctx: Context) -> Iterator[Discrepancy]:
-    carried: dict[tuple[str, str, str], dict[str, Judgment]] = defaultdict(dict)
-    mentioned: dict[str, set[str]] = defaultdict(set)  # source -> subject keys it judges
+    judged: dict[str, set[str]] = defaultdict(set)  # source -> subject keys it judges
     for j in ctx.extraction.judgments:
-        mentioned[j.source].add(j.subject_key)
+        judged[j.source].add(j.subject_key)
+    yield from _judgment_omissions(ctx, judged)
+    yield from _cluster_omissions(ctx, judged)
+
+
+def _judgment_omissions(ctx: Context, mentioned: dict[str, set[str]]) -> Iterator[Discrepancy]:
+    carried: dict[tuple[str, str, str], dict[str, Judgment]] = defaultdict(dict)
+    for j in ctx.extraction.judgments:
         if j.status == "graded" and not j.negated:
             carried[(ctx.story(j.source), j.subject_key, j.aspect)].setdefault(j.source, j)
     for (story, key, aspect), by_source in sorted(carried.items()):
@@ -58,8 +64,11 @@ def _judgment_omissions(ctx: Context) -> Iterator[Discrepancy]:
             )
 
 
-def _cluster_omissions(ctx: Context) -> Iterator[Discrepancy]:
-    graded_claims = {j.claim_id for j in ctx.extraction.judgments}
+def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Discrepancy]:
+    subjects_of: dict[str, set[str]] = defaultdict(set)  # claim id -> subjects it grades
+    for j in ctx.extraction.judgments:
+        if j.status == "graded" and not j.negated:
+            subjects_of[j.claim_id].add(j.subject_key)
     members: dict[str, list[Claim]] = defaultdict(list)
     for claim_id, cluster in ctx.graph.cluster_of.items():
         claim = ctx.claims[claim_id]
@@ -67,11 +76,17 @@ def _cluster_omissions(ctx: Context) -> Iterator[Discrepancy]:
             members[cluster].append(claim)
     related: dict[str, set[str]] = defaultdict(set)  # claim id -> sources with a paraphrase
     for m in ctx.matching.related:
-        related[m.claim_a].add(ctx.claims[m.claim_b].source)
-        related[m.claim_b].add(ctx.claims[m.claim_a].source)
+        a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+        ta, tb = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
+        # Measured against each side in turn: a short sentence that shares its
+        # opening words with a long one does not carry the long one.
+        shared = shared_run_words(ta, tb)
+        if shared >= MIN_PARAPHRASE_SHARE * len(ta):
+            related[m.claim_a].add(b.source)
+        if shared >= MIN_PARAPHRASE_SHARE * len(tb):
+            related[m.claim_b].add(a.source)
     for _cluster, claims in sorted(members.items()):
-        if any(c.claim_id in graded_claims for c in claims):
-            continue
+        subjects = set().union(*(subjects_of[c.claim_id] for c in claims))
         carriers = {c.source: c for c in claims}
         sources = ctx.sources_by_story.get(ctx.story(claims[0].source), [])
         if len(sources) < 3 or len(carriers) < 2 or 2 * len(carriers) <= len(sources):
@@ -81,6 +96,8 @@ def _cluster_omissions(ctx: Context) -> Iterator[Discrepancy]:
         for lacking in sources:
             if lacking in carriers or lacking in paraphrased:
                 continue
+            if subjects - judged[lacking]:
+                continue  # a subject the source never grades: a judgment omission says so
             subject = topic(ctx, first)
             yield make(
                 "omission",

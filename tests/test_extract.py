@@ -204,6 +204,39 @@ def test_role_resolves_to_the_person_who_holds_it() -> None:
     assert [q.speaker_key for q in extraction.quotes] == ["matthew scott"]
 
 
+def test_role_without_tenure_resolves_to_the_temporary_holder() -> None:
+    extraction = run(
+        "Temporary Chief Constable Alex Murray said the force accepted the findings.",
+        "The Chief Constable said: “We will not rest until every victim is served well.”",
+    )
+    assert [q.speaker_key for q in extraction.quotes] == ["alex murray"]
+    # "The Chief Constable" is a role, not a person called that.
+    assert {p.person_key for p in extraction.people} == {"alex murray"}
+
+
+def test_every_attribution_shape_of_one_article() -> None:
+    extraction = run(
+        "Temporary Chief Constable Alex Murray said: “We are pleased with the progress "
+        "made across the force this year.”",
+        "“We will keep working hard for the public,” said Ch Supt Daf Goddard.",
+        "“There is more to do on burglary,” Murray added.",
+        "The Police and Crime Commissioner, John Campion, welcomed the report.",
+        "The PCC added: “This is a good result for the county and its residents.”",
+        "“Officers have worked very hard to get here.”",
+        "He insisted that “more needs to be done on rural crime” before the next visit.",
+        "Goddard said the force “has turned a corner in its investigations” this year.",
+    )
+    assert [q.speaker_key for q in extraction.quotes] == [
+        "alex murray",
+        "daf goddard",
+        "alex murray",
+        "john campion",
+        "john campion",  # a paragraph that opens a quotation continues the last speaker
+        "john campion",  # "he" after a named speaker
+        "daf goddard",  # partial quotation in reported speech
+    ]
+
+
 def test_speaker_title_in_attribution_is_a_mention() -> None:
     extraction = run(
         "“We accept every one of the recommendations in the report,” said Assistant Chief "

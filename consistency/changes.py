@@ -290,9 +290,27 @@ def _numbers(
                 "a number and what it counts changed",
             )
         elif qa.value != qb.value or qa.unit != qb.unit:
-            report("number_conflict", "high", qa.text, qb.text, "the same quantity differs")
+            report(
+                "number_conflict",
+                "high",
+                _with_next_word(a.text, qa),
+                _with_next_word(b.text, qb),
+                "the same quantity differs",
+            )
         elif qa.qualifier != qb.qualifier:
-            report("number_conflict", "low", qa.text, qb.text, "only the hedge differs")
+            report(
+                "number_conflict",
+                "low",
+                _with_next_word(a.text, qa),
+                _with_next_word(b.text, qb),
+                "only the hedge differs",
+            )
+
+
+def _with_next_word(text: str, quantity: Quantity) -> str:
+    """The quantity as written and the word after it: "312 arrests", "10% decrease"."""
+    following = re.match(r"\s+[A-Za-z][\w'-]*", text[quantity.end :])
+    return quantity.text + (following.group() if following and quantity.thing else "")
 
 
 def _names(
@@ -368,7 +386,8 @@ def _row(
     ctx: Context, kind: str, finding: _Finding, a: Claim, b: Claim, score: float
 ) -> Discrepancy:
     value_a, value_b = " … ".join(finding.value_a), " … ".join(finding.value_b)
-    subject = topic(ctx, a)
+    # A name written two ways is its own subject; anything else is about the claim's topic.
+    subject = " / ".join(sorted({value_a, value_b})) if kind == "name_variant" else topic(ctx, a)
     why = "; ".join(dict.fromkeys(finding.why))
     return make(
         kind,

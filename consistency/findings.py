@@ -144,5 +144,11 @@ def topic(ctx: Context, claim: Claim) -> str:
     if people:
         key = ctx.graph.person_key.get(people[0].person_key, people[0].person_key)
         return ctx.graph.person_name.get(key, people[0].name)
+    # A claim naming nobody is about what the article was last discussing.
+    source, _, number = claim.claim_id.rpartition(":")
+    for earlier in range(int(number) - 1, max(0, int(number) - 6), -1):
+        orgs = ctx.orgs_by_claim.get(f"{source}:{earlier:0{len(number)}d}")
+        if orgs:
+            return subject_name(ctx, orgs[-1].key, orgs[-1].name)
     words = claim.text.split()
     return " ".join(words[:6]) + (" …" if len(words) > 6 else "")

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from consistency import check, write_reports
-from consistency.pipeline import CheckResult
+from consistency.models import Article
+from consistency.pipeline import CheckResult, check_articles
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +220,61 @@ def test_reports_are_byte_identical_whatever_the_input_order(
     write_reports(check(list(reversed(files))), tmp_path / "b")
     for name in ("discrepancies.csv", "claims.csv", "graph.graphml"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+# --- a planted story: one change of each claim-level kind ----------------------------
+
+PLANTED = """Kent Police praised for burglary work
+
+Kent Police has been praised by inspectors for its work on burglary across the county this year.
+
+The force made 312 arrests for burglary in the twelve months to March, inspectors found.
+
+The inspection took place on 14 May 2024 and the report was published eleven months on.
+
+Inspectors said the force has effective processes for supporting victims of burglary.
+
+The work was led by Operation Sentinel, a countywide team set up to tackle burglary gangs.
+
+Chief Constable Tim Smith said the force would keep its focus on burglary and its victims.
+"""
+
+PLANTED_EDITS = {
+    "312 arrests": "321 arrests",
+    "14 May 2024": "15 May 2024",
+    "has effective processes": "does not have effective processes",
+    "Operation Sentinel": "Operation Sentry",
+    "keep its focus": "keep its attention",
+    # Benign: number words, abbreviation, quote style.
+    "twelve months": "12 months",
+    "Chief Constable Tim Smith": "CC Tim Smith",
+}
+
+
+def test_planted_story_finds_each_change_and_nothing_else() -> None:
+    copy = PLANTED
+    for before, after in PLANTED_EDITS.items():
+        copy = copy.replace(before, after)
+    result = check_articles(
+        (
+            Article("kent-messenger", "kent-messenger.txt", PLANTED),
+            Article("kent-online", "kent-online.txt", copy),
+        )
+    )
+    found = {(d.kind, d.severity, d.subject, d.value_a, d.value_b) for d in result.discrepancies}
+    assert found == {
+        ("number_conflict", "high", "Kent Police", "312 arrests", "321 arrests"),
+        ("date_conflict", "high", "Kent Police", "14 May 2024", "15 May 2024"),
+        ("polarity_conflict", "high", "Kent Police", "has", "does not have"),
+        (
+            "name_variant",
+            "medium",
+            "Operation Sentinel / Operation Sentry",
+            "Operation Sentinel",
+            "Operation Sentry",
+        ),
+        ("claim_altered", "medium", "Kent Police", "focus", "attention"),
+    }
+    assert all(
+        (d.source_a, d.source_b) == ("kent-messenger", "kent-online") for d in result.discrepancies
+    )

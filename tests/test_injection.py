@@ -184,6 +184,32 @@ def test_changed_number_is_a_number_conflict(data: st.DataObject, delta: int) ->
     assert any(d.severity == "high" and new in (d.value_a + d.value_b) for d in found), found
 
 
+@given(st.data(), st.sampled_from(["almost", "more than", "about", "nearly"]))
+def test_added_hedge_is_a_low_number_conflict(data: st.DataObject, hedge: str) -> None:
+    site = data.draw(pick(_sites(_numbers)))
+    assume(
+        not re.search(
+            r"(?:almost|more than|about|nearly|over|some)\s*$", site.claim.text[: site.start]
+        )
+    )
+    rows = run(site.body, site.replace(f"{hedge} {site.written}"))
+    found = between(rows, "number_conflict")
+    assert any(d.severity == "low" and hedge in (d.value_a + d.value_b) for d in found), rows
+    assert all(d.severity == "low" for d in rows if COPY in (d.source_a, d.source_b)), rows
+
+
+@given(st.data(), st.sampled_from(["cp1252", "latin-1"]))
+def test_mojibake_copy_is_encoding_damage_and_nothing_worse(
+    data: st.DataObject, codec: str
+) -> None:
+    body, _ = data.draw(st.sampled_from(bases()))
+    damaged = body.encode("utf-8").decode(codec, errors="replace")
+    assume(damaged != body)
+    rows = run(body, damaged)
+    assert any(d.kind == "encoding_damage" and d.source_a == COPY for d in rows)
+    assert all(d.severity == "low" for d in rows if COPY in (d.source_a, d.source_b)), rows
+
+
 @given(st.data(), st.integers(min_value=1, max_value=15))
 def test_changed_year_is_a_date_conflict(data: st.DataObject, delta: int) -> None:
     site = data.draw(pick(_sites(_years)))

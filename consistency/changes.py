@@ -38,12 +38,14 @@ from .claimdiff import (
     Token,
     content_words,
     diff,
+    initialism,
     is_name,
     name_around,
     polarity_only,
     same_stems,
     sandwiched,
     shared_run_share,
+    squeezed,
     tokenize,
 )
 from .extract import org_key
@@ -135,6 +137,25 @@ def _span(tokens: tuple[Token, ...], at: int) -> tuple[int, int]:
     return (tokens[0].start, tokens[-1].end) if tokens else (at, at)
 
 
+def _same_referent(ctx: Context, a: Claim, b: Claim, hunk: Hunk) -> bool:
+    """One side names an organisation or person, the other refers to it ("the force",
+    "he", "its"), and the extract stage resolved the reference to that name."""
+    generic = domain.organisations().generic
+    sides = ((hunk.a, a, hunk.b, b, hunk.b_at), (hunk.b, b, hunk.a, a, hunk.a_at))
+    for tokens, claim, named, other, at in sides:
+        if not is_name(named):
+            continue
+        if not content_words(tokens):
+            return True  # a pronoun or "the" for the name: "he" / "Mr Campion"
+        written = " ".join(t.key for t in tokens)
+        if any(pattern.fullmatch(written) for pattern, _kind in generic):
+            name = name_around(other.text, *_span(named, at))
+            keys = {o.key for o in ctx.orgs_by_claim.get(claim.claim_id, [])}
+            if org_key(name) in keys:
+                return True
+    return False
+
+
 def _touches(start: int, end: int, span: tuple[int, int]) -> bool:
     """Whether [start, end) overlaps a changed span, or holds an insertion point."""
     if span[0] == span[1]:
@@ -209,6 +230,20 @@ def _classify_pair(
         if not hunk.a or not hunk.b:
             continue  # words only one version has: an added detail, not a change
         if max(len(hunk.a), len(hunk.b)) > MAX_CHANGE_WORDS:
+            continue
+        written_a, written_b = hunk.text_a(a.text), hunk.text_b(b.text)
+        if squeezed(written_a) == squeezed(written_b):
+            # Spacing or hyphens only: a spelling in a name, no change in a word.
+            if written_a[:1].isupper() and written_b[:1].isupper():
+                found(
+                    "name_variant",
+                    "low",
+                    written_a,
+                    written_b,
+                    "the name is spaced or hyphenated differently",
+                )
+            continue
+        if _same_referent(ctx, a, b, hunk):
             continue
         if is_name(hunk.a) and is_name(hunk.b):
             verdict = _names(ctx, a, b, hunk, people, orgs_of)
@@ -298,19 +333,27 @@ def _numbers(
                 "the same quantity differs",
             )
         elif qa.qualifier != qb.qualifier:
+            bounds = domain.lexicon().hedge_bounds
+            opposite = {bounds.get(qa.qualifier), bounds.get(qb.qualifier)} == {"above", "below"}
             report(
                 "number_conflict",
-                "low",
+                "high" if opposite else "low",
                 _with_next_word(a.text, qa),
                 _with_next_word(b.text, qb),
-                "only the hedge differs",
+                "the hedges bound the number from opposite sides"
+                if opposite
+                else "only the hedge differs",
             )
 
 
 def _with_next_word(text: str, quantity: Quantity) -> str:
     """The quantity as written and the word after it: "312 arrests", "10% decrease"."""
     following = re.match(r"\s+[A-Za-z][\w'-]*", text[quantity.end :])
-    return quantity.text + (following.group() if following and quantity.thing else "")
+    if not following or not quantity.thing:
+        return quantity.text
+    if following.group().strip().lower() in domain.wording().function_words:
+        return quantity.text  # "£1m in its teams": the word after is not what is counted
+    return quantity.text + following.group()
 
 
 def _names(
@@ -328,6 +371,10 @@ def _names(
     key_a, key_b = org_key(name_a), org_key(name_b)
     if key_a == key_b:
         return None  # one organisation, by a known alias or with its suffix left off
+    if (name_a.isupper() and name_a == initialism(name_b)) or (
+        name_b.isupper() and name_b == initialism(name_a)
+    ):
+        return None  # "CPS" for "Crown Prosecution Service"
     person_a, person_b = _person(name_a, people), _person(name_b, people)
     if person_a or person_b:
         if person_a and person_b and person_a != person_b:

@@ -126,8 +126,17 @@ def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
     return _apply_equivalents(raw)
 
 
+@cache
+def _equivalents() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The equivalent spellings, keyed the way words are compared ("no one" -> ("no", "1"))."""
+    return {
+        tuple(k for word in phrase for k in word_keys(word)): canonical
+        for phrase, canonical in domain.wording().equivalents.items()
+    }
+
+
 def _apply_equivalents(tokens: list[Token]) -> tuple[Token, ...]:
-    equivalents = domain.wording().equivalents
+    equivalents = _equivalents()
     longest = max((len(k) for k in equivalents), default=1)
     out: list[Token] = []
     i = 0
@@ -229,13 +238,19 @@ def polarity_only(hunk: Hunk) -> bool:
     words_b = " ".join(t.key for t in hunk.b)
     negations_a, rest_a = _strip_negations(words_a, lexicon)
     negations_b, rest_b = _strip_negations(words_b, lexicon)
-    if negations_a % 2 == negations_b % 2:
-        return False
     rest_a = [w for w in rest_a if w not in lexicon.auxiliaries]
     rest_b = [w for w in rest_b if w not in lexicon.auxiliaries]
-    if rest_a == rest_b:
-        return True
-    return same_stems(rest_a, rest_b)
+    if len(rest_a) != len(rest_b):
+        return False
+    flips = 0
+    for x, y in zip(rest_a, rest_b, strict=True):
+        if x == y or _same_stem(x, y):
+            continue
+        if any(y == p + x or x == p + y for p in lexicon.negating_prefixes):
+            flips += 1  # "able" / "unable", "effective" / "ineffective"
+            continue
+        return False
+    return (negations_a + negations_b + flips) % 2 == 1
 
 
 def _strip_negations(words: str, lexicon: domain.Lexicon) -> tuple[int, list[str]]:
@@ -265,6 +280,17 @@ def _same_stem(a: str, b: str) -> bool:
             break
         common += 1
     return common >= 4 or (common >= 3 and min(len(a), len(b)) <= 4)
+
+
+def squeezed(text: str) -> str:
+    """Text with case, spaces, hyphens and punctuation gone: "Co-operative" -> "cooperative"."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def initialism(name: str) -> str:
+    """ "Crown Prosecution Service" -> "CPS" (small words such as "of" left out)."""
+    small = {"of", "and", "for", "the", "&"}
+    return "".join(w[0] for w in name.split() if w.lower() not in small).upper()
 
 
 def content_words(tokens: tuple[Token, ...]) -> list[str]:

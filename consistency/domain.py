@@ -249,6 +249,11 @@ class Lexicon:
     negation_forms: tuple[str, ...]
     """Every negation, one word or a phrase ("failed to")."""
     auxiliaries: frozenset[str]
+    negating_prefixes: tuple[str, ...]
+    hedge_bounds: dict[str, str]
+    """Hedge meaning -> "above" or "below"."""
+    service_numbers: frozenset[str]
+    service_words: frozenset[str]
 
 
 @cache
@@ -268,6 +273,10 @@ def lexicon() -> Lexicon:
             sorted({*raw["negations"], *polarity["forms"]}, key=len, reverse=True)
         ),
         auxiliaries=frozenset(polarity["auxiliaries"]),
+        negating_prefixes=tuple(polarity["prefixes"]),
+        hedge_bounds=dict(raw["hedge_bounds"]),
+        service_numbers=frozenset(raw["service_numbers"]["numbers"]),
+        service_words=frozenset(raw["service_numbers"]["followed_by"]),
     )
 
 

@@ -69,24 +69,34 @@ def _patterns() -> _Patterns:
     cal = domain.calendar()
     # Spelled-out numbers only: "m", "k" and "bn" are magnitudes after digits.
     number_word = _words_alternation([*lex.values, *(m for m in lex.multipliers if len(m) > 2)])
-    word_number = rf"(?:{number_word})(?![\w])(?:[-\s]+(?:{number_word})(?![\w]))*"
+    # "twenty-one", "three hundred", "one hundred and fifty"; never "no one" (nobody).
+    word_number = (
+        rf"(?<![Nn]o\s)(?:{number_word})(?![\w])"
+        rf"(?:(?:[-\s]+|\s+and\s+)(?:{number_word})(?![\w]))*"
+    )
     hedge = _words_alternation(list(lex.hedges))
     fraction = _words_alternation(list(lex.fractions))
     currency_before = "|".join(re.escape(c) for c in lex.currencies if not c.isalpha())
     currency_after = _words_alternation([c for c in lex.currencies if c.isalpha()])
     percent = _words_alternation([p for p in lex.percent])
-    magnitude = _words_alternation([m for m in lex.multipliers if m != "hundred"])
+    magnitude = _words_alternation([m for m in lex.multipliers if m not in ("hundred", "dozen")])
+    multiplier = _words_alternation([m for m in lex.multipliers if len(m) > 2])
     quantity = re.compile(
         rf"(?<![\w.,£$€/-])(?:(?P<hedge>{hedge})\s+)?"
         rf"(?:(?P<fraction>{fraction})(?![\w-])"
         rf"|(?P<currency>{currency_before})?\s?"
-        rf"(?:(?P<digits>{_DIGITS})|(?P<words>{word_number}))(?![\w,]*\d)"
+        rf"(?:(?P<digits>{_DIGITS})|(?P<words>an?\s+(?:{multiplier})(?!\w)|{word_number}))"
+        rf"(?![\w,]*\d)"
         rf"(?:\s?(?P<magnitude>{magnitude})(?![\w]))?"
         rf"(?:\s?(?P<percent>{percent})(?!\w))?"
         rf"(?:\s+(?P<currency_word>{currency_after})(?!\w))?)",
         re.IGNORECASE,
     )
-    month = _words_alternation([m.capitalize() for m in cal.months])
+    # Full month names, or abbreviations with an optional full stop ("Sept.").
+    month = "|".join(
+        re.escape(m.capitalize()) + (r"\.?" if len(m) <= 4 and m != "june" and m != "july" else "")
+        for m in sorted(cal.months, key=lambda m: (-len(m), m))
+    )
     day = r"\d{1,2}(?:st|nd|rd|th)?"
     year = r"(?:1[89]|20)\d{2}"
     unit = _words_alternation(list(cal.units))
@@ -101,14 +111,18 @@ def _patterns() -> _Patterns:
         rf"(?<![\w/-])(?:"
         rf"(?P<iso>(?P<iso_y>{year})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}}))"
         rf"|(?P<slash>(?P<sl_d>\d{{1,2}})/(?P<sl_m>\d{{1,2}})/(?P<sl_y>{year}))"
-        rf"|(?P<dmy>(?P<d1>{day})\s+(?:of\s+)?(?P<m1>{month})\.?(?:,?\s+(?P<y1>{year}))?)"
-        rf"|(?P<mdy>(?P<m2>{month})\.?\s+(?P<d2>{day})(?:,?\s+(?P<y2>{year}))?)"
-        rf"|(?P<my>(?P<m3>{month})\.?\s+(?P<y3>{year}))"
+        rf"|(?P<fy>(?P<fy_y>{year})[-/–](?:\d{{2}}(?!\d)|{year}))"
+        rf"|(?P<range>(?P<r_d>{day})(?=\s*(?:-|–|to|and)\s*{day}\s+(?:of\s+)?"
+        rf"(?P<r_m>{month})(?:,?\s+(?P<r_y>{year}))?))"
+        rf"|(?P<dmy>(?P<d1>{day})\s+(?:of\s+)?(?P<m1>{month})(?:,?\s+(?P<y1>{year}))?)"
+        rf"|(?P<mdy>(?P<m2>{month})\s+(?P<d2>{day})(?:,?\s+(?P<y2>{year}))?)"
+        rf"|(?P<my>(?P<m3>{month})\s+(?P<y3>{year}))"
         rf"|(?P<before>(?P<before_word>{before})\s+{span_b})"
         rf"|(?P<after>{span}\s+(?P<after_word>{after}))"
         rf"|(?i:(?P<named>{named}))"
         rf"|(?:on\s+)(?P<weekday>{weekday})"
-        rf"|(?P<year>{year})(?!\s?(?:%|per\s?cent|m\b|bn\b|million|[\d,.]\d))"
+        rf"|(?<![£$€])(?P<year>{year})"
+        rf"(?!\s?(?:%|per\s?cent|m\b|bn\b|k\b|million|pounds|euros|dollars|[\d,.]\d))"
         rf")(?![\w/-])",
         re.IGNORECASE,
     )
@@ -120,6 +134,8 @@ def number_value(words: str) -> float | None:
     lex = domain.lexicon()
     total, current, seen = 0.0, 0.0, False
     for word in re.split(r"[-\s]+", words.lower()):
+        if word == "and":
+            continue
         if word in ("a", "an"):
             current, seen = current or 1, True
         elif word in lex.values:
@@ -127,7 +143,7 @@ def number_value(words: str) -> float | None:
             seen = True
         elif word in lex.multipliers:
             scale = lex.multipliers[word]
-            if scale == 100:
+            if scale < 1000:  # "hundred", "dozen" scale only what is right before them
                 current = (current or 1) * scale
             else:
                 total += (current or 1) * scale
@@ -150,17 +166,21 @@ def dates(text: str) -> list[DateMention]:
         value: str | None
         if g["iso"]:
             value = f"{g['iso_y']}-{g['iso_m']}-{g['iso_d']}"
+        elif g["fy"]:
+            value = f"{g['fy_y']}-??-??"  # a financial or academic year, by its first year
         elif g["slash"]:
             value = f"{g['sl_y']}-{int(g['sl_m']):02d}-{int(g['sl_d']):02d}"
-        elif g["dmy"] or g["mdy"] or g["my"]:
-            month = g["m1"] or g["m2"] or g["m3"]
-            day_text = g["d1"] or g["d2"]
-            year_text = g["y1"] or g["y2"] or g["y3"]
+        elif g["range"] or g["dmy"] or g["mdy"] or g["my"]:
+            # A range's first day ("from 1 to 14 May") takes the month written after it.
+            month = g["r_m"] or g["m1"] or g["m2"] or g["m3"]
+            day_text = g["r_d"] or g["d1"] or g["d2"]
+            year_text = g["r_y"] or g["y1"] or g["y2"] or g["y3"]
             day_number = int(re.sub(r"\D", "", day_text)) if day_text else 0
             if day_text and not 1 <= day_number <= 31:
                 continue
             day = f"{day_number:02d}" if day_text else "??"
-            value = f"{year_text or '????'}-{cal.months[month.lower()]:02d}-{day}"
+            month_number = cal.months[month.lower().rstrip(".")]
+            value = f"{year_text or '????'}-{month_number:02d}-{day}"
         elif g["before"] or g["after"]:
             before = bool(g["before"])
             unit = g["unit_b"] if before else g["unit"]
@@ -209,6 +229,10 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
                 value = None  # "thousands of" is not a number on its own
         if value is None:
             continue
+        after = re.match(r"\s+([A-Za-z]+)", text[m.end() :])
+        service = after and after.group(1).lower() in lex.service_words
+        if g["digits"] in lex.service_numbers and service:
+            continue  # "999 calls": the emergency number, not a count
         if g["magnitude"]:
             value *= lex.multipliers[g["magnitude"].lower()]
         currency = g["currency"] or (g["currency_word"] or "").lower()

@@ -1,0 +1,328 @@
+"""Quantities and dates read from claim text (consistency.numbers).
+
+Sentences are shaped like UK local news about police inspections.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from consistency.numbers import DateMention, Quantity, dates, number_value, quantities
+
+
+def only_quantity(text: str) -> Quantity:
+    found = quantities(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def only_date(text: str) -> DateMention:
+    found = dates(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def described(q: Quantity) -> tuple[float, str, str, str]:
+    return (q.value, q.unit, q.thing, q.qualifier)
+
+
+# --- quantities -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "thing", "qualifier"),
+    [
+        # digits
+        ("Officers made 12 arrests during Operation Sentinel.", 12, "", "arrest", ""),
+        ("The force has 1,200 officers and staff.", 1200, "", "officer", ""),
+        ("Operation Sentinel led to 1,234 arrests across the region.", 1234, "", "arrest", ""),
+        # number words
+        ("Eleven people were charged with drug offences.", 11, "", "people", ""),
+        ("Twenty-one officers were involved in the raids.", 21, "", "officer", ""),
+        ("Twenty one officers were involved in the raids.", 21, "", "officer", ""),
+        ("Three hundred officers were involved in the raids.", 300, "", "officer", ""),
+        ("The force employs two thousand three hundred staff.", 2300, "", "staff", ""),
+        ("A dozen officers attended the briefing.", 12, "", "officer", ""),
+        # per cent
+        ("There was a 10% decrease in burglaries.", 10, "%", "decrease", ""),
+        ("There was a 10 per cent decrease in burglaries.", 10, "%", "decrease", ""),
+        ("There was a 12 percent rise in knife crime.", 12, "%", "rise", ""),
+        ("There was a ten per cent fall in knife crime.", 10, "%", "fall", ""),
+        # currency with a magnitude
+        ("The force spent £1million on the scheme.", 1_000_000, "GBP", "scheme", ""),
+        ("The force spent £1m on the scheme.", 1_000_000, "GBP", "scheme", ""),
+        ("The force spent £300,000 on the scheme.", 300_000, "GBP", "scheme", ""),
+        ("The force spent £1.5 million on the scheme.", 1_500_000, "GBP", "scheme", ""),
+        ("The force spent £1.5m on overtime.", 1_500_000, "GBP", "overtime", ""),
+        ("The force spent £2.5bn on the scheme.", 2_500_000_000, "GBP", "scheme", ""),
+        ("A £2m grant was awarded to the force.", 2_000_000, "GBP", "grant", ""),
+        ("The scheme cost two million pounds.", 2_000_000, "GBP", "", ""),
+        # hedges
+        ("Almost 300 officers were absent.", 300, "", "officer", "almost"),
+        ("Nearly 300 officers were absent.", 300, "", "officer", "almost"),
+        ("The force has just under 2,000 officers.", 2000, "", "officer", "almost"),
+        ("More than 300 officers were absent.", 300, "", "officer", "more than"),
+        ("Over 200 officers attended the briefing.", 200, "", "officer", "more than"),
+        (
+            "The force spent in excess of £1m on overtime.",
+            1_000_000,
+            "GBP",
+            "overtime",
+            "more than",
+        ),
+        ("About 300 officers were absent.", 300, "", "officer", "about"),
+        ("Around 40 officers took part.", 40, "", "officer", "about"),
+        ("Some 40 officers took part.", 40, "", "officer", "about"),
+        ("Fewer than 100 officers were trained.", 100, "", "officer", "less than"),
+        ("At least 12 people were arrested.", 12, "", "people", "at least"),
+        # fractions
+        ("A third of forces were graded inadequate.", 0.3333, "", "force", ""),
+        ("More than a third of analysts were absent.", 0.3333, "", "analyst", "more than"),
+        ("Half of all crimes went unsolved.", 0.5, "", "crime", ""),
+        ("Two-thirds of victims were satisfied.", 0.6667, "", "victim", ""),
+        ("One in five arrests led to a charge.", 0.2, "", "arrest", ""),
+    ],
+)
+def test_quantity(text: str, value: float, unit: str, thing: str, qualifier: str) -> None:
+    q = only_quantity(text)
+    assert q.value == pytest.approx(value)
+    assert (q.unit, q.thing, q.qualifier) == (unit, thing, qualifier)
+    assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Eleven people were charged.", "11 people were charged."),
+        ("Twenty-one people were charged.", "21 people were charged."),
+        ("Three hundred people were charged.", "300 people were charged."),
+        ("Crime fell by 10 per cent last month.", "Crime fell by 10% last month."),
+        ("Crime fell by ten per cent last month.", "Crime fell by 10% last month."),
+        ("The force spent £1million on it.", "The force spent £1m on it."),
+        ("The force spent £1.5 million on it.", "The force spent £1.5m on it."),
+        ("The force spent £300,000 on it.", "The force spent £300k on it."),
+        ("Nearly 300 officers were absent.", "Almost 300 officers were absent."),
+        ("Over 300 officers were absent.", "More than 300 officers were absent."),
+    ],
+)
+def test_same_quantity_written_two_ways(one: str, other: str) -> None:
+    assert described(only_quantity(one)) == described(only_quantity(other))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("About 300 officers were absent.", "More than 300 officers were absent."),
+        ("Almost 300 officers were absent.", "300 officers were absent."),
+        ("Crime fell by 10% last month.", "Crime fell by 10 officers last month."),
+        ("The force spent £1m on it.", "The force spent 1m on it."),
+    ],
+)
+def test_different_hedge_or_unit_is_kept_apart(one: str, other: str) -> None:
+    assert described(only_quantity(one)) != described(only_quantity(other))
+
+
+def test_several_quantities_in_one_sentence() -> None:
+    text = "The force has 2,000 officers and 1,200 staff, and spent £3m on overtime."
+    assert [(q.value, q.unit, q.thing) for q in quantities(text)] == [
+        (2000, "", "officer"),
+        (1200, "", "staff"),
+        (3_000_000, "GBP", "overtime"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PC Smith was praised by inspectors.",
+        "The COVID-19 pandemic put pressure on the force.",
+        "The pandemic, Covid-19, put pressure on the force.",
+        "Thousands of people attended the vigil.",
+        "Tens of thousands of calls went unanswered.",
+        "Hundreds of officers were deployed.",
+        "Dozens of officers were deployed.",
+        "The M5 was closed after the crash.",
+        "The A49 was closed overnight.",
+        "The West Midlands ROCU worked with the force.",
+        "Under-18s were targeted by the gangs.",
+        "Someone reported the crime to the force.",
+        "Everyone at the force was interviewed.",
+    ],
+)
+def test_not_a_quantity(text: str) -> None:
+    assert quantities(text) == []
+
+
+def test_hundred_and_fifty() -> None:
+    q = only_quantity("One hundred and fifty officers took part.")
+    assert (q.value, q.thing) == (150, "officer")
+
+
+def test_no_one_is_not_a_count() -> None:
+    assert quantities("No one was injured during the raids.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The force's 2023-24 budget was £300m.", "The force's 2019/20 budget was £300m."],
+)
+def test_financial_year_is_not_a_quantity(text: str) -> None:
+    assert [q.text for q in quantities(text)] == ["£300m"]
+
+
+def test_emergency_number_is_not_a_count() -> None:
+    text = "The force answered 90% of 999 calls within 10 seconds."
+    assert [q.text for q in quantities(text)] == ["90%", "10"]
+
+
+@pytest.mark.parametrize(
+    "text", ["The man was fined £2000 for the offence.", "The man was fined 2000 pounds for it."]
+)
+def test_money_that_looks_like_a_year(text: str) -> None:
+    assert dates(text) == []
+    assert (only_quantity(text).value, only_quantity(text).unit) == (2000, "GBP")
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("Eleven", 11),
+        ("twenty-one", 21),
+        ("twenty one", 21),
+        ("three hundred", 300),
+        ("two thousand three hundred", 2300),
+        ("a hundred", 100),
+        ("a million", 1_000_000),
+        ("several", None),
+    ],
+)
+def test_number_value(words: str, value: float | None) -> None:
+    assert number_value(words) == value
+
+
+def test_a_dozen_is_twelve() -> None:
+    assert number_value("a dozen") == 12
+
+
+@given(st.integers(min_value=1, max_value=999_999_999).filter(lambda n: not 1800 <= n <= 2099))
+def test_digits_with_and_without_commas_agree(n: int) -> None:
+    # Amounts that look like years are tested on their own, below.
+    plain = only_quantity(f"The force spent £{n} on the scheme.")
+    grouped = only_quantity(f"The force spent £{n:,} on the scheme.")
+    assert plain.value == grouped.value == n
+    assert plain.unit == grouped.unit == "GBP"
+
+
+@given(st.integers(min_value=1, max_value=999), st.sampled_from(["m", "million", " million"]))
+def test_million_written_any_way(n: int, word: str) -> None:
+    q = only_quantity(f"The force spent £{n}{word} on the scheme.")
+    assert q.value == n * 1_000_000
+    assert q.unit == "GBP"
+
+
+# --- dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "written"),
+    [
+        ("The report was published on 14th May 2024.", "absolute", "2024-05-14", "14th May 2024"),
+        ("The report was published on 14 May 2024.", "absolute", "2024-05-14", "14 May 2024"),
+        ("It was published on the 14th of May 2024.", "absolute", "2024-05-14", "14th of May 2024"),
+        ("The report was published on May 14, 2024.", "absolute", "2024-05-14", "May 14, 2024"),
+        ("The report was published on 2024-05-14 online.", "absolute", "2024-05-14", "2024-05-14"),
+        ("The report was published on 14/05/2024 online.", "absolute", "2024-05-14", "14/05/2024"),
+        ("It came into force on 1 January this time.", "absolute", "????-01-01", "1 January"),
+        ("The force was inspected in 2023 by HMICFRS.", "absolute", "2023-??-??", "2023"),
+        ("Crime fell in the year to March 2024.", "absolute", "2024-03-??", "March 2024"),
+        (
+            "Eleven months on, the force has improved.",
+            "relative",
+            "after:334.8",
+            "Eleven months on",
+        ),
+        ("A year on, the force has improved.", "relative", "after:365.2", "A year on"),
+        ("Two years later it was removed.", "relative", "after:730.5", "Two years later"),
+        ("The notice was issued six years ago.", "relative", "before:2191.5", "six years ago"),
+        ("It was issued six years earlier.", "relative", "before:2191.5", "six years earlier"),
+        (
+            "In the last 12 months, it improved.",
+            "relative",
+            "within:365.3",
+            "In the last 12 months",
+        ),
+        ("In the past year, it improved.", "relative", "within:365.2", "In the past year"),
+        ("Last year the force was rated good.", "relative", "year:-1", "Last year"),
+        ("The report was published yesterday.", "relative", "day:-1", "yesterday"),
+    ],
+)
+def test_date(text: str, kind: str, value: str, written: str) -> None:
+    d = only_date(text)
+    assert (d.kind, d.value, d.text) == (kind, value, written)
+    assert text[d.start : d.end] == d.text
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("published on 14th May 2024", "published on May 14, 2024"),
+        ("published on 14 May 2024", "published on 2024-05-14"),
+        ("issued six years ago", "issued six years earlier"),
+        ("Eleven months on, it improved", "11 months on, it improved"),
+    ],
+)
+def test_same_date_written_two_ways(one: str, other: str) -> None:
+    assert only_date(one).value == only_date(other).value
+
+
+def test_relative_dates_in_different_units_are_close() -> None:
+    twelve_months = only_date("In the last 12 months, it improved.").value
+    a_year = only_date("In the past year, it improved.").value
+    assert twelve_months.split(":")[0] == a_year.split(":")[0] == "within"
+    assert float(twelve_months.split(":")[1]) == pytest.approx(
+        float(a_year.split(":")[1]), rel=0.01
+    )
+
+
+def test_months_on_and_ago_point_different_ways() -> None:
+    assert only_date("Six months on, it improved.").value.startswith("after:")
+    assert only_date("Six months ago, it improved.").value.startswith("before:")
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("On 14 May 2024, 12 people were arrested.", ["12"]),
+        ("On 14 May, 12 people were arrested.", ["12"]),
+        ("On May 14, 2024, 12 people were arrested.", ["12"]),
+        ("In 2023, 12 people were arrested.", ["12"]),
+        ("The report was published 2024-05-14.", []),
+        ("Eleven months on, the force has improved.", []),
+        ("In the last 12 months, 40 arrests were made.", ["40"]),
+        ("The notice was issued six years ago.", []),
+        ("Around 1,500 officers were deployed in 2024.", ["Around 1,500"]),
+        ("Crime fell by 5.5% in the year to March 2024.", ["5.5%"]),
+    ],
+)
+def test_numbers_inside_dates_are_not_quantities(text: str, left: list[str]) -> None:
+    assert [q.text for q in quantities(text)] == left
+
+
+def test_a_year_beside_a_money_amount_is_not_a_date() -> None:
+    assert dates("The force spent £2024m on it.") == []
+    assert dates("Crime fell by 2024 per cent.") == []
+
+
+def test_not_a_date() -> None:
+    assert dates("The force has 1,200 officers and made 40 arrests.") == []
+    assert dates("Six months of work went into the plan.") == []
+
+
+def test_day_range_is_not_a_quantity() -> None:
+    assert quantities("The inspection ran from 1 to 14 May 2024.") == []
+
+
+def test_date_text_leaves_the_full_stop() -> None:
+    assert only_date("The report was published on 1 January.").text == "1 January"

@@ -481,3 +481,14 @@ def extract(articles: Iterable[CleanArticle], claims: Iterable[Claim]) -> Extrac
         tuple(q for p in parts for q in p.quotes),
         tuple(o for p in parts for o in p.orgs),
     )
+
+
+def entities_by_source(extraction: Extraction) -> dict[str, frozenset[str]]:
+    """The people (full names) and organisations each source names, as keys."""
+    found: dict[str, set[str]] = {}
+    for p in extraction.people:
+        if " " in p.person_key:
+            found.setdefault(p.source, set()).add("person:" + p.person_key)
+    for o in extraction.orgs:
+        found.setdefault(o.source, set()).add("org:" + o.key)
+    return {source: frozenset(keys) for source, keys in found.items()}

@@ -14,10 +14,13 @@ Never all claims against all claims:
    `processor=None` to say so). Pairs at or above `claim_cutoff` match.
 3. Stories. Two articles are linked when they share at least
    `min_shared_claims` matched claims, or one matched claim of at least
-   `long_claim_words` words. Linked articles are merged into stories by average
-   linkage: two groups join only if at least `story_link_fraction` of the
-   article pairs between them are linked, so one shared templated sentence
-   cannot chain two stories together (connected components would).
+   `long_claim_words` words, or one of at least `entity_claim_words` words
+   when they also name `min_shared_entities` of the same people and
+   organisations (a rewritten version keeps its names when it loses sentences).
+   Linked articles are merged into stories by average linkage: two groups join
+   only if at least `story_link_fraction` of the article pairs between them are
+   linked, so one shared templated sentence cannot chain two stories together
+   (connected components would).
 4. Claim matches are kept only within a story, and so are the related pairs:
    those scoring from `related_cutoff` up to `claim_cutoff`, paraphrases in which
    compare looks for a word changed between shared phrases.
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -55,7 +58,11 @@ class MatchSettings:
     min_shared_claims: int = 2
     """Matched claims that link two articles into one story..."""
     long_claim_words: int = 15
-    """...or one matched claim at least this long."""
+    """...or one matched claim at least this long..."""
+    entity_claim_words: int = 8
+    """...or one matched claim at least this long when the two articles also name..."""
+    min_shared_entities: int = 2
+    """...at least this many of the same people and organisations."""
     story_link_fraction: float = 0.5
     """Average linkage: share of article pairs that must be linked for two groups to merge."""
 
@@ -117,7 +124,13 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
     return pairs
 
 
-def match_claims(claims: Iterable[Claim], settings: MatchSettings | None = None) -> Matching:
+def match_claims(
+    claims: Iterable[Claim],
+    settings: MatchSettings | None = None,
+    entities: Mapping[str, frozenset[str]] | None = None,
+) -> Matching:
+    """Stories and matched claims. `entities` (source -> the people and organisations it
+    names) lets one shorter shared claim link two articles that name the same ones."""
     settings = settings or MatchSettings()
     ordered = sorted(claims, key=lambda c: c.claim_id)
     canon = [canonical_text(c.text) for c in ordered]
@@ -133,7 +146,7 @@ def match_claims(claims: Iterable[Claim], settings: MatchSettings | None = None)
 
     by_id = {c.claim_id: c for c in ordered}
     sources = sorted({c.source for c in ordered})
-    story_of = group_stories(sources, scored, by_id, settings)
+    story_of = group_stories(sources, scored, by_id, settings, entities or {})
 
     def within(pairs: list[ClaimMatch]) -> tuple[ClaimMatch, ...]:
         story = {c.claim_id: story_of[c.source] for c in ordered}
@@ -143,9 +156,15 @@ def match_claims(claims: Iterable[Claim], settings: MatchSettings | None = None)
 
 
 def group_stories(
-    sources: list[str], matches: list[ClaimMatch], by_id: dict[str, Claim], settings: MatchSettings
+    sources: list[str],
+    matches: list[ClaimMatch],
+    by_id: dict[str, Claim],
+    settings: MatchSettings,
+    entities: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, str]:
-    """Source -> story id, by average linkage over article pairs with enough matched claims."""
+    """Source -> story id, by average linkage over article pairs with enough matched claims
+    (fewer when the two articles name the same people and organisations)."""
+    entities = entities or {}
     shared: dict[tuple[str, str], int] = defaultdict(int)
     longest: dict[tuple[str, str], int] = defaultdict(int)
     for m in matches:
@@ -158,7 +177,13 @@ def group_stories(
     linked = {
         pair
         for pair, count in shared.items()
-        if count >= settings.min_shared_claims or longest[pair] >= settings.long_claim_words
+        if count >= settings.min_shared_claims
+        or longest[pair] >= settings.long_claim_words
+        or (
+            longest[pair] >= settings.entity_claim_words
+            and len(entities.get(pair[0], frozenset()) & entities.get(pair[1], frozenset()))
+            >= settings.min_shared_entities
+        )
     }
     groups = average_linkage(
         sources, linked, {p: shared[p] for p in linked}, settings.story_link_fraction

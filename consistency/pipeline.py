@@ -42,7 +42,7 @@ def check_articles(
     # 4. extract: grades, people and titles, quotations with speakers, organisations
     extraction = extract_stage.extract(cleaned, claims)
     # 5. match: stories and matched claims, blocked so that nothing is all-pairs
-    matching = match.match_claims(claims, settings)
+    matching = match.match_claims(claims, settings, extract_stage.entities_by_source(extraction))
     # 6. graph: clusters and people resolved across sources
     graph = graph_stage.build_graph(claims, extraction, matching)
     # 7. compare: the discrepancies

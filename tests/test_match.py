@@ -266,3 +266,39 @@ def test_scores_are_symmetric(spec: list[tuple[int, int]]) -> None:
     ra = _result(match.match_claims(fa), {c.claim_id: c for c in fa}, same)
     rb = _result(match.match_claims(fb), {c.claim_id: c for c in fb}, back)
     assert ra == rb
+
+
+SHARED_SENTENCE = "Inspectors found the force had too few analysts and was not using intelligence."
+
+REWRITTEN_KENT = paragraphs(
+    "Police chief vows to act after damning report",
+    "A damning report has criticised the way Kent Police deals with organised criminals.",
+    "Chief Constable Tim Smith promised change, saying every recommendation would be acted on.",
+    "Inspectors found the force had too few analysts and was not using intelligence.",
+    "Campaigners in Maidstone said the county deserved better from its police.",
+)
+
+UNRELATED_KENT = paragraphs(
+    "Roadworks to close Maidstone bridge for a month",
+    "Kent County Council will close the bridge in Maidstone for repairs from Monday.",
+    "Inspectors found the force had too few analysts and was not using intelligence.",
+    "Drivers are advised to use the A20 and allow extra time for their journeys.",
+)
+
+
+def test_one_shorter_shared_claim_links_articles_naming_the_same_people() -> None:
+    found = claims_of(("kent-online", KENT), ("kent-radio", REWRITTEN_KENT))
+    both = frozenset({"person:tim smith", "org:kent"})
+    linked = match.match_claims(found, entities={"kent-online": both, "kent-radio": both})
+    assert stories(linked) == {frozenset({"kent-online", "kent-radio"})}
+    # The same shared sentence without shared names is not enough.
+    unlinked = match.match_claims(found, entities={"kent-online": both})
+    assert len(stories(unlinked)) == 2
+
+
+def test_shared_names_without_a_shared_claim_never_link_articles() -> None:
+    roads = UNRELATED_KENT.replace(SHARED_SENTENCE + "\n\n", "")
+    found = claims_of(("kent-online", KENT), ("kent-roads", roads))
+    names = frozenset({"org:kent", "person:tim smith"})
+    matching = match.match_claims(found, entities={"kent-online": names, "kent-roads": names})
+    assert len(stories(matching)) == 2

@@ -137,10 +137,12 @@ def _equivalents() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 def _apply_equivalents(tokens: list[Token]) -> tuple[Token, ...]:
     equivalents = _equivalents()
-    longest = max((len(k) for k in equivalents), default=1)
+    starts = _equivalent_starts()
     out: list[Token] = []
     i = 0
     while i < len(tokens):
+        # Most words start no equivalent phrase: look up longer windows only for those that do.
+        longest = starts.get(tokens[i].key, 0)
         for size in range(min(longest, len(tokens) - i), 0, -1):
             window = tuple(t.key for t in tokens[i : i + size])
             replacement = equivalents.get(window)
@@ -156,6 +158,15 @@ def _apply_equivalents(tokens: list[Token]) -> tuple[Token, ...]:
             out.append(tokens[i])
             i += 1
     return tuple(out)
+
+
+@cache
+def _equivalent_starts() -> dict[str, int]:
+    """First word of each equivalent phrase -> the longest phrase it starts."""
+    starts: dict[str, int] = {}
+    for phrase in _equivalents():
+        starts[phrase[0]] = max(starts.get(phrase[0], 0), len(phrase))
+    return starts
 
 
 def diff(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[Hunk]:

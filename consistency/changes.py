@@ -28,9 +28,10 @@ Words only one version has (an added detail) are not a change of the claim.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import domain
 from .claimdiff import (
@@ -41,6 +42,7 @@ from .claimdiff import (
     initialism,
     is_name,
     name_around,
+    negation_count,
     polarity_only,
     same_stems,
     sandwiched,
@@ -48,7 +50,7 @@ from .claimdiff import (
     squeezed,
     tokenize,
 )
-from .extract import org_key
+from .extract import is_title, org_key
 from .findings import Context, make, side, topic
 from .models import Claim, ClaimMatch, Discrepancy, Severity
 from .numbers import DateMention, Quantity, dates, quantities
@@ -126,6 +128,7 @@ class _Facts:
     grades: tuple[tuple[int, int], ...]
 
     @classmethod
+    @lru_cache(maxsize=8192)
     def of(cls, text: str) -> _Facts:
         found_dates = dates(text)
         found = quantities(text, [(d.start, d.end) for d in found_dates])
@@ -145,8 +148,6 @@ def _same_referent(ctx: Context, a: Claim, b: Claim, hunk: Hunk) -> bool:
     for tokens, claim, named, other, at in sides:
         if not is_name(named):
             continue
-        if not content_words(tokens):
-            return True  # a pronoun or "the" for the name: "he" / "Mr Campion"
         written = " ".join(t.key for t in tokens)
         if any(pattern.fullmatch(written) for pattern, _kind in generic):
             name = name_around(other.text, *_span(named, at))
@@ -165,7 +166,7 @@ def _touches(start: int, end: int, span: tuple[int, int]) -> bool:
 
 def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
     people = _people_by_surname(ctx)
-    orgs_of = _orgs_by_source(ctx)
+    named = _named_by_source(ctx)
     for m, matched in aligned_pairs(ctx):
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         ta, tb = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
@@ -175,13 +176,21 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
         if not matched:
             hunks = sandwiched(hunks)
         hunks = [h for h in hunks if h.zones <= {"text"}]
-        if not hunks:
+        if not hunks or _reordered(hunks):
             continue
-        findings = _classify_pair(ctx, a, b, hunks, people, orgs_of)
+        negation_flip = negation_count(ta) % 2 != negation_count(tb) % 2
+        findings = _classify_pair(ctx, a, b, hunks, people, named, negation_flip)
         if findings is None:
             continue  # the two claims are about different subjects
         for kind, finding in sorted(findings.items()):
             yield _row(ctx, kind, finding, a, b, m.score)
+
+
+def _reordered(hunks: list[Hunk]) -> bool:
+    """The versions hold the same words, only in another order ("cars and weapons")."""
+    words_a = Counter(t.key for h in hunks for t in h.a)
+    words_b = Counter(t.key for h in hunks for t in h.b)
+    return bool(words_a) and words_a == words_b
 
 
 def _classify_pair(
@@ -190,8 +199,13 @@ def _classify_pair(
     b: Claim,
     hunks: list[Hunk],
     people: dict[str, set[str]],
-    orgs_of: dict[str, set[str]],
+    named: dict[str, set[str]],
+    negation_flip: bool,
 ) -> dict[str, _Finding] | None:
+    """Each hunk given to the first kind that explains it; None if the claims are about
+    different subjects. `negation_flip`: the two claims' running texts hold an odd
+    number of negations between them, so a change of polarity is possible at all
+    ("has not yet published" / "has yet to publish" hold one each)."""
     facts_a, facts_b = _Facts.of(a.text), _Facts.of(b.text)
     findings: dict[str, _Finding] = {}
 
@@ -204,7 +218,7 @@ def _classify_pair(
             _touches(*g, span_b) for g in facts_b.grades
         ):
             continue  # grades are the grade detectors' work
-        if polarity_only(hunk):
+        if polarity_only(hunk) and (negation_flip or not _has_negation(hunk)):
             found(
                 "polarity_conflict",
                 "high",
@@ -232,6 +246,7 @@ def _classify_pair(
         if max(len(hunk.a), len(hunk.b)) > MAX_CHANGE_WORDS:
             continue
         written_a, written_b = hunk.text_a(a.text), hunk.text_b(b.text)
+        words_a, words_b = content_words(hunk.a), content_words(hunk.b)
         if squeezed(written_a) == squeezed(written_b):
             # Spacing or hyphens only: a spelling in a name, no change in a word.
             if written_a[:1].isupper() and written_b[:1].isupper():
@@ -243,18 +258,21 @@ def _classify_pair(
                     "the name is spaced or hyphenated differently",
                 )
             continue
+        if not words_a or not words_b:
+            continue  # a detail added beside a function word ("the" / "a new")
+        if set(words_a) | set(words_b) <= domain.wording().references:
+            continue  # "police said" / "the force said"
         if _same_referent(ctx, a, b, hunk):
             continue
         if is_name(hunk.a) and is_name(hunk.b):
-            verdict = _names(ctx, a, b, hunk, people, orgs_of)
+            verdict = _names(ctx, a, b, hunk, people, named)
             if verdict == "different subjects":
                 return None
             if verdict:
                 kind, severity, name_a, name_b, why = verdict
                 found(kind, severity, name_a, name_b, why)
             continue
-        words_a, words_b = content_words(hunk.a), content_words(hunk.b)
-        if (words_a or words_b) and not same_stems(words_a, words_b):
+        if not same_stems(words_a, words_b):
             found(
                 "claim_altered",
                 "medium",
@@ -320,11 +338,11 @@ def _numbers(
             report(
                 "claim_altered",
                 "medium",
-                f"{qa.text} {qa.thing}",
-                f"{qb.text} {qb.thing}",
+                _with_next_word(a.text, qa),
+                _with_next_word(b.text, qb),
                 "a number and what it counts changed",
             )
-        elif qa.value != qb.value or qa.unit != qb.unit:
+        elif not _same_amount(qa, qb):
             report(
                 "number_conflict",
                 "high",
@@ -362,7 +380,7 @@ def _names(
     b: Claim,
     hunk: Hunk,
     people: dict[str, set[str]],
-    orgs_of: dict[str, set[str]],
+    named: dict[str, set[str]],
 ) -> tuple[str, Severity, str, str, str] | str | None:
     span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
     name_a, name_b = name_around(a.text, *span_a), name_around(b.text, *span_b)
@@ -375,9 +393,12 @@ def _names(
         name_b.isupper() and name_b == initialism(name_a)
     ):
         return None  # "CPS" for "Crown Prosecution Service"
+    both = named.get(a.source, set()) & named.get(b.source, set())
     person_a, person_b = _person(name_a, people), _person(name_b, people)
     if person_a or person_b:
         if person_a and person_b and person_a != person_b:
+            if f"person:{person_a}" in both and f"person:{person_b}" in both:
+                return "different subjects"
             return (
                 "claim_altered",
                 "medium",
@@ -386,19 +407,13 @@ def _names(
                 "a different person is named",
             )
         return None  # one person named two ways ("the PCC", "Mr Campion")
-    if _is_title(name_a) or _is_title(name_b):
+    if is_title(name_a) or is_title(name_b):
         return None
-    both = orgs_of.get(a.source, set()) & orgs_of.get(b.source, set())
-    if key_a in both and key_b in both:
+    if f"org:{key_a}" in both and f"org:{key_b}" in both:
         return "different subjects"
-    squeezed_a, squeezed_b = (re.sub(r"[\W_]+", "", n.lower()) for n in (name_a, name_b))
-    if squeezed_a == squeezed_b:
+    if squeezed(name_a) == squeezed(name_b):
         return "name_variant", "low", name_a, name_b, "the name is spaced or hyphenated differently"
     return "name_variant", "medium", name_a, name_b, "the same thing is named differently"
-
-
-def _is_title(name: str) -> bool:
-    return bool(re.fullmatch(domain.titles().title_re, name, re.IGNORECASE))
 
 
 def _person(name: str, people: dict[str, set[str]]) -> str:
@@ -422,11 +437,31 @@ def _people_by_surname(ctx: Context) -> dict[str, set[str]]:
     return out
 
 
-def _orgs_by_source(ctx: Context) -> dict[str, set[str]]:
+def _named_by_source(ctx: Context) -> dict[str, set[str]]:
+    """The organisations ("org:key") and people ("person:key") each source names."""
     out: dict[str, set[str]] = defaultdict(set)
     for o in ctx.extraction.orgs:
-        out[o.source].add(o.key)
+        out[o.source].add(f"org:{o.key}")
+    for p in ctx.extraction.people:
+        key = ctx.graph.person_key.get(p.person_key, p.person_key)
+        if " " in key:
+            out[p.source].add(f"person:{key}")
     return out
+
+
+def _has_negation(hunk: Hunk) -> bool:
+    return bool(negation_count(hunk.a) or negation_count(hunk.b))
+
+
+def _same_amount(qa: Quantity, qb: Quantity) -> bool:
+    """Equal values; a share written in words ("a third") is within a point of "33%"."""
+    if qa.unit != qb.unit:
+        return False
+    if qa.unit == "%" and not (
+        any(c.isdigit() for c in qa.text) and any(c.isdigit() for c in qb.text)
+    ):
+        return abs(qa.value - qb.value) <= 1.0
+    return qa.value == qb.value
 
 
 def _row(

@@ -19,6 +19,7 @@ speaker_title), so the claim-level detectors look only at running text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
@@ -72,7 +73,7 @@ def _expansions() -> dict[str, tuple[str, ...]]:
     out = {}
     for short, long in domain.titles().expansions.items():
         if re.fullmatch(r"[A-Za-z]+", short):
-            out[short] = tuple(long.lower().replace("’", "'").split())
+            out[short] = tuple(_WORD.findall(long.lower().replace("’", "'")))
     return out
 
 
@@ -116,10 +117,12 @@ def word_keys(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=16384)
 def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
     zones = _zones(text, in_quote)
+    zone_starts = [a for a, _b, _z in zones]
     raw: list[Token] = []
     for match in _WORD.finditer(text):
         word = match.group()
-        zone = next((z for a, b, z in zones if a <= match.start() < b), "text")
+        at = bisect_right(zone_starts, match.start()) - 1
+        zone: Zone = zones[at][2] if at >= 0 and match.start() < zones[at][1] else "text"
         capitalised = word[:1].isupper()
         keys = word_keys(word)
         raw += [Token(k, match.start(), match.end(), zone, capitalised) for k in keys]
@@ -257,6 +260,8 @@ def polarity_only(hunk: Hunk) -> bool:
     for x, y in zip(rest_a, rest_b, strict=True):
         if x == y or _same_stem(x, y):
             continue
+        if {x, y} & lexicon.prefix_exceptions:
+            return False
         if any(y == p + x or x == p + y for p in lexicon.negating_prefixes):
             flips += 1  # "able" / "unable", "effective" / "ineffective"
             continue
@@ -305,8 +310,27 @@ def initialism(name: str) -> str:
 
 
 def content_words(tokens: tuple[Token, ...]) -> list[str]:
+    """Words that carry meaning: not function words, numbers or negations (those have
+    their own kinds)."""
     function_words = domain.wording().function_words
-    return [t.key for t in tokens if t.key not in function_words and not t.key.isdigit()]
+    negations = _single_word_negations()
+    return [
+        t.key
+        for t in tokens
+        if t.key not in function_words and t.key not in negations and not t.key.isdigit()
+    ]
+
+
+@cache
+def _single_word_negations() -> frozenset[str]:
+    lexicon = domain.lexicon()
+    return lexicon.negations | {f for f in lexicon.negation_forms if " " not in f}
+
+
+def negation_count(tokens: tuple[Token, ...]) -> int:
+    """How many negations the running text (not quotations) of a claim holds."""
+    words = " ".join(t.key for t in tokens if t.zone == "text")
+    return _strip_negations(words, domain.lexicon())[0]
 
 
 def is_name(tokens: tuple[Token, ...]) -> bool:

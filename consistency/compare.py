@@ -15,8 +15,13 @@ Each detector is a function in `DETECTORS`; each decides its own severity:
   fragment of the other, differing inside the shared part: low for punctuation
   or case only, medium for changed words, high when a changed word is a number,
   a negation or a grade.
-- `quote_attribution` (high): the same quotation given to two different people.
+- `quote_attribution`: the same quotation given to two different people: high,
+  or low when one version only implies its speaker (a pronoun, a continued
+  quotation).
 - `encoding_damage` (low): a source whose text needed encoding repair.
+
+The claim-level kinds (`number_conflict`, `date_conflict`, `polarity_conflict`,
+`name_variant`, `claim_altered`) are in `changes`, `omission` in `omission`.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from . import domain
 from .changes import claim_changes
 from .claimdiff import word_keys
 from .clean import canonical_text
+from .extract import untenured
 from .findings import Context, Side, make, side, subject_name
 from .graph import ClaimGraph
 from .models import (
@@ -216,8 +222,8 @@ def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
         for sa, sb in combinations(sorted(by_source), 2):
             ta, tb = by_source[sa], by_source[sb]
             if set(ta) & set(tb):
-                only_a = [t for t in ta if _untenured(t) not in {_untenured(u) for u in tb}]
-                only_b = [t for t in tb if _untenured(t) not in {_untenured(u) for u in ta}]
+                only_a = [t for t in ta if untenured(t) not in {untenured(u) for u in tb}]
+                only_b = [t for t in tb if untenured(t) not in {untenured(u) for u in ta}]
                 if not only_a and not only_b:
                     continue
                 title_a, claim_a = ta[min(only_a or ta)]
@@ -234,13 +240,6 @@ def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
                 f"{name} is {title_a!r} in {sa} but {title_b!r} in {sb}",
                 ctx,
             )
-
-
-def _untenured(title_key: str) -> str:
-    words = title_key.split()
-    while words and words[0] in domain.titles().tenure:
-        words = words[1:]
-    return " ".join(words)
 
 
 # --- quotations ---------------------------------------------------------------

@@ -250,6 +250,7 @@ class Lexicon:
     """Every negation, one word or a phrase ("failed to")."""
     auxiliaries: frozenset[str]
     negating_prefixes: tuple[str, ...]
+    prefix_exceptions: frozenset[str]
     hedge_bounds: dict[str, str]
     """Hedge meaning -> "above" or "below"."""
     service_numbers: frozenset[str]
@@ -261,7 +262,13 @@ def lexicon() -> Lexicon:
     raw = _load("numbers.toml")
     polarity = raw["polarity"]
     return Lexicon(
-        number_words=frozenset(raw["words"]),
+        number_words=frozenset(
+            word
+            for table in ("values", "multipliers", "fractions")
+            for phrase in raw[table]
+            for word in phrase.replace("-", " ").split()
+            if len(word) > 2  # "in" and "a" of "one in ten", "a third" are not numbers
+        ),
         negations=frozenset(raw["negations"]),
         values=dict(raw["values"]),
         multipliers=dict(raw["multipliers"]),
@@ -274,6 +281,7 @@ def lexicon() -> Lexicon:
         ),
         auxiliaries=frozenset(polarity["auxiliaries"]),
         negating_prefixes=tuple(polarity["prefixes"]),
+        prefix_exceptions=frozenset(polarity["prefix_exceptions"]),
         hedge_bounds=dict(raw["hedge_bounds"]),
         service_numbers=frozenset(raw["service_numbers"]["numbers"]),
         service_words=frozenset(raw["service_numbers"]["followed_by"]),
@@ -284,6 +292,7 @@ def lexicon() -> Lexicon:
 class Calendar:
     months: dict[str, int]
     weekdays: frozenset[str]
+    year_cues: tuple[str, ...]
     units: dict[str, float]
     """Unit of time -> its length in days."""
     after_span: dict[str, str]
@@ -300,6 +309,7 @@ def calendar() -> Calendar:
     return Calendar(
         months=dict(raw["months"]),
         weekdays=frozenset(raw["weekdays"]),
+        year_cues=tuple(raw["year_cues"]),
         units=dict(raw["units"]),
         after_span=dict(raw["after_span"]),
         before_span=dict(raw["before_span"]),
@@ -310,6 +320,7 @@ def calendar() -> Calendar:
 @dataclass(frozen=True)
 class Wording:
     function_words: frozenset[str]
+    references: frozenset[str]
     equivalents: dict[tuple[str, ...], tuple[str, ...]]
     """Words as written -> the words they are compared as ("per", "cent") -> ("%",)."""
 
@@ -320,5 +331,6 @@ def wording() -> Wording:
     speech_verbs = _load("speech.toml")["verbs"]
     return Wording(
         function_words=frozenset(raw["function_words"]) | frozenset(speech_verbs),
+        references=frozenset(raw["references"]),
         equivalents={tuple(k.split()): tuple(v.split()) for k, v in raw["equivalents"].items()},
     )

@@ -82,8 +82,18 @@ def title_key(title: str) -> str:
     return text
 
 
-def _is_title(text: str) -> bool:
+def is_title(text: str) -> bool:
+    """Whether text is a title and nothing else: "HM Inspector of Constabulary", "the PCC"."""
     return bool(re.fullmatch(domain.titles().title_re, text, re.IGNORECASE))
+
+
+def untenured(title_key: str) -> str:
+    """A title key without the words saying how it is held: "temporary chief constable" ->
+    "chief constable"."""
+    words = title_key.split()
+    while words and words[0] in domain.titles().tenure:
+        words = words[1:]
+    return " ".join(words)
 
 
 def org_key(name: str) -> str:
@@ -133,7 +143,7 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
     taken: list[tuple[int, int]] = []
     for match in orgs.mention_re.finditer(text):
         name = re.sub(r"^The\s+(?=[A-Z])", "", match.group())
-        if _is_title(name):
+        if is_title(name):
             continue  # "HM Inspector of Constabulary" is a person's title, not a force
         end = match.end()
         kind = _org_kind(name)
@@ -194,9 +204,7 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
                 continue
             if domain.organisations().mention_re.fullmatch(name) or _org_kind(name):
                 continue  # "West Midlands Police said": an organisation speaking
-            if name.split()[0] in ("The", "A", "An") or re.fullmatch(
-                domain.titles().title_re, name, re.IGNORECASE
-            ):
+            if name.split()[0] in ("The", "A", "An") or is_title(name):
                 continue  # "The Chief Constable said": a role, resolved as a speaker
             raw_title = match.groupdict().get("title") or ""
             title = "" if raw_title.lower().strip(".") in courtesy else raw_title.strip()
@@ -223,11 +231,8 @@ def _learn_role(state: _ArticleState, person: PersonMention) -> None:
     if not person.title_key:
         return
     state.roles.setdefault(person.title_key, person.person_key)
-    words = person.title_key.split()
-    while words and words[0] in domain.titles().tenure:
-        words = words[1:]
-    if words:
-        state.roles.setdefault(" ".join(words), person.person_key)
+    if untenured(person.title_key):
+        state.roles.setdefault(untenured(person.title_key), person.person_key)
 
 
 def _resolve_speaker(
@@ -483,12 +488,16 @@ def extract(articles: Iterable[CleanArticle], claims: Iterable[Claim]) -> Extrac
     )
 
 
-def entities_by_source(extraction: Extraction) -> dict[str, frozenset[str]]:
-    """The people (full names) and organisations each source names, as keys."""
-    found: dict[str, set[str]] = {}
-    for p in extraction.people:
-        if " " in p.person_key:
-            found.setdefault(p.source, set()).add("person:" + p.person_key)
-    for o in extraction.orgs:
-        found.setdefault(o.source, set()).add("org:" + o.key)
-    return {source: frozenset(keys) for source, keys in found.items()}
+def entities_by_source(extraction: Extraction) -> dict[str, dict[str, frozenset[str]]]:
+    """Source -> each person (full name) and organisation it names -> the claims naming it."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for key, source, claim_id in [
+        *(("person:" + p.person_key, p.source, p.claim_id) for p in extraction.people),
+        *(("org:" + o.key, o.source, o.claim_id) for o in extraction.orgs),
+    ]:
+        if key.startswith("person:") and " " not in key:
+            continue  # a surname alone
+        found.setdefault(source, {}).setdefault(key, set()).add(claim_id)
+    return {
+        source: {key: frozenset(ids) for key, ids in keys.items()} for source, keys in found.items()
+    }

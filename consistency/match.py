@@ -127,10 +127,11 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
 def match_claims(
     claims: Iterable[Claim],
     settings: MatchSettings | None = None,
-    entities: Mapping[str, frozenset[str]] | None = None,
+    entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
 ) -> Matching:
-    """Stories and matched claims. `entities` (source -> the people and organisations it
-    names) lets one shorter shared claim link two articles that name the same ones."""
+    """Stories and matched claims. `entities` (source -> each person and organisation it
+    names -> the claims naming it) lets one shorter shared claim link two articles that
+    name the same ones elsewhere."""
     settings = settings or MatchSettings()
     ordered = sorted(claims, key=lambda c: c.claim_id)
     canon = [canonical_text(c.text) for c in ordered]
@@ -148,8 +149,9 @@ def match_claims(
     sources = sorted({c.source for c in ordered})
     story_of = group_stories(sources, scored, by_id, settings, entities or {})
 
+    story = {c.claim_id: story_of[c.source] for c in ordered}
+
     def within(pairs: list[ClaimMatch]) -> tuple[ClaimMatch, ...]:
-        story = {c.claim_id: story_of[c.source] for c in ordered}
         return tuple(m for m in pairs if story[m.claim_a] == story[m.claim_b])
 
     return Matching(MappingProxyType(story_of), within(scored), within(related))
@@ -160,13 +162,14 @@ def group_stories(
     matches: list[ClaimMatch],
     by_id: dict[str, Claim],
     settings: MatchSettings,
-    entities: Mapping[str, frozenset[str]] | None = None,
+    entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
 ) -> dict[str, str]:
     """Source -> story id, by average linkage over article pairs with enough matched claims
     (fewer when the two articles name the same people and organisations)."""
     entities = entities or {}
     shared: dict[tuple[str, str], int] = defaultdict(int)
     longest: dict[tuple[str, str], int] = defaultdict(int)
+    linking: dict[tuple[str, str], set[str]] = defaultdict(set)
     for m in matches:
         a, b = by_id[m.claim_a], by_id[m.claim_b]
         if a.kind == "quote":
@@ -174,6 +177,18 @@ def group_stories(
         pair = (min(a.source, b.source), max(a.source, b.source))
         shared[pair] += 1
         longest[pair] = max(longest[pair], min(len(a.text.split()), len(b.text.split())))
+        linking[pair].update((m.claim_a, m.claim_b))
+
+    def named_elsewhere(pair: tuple[str, str]) -> int:
+        """People and organisations both name outside the claims they share: a
+        standard sign-off naming the force cannot supply its own evidence."""
+        ents_a, ents_b = entities.get(pair[0], {}), entities.get(pair[1], {})
+        return sum(
+            1
+            for key in ents_a.keys() & ents_b.keys()
+            if ents_a[key] - linking[pair] and ents_b[key] - linking[pair]
+        )
+
     linked = {
         pair
         for pair, count in shared.items()
@@ -181,8 +196,7 @@ def group_stories(
         or longest[pair] >= settings.long_claim_words
         or (
             longest[pair] >= settings.entity_claim_words
-            and len(entities.get(pair[0], frozenset()) & entities.get(pair[1], frozenset()))
-            >= settings.min_shared_entities
+            and named_elsewhere(pair) >= settings.min_shared_entities
         )
     }
     groups = average_linkage(

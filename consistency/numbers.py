@@ -70,26 +70,30 @@ def _patterns() -> _Patterns:
     # Spelled-out numbers only: "m", "k" and "bn" are magnitudes after digits.
     number_word = _words_alternation([*lex.values, *(m for m in lex.multipliers if len(m) > 2)])
     # "twenty-one", "three hundred", "one hundred and fifty"; never "no one" (nobody).
+    # At most six words, so that a long run of number words costs linear time.
+    # "and" joins only after a multiplier, as British usage writes it.
+    after_multiplier = "|".join(f"(?<={re.escape(m)})" for m in lex.multipliers if len(m) > 2)
     word_number = (
         rf"(?<![Nn]o\s)(?:{number_word})(?![\w])"
-        rf"(?:(?:[-\s]+|\s+and\s+)(?:{number_word})(?![\w]))*"
+        rf"(?:(?:[-\s]+|(?:{after_multiplier})\s+and\s+)(?:{number_word})(?![\w])){{0,5}}"
     )
     hedge = _words_alternation(list(lex.hedges))
     fraction = _words_alternation(list(lex.fractions))
     currency_before = "|".join(re.escape(c) for c in lex.currencies if not c.isalpha())
     currency_after = _words_alternation([c for c in lex.currencies if c.isalpha()])
-    percent = _words_alternation([p for p in lex.percent])
+    # "pc" only in lower case and straight after digits ("10pc"): "PC" is a constable.
+    percent = _words_alternation([p for p in lex.percent]) + r"|(?<=\d)(?-i:pc)"
     magnitude = _words_alternation([m for m in lex.multipliers if m not in ("hundred", "dozen")])
     multiplier = _words_alternation([m for m in lex.multipliers if len(m) > 2])
     quantity = re.compile(
         rf"(?<![\w.,£$€/-])(?:(?P<hedge>{hedge})\s+)?"
-        rf"(?:(?P<fraction>{fraction})(?![\w-])"
+        rf"(?:(?P<fraction>{fraction})(?:\s+an?\s+(?P<fraction_of>{multiplier}))?(?![\w-])"
         rf"|(?P<currency>{currency_before})?\s?"
         rf"(?:(?P<digits>{_DIGITS})|(?P<words>an?\s+(?:{multiplier})(?!\w)|{word_number}))"
         rf"(?![\w,]*\d)"
         rf"(?:\s?(?P<magnitude>{magnitude})(?![\w]))?"
-        rf"(?:\s?(?P<percent>{percent})(?!\w))?"
-        rf"(?:\s+(?P<currency_word>{currency_after})(?!\w))?)",
+        rf"(?:\s?(?P<percent>{percent})(?!\w))?)"
+        rf"(?:\s+(?P<currency_word>{currency_after})(?!\w))?",
         re.IGNORECASE,
     )
     # Full month names, or abbreviations with an optional full stop ("Sept.").
@@ -107,6 +111,7 @@ def _patterns() -> _Patterns:
     before = _words_alternation(list(cal.before_span))
     named = _words_alternation(list(cal.named))
     weekday = _words_alternation([w.capitalize() for w in cal.weekdays])
+    year_cues = _words_alternation(list(cal.year_cues))
     date = re.compile(
         rf"(?<![\w/-])(?:"
         rf"(?P<iso>(?P<iso_y>{year})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}}))"
@@ -121,7 +126,7 @@ def _patterns() -> _Patterns:
         rf"|(?P<after>{span}\s+(?P<after_word>{after}))"
         rf"|(?i:(?P<named>{named}))"
         rf"|(?:on\s+)(?P<weekday>{weekday})"
-        rf"|(?<![£$€])(?P<year>{year})"
+        rf"|(?<![£$€])(?:(?P<year_cue>{year_cues})\s+)?(?P<year>{year})"
         rf"(?!\s?(?:%|per\s?cent|m\b|bn\b|k\b|million|pounds|euros|dollars|[\d,.]\d))"
         rf")(?![\w/-])",
         re.IGNORECASE,
@@ -161,6 +166,7 @@ def _digits_value(text: str) -> float:
 def dates(text: str) -> list[DateMention]:
     found = []
     cal = domain.calendar()
+    function_words = domain.wording().function_words
     for m in _patterns().date.finditer(text):
         g = m.groupdict()
         value: str | None
@@ -204,7 +210,12 @@ def dates(text: str) -> list[DateMention]:
         elif g["weekday"]:
             value = f"weekday:{g['weekday'].lower()}"
         else:
-            value = f"{g['year']}-??-??"
+            following = re.match(r"\s+([a-z][\w'-]*)", text[m.end() :])
+            if not g["year_cue"] and following and following.group(1) not in function_words:
+                continue  # "2000 people": a count, not a year
+            start = m.start("year")
+            found.append(DateMention(start, m.end(), "absolute", f"{g['year']}-??-??", g["year"]))
+            continue
         kind = "relative" if ":" in value else "absolute"
         found.append(DateMention(m.start(), m.end(), kind, value, m.group()))
     return found
@@ -219,8 +230,19 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
         if any(a < m.end() and m.start() < b for a, b in skip):
             continue
         g = m.groupdict()
+        digits_end = m.end("digits") if g["digits"] else -1
+        letter_after = digits_end >= 0 and text[digits_end : digits_end + 1].isalpha()
+        if letter_after and not (g["magnitude"] or g["percent"]):
+            continue  # "2nd", "5am": not a count
+        if g["words"] and g["words"].lower() == "one" and text[m.end() :].startswith(" of "):
+            continue  # "one of the men": a pronoun, not a count
+        fraction_only = False
         if g["fraction"]:
             value: float | None = lex.fractions[re.sub(r"\s+", " ", g["fraction"].lower())]
+            if g["fraction_of"]:
+                value = (value or 0) * lex.multipliers[g["fraction_of"].lower()]  # half a million
+            else:
+                fraction_only = True
         elif g["digits"]:
             value = _digits_value(g["digits"])
         else:
@@ -237,6 +259,9 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
             value *= lex.multipliers[g["magnitude"].lower()]
         currency = g["currency"] or (g["currency_word"] or "").lower()
         unit = "%" if g["percent"] else lex.currencies.get(currency, "")
+        if fraction_only and value is not None:
+            # "a third of forces" is a share: compared with "33%" as 33.3%.
+            value, unit = round(value * 100, 2), "%"
         hedge = re.sub(r"\s+", " ", (g["hedge"] or "").lower())
         found.append(
             Quantity(

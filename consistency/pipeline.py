@@ -57,5 +57,5 @@ def check(paths: Iterable[str | Path], settings: match.MatchSettings | None = No
 
 
 def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
-    """Write discrepancies.csv, claims.csv and graph.graphml into `out_dir`."""
+    """Write discrepancies.csv, claims.csv, coverage.csv and graph.graphml into `out_dir`."""
     return report.write_all(result, Path(out_dir))

@@ -109,7 +109,9 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
             (story, cluster, len(carried), first.text, *(carried.get(s, "") for s in sources))
         )
     rows.sort(key=lambda r: (r[0], next(c for c in r[4:] if c)))
-    schema = {**COVERAGE_COLUMNS, **dict.fromkeys(sources, pl.String)}
+    # A source called "text" or "story" must not overwrite a fixed column.
+    columns = [s if s not in COVERAGE_COLUMNS else f"{s} (source)" for s in sources]
+    schema = {**COVERAGE_COLUMNS, **dict.fromkeys(columns, pl.String)}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -133,10 +135,16 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
             os.close(fd)
             written.append((Path(tmp), out_dir / name))
             write(tmp)
-    except OSError as exc:
+    except BaseException as exc:
+        # Whatever stopped the writing (a full disk, an interrupt, a bug), leave no
+        # temporary file behind.
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
-        raise ConsistencyError(f"{out_dir}: cannot write reports: {exc.strerror or exc}") from exc
+        if isinstance(exc, OSError):
+            raise ConsistencyError(
+                f"{out_dir}: cannot write reports: {exc.strerror or exc}"
+            ) from exc
+        raise
     for tmp, final in written:
         tmp.replace(final)
     return [final for _, final in written]

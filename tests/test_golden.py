@@ -278,3 +278,15 @@ def test_planted_story_finds_each_change_and_nothing_else() -> None:
     assert all(
         (d.source_a, d.source_b) == ("kent-messenger", "kent-online") for d in result.discrepancies
     )
+
+
+def test_coverage_columns_for_sources_named_like_its_columns(tmp_path: Path) -> None:
+    result = check_articles(
+        (Article("text", "text.txt", PLANTED), Article("story", "story.txt", PLANTED))
+    )
+    write_reports(result, tmp_path)
+    coverage = pl.read_csv(tmp_path / "coverage.csv")
+    assert coverage.columns[:4] == ["story", "cluster", "sources", "text"]
+    assert set(coverage.columns[4:]) == {"story (source)", "text (source)"}
+    assert (coverage["sources"] == 2).all()
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -268,6 +268,9 @@ def test_scores_are_symmetric(spec: list[tuple[int, int]]) -> None:
     assert ra == rb
 
 
+NOT_SHARED = frozenset({"kent-online:0002"})
+NOT_SHARED_RADIO = frozenset({"kent-radio:0002"})
+NOT_SHARED_ROADS = frozenset({"kent-roads:0002"})
 SHARED_SENTENCE = "Inspectors found the force had too few analysts and was not using intelligence."
 
 REWRITTEN_KENT = paragraphs(
@@ -288,17 +291,30 @@ UNRELATED_KENT = paragraphs(
 
 def test_one_shorter_shared_claim_links_articles_naming_the_same_people() -> None:
     found = claims_of(("kent-online", KENT), ("kent-radio", REWRITTEN_KENT))
-    both = frozenset({"person:tim smith", "org:kent"})
-    linked = match.match_claims(found, entities={"kent-online": both, "kent-radio": both})
+    # Both name Tim Smith and Kent Police in claims other than the shared one.
+    online = {"person:tim smith": frozenset({"kent-online:0004"}), "org:kent": NOT_SHARED}
+    radio = {"person:tim smith": frozenset({"kent-radio:0003"}), "org:kent": NOT_SHARED_RADIO}
+    linked = match.match_claims(found, entities={"kent-online": online, "kent-radio": radio})
     assert stories(linked) == {frozenset({"kent-online", "kent-radio"})}
     # The same shared sentence without shared names is not enough.
-    unlinked = match.match_claims(found, entities={"kent-online": both})
+    unlinked = match.match_claims(found, entities={"kent-online": online})
     assert len(stories(unlinked)) == 2
+
+
+def test_names_only_in_the_shared_claim_do_not_link_articles() -> None:
+    found = claims_of(("kent-online", KENT), ("kent-radio", REWRITTEN_KENT))
+    ids = {c.source: c.claim_id for c in found if c.text.startswith("Inspectors found the")}
+    # The names (a force and a charity, as in a sign-off) are only in the shared claim.
+    online = dict.fromkeys(("org:kent", "org:charity"), frozenset({ids["kent-online"]}))
+    radio = dict.fromkeys(("org:kent", "org:charity"), frozenset({ids["kent-radio"]}))
+    matching = match.match_claims(found, entities={"kent-online": online, "kent-radio": radio})
+    assert len(stories(matching)) == 2
 
 
 def test_shared_names_without_a_shared_claim_never_link_articles() -> None:
     roads = UNRELATED_KENT.replace(SHARED_SENTENCE + "\n\n", "")
     found = claims_of(("kent-online", KENT), ("kent-roads", roads))
-    names = frozenset({"org:kent", "person:tim smith"})
-    matching = match.match_claims(found, entities={"kent-online": names, "kent-roads": names})
+    online = {"org:kent": NOT_SHARED, "person:tim smith": NOT_SHARED}
+    roads = {"org:kent": NOT_SHARED_ROADS, "person:tim smith": NOT_SHARED_ROADS}
+    matching = match.match_claims(found, entities={"kent-online": online, "kent-roads": roads})
     assert len(stories(matching)) == 2

@@ -78,11 +78,12 @@ def described(q: Quantity) -> tuple[float, str, str, str]:
         ("Fewer than 100 officers were trained.", 100, "", "officer", "less than"),
         ("At least 12 people were arrested.", 12, "", "people", "at least"),
         # fractions
-        ("A third of forces were graded inadequate.", 0.3333, "", "force", ""),
-        ("More than a third of analysts were absent.", 0.3333, "", "analyst", "more than"),
-        ("Half of all crimes went unsolved.", 0.5, "", "crime", ""),
-        ("Two-thirds of victims were satisfied.", 0.6667, "", "victim", ""),
-        ("One in five arrests led to a charge.", 0.2, "", "arrest", ""),
+        # A fraction is a share, compared with percentages.
+        ("A third of forces were graded inadequate.", 33.33, "%", "force", ""),
+        ("More than a third of analysts were absent.", 33.33, "%", "analyst", "more than"),
+        ("Half of all crimes went unsolved.", 50, "%", "crime", ""),
+        ("Two-thirds of victims were satisfied.", 66.67, "%", "victim", ""),
+        ("One in five arrests led to a charge.", 20, "%", "arrest", ""),
     ],
 )
 def test_quantity(text: str, value: float, unit: str, thing: str, qualifier: str) -> None:

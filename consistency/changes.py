@@ -176,6 +176,8 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
         if not matched:
             hunks = sandwiched(hunks)
         hunks = [h for h in hunks if h.zones <= {"text"}]
+        if _opens_article(a) and _opens_article(b):
+            hunks = [h for h in hunks if not _in_labels(h, a.text, b.text)]
         if not hunks or _reordered(hunks):
             continue
         negation_flip = negation_count(ta) % 2 != negation_count(tb) % 2
@@ -184,6 +186,27 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
             continue  # the two claims are about different subjects
         for kind, finding in sorted(findings.items()):
             yield _row(ctx, kind, finding, a, b, m.score)
+
+
+MAX_LABEL_WORDS = 3
+"""A headline's label ("Watch:", "In full:") is at most this many words before a colon."""
+
+
+def _opens_article(claim: Claim) -> bool:
+    """The headline, or the first words of the first paragraph (a long headline is
+    read as a sentence)."""
+    return claim.kind == "headline" or (claim.paragraph == 0 and claim.start == 0)
+
+
+def _label_end(headline: str) -> int:
+    colon = headline.find(":")
+    return colon if colon > 0 and len(headline[:colon].split()) <= MAX_LABEL_WORDS else 0
+
+
+def _in_labels(hunk: Hunk, a: str, b: str) -> bool:
+    """The hunk changes only the outlets' labels in front of two headlines: page furniture."""
+    span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
+    return span_a[1] <= _label_end(a) and span_b[1] <= _label_end(b)
 
 
 def _reordered(hunks: list[Hunk]) -> bool:
@@ -264,6 +287,8 @@ def _classify_pair(
             continue  # "police said" / "the force said"
         if _same_referent(ctx, a, b, hunk):
             continue
+        if is_title(written_a) and is_title(written_b):
+            continue  # a person's title: speaker_title compares titles person by person
         if is_name(hunk.a) and is_name(hunk.b):
             verdict = _names(ctx, a, b, hunk, people, named)
             if verdict == "different subjects":

@@ -37,7 +37,7 @@ from rapidfuzz.distance import Indel
 
 from . import domain
 from .changes import claim_changes
-from .claimdiff import word_keys
+from .claimdiff import tokenize
 from .clean import canonical_text
 from .extract import untenured
 from .findings import Context, Side, make, side, subject_name
@@ -244,7 +244,6 @@ def speaker_titles(ctx: Context) -> Iterator[Discrepancy]:
 
 # --- quotations ---------------------------------------------------------------
 
-_TOKEN = re.compile(r"[^\W_]+(?:['.][^\W_]+)*|[^\w\s]")
 MIN_QUOTE_WORDS = 4
 MIN_QUOTE_COVERAGE = 0.7
 """Share of the shorter quotation's words found, in order, in the longer one."""
@@ -262,21 +261,17 @@ class _Words:
 
 @lru_cache(maxsize=65536)
 def _words(text: str) -> _Words:
-    """The words of a quotation as compared: lower case, number words as digits,
-    title abbreviations spelled out ("HM" and "His Majesty's" are the same words)."""
-    keys: list[str] = []
-    surface: list[str] = []
+    """The words of a quotation as compared (claimdiff's word keys): lower case, number
+    words as digits, title abbreviations spelled out, equivalent spellings as one
+    ("10%" and "10 per cent", "HM" and "His Majesty's" are the same words)."""
+    tokens = tokenize(text)
     punct: list[str] = []
-    for token in _TOKEN.findall(text):
-        if not token[0].isalnum():
-            if punct:
-                punct[-1] += token
-            continue
-        expanded = word_keys(token)
-        keys += expanded
-        surface += [token] * len(expanded)
-        punct += [""] * len(expanded)
-    return _Words(tuple(keys), tuple(surface), tuple(punct))
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
+        punct.append("".join(ch for ch in text[token.end : following] if not ch.isspace()))
+    return _Words(
+        tuple(t.key for t in tokens), tuple(text[t.start : t.end] for t in tokens), tuple(punct)
+    )
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,7 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
         name = re.sub(r"^The\s+(?=[A-Z])", "", match.group())
         if is_title(name):
             continue  # "HM Inspector of Constabulary" is a person's title, not a force
+        name = _known_tail(name, state)
         end = match.end()
         kind = _org_kind(name)
         # "The Regional Organised Crime Unit (ROCU) for the West Midlands": the
@@ -177,6 +178,20 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
                 if match.group().lower().startswith(("each", "both")):
                     found[-1] = (match.start(), match.end(), "*each*", kind, kind)
     return sorted(found)
+
+
+_CONNECTOR = re.compile(r"\s(?:of|for|at|by|in|on)\s+(?:the\s+)?")
+
+
+def _known_tail(name: str, state: _ArticleState) -> str:
+    """The organisation the article names elsewhere at the end of a longer capitalised run:
+    a title-case headline's "Grading of West Mercia Police" is West Mercia Police."""
+    for connector in _CONNECTOR.finditer(name):
+        tail = name[connector.end() :]
+        key = org_key(tail)
+        if key in state.gazetteer and state.gazetteer[key][0] != name:
+            return tail
+    return name
 
 
 def _nearest(

@@ -75,13 +75,11 @@ class Context:
         return {story: sorted(sources) for story, sources in out.items()}
 
 
-def discrepancy_id(
-    kind: str, subject: str, source_a: str, source_b: str, value_a: str, value_b: str
-) -> str:
-    digest = hashlib.sha1(
-        "\x1f".join((kind, subject, source_a, source_b, value_a, value_b)).encode()
-    )
-    return digest.hexdigest()[:12]
+def discrepancy_id(kind: str, subject: str, a: Side, b: Side) -> str:
+    """Stable across runs and input order. The texts are part of it: two omitted claims
+    about one subject have the same values ("absent") and are still two rows."""
+    fields = (kind, subject, a.source, b.source, a.value, b.value, a.text, b.text)
+    return hashlib.sha1("\x1f".join(fields).encode()).hexdigest()[:12]
 
 
 def make(
@@ -108,7 +106,7 @@ def make(
     cluster_b = ctx.graph.cluster_of.get(b.claim_id, "")
     cluster = cluster_a if cluster_a == cluster_b or not cluster_b else ""
     return Discrepancy(
-        discrepancy_id(kind, subject, a.source, b.source, a.value, b.value),
+        discrepancy_id(kind, subject, a, b),
         kind,
         severity,
         subject,

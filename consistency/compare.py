@@ -62,12 +62,14 @@ def _graded(judgments: Iterable[Judgment]) -> list[Judgment]:
 
 
 def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
-    slots: dict[tuple[str, str, str, str], dict[str, list[Judgment]]] = defaultdict(
+    # An earlier inspection's grade is compared only with other sources' earlier grades.
+    slots: dict[tuple[str, str, str, str, bool], dict[str, list[Judgment]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for j in _graded(ctx.extraction.judgments):
-        slots[(ctx.story(j.source), j.subject_key, j.aspect, j.scale)][j.source].append(j)
-    for (_story, _key, aspect, scale), by_source in sorted(slots.items()):
+        slot = (ctx.story(j.source), j.subject_key, j.aspect, j.scale, j.previous)
+        slots[slot][j.source].append(j)
+    for (_story, _key, aspect, scale, previous), by_source in sorted(slots.items()):
         for sa, sb in combinations(sorted(by_source), 2):
             grades_a = sorted({j.grade for j in by_source[sa]})
             grades_b = sorted({j.grade for j in by_source[sb]})
@@ -84,7 +86,8 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
                 subject,
                 side(ctx, ja.claim_id, " / ".join(grades_a)),
                 side(ctx, jb.claim_id, " / ".join(grades_b)),
-                f"{subject} on {aspect}: {sa} gives {' / '.join(grades_a)}, "
+                f"{subject} on {aspect}{' (an earlier inspection)' if previous else ''}: "
+                f"{sa} gives {' / '.join(grades_a)}, "
                 f"{sb} gives {' / '.join(grades_b)} ({scale_name} scale)",
                 ctx,
             )
@@ -127,7 +130,7 @@ def grade_status(ctx: Context) -> Iterator[Discrepancy]:
         lambda: defaultdict(list)
     )
     for j in ctx.extraction.judgments:
-        if not j.negated:
+        if not j.negated and not j.previous:
             by_subject[(ctx.story(j.source), j.subject_key)][j.source].append(j)
     for (_story, _key), by_source in sorted(by_subject.items()):
         for sa, sb in combinations(sorted(by_source), 2):

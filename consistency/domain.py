@@ -83,6 +83,7 @@ class Scales:
     grade_re: re.Pattern[str]
     grading_cue: re.Pattern[str]
     negation: re.Pattern[str]
+    previous: re.Pattern[str]
     graded_unnamed: re.Pattern[str]
     not_graded: re.Pattern[str]
 
@@ -110,6 +111,7 @@ def scales() -> Scales:
         grade_re=grade_re,
         grading_cue=_compile(c["grading"], "scales.toml"),
         negation=_compile(c["negation"], "scales.toml"),
+        previous=_compile(c["previous"], "scales.toml"),
         graded_unnamed=_compile(c["graded_unnamed"], "scales.toml"),
         not_graded=_compile(c["not_graded"], "scales.toml"),
     )

@@ -101,6 +101,7 @@ def org_key(name: str) -> str:
     orgs = domain.organisations()
     text = re.sub(r"\s+", " ", _APOSTROPHE.sub("'", name)).strip().lower()
     text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"^hm\s+", "his majesty's ", text)  # "HM Inspectorate of ..." is the inspectorate
     for long, short in orgs.aliases:
         text = text.replace(long, short)
     text = re.sub(r"\s*\([a-z&]{2,8}\)", "", text)
@@ -377,7 +378,7 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
         for _start, _end, display, key, kind in found:
             if kind != "inspectorate" and display != "*each*":
                 orgs.append(OrgMention(claim.claim_id, claim.source, display, key, kind))
-        judgments += _judgments(claim, found, scale, default_aspect, gazetteer)
+        judgments += _judgments(claim, found, scale, default_aspect, gazetteer, state)
         judgments += _status_statements(claim, found, scale, default_aspect, gazetteer, scales)
         state.mentions += [
             (number, key, kind)
@@ -408,12 +409,27 @@ def _subjects(
     return [(gazetteer.get(chosen[3], (chosen[2], ""))[0], chosen[3])]
 
 
+_REFERS_BACK = re.compile(r"(?:it|its)\b", re.IGNORECASE)
+
+
+def _carried_subject(claim: Claim, state: _ArticleState) -> list[tuple[str, str]]:
+    """A sentence that opens with "It" ("It was rated adequate for ...") grades the
+    organisation the article named last."""
+    if claim.kind != "sentence" or not _REFERS_BACK.match(claim.text):
+        return []
+    for _number, key, kind in reversed(state.mentions):
+        if kind != "inspectorate":
+            return [(state.gazetteer.get(key, (key, ""))[0], key)]
+    return []
+
+
 def _judgments(
     claim: Claim,
     found: list[tuple[int, int, str, str, str]],
     scale: str,
     default_aspect: str,
     gazetteer: dict[str, tuple[str, str]],
+    state: _ArticleState,
 ) -> list[Judgment]:
     mentions = _grade_mentions(claim, scale)
     if not mentions:
@@ -428,7 +444,8 @@ def _judgments(
             key = org_key(subject)
             subjects = [(gazetteer.get(key, (subject, ""))[0], key)]
         else:
-            subjects = _subjects(found, start, gazetteer)
+            subjects = _subjects(found, start, gazetteer) or _carried_subject(claim, state)
+        previous = bool(domain.scales().previous.search(claim.text, 0, start))
         for display, key in subjects:
             out += [
                 Judgment(
@@ -444,6 +461,7 @@ def _judgments(
                     grade.official,
                     negated,
                     claim.in_quote,
+                    previous,
                 )
                 for aspect in graded_aspects
             ]

@@ -112,6 +112,8 @@ class Judgment:
     official: str = ""
     negated: bool = False
     quoted: bool = False
+    previous: bool = False
+    """The grade is from an earlier inspection ("when it was last inspected, it was ...")."""
 
 
 @dataclass(frozen=True, slots=True)

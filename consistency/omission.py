@@ -39,7 +39,7 @@ def omissions(ctx: Context) -> Iterator[Discrepancy]:
 def _judgment_omissions(ctx: Context, mentioned: dict[str, set[str]]) -> Iterator[Discrepancy]:
     carried: dict[tuple[str, str, str], dict[str, Judgment]] = defaultdict(dict)
     for j in ctx.extraction.judgments:
-        if j.status == "graded" and not j.negated:
+        if j.status == "graded" and not j.negated and not j.previous:
             carried[(ctx.story(j.source), j.subject_key, j.aspect)].setdefault(j.source, j)
     for (story, key, aspect), by_source in sorted(carried.items()):
         sources = ctx.sources_by_story.get(story, [])

@@ -28,6 +28,7 @@ checker cannot read yields fewer sites, never wrong ones.
 from __future__ import annotations
 
 import random
+from collections import Counter
 import re
 import textwrap
 import tomllib
@@ -412,12 +413,44 @@ def _graded_claims(base: Base) -> frozenset[str]:
     return frozenset(j.claim_id for j in base.result.extraction.judgments)
 
 
+_GRADE_CUE = re.compile(
+    r"\b(?:rated|graded|judged|rating|grade|grading|found to be|assessed as|deemed|as)"
+    r"(?:\s+(?:as|being|a|an|to be|overall|still|now))*\s*['‘“\"]?$",
+    re.IGNORECASE,
+)
+
+
 def grade_sites(base: Base) -> list[Site]:
+    """Grade words after a grading cue ("rated good", "graded as requires improvement"),
+    found without the checker's judgment parser, so a grade it cannot read is a miss
+    rather than a site never tried."""
+    scale = _article_scale(base)
     out = []
-    for claim, j in _graded(base):
-        at = claim.text.lower().index(j.wording)
-        out.append(_site(base, claim, at, at + len(j.wording), j.scale))
+    for claim in base.claims:
+        if claim.kind not in ("sentence", "headline", "rating_line") or not _placed(base, claim):
+            continue
+        running = _zone_spans(claim, "text")
+        for m in domain.scales().grade_re.finditer(claim.text):
+            before = claim.text[max(0, m.start() - 40) : m.start()]
+            cue = _GRADE_CUE.search(before) or (claim.kind == "rating_line" and " - " in before)
+            negated = re.search(r"\bnot\b[^.,;]*$", before)
+            if cue and not negated and running(*m.span()) and scale:
+                out.append(_site(base, claim, *m.span(), scale))
     return out
+
+
+@cache
+def _article_scale(base: Base) -> str:
+    """The grading scale the article uses: the one its judgments use, else the one whose
+    cues it mentions most."""
+    scales = domain.scales()
+    used = Counter(j.scale for j in base.result.extraction.judgments)
+    if used:
+        return used.most_common(1)[0][0]
+    body = " ".join(base.paragraphs)
+    counts = {key: len(cue.findall(body)) for key, cue in sorted(scales.cues.items())}
+    best = max(counts, key=lambda k: counts[k], default="")
+    return best if counts.get(best) else ""
 
 
 def status_sites(base: Base) -> list[Site]:

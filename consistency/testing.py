@@ -28,10 +28,10 @@ checker cannot read yields fewer sites, never wrong ones.
 from __future__ import annotations
 
 import random
-from collections import Counter
 import re
 import textwrap
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache

@@ -30,12 +30,10 @@ from __future__ import annotations
 import random
 import re
 import textwrap
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -73,8 +71,7 @@ _OPENING = "“\"‘'"
 
 @cache
 def _data() -> dict[str, Any]:
-    text = resources.files("consistency").joinpath("data", "simulator.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return domain._load("simulator.toml")
 
 
 # --- records -------------------------------------------------------------------------
@@ -328,9 +325,7 @@ def _plain_words(claim: Claim, zone: str) -> list[tuple[int, int]]:
 
 @cache
 def _title_words() -> frozenset[str]:
-    raw = tomllib.loads(
-        resources.files("consistency").joinpath("data", "titles.toml").read_text("utf-8")
-    )
+    raw = domain._load("titles.toml")
     return frozenset(w.lower() for role in raw["roles"] for w in role.split())
 
 
@@ -387,9 +382,7 @@ def title_sites(base: Base) -> list[Site]:
         written = f"{p.title} {p.name}"
         if claim is None or not p.title or " " not in p.name or written not in claim.text:
             continue
-        if p.title.lower() in domain.titles().courtesy or p.title.lower() in {
-            c.lower() for c in domain.titles().courtesy
-        }:
+        if p.title.lower() in {c.lower() for c in domain.titles().courtesy}:
             continue
         at = claim.text.index(written)
         out.append(_site(base, claim, at, at + len(p.title), p.name))

@@ -29,6 +29,7 @@ import contextlib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -326,7 +327,9 @@ def clean_article(article: Article) -> CleanArticle:
 
     kept = _drop_masthead(kept, source, repairs)
     lines_only = [t for _, t in kept]
-    paragraphs = tuple(_paragraphs(kept, _is_wrapped(lines_only)))
+    paragraphs = tuple(
+        _unwrapped_boilerplate(_paragraphs(kept, _is_wrapped(lines_only)), bp, source, repairs)
+    )
     headline = metadata.get("headline", "")
     if not headline and paragraphs:
         first = paragraphs[0].text
@@ -335,6 +338,28 @@ def clean_article(article: Article) -> CleanArticle:
     return CleanArticle(
         source, article.path, paragraphs, tuple(repairs), frozen_map(metadata), headline
     )
+
+
+def _unwrapped_boilerplate(
+    paragraphs: list[Paragraph], bp: domain.Boilerplate, source: str, repairs: list[Repair]
+) -> Iterator[Paragraph]:
+    """Drop furniture that hard wrapping split over lines: each line alone matched nothing,
+    so cleaning the cleaned text again would otherwise remove it then."""
+    for paragraph in paragraphs:
+        name = _boilerplate_name(paragraph.text, bp) if len(paragraph.text) < 400 else None
+        if name is None:
+            yield paragraph
+        else:
+            repairs.append(
+                Repair(
+                    source,
+                    "boilerplate",
+                    paragraph.line,
+                    paragraph.text,
+                    "",
+                    f"boilerplate: {name}",
+                )
+            )
 
 
 def _boilerplate_name(line: str, bp: domain.Boilerplate) -> str | None:

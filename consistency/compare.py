@@ -27,9 +27,9 @@ The claim-level kinds (`number_conflict`, `date_conflict`, `polarity_conflict`,
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
@@ -57,6 +57,41 @@ from .omission import omissions
 # --- grades -----------------------------------------------------------------
 
 
+def agreed_subjects(extraction: Extraction, graph: ClaimGraph) -> Extraction:
+    """Judgments in one claim cluster given the subject most versions give it.
+
+    Which organisation "The service was rated ..." is about is read from the
+    article around it, and a version that dropped or moved a paragraph can read it
+    as another; the versions of one sentence still grade one subject. Claims
+    grading several subjects ("each force was graded ...") keep their own.
+    """
+    subjects_of: dict[str, set[str]] = defaultdict(set)
+    for j in extraction.judgments:
+        subjects_of[j.claim_id].add(j.subject_key)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    shown: dict[str, str] = {}
+    for claim_id, keys in subjects_of.items():
+        cluster = graph.cluster_of.get(claim_id)
+        if cluster and len(keys) == 1:
+            votes[cluster].update(keys)
+    for j in extraction.judgments:
+        shown.setdefault(j.subject_key, j.subject)
+    agreed = {
+        cluster: min(counts, key=lambda key: (-counts[key], key))
+        for cluster, counts in votes.items()
+        if len(counts) > 1
+    }
+    if not agreed:
+        return extraction
+    judgments = []
+    for j in extraction.judgments:
+        key = agreed.get(graph.cluster_of.get(j.claim_id, ""), j.subject_key)
+        if key != j.subject_key and len(subjects_of[j.claim_id]) == 1:
+            j = replace(j, subject_key=key, subject=shown[key])
+        judgments.append(j)
+    return replace(extraction, judgments=tuple(judgments))
+
+
 def _graded(judgments: Iterable[Judgment]) -> list[Judgment]:
     return [j for j in judgments if j.status == "graded" and not j.negated]
 
@@ -73,7 +108,12 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
         for sa, sb in combinations(sorted(by_source), 2):
             grades_a = sorted({j.grade for j in by_source[sa]})
             grades_b = sorted({j.grade for j in by_source[sb]})
-            if grades_a == grades_b:
+            # A source whose grades for the slot are some of another's, mention for
+            # mention, has left a sentence out (an omission), not given another grade;
+            # one that changed one of two mentions has not.
+            count_a = Counter(j.grade for j in by_source[sa])
+            count_b = Counter(j.grade for j in by_source[sb])
+            if count_a <= count_b or count_b <= count_a:
                 continue
             # Show a claim carrying a grade the other source does not give.
             ja = next((j for j in by_source[sa] if j.grade not in grades_b), by_source[sa][0])
@@ -105,7 +145,11 @@ def rating_wording(ctx: Context) -> Iterator[Discrepancy]:
             seen[(j.source, j.subject_key, j.wording)].append(j)
     for (source, _key, wording), group in sorted(seen.items()):
         first = group[0]
-        partners = official.get((ctx.story(source), first.subject_key, first.grade), [])
+        # Sorted, so that the partner shown does not depend on the order of the feed.
+        partners = sorted(
+            official.get((ctx.story(source), first.subject_key, first.grade), []),
+            key=lambda j: (j.source, j.claim_id),
+        )
         partner = next(
             (p for p in partners if p.source != source), partners[0] if partners else None
         )
@@ -299,6 +343,23 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
     ]
     if not equal_at:
         return QuoteDiff(0.0, ())
+    # Beside a real run, a shorter run that ends both quotations (or starts both),
+    # a few words changed on each side between, is shared too: "no money behind
+    # them" / "no weather behind them" changed one word.
+    head, tail = ops[equal_at[0]], ops[equal_at[-1]]
+    for k, op in enumerate(ops):
+        if op.tag != "equal" or k in equal_at:
+            continue
+        ends_both = op.src_end == len(wa.words) and op.dest_end == len(wb.words)
+        starts_both = op.src_start == 0 and op.dest_start == 0
+        if ends_both and k > equal_at[-1]:
+            gap = (op.src_start - tail.src_end, op.dest_start - tail.dest_end)
+        elif starts_both and k < equal_at[0]:
+            gap = (head.src_start - op.src_end, head.dest_start - op.dest_end)
+        else:
+            continue
+        if min(gap) >= 1 and max(gap) <= 3:
+            equal_at = sorted([*equal_at, k])
     first, last = ops[equal_at[0]], ops[equal_at[-1]]
     span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
     if span > 1.5 * shorter + 5:
@@ -534,6 +595,7 @@ def compare(
     matching: Matching,
     graph: ClaimGraph,
 ) -> tuple[Discrepancy, ...]:
+    extraction = agreed_subjects(extraction, graph)
     ctx = Context(articles, {c.claim_id: c for c in claims}, extraction, matching, graph)
     rows: dict[str, Discrepancy] = {}
     for detector in DETECTORS.values():

@@ -218,6 +218,17 @@ def aspects() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 @cache
+def aspect_themes() -> frozenset[str]:
+    """Aspects a whole inspection can be about (see aspects.toml)."""
+    raw = _load("aspects.toml")
+    themes = frozenset(raw.get("themes", []))
+    unknown = sorted(themes - set(raw["aspects"]))
+    if unknown:
+        raise DataError(f"aspects.toml: themes name no aspect: {', '.join(unknown)}")
+    return themes
+
+
+@cache
 def sentence_abbreviations() -> frozenset[str]:
     return frozenset(_load("sentences.toml")["abbreviations"])
 

@@ -130,6 +130,7 @@ class _ArticleState:
     roles: dict[str, str] = field(default_factory=dict)  # title key -> person key
     last_person: str = ""
     aspects: Counter[str] = field(default_factory=Counter)
+    principal: str = ""
 
 
 _PLACE_AFTER = re.compile(
@@ -213,13 +214,19 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
     courtesy = domain.titles().courtesy
     found: dict[int, PersonMention] = {}
     spans: list[tuple[int, int]] = []
+    # "Tom Reddy, of Ashcombe Fire and Rescue Service": "Rescue Service" is no one.
+    inside_orgs = [m.span() for m in domain.organisations().mention_re.finditer(text)]
     for pattern in (after, before, bare):
         for match in pattern.finditer(text):
-            name = match.groupdict().get("name") or match.groupdict().get("name2") or ""
+            group = "name" if match.groupdict().get("name") else "name2"
+            name = match.groupdict().get(group) or ""
             if not name or any(a < match.end() and match.start() < b for a, b in spans):
                 continue
             if domain.organisations().mention_re.fullmatch(name) or _org_kind(name):
                 continue  # "West Midlands Police said": an organisation speaking
+            start, end = match.span(group)
+            if any(a <= start and end <= b for a, b in inside_orgs):
+                continue
             if name.split()[0] in ("The", "A", "An") or is_title(name):
                 continue  # "The Chief Constable said": a role, resolved as a speaker
             raw_title = match.groupdict().get("title") or ""
@@ -334,7 +341,9 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     for claim in claims:
         if claim.kind != "quote":
             state.aspects.update(name for _, name in _aspects_in(claim.text))
-    default_aspect = state.aspects.most_common(1)[0][0] if state.aspects else "overall"
+    themes = domain.aspect_themes()
+    themed = [(count, name) for name, count in state.aspects.items() if name in themes]
+    default_aspect = max(themed)[1] if themed else "overall"
     scales = domain.scales()
 
     judgments: list[Judgment] = []
@@ -343,8 +352,13 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     orgs: list[OrgMention] = []
     # Headings such as "Warwickshire - requires improvement" name subjects that
     # the body then writes bare; learn them first.
+    named: Counter[str] = Counter()
     for claim in claims:
-        _orgs_in(claim.text, state)
+        named.update(
+            key
+            for _, _, display, key, kind in _orgs_in(claim.text, state)
+            if kind != "inspectorate" and display != "*each*"
+        )
     kinds = Counter(kind for _, kind in state.gazetteer.values() if kind)
     dominant_kind = kinds.most_common(1)[0][0] if kinds else ""
     for claim in claims:
@@ -353,7 +367,10 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
             key = org_key(subject)
             state.gazetteer.setdefault(key, (subject, _org_kind(subject) or dominant_kind))
     gazetteer = dict(state.gazetteer)
-    state = _ArticleState(gazetteer=gazetteer, aspects=state.aspects)
+    # The organisation the article is about: what a graded sentence naming none
+    # ("Personal development was judged outstanding") is about.
+    principal = min(named, key=lambda key: -named[key]) if named else ""
+    state = _ArticleState(gazetteer=gazetteer, aspects=state.aspects, principal=principal)
 
     for number, claim in enumerate(claims):
         mentions = _people_in(claim.text, claim, state)
@@ -423,6 +440,12 @@ def _carried_subject(claim: Claim, state: _ArticleState) -> list[tuple[str, str]
     return []
 
 
+def _principal(state: _ArticleState) -> list[tuple[str, str]]:
+    if not state.principal:
+        return []
+    return [(state.gazetteer.get(state.principal, (state.principal, ""))[0], state.principal)]
+
+
 def _judgments(
     claim: Claim,
     found: list[tuple[int, int, str, str, str]],
@@ -444,7 +467,11 @@ def _judgments(
             key = org_key(subject)
             subjects = [(gazetteer.get(key, (subject, ""))[0], key)]
         else:
-            subjects = _subjects(found, start, gazetteer) or _carried_subject(claim, state)
+            subjects = (
+                _subjects(found, start, gazetteer)
+                or _carried_subject(claim, state)
+                or _principal(state)
+            )
         previous = bool(domain.scales().previous.search(claim.text, 0, start))
         for display, key in subjects:
             out += [

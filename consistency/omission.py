@@ -16,8 +16,8 @@ editing; the row tells the editor where to look):
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 
 from .claimdiff import shared_run_words, tokenize
 from .findings import Context, Side, make, side, subject_name, topic
@@ -64,6 +64,13 @@ def _judgment_omissions(ctx: Context, mentioned: dict[str, set[str]]) -> Iterato
             )
 
 
+def _topic(ctx: Context, claims: Iterable[Claim]) -> str:
+    """What most versions of the claim are about (not whichever version sorts first:
+    one version's title-case headline can name something the others do not)."""
+    counts = Counter(topic(ctx, c) for c in claims)
+    return min(counts, key=lambda t: (-counts[t], t))
+
+
 def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Discrepancy]:
     subjects_of: dict[str, set[str]] = defaultdict(set)  # claim id -> subjects it grades
     for j in ctx.extraction.judgments:
@@ -93,12 +100,13 @@ def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Di
             continue
         paraphrased = set().union(*(related[c.claim_id] for c in claims))
         first = carriers[min(carriers)]
+        subject = ""
         for lacking in sources:
             if lacking in carriers or lacking in paraphrased:
                 continue
             if subjects - judged[lacking]:
                 continue  # a subject the source never grades: a judgment omission says so
-            subject = topic(ctx, first)
+            subject = subject or _topic(ctx, carriers.values())
             yield make(
                 "omission",
                 "low",

@@ -762,10 +762,16 @@ def _movable(paragraph: str) -> bool:
 
 
 def _copy_paragraphs(
-    base: Base, edits: list[_Edit], names: Sequence[str], rng: random.Random
+    base: Base,
+    edits: list[_Edit],
+    names: Sequence[str],
+    rng: random.Random,
+    protected: frozenset[int] = frozenset(),
 ) -> tuple[list[str], list[str], list[str]]:
     """The copy's paragraphs after injected edits and paragraph-level benign edits,
-    the paragraphs it dropped and the lines of furniture it gained."""
+    the paragraphs it dropped and the lines of furniture it gained. A benign drop
+    spares the `protected` paragraphs, where other copies carry injected changes: an
+    omission needs most versions to keep what one lacks."""
     paragraphs = list(base.paragraphs)
     for edit in sorted(edits, key=lambda e: (e.paragraph, e.start), reverse=True):
         p = paragraphs[edit.paragraph]
@@ -780,7 +786,7 @@ def _copy_paragraphs(
         choices = [
             i
             for i in range(1, len(paragraphs))
-            if i not in touched and keep[i] and _self_contained(base, i)
+            if i not in touched | protected and keep[i] and _self_contained(base, i)
         ]
         if choices:
             i = rng.choice(choices)
@@ -892,6 +898,7 @@ def syndicate(
         if unknown:
             raise ValueError(f"unknown injection kinds: {', '.join(unknown)}")
     plans = _pick_edits(base, kinds, copies, rng)
+    injected_at = frozenset(e.paragraph for plan in plans for e in plan if isinstance(e, _Edit))
     metadata = dict(base.metadata)
 
     original_edits = ("furniture",) if "furniture" in benign and rng.random() < 0.3 else ()
@@ -911,7 +918,7 @@ def syndicate(
         source = f"{prefix}copy{index}"
         names = tuple(n for n in benign if n in BENIGN_EDITS and rng.random() < benign_rate)
         edits = [e for e in plan if isinstance(e, _Edit)]
-        paragraphs, dropped, furniture = _copy_paragraphs(base, edits, names, rng)
+        paragraphs, dropped, furniture = _copy_paragraphs(base, edits, names, rng, injected_at)
         changes += _furniture_changes(source, furniture) + _inherited(base, source)
         body = _text_edits("\n\n".join(paragraphs), names, rng)
         damaged = "encoding_damage" in plan or "mojibake" in names

@@ -170,14 +170,16 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
     for m, matched in aligned_pairs(ctx):
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         ta, tb = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
+        if _opens_article(a) and _opens_article(b):
+            # An outlet's label before a headline ("In full:") is page furniture.
+            ta = tuple(t for t in ta if t.start >= _label_end(a.text))
+            tb = tuple(t for t in tb if t.start >= _label_end(b.text))
         if [t.key for t in ta] == [t.key for t in tb]:
             continue
         hunks = diff(ta, tb)
         if not matched:
             hunks = sandwiched(hunks)
         hunks = [h for h in hunks if h.zones <= {"text"}]
-        if _opens_article(a) and _opens_article(b):
-            hunks = [h for h in hunks if not _in_labels(h, a.text, b.text)]
         if not hunks or _reordered(hunks):
             continue
         negation_flip = negation_count(ta) % 2 != negation_count(tb) % 2
@@ -201,12 +203,6 @@ def _opens_article(claim: Claim) -> bool:
 def _label_end(headline: str) -> int:
     colon = headline.find(":")
     return colon if colon > 0 and len(headline[:colon].split()) <= MAX_LABEL_WORDS else 0
-
-
-def _in_labels(hunk: Hunk, a: str, b: str) -> bool:
-    """The hunk changes only the outlets' labels in front of two headlines: page furniture."""
-    span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
-    return span_a[1] <= _label_end(a) and span_b[1] <= _label_end(b)
 
 
 def _reordered(hunks: list[Hunk]) -> bool:

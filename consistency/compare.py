@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Opcode
 
 from . import domain
 from .changes import claim_changes
@@ -389,6 +389,8 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
     tail_a, tail_b = _strip_common(wa.surface[last.src_end :], wb.surface[last.dest_end :], 1)
     if tail_a and tail_b:
         changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
+    elif _lost_last_words(wa, wb, tail_a, tail_b, last):
+        changes.append((" ".join(tail_a), " ".join(tail_b)))
     typography: list[tuple[str, str]] = []
     for op in (ops[k] for k in equal_at):
         for k in range(op.src_end - op.src_start):
@@ -403,6 +405,22 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
             if recased or (inner and wa.punct_after[i] != wb.punct_after[j]):
                 typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
     return QuoteDiff(coverage, tuple(changes), tuple(typography))
+
+
+MAX_LOST_WORDS = 2
+
+
+def _lost_last_words(
+    wa: _Words, wb: _Words, tail_a: tuple[str, ...], tail_b: tuple[str, ...], last: Opcode
+) -> bool:
+    """One quotation ends a sentence where the other goes on a word or two to its own
+    end: "... twice-daily safety huddles," / "... twice-daily safety," lost a word.
+    A fragment quoted inside a sentence has its punctuation outside the quotation
+    marks, so it ends on a bare word."""
+    if bool(tail_a) == bool(tail_b) or len(tail_a or tail_b) > MAX_LOST_WORDS:
+        return False
+    shorter, end = (wb, last.dest_end) if tail_a else (wa, last.src_end)
+    return end == len(shorter.words) and any(c in shorter.punct_after[-1] for c in ".,!?;:")
 
 
 def _strip_common(

@@ -150,6 +150,12 @@ def titles() -> Titles:
     written += [r.replace("His Majesty's", "His Majesty’s") for r in raw["roles"]]
     written += [f"T/{r}" for r in raw["roles"]] + [f"T/ {r}" for r in raw["roles"]]
     written += ["Ch Supt", "Det Supt", "Det Insp", "Det Sgt", "Det Con", "Supt", "Insp", "Sgt"]
+    # Short forms of a whole role ("Cllr" for "Councillor") are titles as written.
+    written += [
+        short
+        for short, long in raw["abbreviations"].items()
+        if long in raw["roles"] and not short.isupper() and short not in written
+    ]
     # Upper-case abbreviations ("PC", "DS", "PCC") only count as written in capitals:
     # case-blind, "ds" would match inside "Midlands".
     initialisms = [a for a in raw["abbreviations"] if a.isupper() and len(a) > 1]

@@ -278,6 +278,8 @@ def _resolve_speaker(
     if surname in state.people:
         return state.people[surname], state.people[surname], True
     cleaned = re.sub(r"^(?:but|and|so|then|the)\s+", "", written.strip(), flags=re.IGNORECASE)
+    # "Jo Bloggs, of the fire service": who spoke, not where they work.
+    cleaned = cleaned.split(",")[0].strip()
     return cleaned, cleaned.lower(), True
 
 

@@ -232,6 +232,7 @@ def normalise_typography(line: str) -> str:
 
 
 _TERMINAL = re.compile(r"[.!?:;”\"')\]]$")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
 
 
@@ -259,9 +260,12 @@ def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
                 paragraphs.append(Paragraph(current[0], start))
             current, previous = [], ""
             continue
+        # In hard-wrapped text a spaced dash can start a line ("ROCU\n- a partnership"):
+        # after an unfinished line it continues the sentence, it is no list item.
+        dash_wrapped = width and len(previous) >= width * 0.6 and not _SENTENCE_END.search(previous)
         continues = (
             bool(current)
-            and not _LIST_ITEM.match(text)
+            and (not _LIST_ITEM.match(text) or dash_wrapped)
             and (
                 (width and len(previous) >= width * 0.6 and not _TERMINAL.search(previous))
                 or (width and len(previous) >= width - 20)

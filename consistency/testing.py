@@ -102,11 +102,16 @@ class Change:
     injected: bool = True
     """False for what a benign edit does on the side (mojibake, a dropped paragraph):
     a row about it is true, but missing it is no miss."""
+    at: int = -1
+    """Where in `claim` the change starts (-1: not known, the first `before` there)."""
 
     @property
     def changed_claim(self) -> str:
         """The claim as the copy has it."""
-        return self.claim.replace(self.before, self.after, 1) if self.before else self.claim
+        at = self.at if self.at >= 0 else self.claim.find(self.before) if self.before else -1
+        if at < 0 or self.claim[at : at + len(self.before)] != self.before:
+            return self.claim
+        return self.claim[:at] + self.after + self.claim[at + len(self.before) :]
 
 
 @dataclass(frozen=True)
@@ -511,7 +516,17 @@ def _sites(base: Base, kind: str) -> tuple[Site, ...]:
 
 def available_kinds(base: Base) -> tuple[str, ...]:
     """The kinds that can be injected into copies of `base`."""
-    return tuple(k for k in KINDS if k == "encoding_damage" or _rewrite(base, k))
+    return tuple(
+        k
+        for k in KINDS
+        if (_damageable(base) if k == "encoding_damage" else bool(_rewrite(base, k)))
+    )
+
+
+def _damageable(base: Base) -> bool:
+    """Mojibake needs characters beyond ASCII; curly quotes will do, as the copy can
+    always have them."""
+    return any(not p.isascii() or any(q in p for q in "\"'") for p in base.paragraphs)
 
 
 def _rewrite(base: Base, kind: str) -> list[Site]:
@@ -603,7 +618,10 @@ def _write(base: Base, kind: str, site: Site, rng: random.Random) -> tuple[str, 
         if site.claim.claim_id in _graded_claims(base):
             # Any change to a graded claim may change what the grade detectors read.
             also |= {"rating_conflict", "grade_status", "omission"}
-        return after, Change(kind, "", before, after, claim, subject, catches, also, severity)
+        at = site.start - site.claim.start
+        return after, Change(
+            kind, "", before, after, claim, subject, catches, also, severity, at=at
+        )
 
     if kind == "number_conflict":
         return change(_new_number(written, rng))
@@ -681,8 +699,9 @@ def number_words(text: str, to_words: bool) -> str:
     if to_words:
         by_value = {v: w for w, v in sorted(values.items(), key=lambda wv: -len(wv[0]))}
         pattern = re.compile(
-            r"(?<![\d,.£$€:/-])\b(\d{1,2})\b(?![,.:/-]?\d|%| per cent|am\b|pm\b)"
-            rf"(?! (?i:{months})\b)"
+            r"(?<![\d,.£$€:/-])\b(\d{1,2})\b(?![,.:/-]?\d|%| per cent| ?[ap]m\b| ?[ap]\.m\.)"
+            # a day, alone or first of a range ("2 and 3 May", "2-3 May")
+            rf"(?!(?:\s*(?:-|–|and|to)\s*\d{{1,2}})?(?:st|nd|rd|th)? (?i:{months})\b)"
         )
 
         def spell(m: re.Match[str]) -> str:
@@ -692,7 +711,9 @@ def number_words(text: str, to_words: bool) -> str:
             return by_value.get(int(m.group(1)), m.group())
 
         return pattern.sub(spell, text)
-    pattern = re.compile(rf"\b({'|'.join(sorted(values, key=len, reverse=True))})\b(?!-)", re.I)
+    # Not part of a compound ("twenty-two") on either side.
+    words = "|".join(sorted(values, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!-)\b({words})\b(?!-)", re.I)
 
     def digit(m: re.Match[str]) -> str:
         after = text[m.end() : m.end() + 12].split()
@@ -920,7 +941,12 @@ def syndicate(
         edits = [e for e in plan if isinstance(e, _Edit)]
         paragraphs, dropped, furniture = _copy_paragraphs(base, edits, names, rng, injected_at)
         changes += _furniture_changes(source, furniture) + _inherited(base, source)
+        if "encoding_damage" in plan:
+            # Damage needs characters beyond ASCII: curl the quotes, never straighten.
+            names = tuple(n for n in names if n != "quote style")
         body = _text_edits("\n\n".join(paragraphs), names, rng)
+        if "encoding_damage" in plan and body.isascii():
+            body = _curl(body)
         damaged = "encoding_damage" in plan or "mojibake" in names
         if damaged:
             broken = mojibake(body, rng.choice(_data()["code_pages"]))

@@ -170,32 +170,15 @@ def test_number_words_to_digits_keeps_case_insensitive_match() -> None:
     assert number_words("Three were hurt; TWO fled.", to_words=False) == "3 were hurt; 2 fled."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="number_words(to_words=False) rewrites the units word of a compound number: "
-    "'twenty-two' becomes 'twenty-2' (the pattern excludes a following hyphen, not a "
-    "preceding one), so a 'benign' edit garbles a number",
-)
 def test_number_words_leaves_compound_numbers_whole() -> None:
     out = number_words("Crews rescued twenty-two people", to_words=False)
     assert out in ("Crews rescued twenty-two people", "Crews rescued 22 people")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="number_words(to_words=True) spells out the hour of a time written with a "
-    "space before am/pm ('at 3 pm' -> 'at three pm'); the docstring says times are "
-    "untouched and only '3pm' is protected",
-)
 def test_number_words_leaves_spaced_times() -> None:
     assert number_words("at 3 pm and 7 a.m.", to_words=True) == "at 3 pm and 7 a.m."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="number_words(to_words=True) spells out the first day of a date range "
-    "('on 2 and 3 May' -> 'on two and 3 May'); the docstring says dates are untouched",
-)
 def test_number_words_leaves_date_ranges() -> None:
     assert number_words("on 2 and 3 May", to_words=True) == "on 2 and 3 May"
 
@@ -463,13 +446,6 @@ def test_syndicate_records_benign_mojibake_as_uninjected_encoding_damage() -> No
         assert copy.body != story.original.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an 'encoding_damage' injection is silently lost when the copy's benign "
-    "'quote style' edit straightens every curly quote first: mojibake of ASCII text "
-    "is the text itself, so no Change is recorded (bbc, seed 0 with default benign "
-    "edits loses it the same way)",
-)
 def test_syndicate_encoding_damage_survives_quote_style() -> None:
     story = syndicate(
         _base(BBC),
@@ -482,12 +458,6 @@ def test_syndicate_encoding_damage_survives_quote_style() -> None:
     assert [c.kind for c in story.injections] == ["encoding_damage"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Change.changed_claim replaces the first occurrence of `before` in the claim, "
-    "not the site that was changed: for 'six years ... three years' with the second "
-    "'years' altered it returns a claim the copy does not contain",
-)
 def test_changed_claim_is_the_claim_as_the_copy_has_it() -> None:
     path = FIXTURES / "articles" / "dev" / "stowbridge-treasurer-jailed.txt"
     story = syndicate(_base(path), 2, injections=["claim_altered"], benign=())
@@ -496,11 +466,6 @@ def test_changed_claim_is_the_claim_as_the_copy_has_it() -> None:
     assert change.changed_claim in copy.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Change.changed_claim returns the original claim for an insertion "
-    "(polarity_conflict has before='' and after=' not'), not the negated claim",
-)
 def test_changed_claim_of_an_inserted_not() -> None:
     story = syndicate(_base(BBC), SEED, injections=["polarity_conflict"], benign=())
     (change,) = story.injections
@@ -521,13 +486,9 @@ def test_available_kinds_of_a_fixture() -> None:
 
 CATCH_BASES = [BBC, *DEV]
 
-# (source, kind) pairs whose single injection at SEED the checker does not catch.
-MISSES = {
-    ("bbc", "number_conflict"): "checker: 'four' -> 'thirteen' in '...a partnership "
-    "between the four forces...' gives no number_conflict row",
-    ("bbc", "encoding_damage"): "simulator: the injection is lost because the copy's "
-    "'quote style' edit left it ASCII (see test_syndicate_encoding_damage_survives...)",
-}
+# (source, kind) -> why the checker does not catch its single injection at SEED: a
+# known miss, marked strict xfail so that a fix shows. None at present.
+MISSES: dict[tuple[str, str], str] = {}
 
 
 def _catch_params() -> list[object]:
@@ -706,3 +667,19 @@ def test_benign_copies_inject_nothing(story: Syndication) -> None:
 def test_injected_injects_one_change_of_the_kind(story: Syndication) -> None:
     assert [c.kind for c in story.injections] == ["date_conflict"]
     assert story.injections[0].source in {a.source for a in story.copies}
+
+
+def test_available_kinds_leave_out_encoding_damage_for_plain_ascii_text() -> None:
+    article = Article(
+        "plain",
+        "plain.txt",
+        "Plain headline for a test\n\nThe council met on Monday to agree a budget of 40 pounds.",
+        1,
+    )
+    assert "encoding_damage" not in available_kinds(prepare(article))
+
+
+def test_encoding_damage_injection_survives_any_benign_edits() -> None:
+    for seed in range(5):
+        story = syndicate(_base(BBC), seed, copies=2, injections=["encoding_damage"])
+        assert [c.kind for c in story.injections] == ["encoding_damage"]

@@ -127,6 +127,9 @@ class Titles:
     """Abbreviation as written -> spelled out ("PCC" -> "Police and Crime Commissioner")."""
     tenure: tuple[str, ...]
     """Lower-case words that say how a role is held ("temporary", "acting")."""
+    role_words: frozenset[str] = frozenset()
+    """Capitalised words of the roles and their short forms ("Chief", "Officer", "Cllr"):
+    never the first word of a person's name."""
 
 
 @cache
@@ -170,6 +173,12 @@ def titles() -> Titles:
         abbreviations=abbreviations,
         expansions=dict(raw["abbreviations"]),
         tenure=tuple(t.lower() for t in raw["tenure"]),
+        role_words=frozenset(
+            word
+            for role in [*raw["roles"], *raw["abbreviations"], *raw["tenure"]]
+            for word in role.split()
+            if word[:1].isupper()
+        ),
     )
 
 

@@ -44,6 +44,7 @@ from .models import (
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)*"
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
 _FULL_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"
+_NAME_RE = re.compile(_NAME)
 _APOSTROPHE = re.compile("[’‘`´]")
 
 
@@ -227,6 +228,15 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
             start, end = match.span(group)
             if any(a <= start and end <= b for a, b in inside_orgs):
                 continue
+            # A title this file does not know ("Area Fire Officer Jo Bloggs") leaves
+            # its words in front of the name: a name never starts with a role's word.
+            role_words = domain.titles().role_words
+            while name.split()[0] in role_words and len(name.split()) > 1:
+                start = text.index(name.split()[1], start)
+                rest = _NAME_RE.match(text, start)
+                if rest is None:
+                    break
+                name = rest.group()
             if name.split()[0] in ("The", "A", "An") or is_title(name):
                 continue  # "The Chief Constable said": a role, resolved as a speaker
             raw_title = match.groupdict().get("title") or ""
@@ -278,8 +288,14 @@ def _resolve_speaker(
     if surname in state.people:
         return state.people[surname], state.people[surname], True
     cleaned = re.sub(r"^(?:but|and|so|then|the)\s+", "", written.strip(), flags=re.IGNORECASE)
-    # "Jo Bloggs, of the fire service": who spoke, not where they work.
-    cleaned = cleaned.split(",")[0].strip()
+    # "Jo Bloggs, of the fire service": who spoke, not where they work; and a title
+    # this file does not know ("Fire Officer Jo Bloggs") is not part of the name.
+    words = cleaned.split(",")[0].split()
+    while len(words) > 1 and words[0] in domain.titles().role_words:
+        words = words[1:]
+    cleaned = " ".join(words)
+    if len(words) >= 2 and _NAME_RE.fullmatch(cleaned):
+        return cleaned, _person_key(cleaned, state), True
     return cleaned, cleaned.lower(), True
 
 

@@ -133,11 +133,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=4)
     parser.add_argument("--injections", type=int, default=3, help="per syndication")
     parser.add_argument("--examples", type=int, default=0, help="misses and false rows to show")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=None,
+        help="generator seed of the first round (default: 0 for dev, 100000 for holdout); "
+        "a range never used before is a fresh, blind sample",
+    )
     args = parser.parse_args(argv)
     names = list(SETS) if args.set == "all" else [args.set]
     for name in names:
         tally, articles, seconds = run(
-            SETS[name], args.rounds, SEED_BASE[name], args.copies, args.injections
+            SETS[name],
+            args.rounds,
+            SEED_BASE[name] if args.first_seed is None else args.first_seed,
+            args.copies,
+            args.injections,
         )
         print(f"\n### {name}: {args.rounds} rounds, {articles} articles, {seconds:.1f} s\n")
         print(table(tally))

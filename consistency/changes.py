@@ -51,7 +51,7 @@ from .claimdiff import (
     tokenize,
 )
 from .extract import is_title, org_key
-from .findings import Context, make, side, topic
+from .findings import Context, cluster_topic, make, side
 from .models import Claim, ClaimMatch, Discrepancy, Severity
 from .numbers import DateMention, Quantity, dates, quantities
 
@@ -490,7 +490,9 @@ def _row(
 ) -> Discrepancy:
     value_a, value_b = " … ".join(finding.value_a), " … ".join(finding.value_b)
     # A name written two ways is its own subject; anything else is about the claim's topic.
-    subject = " / ".join(sorted({value_a, value_b})) if kind == "name_variant" else topic(ctx, a)
+    subject = (
+        " / ".join(sorted({value_a, value_b})) if kind == "name_variant" else cluster_topic(ctx, a)
+    )
     why = "; ".join(dict.fromkeys(finding.why))
     return make(
         kind,

@@ -209,6 +209,17 @@ def shared_run_words(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -
     )
 
 
+def shared_run_content(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> int:
+    """How many of a's content words lie in runs of `run` or more words that b has too:
+    "It was also said to be ..." shared by two different sentences shares one."""
+    ops = Indel.opcodes([t.key for t in a], [t.key for t in b])
+    return sum(
+        len(content_words(a[op.src_start : op.src_end]))
+        for op in ops
+        if op.tag == "equal" and op.src_end - op.src_start >= run
+    )
+
+
 def shared_run_share(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> float:
     """Share of the shorter claim's words that lie in runs of `run` or more shared words."""
     shorter = min(len(a), len(b))

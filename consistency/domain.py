@@ -192,6 +192,8 @@ class Organisations:
     generic: tuple[tuple[re.Pattern[str], str], ...]
     aliases: tuple[tuple[str, str], ...]
     """(long name, short name), longest first, so that the most specific applies."""
+    any_generic: re.Pattern[str] = re.compile(r"(?!)")
+    """Matches where any generic phrase is: a cheap first test."""
 
 
 @cache
@@ -220,6 +222,7 @@ def organisations() -> Organisations:
         inspectorate_keys=frozenset(i.lower() for i in raw["inspectorates"]) | {"hmicfrs"},
         generic=generic,
         aliases=tuple(sorted(raw["aliases"].items(), key=lambda kv: -len(kv[0]))),
+        any_generic=re.compile("|".join(p.pattern for p, _ in generic) or r"(?!)", re.IGNORECASE),
     )
 
 
@@ -230,6 +233,13 @@ def aspects() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (name, _compile("|".join(f"(?:{p})" for p in patterns), "aspects.toml"))
         for name, patterns in raw["aspects"].items()
     )
+
+
+@cache
+def theme_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The aspects that are themes, with their patterns."""
+    themes = aspect_themes()
+    return tuple((name, pattern) for name, pattern in aspects() if name in themes)
 
 
 @cache

@@ -68,6 +68,11 @@ def _title_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 _patterns = cache(_title_patterns)
 
 
+@cache
+def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
+    return re.compile(rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})")
+
+
 def title_key(title: str) -> str:
     """A title as compared: abbreviations spelled out, honorifics dropped, lower case.
 
@@ -165,12 +170,16 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
         if kind != "inspectorate":
             state.gazetteer.setdefault(key, (name, kind))
     # Names the article introduced, now written bare ("Issues at West Mercia").
+    lowered = text.lower()
     for key, (display, kind) in state.gazetteer.items():
+        if key not in lowered:
+            continue  # a substring test is far cheaper than the search it saves
         for match in re.finditer(rf"\b{re.escape(key)}\b", text, re.IGNORECASE):
             if not any(a <= match.start() < b for a, b in taken):
                 found.append((match.start(), match.end(), display, key, kind))
                 taken.append((match.start(), match.end()))
-    for pattern, kind in orgs.generic:
+    generics = orgs.generic if orgs.any_generic.search(text) else ()
+    for pattern, kind in generics:
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in taken):
                 continue
@@ -212,6 +221,8 @@ def _nearest(
 def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:
     """People named in `text` (a claim's text or its written attribution), credited to `claim`."""
     before, after, bare = _patterns()
+    if not _PERSON_CUE().search(text):
+        return []  # every pattern needs a title or a speech verb
     courtesy = domain.titles().courtesy
     found: dict[int, PersonMention] = {}
     spans: list[tuple[int, int]] = []
@@ -356,11 +367,11 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     state = _ArticleState()
     full_text = " ".join(c.text for c in claims)
     scale = _article_scale(full_text)
-    for claim in claims:
-        if claim.kind != "quote":
-            state.aspects.update(name for _, name in _aspects_in(claim.text))
-    themes = domain.aspect_themes()
-    themed = [(count, name) for name, count in state.aspects.items() if name in themes]
+    # Only themes can be an article's default aspect: count only them.
+    body = " ".join(c.text for c in claims if c.kind != "quote")
+    for name, pattern in domain.theme_patterns():
+        state.aspects[name] = len(pattern.findall(body))
+    themed = [(count, name) for name, count in state.aspects.items() if count]
     default_aspect = max(themed)[1] if themed else "overall"
     scales = domain.scales()
 

@@ -8,7 +8,7 @@ the same row, with the same id, whatever order the inputs came in.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -52,6 +52,17 @@ class Context:
     @cached_property
     def _metadata(self) -> dict[str, Mapping[str, str]]:
         return {a.source: a.metadata for a in self.articles}
+
+    @cached_property
+    def cluster_members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for claim_id, cluster in self.graph.cluster_of.items():
+            out[cluster].append(claim_id)
+        return out
+
+    @cached_property
+    def _cluster_topics(self) -> dict[str, str]:
+        return {}
 
     @cached_property
     def orgs_by_claim(self) -> dict[str, list[OrgMention]]:
@@ -131,6 +142,19 @@ def subject_name(ctx: Context, key: str, fallback: str) -> str:
 def side(ctx: Context, claim_id: str, value: str) -> Side:
     claim = ctx.claims[claim_id]
     return Side(claim.source, value, claim.text, claim.line, claim_id)
+
+
+def cluster_topic(ctx: Context, claim: Claim) -> str:
+    """What most versions of a claim are about: not whichever version sorts first, as
+    one version's title-case headline can name something the others do not."""
+    cluster = ctx.graph.cluster_of.get(claim.claim_id)
+    if cluster is None:
+        return topic(ctx, claim)
+    known = ctx._cluster_topics
+    if cluster not in known:
+        counts = Counter(topic(ctx, ctx.claims[m]) for m in ctx.cluster_members[cluster])
+        known[cluster] = min(counts, key=lambda t: (-counts[t], t))
+    return known[cluster]
 
 
 def topic(ctx: Context, claim: Claim) -> str:

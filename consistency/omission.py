@@ -16,16 +16,27 @@ editing; the row tells the editor where to look):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterator
 
-from .claimdiff import shared_run_words, tokenize
-from .findings import Context, Side, make, side, subject_name, topic
+from .claimdiff import Token, content_words, shared_run_content, shared_run_words, tokenize
+from .findings import Context, Side, cluster_topic, make, side, subject_name
 from .models import Claim, Discrepancy, Judgment
 
 MIN_PARAPHRASE_SHARE = 0.5
 """A related claim carries a cluster's claim when half of that claim's words are in
-phrases the two share."""
+phrases the two share ..."""
+MIN_PARAPHRASE_CONTENT = 0.3
+"""... and so are nearly a third of its content words: two sentences opening "It was
+also said to be" share six words and say different things."""
+
+
+def _carries(claim: tuple[Token, ...], other: tuple[Token, ...]) -> bool:
+    """Measured against each side in turn: a short sentence that shares its opening
+    words with a long one does not carry the long one."""
+    return shared_run_words(claim, other) >= MIN_PARAPHRASE_SHARE * len(
+        claim
+    ) and shared_run_content(claim, other) >= MIN_PARAPHRASE_CONTENT * len(content_words(claim))
 
 
 def omissions(ctx: Context) -> Iterator[Discrepancy]:
@@ -64,13 +75,6 @@ def _judgment_omissions(ctx: Context, mentioned: dict[str, set[str]]) -> Iterato
             )
 
 
-def _topic(ctx: Context, claims: Iterable[Claim]) -> str:
-    """What most versions of the claim are about (not whichever version sorts first:
-    one version's title-case headline can name something the others do not)."""
-    counts = Counter(topic(ctx, c) for c in claims)
-    return min(counts, key=lambda t: (-counts[t], t))
-
-
 def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Discrepancy]:
     subjects_of: dict[str, set[str]] = defaultdict(set)  # claim id -> subjects it grades
     for j in ctx.extraction.judgments:
@@ -85,12 +89,9 @@ def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Di
     for m in ctx.matching.related:
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         ta, tb = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
-        # Measured against each side in turn: a short sentence that shares its
-        # opening words with a long one does not carry the long one.
-        shared = shared_run_words(ta, tb)
-        if shared >= MIN_PARAPHRASE_SHARE * len(ta):
+        if _carries(ta, tb):
             related[m.claim_a].add(b.source)
-        if shared >= MIN_PARAPHRASE_SHARE * len(tb):
+        if _carries(tb, ta):
             related[m.claim_b].add(a.source)
     for _cluster, claims in sorted(members.items()):
         subjects = set().union(*(subjects_of[c.claim_id] for c in claims))
@@ -106,7 +107,7 @@ def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Di
                 continue
             if subjects - judged[lacking]:
                 continue  # a subject the source never grades: a judgment omission says so
-            subject = subject or _topic(ctx, carriers.values())
+            subject = subject or cluster_topic(ctx, first)
             yield make(
                 "omission",
                 "low",

@@ -331,7 +331,22 @@ class QuoteDiff:
 
 
 def diff_quotes(a: str, b: str) -> QuoteDiff:
-    """Compare two quotations word by word, allowing either to be a fragment of the other."""
+    """Compare two quotations word by word, allowing either to be a fragment of the other.
+
+    Symmetric: where a word could align two ways ("is prepared to do" / "is to
+    do"), the same alignment is chosen whichever quotation comes first.
+    """
+    if a <= b:
+        return _diff_quotes(a, b)
+    swapped = _diff_quotes(b, a)
+    return QuoteDiff(
+        swapped.coverage,
+        tuple((y, x) for x, y in swapped.changes),
+        tuple((y, x) for x, y in swapped.typography),
+    )
+
+
+def _diff_quotes(a: str, b: str) -> QuoteDiff:
     wa, wb = _words(a), _words(b)
     ops = list(Indel.opcodes(list(wa.words), list(wb.words)))
     shorter = min(len(wa.words), len(wb.words)) or 1

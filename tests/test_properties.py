@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consistency import check_articles, clean, domain, ingest, match
+from consistency import check_articles, clean, compare, domain, ingest, match
 from consistency.models import Article, Discrepancy, Matching
 from consistency.testing import (
     KINDS,
@@ -228,3 +228,14 @@ def test_public_strategies_draw_from_a_fixture() -> None:
         assert [c.kind for c in changed.injections] == ["number_conflict"]
 
     draw()
+
+
+_WORDS = st.sampled_from(["we", "will", "not", "close", "the", "library", "to", "do", "is", "now"])
+
+
+@given(st.lists(_WORDS, min_size=3, max_size=12), st.lists(_WORDS, min_size=3, max_size=12))
+def test_quotation_diff_is_symmetric(a: list[str], b: list[str]) -> None:
+    forward = compare.diff_quotes(" ".join(a), " ".join(b))
+    backward = compare.diff_quotes(" ".join(b), " ".join(a))
+    assert forward.coverage == backward.coverage
+    assert forward.changes == tuple((y, x) for x, y in backward.changes)

@@ -568,7 +568,12 @@ def extract(articles: Iterable[CleanArticle], claims: Iterable[Claim]) -> Extrac
     by_source: dict[str, list[Claim]] = {}
     for claim in claims:
         by_source.setdefault(claim.source, []).append(claim)
-    parts = [extract_article(a, by_source.get(a.source, [])) for a in articles]
+    return merge([extract_article(a, by_source.get(a.source, [])) for a in articles])
+
+
+def merge(parts: Iterable[Extraction]) -> Extraction:
+    """One extraction from the articles' own, in their order."""
+    parts = list(parts)
     return Extraction(
         tuple(j for p in parts for j in p.judgments),
         tuple(x for p in parts for x in p.people),

@@ -34,8 +34,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import numpy as np
 import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .clean import canonical_text
 from .linkage import average_linkage
@@ -76,44 +77,45 @@ def _group(claim: Claim) -> str:
     return "quote" if claim.kind == "quote" else "text"
 
 
-def _shingles(tokens: list[str], size: int) -> set[int]:
-    if len(tokens) < size:
-        return {_hash(" ".join(tokens))}
-    return {_hash(" ".join(tokens[i : i + size])) for i in range(len(tokens) - size + 1)}
-
-
-def _hash(text: str) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True
-    )
-
-
 def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
-    """Claim index pairs (i < j, different sources, same group) that share a rare shingle."""
-    rows_claim: list[int] = []
-    rows_article: list[str] = []
-    rows_shingle: list[int] = []
-    rows_group: list[str] = []
-    for index, (claim, text) in enumerate(zip(claims, canon, strict=True)):
-        tokens = text.split()
-        if len(tokens) < settings.min_claim_words:
-            continue
-        for shingle in _shingles(tokens, settings.shingle_words):
-            rows_claim.append(index)
-            rows_article.append(claim.source)
-            rows_shingle.append(shingle)
-            rows_group.append(_group(claim))
+    """Claim index pairs (i < j, different sources, same group) that share a rare shingle.
+
+    Shingling, counting and the self-join all run in polars: no Python work per word.
+    """
+    size = settings.shingle_words
     frame = pl.DataFrame(
-        {"claim": rows_claim, "source": rows_article, "shingle": rows_shingle, "group": rows_group},
-        schema={"claim": pl.Int64, "source": pl.String, "shingle": pl.Int64, "group": pl.String},
+        {
+            "claim": range(len(claims)),
+            "source": [c.source for c in claims],
+            "group": [_group(c) for c in claims],
+            "words": [text.split() for text in canon],
+        },
+        schema={
+            "claim": pl.Int64,
+            "source": pl.String,
+            "group": pl.String,
+            "words": pl.List(pl.String),
+        },
+    ).filter(pl.col("words").list.len() >= settings.min_claim_words)
+    word = pl.col("words")
+    shingles = (
+        frame.explode("words")
+        .with_columns(
+            pl.concat_str(
+                [word, *(word.shift(-k).over("claim") for k in range(1, size))], separator=" "
+            ).alias("shingle")
+        )
+        .drop_nulls("shingle")
+        .select("claim", "source", "group", "shingle")
+        .unique()
     )
     rare = (
-        frame.group_by("shingle")
+        shingles.group_by("shingle")
         .agg(pl.col("source").n_unique().alias("articles"))
         .filter((pl.col("articles") >= 2) & (pl.col("articles") <= settings.max_shingle_articles))
         .select("shingle")
     )
-    keyed = frame.join(rare, on="shingle")
+    keyed = shingles.join(rare, on="shingle")
     pairs = (
         keyed.join(keyed, on=["shingle", "group"], suffix="_b")
         .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
@@ -139,11 +141,20 @@ def match_claims(
 
     scored: list[ClaimMatch] = []
     related: list[ClaimMatch] = []
-    for i, j in pairs.iter_rows():
-        score = fuzz.ratio(canon[i], canon[j], processor=None, score_cutoff=settings.related_cutoff)
-        if score:
-            pair = ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER)
-            (scored if score >= settings.claim_cutoff else related).append(pair)
+    first, second = pairs["claim"].to_list(), pairs["claim_b"].to_list()
+    # Every candidate scored in one call, on all cores; Python sees only the pairs kept.
+    scores = process.cpdist(
+        [canon[i] for i in first],
+        [canon[j] for j in second],
+        scorer=fuzz.ratio,
+        processor=None,
+        score_cutoff=settings.related_cutoff,
+        workers=-1,
+    )
+    for k in np.flatnonzero(scores):
+        i, j, score = first[k], second[k], float(scores[k])
+        pair = ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER)
+        (scored if score >= settings.claim_cutoff else related).append(pair)
 
     by_id = {c.claim_id: c for c in ordered}
     sources = sorted({c.source for c in ordered})

@@ -6,12 +6,16 @@ severity was found; 2 for bad usage or unreadable input (one line on stderr).
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 from . import pipeline, report
 from .errors import ConsistencyError
@@ -53,14 +57,25 @@ def check(
             "--fail-on", help="Exit 1 if a discrepancy at or above this severity is found."
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing on success, show no progress.")
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes reading articles (default: every core for 400 articles or more).",
+        ),
+    ] = None,
 ) -> None:
     """Check articles and write discrepancies.csv, claims.csv and graph.graphml.
 
     Example: consistency check fixtures/west-mercia --out out/ --fail-on high
     """
     try:
-        result = pipeline.check(paths)
+        with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+            result = pipeline.check(paths, workers=workers, progress=progress)
         written = pipeline.write_reports(result, out)
     except ConsistencyError as exc:
         typer.echo(f"Error: {exc}", err=True)
@@ -76,6 +91,32 @@ def check(
         threshold = SEVERITY_RANK[fail_on.value]
         if any(SEVERITY_RANK[d.severity] <= threshold for d in result.discrepancies):
             raise typer.Exit(EXIT_FINDINGS)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool) -> Iterator[pipeline.Progress]:
+    """A progress bar on stderr for each stage, or nothing when not `enabled` (stderr
+    is not a terminal, or --quiet)."""
+    if not enabled:
+        yield lambda stage, done, total: None
+        return
+    bars = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=total)
+        bars.update(tasks[stage], completed=done, total=total)
+
+    with bars:
+        yield update
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ reaches back. `check()` is what the CLI runs; `write_reports()` writes its files
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import os
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Protocol
 
 from . import claims as claims_stage
 from . import clean as clean_stage
@@ -56,20 +58,44 @@ def _read(article: Article) -> tuple[CleanArticle, tuple[Claim, ...], Extraction
     return cleaned, claims, extract_stage.extract_article(cleaned, claims)
 
 
+class Progress(Protocol):
+    """Told how far a run has gone: `stage` is one of STAGES; `done` of `total` units
+    (articles while reading, 1 of 1 for the stages that run as one step)."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None: ...
+
+
+STAGES = ("read", "match", "graph", "compare")
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """No progress shown."""
+
+
 def read_articles(
-    articles: tuple[Article, ...], workers: int | None = None
+    articles: tuple[Article, ...],
+    workers: int | None = None,
+    progress: Progress = _quiet,
 ) -> tuple[tuple[CleanArticle, ...], tuple[Claim, ...], Extraction]:
     """Clean, split and read every article, on `workers` processes (None: every core
     for a feed of PARALLEL_FROM articles or more, else one). The result does not
     depend on the number of workers."""
     if workers is None:
         workers = (os.cpu_count() or 1) if len(articles) >= PARALLEL_FROM else 1
-    if workers > 1 and len(articles) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(articles) // (workers * 8))
-            parts = list(pool.map(_read, articles, chunksize=chunk))
-    else:
-        parts = [_read(a) for a in articles]
+    total = len(articles)
+    every = max(1, total // 100)
+    parts: list[tuple[CleanArticle, tuple[Claim, ...], Extraction]] = []
+    progress("read", 0, total)
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and total > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            done = pool.map(_read, articles, chunksize=max(1, total // (workers * 8)))
+        else:
+            done = map(_read, articles)
+        for part in done:
+            parts.append(part)
+            if len(parts) % every == 0 or len(parts) == total:
+                progress("read", len(parts), total)
     cleaned = tuple(p[0] for p in parts)
     claims = tuple(c for p in parts for c in p[1])
     extraction = extract_stage.merge([p[2] for p in parts])
@@ -80,18 +106,26 @@ def check_articles(
     articles: tuple[Article, ...],
     settings: match.MatchSettings | None = None,
     workers: int | None = None,
+    progress: Progress = _quiet,
 ) -> CheckResult:
-    """Run every stage on articles already read (see `read_articles` for `workers`)."""
+    """Run every stage on articles already read (see `read_articles` for `workers`),
+    telling `progress` how far it has gone."""
     # 2. clean: encoding repair, typography, boilerplate, wrapped lines
     # 3. claims: sentences, headings, list items, rating lines, quotations
     # 4. extract: grades, people and titles, quotations with speakers, organisations
-    cleaned, claims, extraction = read_articles(articles, workers)
+    cleaned, claims, extraction = read_articles(articles, workers, progress)
     # 5. match: stories and matched claims, blocked so that nothing is all-pairs
+    progress("match", 0, 1)
     matching = match.match_claims(claims, settings, extract_stage.entities_by_source(extraction))
+    progress("match", 1, 1)
     # 6. graph: clusters and people resolved across sources
+    progress("graph", 0, 1)
     graph = graph_stage.build_graph(claims, extraction, matching)
+    progress("graph", 1, 1)
     # 7. compare: the discrepancies
+    progress("compare", 0, 1)
     discrepancies = compare_stage.compare(cleaned, claims, extraction, matching, graph)
+    progress("compare", 1, 1)
     return CheckResult(articles, cleaned, claims, extraction, matching, graph, discrepancies)
 
 
@@ -99,10 +133,11 @@ def check(
     paths: Iterable[str | Path],
     settings: match.MatchSettings | None = None,
     workers: int | None = None,
+    progress: Progress = _quiet,
 ) -> CheckResult:
     """Check the articles under `paths` (files or directories)."""
     # 1. ingest
-    return check_articles(ingest.read_articles(paths), settings, workers)
+    return check_articles(ingest.read_articles(paths), settings, workers, progress)
 
 
 def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:

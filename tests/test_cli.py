@@ -110,3 +110,20 @@ def test_front_matter_and_json_inputs_agree(tmp_path: Path) -> None:
 def test_every_command_has_help() -> None:
     result = runner.invoke(app, ["check", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_workers_give_the_same_report(west_mercia: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out, workers in ((one, "1"), (two, "2")):
+        result = runner.invoke(
+            app, ["check", str(west_mercia), "--out", str(out), "--workers", workers, "-q"]
+        )
+        assert result.exit_code == 0, result.output
+    assert (one / "discrepancies.csv").read_bytes() == (two / "discrepancies.csv").read_bytes()
+
+
+def test_workers_must_be_positive(west_mercia: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["check", str(west_mercia), "--out", str(tmp_path), "--workers", "0"]
+    )
+    assert result.exit_code == 2

@@ -699,7 +699,7 @@ def number_words(text: str, to_words: bool) -> str:
     if to_words:
         by_value = {v: w for w, v in sorted(values.items(), key=lambda wv: -len(wv[0]))}
         pattern = re.compile(
-            r"(?<![\d,.£$€:/-])\b(\d{1,2})\b(?![,.:/-]?\d|%| per cent| ?[ap]m\b| ?[ap]\.m\.)"
+            r"(?<![\d,.£$€:/-])\b(\d{1,2})\b(?![,.:/-]?\d|%| per cent|(?i: ?[ap]m\b| ?[ap]\.m\.))"
             # a day, alone or first of a range ("2 and 3 May", "2-3 May")
             rf"(?!(?:\s*(?:-|–|and|to)\s*\d{{1,2}})?(?:st|nd|rd|th)? (?i:{months})\b)"
         )
@@ -711,13 +711,17 @@ def number_words(text: str, to_words: bool) -> str:
             return by_value.get(int(m.group(1)), m.group())
 
         return pattern.sub(spell, text)
-    # Not part of a compound ("twenty-two") on either side.
+    # Not part of a compound ("twenty-two", "twenty two") on either side.
     words = "|".join(sorted(values, key=len, reverse=True))
     pattern = re.compile(rf"(?<!-)\b({words})\b(?!-)", re.I)
+    tens = {w for w, v in domain.lexicon().values.items() if v >= 20 and v % 10 == 0}
 
     def digit(m: re.Match[str]) -> str:
         after = text[m.end() : m.end() + 12].split()
         if after and after[0].lower().strip(".,") in domain.calendar().months:
+            return m.group()
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        if before and before[-1].lower() in tens:
             return m.group()
         return str(values[m.group().lower()])
 
@@ -841,6 +845,10 @@ def _movable_before(paragraph: str) -> bool:
     return not _leans_back(paragraph)
 
 
+_LOSES_CHARACTERS = frozenset({"quote style", "dropped paragraph", "HM"})
+"""Benign edits that can remove an article's only characters beyond ASCII."""
+
+
 def _text_edits(body: str, names: Sequence[str], rng: random.Random) -> str:
     if "quote style" in names:
         body = quote_style(body)
@@ -942,8 +950,10 @@ def syndicate(
         paragraphs, dropped, furniture = _copy_paragraphs(base, edits, names, rng, injected_at)
         changes += _furniture_changes(source, furniture) + _inherited(base, source)
         if "encoding_damage" in plan:
-            # Damage needs characters beyond ASCII: curl the quotes, never straighten.
-            names = tuple(n for n in names if n != "quote style")
+            # Damage needs characters beyond ASCII: curl the quotes, never straighten
+            # them, and keep every paragraph and "His Majesty's" apostrophe, which may
+            # hold the article's only ones.
+            names = tuple(n for n in names if n not in _LOSES_CHARACTERS)
         body = _text_edits("\n\n".join(paragraphs), names, rng)
         if "encoding_damage" in plan and body.isascii():
             body = _curl(body)

@@ -170,13 +170,16 @@ def test_number_words_to_digits_keeps_case_insensitive_match() -> None:
     assert number_words("Three were hurt; TWO fled.", to_words=False) == "3 were hurt; 2 fled."
 
 
-def test_number_words_leaves_compound_numbers_whole() -> None:
-    out = number_words("Crews rescued twenty-two people", to_words=False)
-    assert out in ("Crews rescued twenty-two people", "Crews rescued 22 people")
+@pytest.mark.parametrize(
+    "text", ["Crews rescued twenty-two people", "Crews rescued twenty two people"]
+)
+def test_number_words_leaves_compound_numbers_whole(text: str) -> None:
+    assert number_words(text, to_words=False) == text
 
 
-def test_number_words_leaves_spaced_times() -> None:
-    assert number_words("at 3 pm and 7 a.m.", to_words=True) == "at 3 pm and 7 a.m."
+@pytest.mark.parametrize("text", ["at 3 pm and 7 a.m.", "at 3 PM and 7 A.M.", "by 4pm"])
+def test_number_words_leaves_spaced_times(text: str) -> None:
+    assert number_words(text, to_words=True) == text
 
 
 def test_number_words_leaves_date_ranges() -> None:
@@ -683,3 +686,28 @@ def test_encoding_damage_injection_survives_any_benign_edits() -> None:
     for seed in range(5):
         story = syndicate(_base(BBC), seed, copies=2, injections=["encoding_damage"])
         assert [c.kind for c in story.injections] == ["encoding_damage"]
+
+
+def test_encoding_damage_survives_when_one_apostrophe_is_all_there_is() -> None:
+    # The article's only character beyond ASCII is the apostrophe of "His Majesty’s",
+    # which the HM edit would remove, in a paragraph a dropped-paragraph edit could lose.
+    article = Article(
+        "inspection",
+        "inspection.txt",
+        "Inspectors report on the county force\n\n"
+        "His Majesty’s Inspectorate of Constabulary visited the force in March this year.\n\n"
+        "The report said the force had improved the way it answers emergency calls.\n\n"
+        "The force will publish a plan for the coming year in the autumn.",
+        1,
+    )
+    base = prepare(article)
+    for seed in range(20):
+        story = syndicate(
+            base,
+            seed,
+            copies=2,
+            injections=["encoding_damage"],
+            benign=("HM", "dropped paragraph", "quote style"),
+            benign_rate=1.0,
+        )
+        assert [c.kind for c in story.injections] == ["encoding_damage"], seed

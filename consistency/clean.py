@@ -248,6 +248,41 @@ def _is_wrapped(lines: list[str]) -> int:
     return longest if near >= 0.5 * len(lengths) else 0
 
 
+def _continues(previous: str, text: str, width: int) -> bool:
+    """Whether line `text` carries on the paragraph that line `previous` is in."""
+    dash_wrapped = width and len(previous) >= width * 0.6 and not _SENTENCE_END.search(previous)
+    return bool(
+        (not _LIST_ITEM.match(text) or dash_wrapped)
+        and (
+            (width and len(previous) >= width * 0.6 and not _TERMINAL.search(previous))
+            or (width and len(previous) >= width - 20)
+            or (not _TERMINAL.search(previous) and text[:1].islower())
+        )
+    )
+
+
+def _furniture_tails(
+    kept: list[tuple[int, str]],
+    furniture: dict[int, str],
+    width: int,
+    source: str,
+    repairs: list[Repair],
+) -> list[tuple[int, str]]:
+    """Drop the lines that hard wrapping carried over from a furniture line ("Do you
+    have a story for us? Email" / "newsdesk@example.co.uk"): they are the furniture's."""
+    if not width or not furniture:
+        return kept
+    out: list[tuple[int, str]] = []
+    for number, text in kept:
+        previous = furniture.get(number - 1)
+        if text and previous is not None and _continues(previous, text, width):
+            furniture[number] = text
+            repairs.append(Repair(source, "boilerplate", number, text, "", "boilerplate: wrapped"))
+            continue
+        out.append((number, text))
+    return out
+
+
 def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
     """Join hard-wrapped lines; blank lines always separate paragraphs."""
     paragraphs: list[Paragraph] = []
@@ -262,17 +297,7 @@ def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
             continue
         # In hard-wrapped text a spaced dash can start a line ("ROCU\n- a partnership"):
         # after an unfinished line it continues the sentence, it is no list item.
-        dash_wrapped = width and len(previous) >= width * 0.6 and not _SENTENCE_END.search(previous)
-        continues = (
-            bool(current)
-            and (not _LIST_ITEM.match(text) or dash_wrapped)
-            and (
-                (width and len(previous) >= width * 0.6 and not _TERMINAL.search(previous))
-                or (width and len(previous) >= width - 20)
-                or (not _TERMINAL.search(previous) and text[:1].islower())
-            )
-        )
-        if continues:
+        if current and _continues(previous, text, width):
             # A wrapped hyphenated word ("well-" / "known") keeps its hyphen, loses the break.
             joiner = "" if re.search(r"\w-$", previous) else " "
             current[-1] = current[-1] + joiner + text
@@ -302,6 +327,7 @@ def clean_article(article: Article) -> CleanArticle:
     bp = domain.boilerplate()
     metadata = dict(article.metadata)
     kept: list[tuple[int, str]] = []
+    furniture: dict[int, str] = {}
     for number, raw in enumerate(text.split("\n"), start=1 + offset):
         line, why = _ftfy_line(raw)
         if why:
@@ -327,13 +353,13 @@ def clean_article(article: Article) -> CleanArticle:
                 kept.append((number, line))
                 continue
             continue
+        furniture[number] = line
         repairs.append(Repair(source, "boilerplate", number, line, "", f"boilerplate: {name}"))
 
     kept = _drop_masthead(kept, source, repairs)
-    lines_only = [t for _, t in kept]
-    paragraphs = tuple(
-        _unwrapped_boilerplate(_paragraphs(kept, _is_wrapped(lines_only)), bp, source, repairs)
-    )
+    width = _is_wrapped([t for _, t in kept])
+    kept = _furniture_tails(kept, furniture, width, source, repairs)
+    paragraphs = tuple(_unwrapped_boilerplate(_paragraphs(kept, width), bp, source, repairs))
     headline = metadata.get("headline", "")
     if not headline and paragraphs:
         first = paragraphs[0].text

@@ -372,6 +372,22 @@ def test_wrap_after_spaced_dash_keeps_the_space() -> None:
     assert texts(cleaned(wrapped_body)) == texts(cleaned("\n\n".join(body)))
 
 
+def test_furniture_wrapped_over_two_lines_goes_whole() -> None:
+    # Its first line alone matches the call-for-stories pattern; the address hard
+    # wrapping carried to the next line is the furniture's too, not a heading that
+    # would break the quotation carried on across it.
+    furniture = "Do you have a story for us? Email newsdesk@example.co.uk"
+    body = [*PARAGRAPHS[:2], furniture, *PARAGRAPHS[2:4]]
+    wrapped_body = "\n\n".join(textwrap.fill(p, width=40) for p in body)
+    assert "Email\nnewsdesk" in wrapped_body
+    assert texts(cleaned(wrapped_body)) == texts(cleaned("\n\n".join(PARAGRAPHS[:4])))
+
+
+def test_furniture_line_in_unwrapped_text_leaves_the_next_line() -> None:
+    body = f"{PARAGRAPHS[0]}\n\nDo you have a story for us?\nnewsdesk@example.co.uk"
+    assert texts(cleaned(body))[-1] == "newsdesk@example.co.uk"
+
+
 # --- idempotence ----------------------------------------------------------------
 
 WORDS = [

@@ -31,10 +31,44 @@ def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern
         raise DataError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
 
 
-def _alternation(phrases: list[str]) -> str:
-    """A regex matching any phrase, longest first so that the most specific wins."""
-    ordered = sorted({p for p in phrases}, key=lambda p: (-len(p), p))
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+_END = ""
+"""Marks, in a trie of phrases, that a phrase ends at this node."""
+
+
+def _alternation(phrases: list[str], ignore_case: bool = False) -> str:
+    """A regex matching any phrase (a space matches any run of white space), the
+    longest that matches winning, as the most specific should.
+
+    Written as a trie ("Chief (?:Constable|Inspector(?: of Constabulary)?)") rather
+    than a flat list: Python's engine tries a flat alternation's branches one by one
+    at every position, which for the few hundred titles cost more than the rest of
+    reading an article. At one position the phrases that match form a chain of
+    prefixes, and the trie tries the longer continuation before ending, so it finds
+    what a longest-first list finds. `ignore_case` must be true where the pattern is
+    used case-blind, so that "Chief" and "chief" share a branch.
+    """
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase.lower() if ignore_case else phrase:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
+        for char, child in sorted(node.items())
+        if char != _END
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:
+        # Greedy: the longer phrase first, ending here only if it fails.
+        return (body if len(branches) == 1 and len(body) == 1 else f"(?:{body})") + "?"
+    return body
 
 
 @dataclass(frozen=True)
@@ -96,13 +130,13 @@ def scales() -> Scales:
     cues: dict[str, re.Pattern[str]] = {}
     for key, scale in raw["scales"].items():
         names[key] = scale["name"]
-        cues[key] = re.compile(r"\b(?:" + _alternation(scale["cues"]) + r")\b", re.IGNORECASE)
+        cues[key] = re.compile(r"\b(?:" + _alternation(scale["cues"], True) + r")\b", re.IGNORECASE)
         for rank, grade in enumerate(scale["grades"]):
             for wording in [grade["official"], *grade["variants"]]:
                 wordings.setdefault(wording.lower(), []).append(
                     Grade(key, grade["official"], rank, wording.lower())
                 )
-    grade_re = re.compile(r"\b(?:" + _alternation(list(wordings)) + r")\b", re.IGNORECASE)
+    grade_re = re.compile(r"\b(?:" + _alternation(list(wordings), True) + r")\b", re.IGNORECASE)
     c = raw["cues"]
     return Scales(
         names=names,
@@ -167,7 +201,7 @@ def titles() -> Titles:
         courtesy=courtesy,
         honorifics=tuple(h.lower() for h in raw["honorifics"]),
         title_re=(
-            rf"(?<![\w'])(?:(?i:{_alternation(written + raw['courtesy'])})"
+            rf"(?<![\w'])(?:(?i:{_alternation(written + raw['courtesy'], True)})"
             rf"|{_alternation(initialisms)})(?![\w'])"
         ),
         abbreviations=abbreviations,
@@ -210,7 +244,7 @@ def organisations() -> Organisations:
         rf"|\b(?:[A-Z][\w'’.&-]*\s+)(?:{cap}\s+){{0,4}}?(?:{suffixes})\b(?:\s*\([A-Z]{{2,8}}\))?"
     )
     generic = tuple(
-        (re.compile(r"\b(?:" + _alternation(phrases) + r")\b", re.IGNORECASE), kind)
+        (re.compile(r"\b(?:" + _alternation(phrases, True) + r")\b", re.IGNORECASE), kind)
         for kind, phrases in raw["generic"].items()
     )
     return Organisations(
@@ -268,7 +302,7 @@ class Speech:
 def speech() -> Speech:
     raw = _load("speech.toml")
     return Speech(
-        verbs=re.compile(r"\b(?:" + _alternation(raw["verbs"]) + r")\b", re.IGNORECASE),
+        verbs=re.compile(r"\b(?:" + _alternation(raw["verbs"], True) + r")\b", re.IGNORECASE),
         pronouns=frozenset(raw["pronouns"]),
     )
 

@@ -66,6 +66,9 @@ class MatchSettings:
     """...at least this many of the same people and organisations."""
     story_link_fraction: float = 0.5
     """Average linkage: share of article pairs that must be linked for two groups to merge."""
+    blocking: bool = True
+    """False scores every pair of claims (the unblocked pipeline): for small feeds only,
+    to check that blocking finds everything all-pairs scoring does."""
 
 
 SCORER = "fuzz.ratio"
@@ -81,32 +84,40 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
     """Claim index pairs (i < j, different sources, same group) that share a rare shingle.
 
     Shingling, counting and the self-join all run in polars: no Python work per word.
+    A shingle is the 64-bit hash of its group and words, so the joins compare
+    integers, not strings; a collision of two shingles' hashes (about one in 10^7
+    for a million shingles) can only add a candidate, which scoring then judges.
     """
     size = settings.shingle_words
-    frame = pl.DataFrame(
-        {
-            "claim": range(len(claims)),
-            "source": [c.source for c in claims],
-            "group": [_group(c) for c in claims],
-            "words": [text.split() for text in canon],
-        },
-        schema={
-            "claim": pl.Int64,
-            "source": pl.String,
-            "group": pl.String,
-            "words": pl.List(pl.String),
-        },
-    ).filter(pl.col("words").list.len() >= settings.min_claim_words)
-    word = pl.col("words")
-    shingles = (
-        frame.explode("words")
-        .with_columns(
-            pl.concat_str(
-                [word, *(word.shift(-k).over("claim") for k in range(1, size))], separator=" "
-            ).alias("shingle")
+    code = {source: i for i, source in enumerate(sorted({c.source for c in claims}))}
+    frame = (
+        pl.DataFrame(
+            {
+                "claim": np.arange(len(claims), dtype=np.int64),
+                "source": np.fromiter((code[c.source] for c in claims), np.int32, len(claims)),
+                # The group leads the words: claims of two groups share no shingle.
+                "words": [f"{_group(c)} {text}" for c, text in zip(claims, canon, strict=True)],
+            }
         )
-        .drop_nulls("shingle")
-        .select("claim", "source", "group", "shingle")
+        .with_columns(pl.col("words").str.split(" "))
+        .filter(pl.col("words").list.len() > settings.min_claim_words)
+        .with_columns(pl.col("words").list.first().alias("group"), pl.col("words").list.slice(1))
+        .explode("words")
+    )
+    word, claim = pl.col("words"), pl.col("claim")
+    # Shifting the whole exploded column, not per claim (`over` is far slower): a
+    # shingle is kept only where its last word is still the same claim's.
+    shingles = (
+        frame.with_columns(
+            pl.concat_str(
+                [pl.col("group"), word, *(word.shift(-k) for k in range(1, size))], separator=" "
+            )
+            .hash()
+            .alias("shingle"),
+            (claim.shift(-(size - 1)) == claim).alias("whole"),
+        )
+        .filter(pl.col("whole"))
+        .select("claim", "source", "shingle")
         .unique()
     )
     rare = (
@@ -117,13 +128,36 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
     )
     keyed = shingles.join(rare, on="shingle")
     pairs = (
-        keyed.join(keyed, on=["shingle", "group"], suffix="_b")
+        keyed.join(keyed, on="shingle", suffix="_b")
         .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
         .select("claim", "claim_b")
         .unique()
         .sort("claim", "claim_b")
     )
     return pairs
+
+
+def all_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
+    """Every claim index pair (i < j, different sources, same group) long enough to match:
+    the unblocked pipeline, for checking that blocking loses nothing on small feeds."""
+    source = np.array([c.source for c in claims], dtype=object)
+    group = np.array([_group(c) for c in claims], dtype=object)
+    long_enough = np.array([len(text.split()) >= settings.min_claim_words for text in canon])
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    for i in np.flatnonzero(long_enough):
+        later = np.flatnonzero(
+            long_enough[i + 1 :] & (source[i + 1 :] != source[i]) & (group[i + 1 :] == group[i])
+        )
+        first.append(np.full(len(later), i, dtype=np.int64))
+        second.append(later + i + 1)
+    empty = np.empty(0, dtype=np.int64)
+    return pl.DataFrame(
+        {
+            "claim": np.concatenate(first) if first else empty,
+            "claim_b": np.concatenate(second) if second else empty,
+        }
+    )
 
 
 def match_claims(
@@ -137,35 +171,47 @@ def match_claims(
     settings = settings or MatchSettings()
     ordered = sorted(claims, key=lambda c: c.claim_id)
     canon = [canonical_text(c.text) for c in ordered]
-    pairs = candidate_pairs(ordered, canon, settings)
+    pairs = (candidate_pairs if settings.blocking else all_pairs)(ordered, canon, settings)
 
-    scored: list[ClaimMatch] = []
-    related: list[ClaimMatch] = []
-    first, second = pairs["claim"].to_list(), pairs["claim_b"].to_list()
+    first, second = pairs["claim"].to_numpy(), pairs["claim_b"].to_numpy()
+    texts = np.array(canon, dtype=object)
     # Every candidate scored in one call, on all cores; Python sees only the pairs kept.
     scores = process.cpdist(
-        [canon[i] for i in first],
-        [canon[j] for j in second],
+        texts[first],
+        texts[second],
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=settings.related_cutoff,
         workers=-1,
     )
-    for k in np.flatnonzero(scores):
-        i, j, score = first[k], second[k], float(scores[k])
-        pair = ClaimMatch(ordered[i].claim_id, ordered[j].claim_id, round(score, 1), SCORER)
-        (scored if score >= settings.claim_cutoff else related).append(pair)
 
+    def kept(where: np.ndarray) -> list[ClaimMatch]:
+        return [
+            ClaimMatch(
+                ordered[first[k]].claim_id,
+                ordered[second[k]].claim_id,
+                round(float(scores[k]), 1),
+                SCORER,
+            )
+            for k in np.flatnonzero(where)
+        ]
+
+    strong = scores >= settings.claim_cutoff
+    matches = kept(strong)
     by_id = {c.claim_id: c for c in ordered}
     sources = sorted({c.source for c in ordered})
-    story_of = group_stories(sources, scored, by_id, settings, entities or {})
+    story_of = group_stories(sources, matches, by_id, settings, entities or {})
 
-    story = {c.claim_id: story_of[c.source] for c in ordered}
-
-    def within(pairs: list[ClaimMatch]) -> tuple[ClaimMatch, ...]:
-        return tuple(m for m in pairs if story[m.claim_a] == story[m.claim_b])
-
-    return Matching(MappingProxyType(story_of), within(scored), within(related))
+    # Stories first, then only the pairs inside one are made into objects: most
+    # related pairs (shared templated wording) lie across stories.
+    story_index = {story: n for n, story in enumerate(sorted(set(story_of.values())))}
+    story = np.fromiter((story_index[story_of[c.source]] for c in ordered), np.int64, len(ordered))
+    within = story[first] == story[second]
+    return Matching(
+        MappingProxyType(story_of),
+        tuple(m for m, inside in zip(matches, within[strong], strict=True) if inside),
+        tuple(kept((scores >= settings.related_cutoff) & ~strong & within)),
+    )
 
 
 def group_stories(

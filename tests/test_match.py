@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import claims, clean, match
+from consistency import check_articles, claims, clean, ingest, match
 from consistency.models import Article, Claim, Matching
+from consistency.testing import prepare, syndicate
 
 
 def paragraphs(*texts: str) -> str:
@@ -318,3 +320,45 @@ def test_shared_names_without_a_shared_claim_never_link_articles() -> None:
     roads = {"org:kent": NOT_SHARED_ROADS, "person:tim smith": NOT_SHARED_ROADS}
     matching = match.match_claims(found, entities={"kent-online": online, "kent-roads": roads})
     assert len(stories(matching)) == 2
+
+
+# --- blocking against the unblocked pipeline -------------------------------------------
+
+
+def _feed() -> tuple[Article, ...]:
+    """The real seed articles beside syndications of the dev articles: several stories."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    feed = list(ingest.read_articles([fixtures / "west-mercia"]))
+    for n, article in enumerate(ingest.read_articles([fixtures / "articles" / "dev"])):
+        feed += syndicate(prepare(article), 500 + n, copies=3, injections=2).articles
+    return tuple(feed)
+
+
+def test_blocking_finds_what_scoring_every_pair_finds() -> None:
+    feed = _feed()
+    blocked = check_articles(feed, match.MatchSettings())
+    unblocked = check_articles(feed, match.MatchSettings(blocking=False))
+    assert len(set(blocked.matching.story_of.values())) >= 9
+    assert blocked.discrepancies == unblocked.discrepancies
+    assert blocked.matching.story_of == unblocked.matching.story_of
+    assert set(blocked.matching.matches) == set(unblocked.matching.matches)
+    # Blocking only ever leaves out pairs: every pair it scores, all-pairs scores too.
+    assert set(blocked.matching.related) <= set(unblocked.matching.related)
+
+
+def test_all_pairs_pairs_every_long_claim_of_two_sources_in_one_group() -> None:
+    found = claims_of(("a", KENT), ("b", KENT), ("c", FIRE))
+    ordered = sorted(found, key=lambda c: c.claim_id)
+    canon = [clean.canonical_text(c.text) for c in ordered]
+    settings = match.MatchSettings()
+    pairs = set(match.all_pairs(ordered, canon, settings).iter_rows())
+    expected = {
+        (i, j)
+        for i, j in combinations(range(len(ordered)), 2)
+        if ordered[i].source != ordered[j].source
+        and (ordered[i].kind == "quote") == (ordered[j].kind == "quote")
+        and min(len(canon[i].split()), len(canon[j].split())) >= settings.min_claim_words
+    }
+    assert pairs == expected
+    # and the blocked candidates are among them
+    assert set(match.candidate_pairs(ordered, canon, settings).iter_rows()) <= expected

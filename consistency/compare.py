@@ -330,6 +330,7 @@ class QuoteDiff:
     """(a, b) snippets around each punctuation or capitalisation difference."""
 
 
+@lru_cache(maxsize=65536)
 def diff_quotes(a: str, b: str) -> QuoteDiff:
     """Compare two quotations word by word, allowing either to be a fragment of the other.
 
@@ -490,9 +491,10 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
             groups[(ctx.story(q.source), key)].append(q.claim_id)
     for (_story, speaker), ids in sorted(groups.items()):
         for ida, idb in combinations(sorted(ids), 2):
-            if ctx.claims[ida].source == ctx.claims[idb].source:
-                continue
-            diff = diff_quotes(ctx.claims[ida].text, ctx.claims[idb].text)
+            a, b = ctx.claims[ida], ctx.claims[idb]
+            if a.source == b.source or a.text == b.text:
+                continue  # one quotation, written alike, has nothing to show
+            diff = diff_quotes(a.text, b.text)
             if diff.coverage >= MIN_QUOTE_COVERAGE:
                 yield from _altered(ctx, ida, idb, speaker, diff)
     # A source that itself gives the quotation to both people (a copy of an

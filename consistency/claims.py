@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from . import domain
 from .models import Claim, ClaimKind, CleanArticle
@@ -40,8 +41,10 @@ def rating_line_subject(text: str) -> str:
     return match.group("subject") if match else text
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences in a paragraph."""
+@lru_cache(maxsize=65536)
+def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of the sentences in a paragraph (cached: the versions of a
+    story repeat most paragraphs)."""
     abbreviations = domain.sentence_abbreviations()
     spans: list[tuple[int, int]] = []
     start = 0
@@ -61,7 +64,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
-    return spans
+    return tuple(spans)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:

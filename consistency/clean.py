@@ -31,7 +31,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import ftfy
 
@@ -97,7 +97,18 @@ def _decode_sequence(page: _CodePage, seq: str) -> str | None:
         return None
 
 
+@cache
+def _mojibake_leads() -> frozenset[str]:
+    """What any code page shows for a UTF-8 lead byte (0xC2-0xF4): every sequence and
+    every dangling pair starts with one, so text without them has no mojibake."""
+    return frozenset(
+        c for name in CODE_PAGES for c, b in _code_page(name).to_byte.items() if 0xC2 <= b <= 0xF4
+    )
+
+
 def _best_code_page(text: str) -> _CodePage | None:
+    if _mojibake_leads().isdisjoint(text):
+        return None
     best: tuple[int, int, _CodePage] | None = None
     for order, name in enumerate(CODE_PAGES):
         page = _code_page(name)
@@ -201,6 +212,8 @@ _FTFY_DAMAGE = (
 )
 
 
+# Line-level steps are cached: the versions of a story repeat most lines word for word.
+@lru_cache(maxsize=65536)
 def _ftfy_line(line: str) -> tuple[str, str]:
     if line.isascii() and "&" not in line:
         return line, ""
@@ -218,6 +231,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _STRAIGHT_DOUBLE = re.compile(r'"')
 
 
+@lru_cache(maxsize=65536)
 def normalise_typography(line: str) -> str:
     """Uniform quotes and spaces, so that style never looks like a difference."""
     line = _INVISIBLE.sub("", line).translate(_DOUBLE_QUOTES)
@@ -336,7 +350,7 @@ def clean_article(article: Article) -> CleanArticle:
         if not line:
             kept.append((number, ""))
             continue
-        name = _boilerplate_name(line, bp)
+        name = _boilerplate_name(line)
         if name is None:
             for meta_name, pattern in bp.metadata:
                 m = pattern.fullmatch(line)
@@ -359,7 +373,7 @@ def clean_article(article: Article) -> CleanArticle:
     kept = _drop_masthead(kept, source, repairs)
     width = _is_wrapped([t for _, t in kept])
     kept = _furniture_tails(kept, furniture, width, source, repairs)
-    paragraphs = tuple(_unwrapped_boilerplate(_paragraphs(kept, width), bp, source, repairs))
+    paragraphs = tuple(_unwrapped_boilerplate(_paragraphs(kept, width), source, repairs))
     headline = metadata.get("headline", "")
     if not headline and paragraphs:
         first = paragraphs[0].text
@@ -371,12 +385,12 @@ def clean_article(article: Article) -> CleanArticle:
 
 
 def _unwrapped_boilerplate(
-    paragraphs: list[Paragraph], bp: domain.Boilerplate, source: str, repairs: list[Repair]
+    paragraphs: list[Paragraph], source: str, repairs: list[Repair]
 ) -> Iterator[Paragraph]:
     """Drop furniture that hard wrapping split over lines: each line alone matched nothing,
     so cleaning the cleaned text again would otherwise remove it then."""
     for paragraph in paragraphs:
-        name = _boilerplate_name(paragraph.text, bp) if len(paragraph.text) < 400 else None
+        name = _boilerplate_name(paragraph.text) if len(paragraph.text) < 400 else None
         if name is None:
             yield paragraph
         else:
@@ -392,7 +406,9 @@ def _unwrapped_boilerplate(
             )
 
 
-def _boilerplate_name(line: str, bp: domain.Boilerplate) -> str | None:
+@lru_cache(maxsize=65536)
+def _boilerplate_name(line: str) -> str | None:
+    bp = domain.boilerplate()
     for name, pattern in bp.lines:
         if pattern.fullmatch(line):
             return name

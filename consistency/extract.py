@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from . import domain
 from .claims import rating_line_subject
@@ -218,10 +218,15 @@ def _nearest(
     return ""
 
 
+@lru_cache(maxsize=65536)
+def _has_person_cue(text: str) -> bool:
+    return _PERSON_CUE().search(text) is not None
+
+
 def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:
     """People named in `text` (a claim's text or its written attribution), credited to `claim`."""
     before, after, bare = _patterns()
-    if not _PERSON_CUE().search(text):
+    if not _has_person_cue(text):
         return []  # every pattern needs a title or a speech verb
     courtesy = domain.titles().courtesy
     found: dict[int, PersonMention] = {}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,25 @@ def read_articles(
     return cleaned, claims, extraction
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the duration of a check.
+
+    The stages build millions of small long-lived objects (claims, tokens, graph
+    dictionaries) that hold no reference cycles; the collector's full passes over
+    them, repeated as the heap grows, took a fifth of a 10,000-article run and grew
+    faster than the feed. Reference counting still frees everything that is not
+    a cycle; the collector runs again as soon as the check returns.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_articles(
     articles: tuple[Article, ...],
     settings: match.MatchSettings | None = None,
@@ -110,6 +130,16 @@ def check_articles(
 ) -> CheckResult:
     """Run every stage on articles already read (see `read_articles` for `workers`),
     telling `progress` how far it has gone."""
+    with _collector_paused():
+        return _check_articles(articles, settings, workers, progress)
+
+
+def _check_articles(
+    articles: tuple[Article, ...],
+    settings: match.MatchSettings | None,
+    workers: int | None,
+    progress: Progress,
+) -> CheckResult:
     # 2. clean: encoding repair, typography, boilerplate, wrapped lines
     # 3. claims: sentences, headings, list items, rating lines, quotations
     # 4. extract: grades, people and titles, quotations with speakers, organisations

@@ -20,7 +20,9 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 
 import networkx as nx
@@ -28,10 +30,11 @@ import networkx as nx
 from .linkage import average_linkage
 from .models import Claim, ClaimMatch, Extraction, Matching
 
+Attributes = dict[str, str | int | float]
+
 
 @dataclass(frozen=True)
 class ClaimGraph:
-    graph: nx.Graph
     cluster_of: MappingProxyType[str, str]
     person_key: MappingProxyType[str, str]
     """Any person key seen -> the resolved key."""
@@ -39,6 +42,119 @@ class ClaimGraph:
     """Resolved person key -> the fullest name written."""
     org_name: MappingProxyType[str, str]
     """Organisation key -> the name most sources write (then the shortest)."""
+    claims: tuple[Claim, ...] = field(default=(), repr=False)
+    extraction: Extraction = field(default_factory=Extraction, repr=False)
+    matching: Matching | None = field(default=None, repr=False)
+
+    def elements(self) -> tuple[dict[str, Attributes], dict[tuple[str, str], Attributes]]:
+        """The graph's nodes and edges with their attributes, in a stable order (an
+        edge written twice keeps the later attributes, as networkx does)."""
+        story_of = dict(self.matching.story_of) if self.matching else {}
+        nodes: dict[str, Attributes] = {}
+        edges: dict[tuple[str, str], Attributes] = {}
+        for source in sorted({c.source for c in self.claims}):
+            nodes[f"source:{source}"] = {"type": "source", "story": story_of.get(source, "")}
+        for c in self.claims:
+            nodes[f"claim:{c.claim_id}"] = {
+                "type": "claim",
+                "kind": c.kind,
+                "text": c.text,
+                "line": c.line,
+                "cluster": self.cluster_of.get(c.claim_id, ""),
+            }
+            edges[(f"source:{c.source}", f"claim:{c.claim_id}")] = {"relation": "carries"}
+        for m in self.matching.matches if self.matching else ():
+            edges[(f"claim:{m.claim_a}", f"claim:{m.claim_b}")] = {
+                "relation": "matches",
+                "score": float(m.score),
+                "scorer": m.scorer,
+            }
+        for p in self.extraction.people:
+            key = self.person_key.get(p.person_key, p.person_key)
+            nodes[f"person:{key}"] = {"type": "person", "name": self.person_name.get(key, p.name)}
+            edges[(f"claim:{p.claim_id}", f"person:{key}")] = {
+                "relation": "mentions",
+                "title": p.title,
+            }
+        for q in self.extraction.quotes:
+            if q.speaker_key:
+                key = self.person_key.get(q.speaker_key, q.speaker_key)
+                name = self.person_name.get(key, q.speaker)
+                nodes[f"person:{key}"] = {"type": "person", "name": name}
+                edges[(f"claim:{q.claim_id}", f"person:{key}")] = {"relation": "quotes"}
+        for o in self.extraction.orgs:
+            nodes[f"org:{o.key}"] = {"type": "organisation", "name": _unshout(o.name)}
+            edges[(f"claim:{o.claim_id}", f"org:{o.key}")] = {"relation": "mentions"}
+        return nodes, edges
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        """The networkx graph, built on first use: the checker itself needs only the
+        clusters and resolved names, and a day's feed makes millions of elements."""
+        nodes, edges = self.elements()
+        graph = nx.Graph()
+        graph.add_nodes_from(nodes.items())
+        graph.add_edges_from((a, b, data) for (a, b), data in edges.items())
+        return graph
+
+
+_GRAPHML_TYPES = {str: "string", int: "int", float: "double"}
+# Escapes for XML text and double-quoted attributes, in one pass; XML 1.0 cannot
+# carry most control characters, not even escaped, so they go.
+_XML = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        **dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]),
+    }
+)
+
+
+def _xml(value: str | int | float) -> str:
+    return value.translate(_XML) if isinstance(value, str) else str(value)
+
+
+def write_graphml(claim_graph: ClaimGraph, path: str | Path) -> None:
+    """Write the graph as GraphML, streamed: networkx's writer builds the whole XML
+    tree first, which for a day's feed took longer than the check."""
+    nodes, edges = claim_graph.elements()
+    keys: dict[tuple[str, str], str] = {}
+    types: dict[tuple[str, str], str] = {}
+    for scope, elements in (("node", nodes.values()), ("edge", edges.values())):
+        for attributes in elements:
+            for name, value in attributes.items():
+                if (scope, name) not in keys:
+                    keys[(scope, name)] = f"d{len(keys)}"
+                    types[(scope, name)] = _GRAPHML_TYPES[type(value)]
+
+    def data(scope: str, attributes: Attributes) -> str:
+        return "".join(
+            f'<data key="{keys[(scope, name)]}">{_xml(value)}</data>'
+            for name, value in attributes.items()
+        )
+
+    with Path(path).open("w", encoding="utf-8") as out:
+        out.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
+        for (scope, name), key in keys.items():
+            out.write(
+                f'  <key id="{key}" for="{scope}" attr.name="{_xml(name)}" '
+                f'attr.type="{types[(scope, name)]}"/>\n'
+            )
+        out.write('  <graph edgedefault="undirected">\n')
+        for node, attributes in nodes.items():
+            out.write(f'    <node id="{_xml(node)}">{data("node", attributes)}</node>\n')
+        for (a, b), attributes in edges.items():
+            ends = f'source="{_xml(a)}" target="{_xml(b)}"'
+            out.write(f"    <edge {ends}>{data('edge', attributes)}</edge>\n")
+        out.write("  </graph>\n</graphml>\n")
 
 
 def cluster_claims(claims: Iterable[Claim], matches: Iterable[ClaimMatch]) -> dict[str, str]:
@@ -98,49 +214,17 @@ def resolve_people(
 def build_graph(
     claims: tuple[Claim, ...], extraction: Extraction, matching: Matching
 ) -> ClaimGraph:
-    graph = nx.Graph()
     story_of = dict(matching.story_of)
     cluster_of = cluster_claims(claims, matching.matches)
     person_key, person_name = resolve_people(extraction, story_of)
-
-    for source in sorted({c.source for c in claims}):
-        graph.add_node(f"source:{source}", type="source", story=story_of.get(source, ""))
-    for c in claims:
-        graph.add_node(
-            f"claim:{c.claim_id}",
-            type="claim",
-            kind=c.kind,
-            text=c.text,
-            line=c.line,
-            cluster=cluster_of.get(c.claim_id, ""),
-        )
-        graph.add_edge(f"source:{c.source}", f"claim:{c.claim_id}", relation="carries")
-    for m in matching.matches:
-        graph.add_edge(
-            f"claim:{m.claim_a}",
-            f"claim:{m.claim_b}",
-            relation="matches",
-            score=float(m.score),
-            scorer=m.scorer,
-        )
-    for p in extraction.people:
-        key = person_key.get(p.person_key, p.person_key)
-        graph.add_node(f"person:{key}", type="person", name=person_name.get(key, p.name))
-        graph.add_edge(f"claim:{p.claim_id}", f"person:{key}", relation="mentions", title=p.title)
-    for q in extraction.quotes:
-        if q.speaker_key:
-            key = person_key.get(q.speaker_key, q.speaker_key)
-            graph.add_node(f"person:{key}", type="person", name=person_name.get(key, q.speaker))
-            graph.add_edge(f"claim:{q.claim_id}", f"person:{key}", relation="quotes")
-    for o in extraction.orgs:
-        graph.add_node(f"org:{o.key}", type="organisation", name=_unshout(o.name))
-        graph.add_edge(f"claim:{o.claim_id}", f"org:{o.key}", relation="mentions")
     return ClaimGraph(
-        graph,
         MappingProxyType(cluster_of),
         MappingProxyType(person_key),
         MappingProxyType(person_name),
         MappingProxyType(org_names(extraction)),
+        claims,
+        extraction,
+        matching,
     )
 
 

@@ -14,10 +14,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import polars as pl
 
 from .errors import ConsistencyError
+from .graph import write_graphml
 from .models import SEVERITY_RANK, Discrepancy
 
 if TYPE_CHECKING:
@@ -61,58 +61,77 @@ def claims_frame(result: CheckResult) -> pl.DataFrame:
     speakers = {q.claim_id: q for q in result.extraction.quotes}
     names = result.graph.person_name
     keys = result.graph.person_key
-    rows = []
-    for c in result.claims:
-        quote = speakers.get(c.claim_id)
-        speaker = ""
-        if quote is not None and quote.speaker_key:
-            key = keys.get(quote.speaker_key, quote.speaker_key)
-            speaker = names.get(key, quote.speaker)
-        rows.append(
-            (
-                c.claim_id,
-                c.source,
-                c.kind,
-                c.text,
-                c.line,
-                speaker,
-                result.graph.cluster_of.get(c.claim_id, ""),
-                result.matching.story_of.get(c.source, ""),
-            )
-        )
-    return pl.DataFrame(rows, schema=CLAIM_COLUMNS, orient="row")
+    cluster_of = result.graph.cluster_of
+    story_of = result.matching.story_of
+
+    def speaker(claim_id: str) -> str:
+        quote = speakers.get(claim_id)
+        if quote is None or not quote.speaker_key:
+            return ""
+        return names.get(keys.get(quote.speaker_key, quote.speaker_key), quote.speaker)
+
+    claims = result.claims
+    # Columns, not rows: polars builds a frame from lists many times faster.
+    data = {
+        "claim_id": [c.claim_id for c in claims],
+        "source": [c.source for c in claims],
+        "kind": [c.kind for c in claims],
+        "text": [c.text for c in claims],
+        "line": [c.line for c in claims],
+        "speaker": [speaker(c.claim_id) for c in claims],
+        "cluster": [cluster_of.get(c.claim_id, "") for c in claims],
+        "story": [story_of.get(c.source, "") for c in claims],
+    }
+    return pl.DataFrame(data, schema=CLAIM_COLUMNS)
 
 
 COVERAGE_COLUMNS: dict[str, type[pl.DataType]] = {
     "story": pl.String,
     "cluster": pl.String,
     "sources": pl.Int64,
+    "story_sources": pl.Int64,
     "text": pl.String,
+    "carried_by": pl.String,
+    "missing_from": pl.String,
 }
-"""Then one column per source, holding the id of its claim in the cluster (empty: lacks it)."""
+LIST_SEPARATOR = "; "
 
 
 def coverage_frame(result: CheckResult) -> pl.DataFrame:
-    """One row per claim cluster, one column per source: which sources carry which claims."""
-    sources = sorted({a.source for a in result.articles})
-    by_id = {c.claim_id: c for c in result.claims}
+    """One row per claim cluster: which of its story's sources carry it (their claim ids)
+    and which do not. Lists, not a column per source, so the file grows with the claims,
+    not with claims times sources (a day's feed has thousands of sources)."""
+    story_of = result.matching.story_of
+    story_sources: dict[str, list[str]] = {}
+    for source in sorted({a.source for a in result.articles}):
+        story_sources.setdefault(story_of.get(source, ""), []).append(source)
+    source_of = {c.claim_id: c.source for c in result.claims}
+    text_of = {c.claim_id: c.text for c in result.claims}
     members: dict[str, list[str]] = {}
     for claim_id, cluster in result.graph.cluster_of.items():
         members.setdefault(cluster, []).append(claim_id)
     rows = []
     for cluster, ids in members.items():
-        ids.sort()
-        first = by_id[ids[0]]
-        carried = {by_id[i].source: i for i in ids}
-        story = result.matching.story_of.get(first.source, "")
+        ids.sort(key=lambda i: (source_of[i], i))
+        story = story_of.get(source_of[ids[0]], "")
+        carriers = {source_of[i] for i in ids}
+        everyone = story_sources.get(story, [])
+        missing = [s for s in everyone if s not in carriers]
         rows.append(
-            (story, cluster, len(carried), first.text, *(carried.get(s, "") for s in sources))
+            (
+                story,
+                cluster,
+                len(carriers),
+                len(everyone),
+                text_of[min(ids)],
+                LIST_SEPARATOR.join(ids),
+                LIST_SEPARATOR.join(missing),
+                min(ids),
+            )
         )
-    rows.sort(key=lambda r: (r[0], next(c for c in r[4:] if c)))
-    # A source called "text" or "story" must not overwrite a fixed column.
-    columns = [s if s not in COVERAGE_COLUMNS else f"{s} (source)" for s in sources]
-    schema = {**COVERAGE_COLUMNS, **dict.fromkeys(columns, pl.String)}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    rows.sort(key=lambda r: (r[0], r[-1]))
+    columns = list(zip(*rows, strict=True))[:-1] if rows else [[] for _ in COVERAGE_COLUMNS]
+    return pl.DataFrame(dict(zip(COVERAGE_COLUMNS, columns, strict=True)), schema=COVERAGE_COLUMNS)
 
 
 def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
@@ -126,7 +145,7 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
         "discrepancies.csv": lambda p: discrepancies_frame(result.discrepancies).write_csv(p),
         "claims.csv": lambda p: claims_frame(result).write_csv(p),
         "coverage.csv": lambda p: coverage_frame(result).write_csv(p),
-        "graph.graphml": lambda p: nx.write_graphml(result.graph.graph, p),
+        "graph.graphml": lambda p: write_graphml(result.graph, p),
     }
     written: list[tuple[Path, Path]] = []
     try:

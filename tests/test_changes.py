@@ -581,21 +581,30 @@ def test_coverage_frame() -> None:
         article("gazette", full),
     )
     frame = coverage_frame(result)
-    assert frame.columns == ["story", "cluster", "sources", "text", "echo", "gazette", "radio"]
+    assert frame.columns == [
+        "story",
+        "cluster",
+        "sources",
+        "story_sources",
+        "text",
+        "carried_by",
+        "missing_from",
+    ]
     assert frame.schema["sources"] == pl.Int64
     by_id = {c.claim_id: c for c in result.claims}
     for row in frame.iter_rows(named=True):
-        carried = [s for s in ("echo", "gazette", "radio") if row[s]]
-        assert row["sources"] == len(carried)
-        for s in carried:
-            claim = by_id[row[s]]
-            assert claim.source == s
-            assert result.graph.cluster_of[claim.claim_id] == row["cluster"]
+        carried = row["carried_by"].split("; ")
+        missing = row["missing_from"].split("; ") if row["missing_from"] else []
+        assert row["sources"] == len({by_id[i].source for i in carried})
+        assert row["story_sources"] == 3
+        assert {by_id[i].source for i in carried} | set(missing) == {"echo", "gazette", "radio"}
+        assert all(result.graph.cluster_of[i] == row["cluster"] for i in carried)
     dropped = frame.filter(pl.col("text") == ANALYSTS)
     assert dropped.height == 1
-    assert dropped.row(0, named=True)["radio"] == ""
+    assert dropped.row(0, named=True)["missing_from"] == "radio"
     assert dropped.row(0, named=True)["sources"] == 2
-    assert frame.filter(pl.col("text") == ARRESTS).row(0, named=True)["sources"] == 3
+    arrests = frame.filter(pl.col("text") == ARRESTS).row(0, named=True)
+    assert (arrests["sources"], arrests["missing_from"]) == (3, "")
     assert frame["story"].n_unique() == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import networkx as nx
 import polars as pl
 import pytest
 
@@ -280,13 +281,43 @@ def test_planted_story_finds_each_change_and_nothing_else() -> None:
     )
 
 
-def test_coverage_columns_for_sources_named_like_its_columns(tmp_path: Path) -> None:
+def test_coverage_lists_carriers_for_sources_named_like_its_columns(tmp_path: Path) -> None:
     result = check_articles(
         (Article("text", "text.txt", PLANTED), Article("story", "story.txt", PLANTED))
     )
     write_reports(result, tmp_path)
     coverage = pl.read_csv(tmp_path / "coverage.csv")
-    assert coverage.columns[:4] == ["story", "cluster", "sources", "text"]
-    assert set(coverage.columns[4:]) == {"story (source)", "text (source)"}
+    assert coverage.columns == [
+        "story",
+        "cluster",
+        "sources",
+        "story_sources",
+        "text",
+        "carried_by",
+        "missing_from",
+    ]
     assert (coverage["sources"] == 2).all()
+    assert (coverage["missing_from"].fill_null("") == "").all()
+    first = coverage["carried_by"][0].split("; ")
+    assert [i.split(":")[0] for i in first] == ["story", "text"]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_graphml_reads_back_as_the_networkx_graph(tmp_path: Path, west_mercia: Path) -> None:
+    result = check([west_mercia])
+    write_reports(result, tmp_path)
+    written = nx.read_graphml(tmp_path / "graph.graphml")
+    graph = result.graph.graph
+    assert dict(written.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert {frozenset((a, b)): d for a, b, d in written.edges(data=True)} == {
+        frozenset((a, b)): d for a, b, d in graph.edges(data=True)
+    }
+    relations = {d["relation"] for _, _, d in written.edges(data=True)}
+    assert relations == {"carries", "matches", "mentions", "quotes"}
+
+
+def test_graphml_drops_characters_xml_cannot_carry(tmp_path: Path) -> None:
+    text = PLANTED.replace("Kent Police", "Kent\x0bPolice", 1)
+    result = check_articles((Article("a", "a.txt", text), Article("b", "b.txt", PLANTED)))
+    write_reports(result, tmp_path)
+    assert nx.read_graphml(tmp_path / "graph.graphml").number_of_nodes() > 0

@@ -60,6 +60,9 @@ def check(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing on success, show no progress.")
     ] = False,
+    graph: Annotated[
+        bool, typer.Option("--graph", help="Also write graph.graphml (claims, sources, people).")
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -69,14 +72,14 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Check articles and write discrepancies.csv, claims.csv and graph.graphml.
+    """Check articles and write discrepancies.csv, claims.csv and coverage.csv.
 
     Example: consistency check fixtures/west-mercia --out out/ --fail-on high
     """
     try:
         with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = pipeline.check(paths, workers=workers, progress=progress)
-        written = pipeline.write_reports(result, out)
+        written = pipeline.write_reports(result, out, graph=graph)
     except ConsistencyError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None

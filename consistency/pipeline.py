@@ -170,6 +170,7 @@ def check(
     return check_articles(ingest.read_articles(paths), settings, workers, progress)
 
 
-def write_reports(result: CheckResult, out_dir: str | Path) -> list[Path]:
-    """Write discrepancies.csv, claims.csv, coverage.csv and graph.graphml into `out_dir`."""
-    return report.write_all(result, Path(out_dir))
+def write_reports(result: CheckResult, out_dir: str | Path, graph: bool = False) -> list[Path]:
+    """Write discrepancies.csv, claims.csv and coverage.csv into `out_dir`, and
+    graph.graphml when `graph` is true."""
+    return report.write_all(result, Path(out_dir), graph)

@@ -134,7 +134,9 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
     return pl.DataFrame(dict(zip(COVERAGE_COLUMNS, columns, strict=True)), schema=COVERAGE_COLUMNS)
 
 
-def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
+def write_all(result: CheckResult, out_dir: Path, graph: bool = False) -> list[Path]:
+    """Write the reports into `out_dir`; graph.graphml too when `graph` is true (for a
+    day's feed it is hundreds of megabytes, and editors never open it)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -145,8 +147,11 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
         "discrepancies.csv": lambda p: discrepancies_frame(result.discrepancies).write_csv(p),
         "claims.csv": lambda p: claims_frame(result).write_csv(p),
         "coverage.csv": lambda p: coverage_frame(result).write_csv(p),
-        "graph.graphml": lambda p: write_graphml(result.graph, p),
     }
+    if graph:
+        targets["graph.graphml"] = lambda p: write_graphml(result.graph, p)
+    # mkstemp makes files only their owner can read; a report is an ordinary file.
+    mode = _default_file_mode()
     written: list[tuple[Path, Path]] = []
     try:
         for name, write in targets.items():
@@ -154,6 +159,7 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
             os.close(fd)
             written.append((Path(tmp), out_dir / name))
             write(tmp)
+            Path(tmp).chmod(mode)
     except BaseException as exc:
         # Whatever stopped the writing (a full disk, an interrupt, a bug), leave no
         # temporary file behind.
@@ -167,6 +173,12 @@ def write_all(result: CheckResult, out_dir: Path) -> list[Path]:
     for tmp, final in written:
         tmp.replace(final)
     return [final for _, final in written]
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def summary(

@@ -16,8 +16,17 @@ def test_check_writes_reports_and_summary(west_mercia: Path, tmp_path: Path) -> 
     result = runner.invoke(app, ["check", str(west_mercia), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "grade_status" in result.output
-    for name in ("discrepancies.csv", "claims.csv", "graph.graphml"):
+    for name in ("discrepancies.csv", "claims.csv", "coverage.csv"):
         assert (tmp_path / name).stat().st_size > 0
+        # An ordinary file, readable as the umask allows, not mkstemp's owner-only.
+        assert (tmp_path / name).stat().st_mode & 0o044
+    assert not (tmp_path / "graph.graphml").exists()
+
+
+def test_check_writes_the_graph_when_asked(west_mercia: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(west_mercia), "--out", str(tmp_path), "--graph"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "graph.graphml").stat().st_size > 0
 
 
 def test_fail_on_sets_exit_code(west_mercia: Path, tmp_path: Path) -> None:

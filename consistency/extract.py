@@ -73,6 +73,7 @@ def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built
     return re.compile(rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})")
 
 
+@lru_cache(maxsize=65536)
 def title_key(title: str) -> str:
     """A title as compared: abbreviations spelled out, honorifics dropped, lower case.
 
@@ -88,6 +89,7 @@ def title_key(title: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def is_title(text: str) -> bool:
     """Whether text is a title and nothing else: "HM Inspector of Constabulary", "the PCC"."""
     return bool(re.fullmatch(domain.titles().title_re, text, re.IGNORECASE))
@@ -102,6 +104,7 @@ def untenured(title_key: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def org_key(name: str) -> str:
     """The key of an organisation: lower case, aliases applied, force suffixes dropped."""
     orgs = domain.organisations()
@@ -118,6 +121,7 @@ def org_key(name: str) -> str:
     return text.strip()
 
 
+@lru_cache(maxsize=65536)
 def _org_kind(name: str) -> str:
     lowered = re.sub(r"\s*\([^)]*\)", "", name).lower()
     for suffix, kind in domain.organisations().suffix_kinds:
@@ -144,17 +148,31 @@ _PLACE_AFTER = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
+def _org_mentions(text: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """Organisation names as written in text: (start, end, name without a leading
+    "The", whether it is a person's title instead)."""
+    out = []
+    for match in domain.organisations().mention_re.finditer(text):
+        name = re.sub(r"^The\s+(?=[A-Z])", "", match.group())
+        out.append((match.start(), match.end(), name, is_title(name)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _has_generic(text: str) -> bool:
+    return domain.organisations().any_generic.search(text) is not None
+
+
 def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, str]]:
     """Organisation mentions in text: (start, end, display, key, kind), generics resolved."""
     orgs = domain.organisations()
     found: list[tuple[int, int, str, str, str]] = []
     taken: list[tuple[int, int]] = []
-    for match in orgs.mention_re.finditer(text):
-        name = re.sub(r"^The\s+(?=[A-Z])", "", match.group())
-        if is_title(name):
+    for start, end, name, title in _org_mentions(text):
+        if title:
             continue  # "HM Inspector of Constabulary" is a person's title, not a force
         name = _known_tail(name, state)
-        end = match.end()
         kind = _org_kind(name)
         # "The Regional Organised Crime Unit (ROCU) for the West Midlands": the
         # place comes after a name that does not start with one.
@@ -165,8 +183,8 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
         key = org_key(name)
         if key in orgs.inspectorate_keys or not key:
             kind = "inspectorate"
-        found.append((match.start(), end, name, key, kind))
-        taken.append((match.start(), end))
+        found.append((start, end, name, key, kind))
+        taken.append((start, end))
         if kind != "inspectorate":
             state.gazetteer.setdefault(key, (name, kind))
     # Names the article introduced, now written bare ("Issues at West Mercia").
@@ -178,7 +196,7 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
             if not any(a <= match.start() < b for a, b in taken):
                 found.append((match.start(), match.end(), display, key, kind))
                 taken.append((match.start(), match.end()))
-    generics = orgs.generic if orgs.any_generic.search(text) else ()
+    generics = orgs.generic if _has_generic(text) else ()
     for pattern, kind in generics:
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in taken):
@@ -232,7 +250,7 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
     found: dict[int, PersonMention] = {}
     spans: list[tuple[int, int]] = []
     # "Tom Reddy, of Ashcombe Fire and Rescue Service": "Rescue Service" is no one.
-    inside_orgs = [m.span() for m in domain.organisations().mention_re.finditer(text)]
+    inside_orgs = [(start, end) for start, end, _name, _title in _org_mentions(text)]
     for pattern in (after, before, bare):
         for match in pattern.finditer(text):
             group = "name" if match.groupdict().get("name") else "name2"
@@ -326,13 +344,19 @@ _ADJECTIVE_FOLLOWERS = re.compile(
 )
 
 
-def _grade_mentions(claim: Claim, scale: str) -> list[tuple[int, int, domain.Grade, bool]]:
+def _grade_mentions(claim: Claim, scale: str) -> tuple[tuple[int, int, domain.Grade, bool], ...]:
     """Grades in a claim that are used as grades: (start, end, grade, negated)."""
+    return _grades_in(claim.text, claim.kind == "rating_line", scale)
+
+
+# Cached by text: a story's versions repeat most claims word for word.
+@lru_cache(maxsize=65536)
+def _grades_in(
+    text: str, rating_line: bool, scale: str
+) -> tuple[tuple[int, int, domain.Grade, bool], ...]:
     scales = domain.scales()
-    text = claim.text
-    rating_line = claim.kind == "rating_line"
     if not rating_line and not scales.grading_cue.search(text):
-        return []
+        return ()
     out = []
     for match in scales.grade_re.finditer(text):
         options = scales.wordings[match.group().lower()]
@@ -346,18 +370,19 @@ def _grade_mentions(claim: Claim, scale: str) -> list[tuple[int, int, domain.Gra
         window = text[max(0, match.start() - 40) : match.start()]
         negated = bool(scales.negation.search(window))
         out.append((match.start(), match.end(), grade, negated))
-    return out
+    return tuple(out)
 
 
-def _aspects_in(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=65536)
+def _aspects_in(text: str) -> tuple[tuple[int, str], ...]:
     found = []
     for name, pattern in domain.aspects():
         found += [(m.start(), name) for m in pattern.finditer(text)]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _aspects_for(
-    position: int, next_grade: int, aspects: list[tuple[int, str]], default: str
+    position: int, next_grade: int, aspects: tuple[tuple[int, str], ...], default: str
 ) -> list[str]:
     """Every aspect listed after a grade and before the next ("'adequate' in A, B and C")."""
     after = list(dict.fromkeys(name for start, name in aspects if position < start < next_grade))
@@ -529,6 +554,16 @@ def _judgments(
     return out
 
 
+@lru_cache(maxsize=65536)
+def _status_phrases(text: str) -> tuple[tuple[str, re.Match[str] | None], ...]:
+    """Where the text says its subject was graded without a grade, or not graded."""
+    scales = domain.scales()
+    return (
+        ("graded_unnamed", scales.graded_unnamed.search(text)),
+        ("not_graded", scales.not_graded.search(text)),
+    )
+
+
 def _status_statements(
     claim: Claim,
     found: list[tuple[int, int, str, str, str]],
@@ -538,11 +573,7 @@ def _status_statements(
     scales: domain.Scales,
 ) -> list[Judgment]:
     out = []
-    for status, pattern in (
-        ("graded_unnamed", scales.graded_unnamed),
-        ("not_graded", scales.not_graded),
-    ):
-        match = pattern.search(claim.text)
+    for status, match in _status_phrases(claim.text):
         if not match:
             continue
         candidates = [f for f in found if f[4] not in ("inspectorate", "") and f[2] != "*each*"]

@@ -88,6 +88,7 @@ _VERB_FIRST = re.compile(r"^[,.]?\s*(?P<verb>\w+)\s+(?P<who>[^.!?“”,;]{2,100
 _VERB_LAST = re.compile(r"^[,.]?\s*(?P<who>[^.!?“”,;]{2,100}?)\s+(?P<verb>\w+)\s*(?:[.,;]|$)")
 
 
+@lru_cache(maxsize=65536)
 def _speaker_before(prefix: str) -> str:
     """Attribution written before a quotation: 'X said: “' or 'he insisted that “'."""
     verbs = domain.speech().verbs
@@ -103,6 +104,7 @@ def _speaker_before(prefix: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=65536)
 def _speaker_after(suffix: str) -> str:
     """Attribution written after a quotation: '," said Ch Supt Goddard' or '," she said'."""
     verbs = domain.speech().verbs

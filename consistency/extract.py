@@ -333,10 +333,20 @@ def _resolve_speaker(
     return cleaned, cleaned.lower(), True
 
 
-def _article_scale(text: str) -> str:
-    scales = domain.scales()
-    counts = {name: len(cue.findall(text)) for name, cue in scales.cues.items()}
-    return max(counts, key=lambda name: (counts[name], name == "hmicfrs"))
+def _article_scale(texts: Iterable[str]) -> str:
+    """The grading scale whose cue words the article's claims use most."""
+    names = tuple(domain.scales().cues)
+    totals = dict.fromkeys(names, 0)
+    for text in texts:
+        for name, count in zip(names, _scale_cues(text), strict=True):
+            totals[name] += count
+    return max(totals, key=lambda name: (totals[name], name == "hmicfrs"))
+
+
+@lru_cache(maxsize=65536)
+def _scale_cues(text: str) -> tuple[int, ...]:
+    """How many cue words of each scale a text holds (cached: versions repeat claims)."""
+    return tuple(len(cue.findall(text)) for cue in domain.scales().cues.values())
 
 
 _ADJECTIVE_FOLLOWERS = re.compile(
@@ -395,8 +405,7 @@ def _aspects_for(
 def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extraction:
     claims = list(claims)
     state = _ArticleState()
-    full_text = " ".join(c.text for c in claims)
-    scale = _article_scale(full_text)
+    scale = _article_scale(c.text for c in claims)
     # Only themes can be an article's default aspect: count only them.
     body = " ".join(c.text for c in claims if c.kind != "quote")
     for name, pattern in domain.theme_patterns():

@@ -89,8 +89,12 @@ def read_articles(
     progress("read", 0, total)
     with contextlib.ExitStack() as stack:
         if workers > 1 and total > 1:
+            # The first article is read here, before the workers start: it compiles the
+            # domain's patterns once, and forked workers inherit them compiled.
+            parts.append(_read(articles[0]))
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
-            done = pool.map(_read, articles, chunksize=max(1, total // (workers * 8)))
+            rest = articles[1:]
+            done = pool.map(_read, rest, chunksize=max(1, len(rest) // (workers * 8)))
         else:
             done = map(_read, articles)
         for part in done:

@@ -441,6 +441,7 @@ def clean(articles: tuple[Article, ...]) -> tuple[CleanArticle, ...]:
     return tuple(clean_article(a) for a in articles)
 
 
+@lru_cache(maxsize=131072)
 def canonical_text(text: str) -> str:
     """Text as matching sees it: NFKC, lower case, words only."""
     text = unicodedata.normalize("NFKC", text).lower()

@@ -99,6 +99,7 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
                 "words": [f"{_group(c)} {text}" for c, text in zip(claims, canon, strict=True)],
             }
         )
+        .lazy()  # one plan: polars streams the steps instead of building each frame
         .with_columns(pl.col("words").str.split(" "))
         .filter(pl.col("words").list.len() > settings.min_claim_words)
         .with_columns(pl.col("words").list.first().alias("group"), pl.col("words").list.slice(1))
@@ -134,7 +135,7 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
         .unique()
         .sort("claim", "claim_b")
     )
-    return pairs
+    return pairs.collect()
 
 
 def all_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:

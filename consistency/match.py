@@ -199,9 +199,10 @@ def match_claims(
 
     strong = scores >= settings.claim_cutoff
     matches = kept(strong)
-    by_id = {c.claim_id: c for c in ordered}
     sources = sorted({c.source for c in ordered})
-    story_of = group_stories(sources, matches, by_id, settings, entities or {})
+    story_of = group_stories(
+        sources, ordered, first[strong], second[strong], settings, entities or {}
+    )
 
     # Stories first, then only the pairs inside one are made into objects: most
     # related pairs (shared templated wording) lie across stories.
@@ -217,49 +218,76 @@ def match_claims(
 
 def group_stories(
     sources: list[str],
-    matches: list[ClaimMatch],
-    by_id: dict[str, Claim],
+    claims: list[Claim],
+    first: np.ndarray,
+    second: np.ndarray,
     settings: MatchSettings,
     entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
 ) -> dict[str, str]:
     """Source -> story id, by average linkage over article pairs with enough matched claims
-    (fewer when the two articles name the same people and organisations)."""
-    entities = entities or {}
-    shared: dict[tuple[str, str], int] = defaultdict(int)
-    longest: dict[tuple[str, str], int] = defaultdict(int)
-    linking: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in matches:
-        a, b = by_id[m.claim_a], by_id[m.claim_b]
-        if a.kind == "quote":
-            continue  # the sentence holding the quotation already counts
-        pair = (min(a.source, b.source), max(a.source, b.source))
-        shared[pair] += 1
-        longest[pair] = max(longest[pair], min(len(a.text.split()), len(b.text.split())))
-        linking[pair].update((m.claim_a, m.claim_b))
+    (fewer when the two articles name the same people and organisations).
 
-    def named_elsewhere(pair: tuple[str, str]) -> int:
+    `first[k]`, `second[k]` index into `claims` the k-th matched pair. Counting the
+    matched claims of each article pair runs in polars, not in a loop over pairs.
+    """
+    entities = entities or {}
+    code = {source: i for i, source in enumerate(sources)}
+    size = len(claims)
+    source_of = np.fromiter((code[c.source] for c in claims), np.int64, size)
+    words = np.fromiter((len(c.text.split()) for c in claims), np.int64, size)
+    # The sentence holding a quotation already counts; its quote claim does not.
+    quote = np.fromiter((c.kind == "quote" for c in claims), np.bool_, size)
+    text_pair = ~quote[first] if len(first) else np.zeros(0, np.bool_)
+    first, second = first[text_pair], second[text_pair]
+    links = pl.DataFrame(
+        {
+            "a": np.minimum(source_of[first], source_of[second]),
+            "b": np.maximum(source_of[first], source_of[second]),
+            "words": np.minimum(words[first], words[second]),
+            "k": np.arange(len(first)),
+        }
+    )
+    counts = (
+        links.group_by("a", "b")
+        .agg(pl.len().alias("shared"), pl.col("words").max().alias("longest"))
+        .sort("a", "b")
+    )
+    # Article pairs that can link only by naming the same people and organisations
+    # elsewhere: the claims their matches cover are needed for those alone.
+    doubtful = counts.filter(
+        (pl.col("shared") < settings.min_shared_claims)
+        & (pl.col("longest") < settings.long_claim_words)
+        & (pl.col("longest") >= settings.entity_claim_words)
+    )
+    linking: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for a, b, k in (
+        links.join(doubtful.select("a", "b"), on=["a", "b"]).select("a", "b", "k").iter_rows()
+    ):
+        linking[(a, b)].update((claims[first[k]].claim_id, claims[second[k]].claim_id))
+
+    def named_elsewhere(pair: tuple[int, int]) -> int:
         """People and organisations both name outside the claims they share: a
         standard sign-off naming the force cannot supply its own evidence."""
-        ents_a, ents_b = entities.get(pair[0], {}), entities.get(pair[1], {})
+        ents_a, ents_b = entities.get(sources[pair[0]], {}), entities.get(sources[pair[1]], {})
+        shared_claims = linking[pair]
         return sum(
             1
             for key in ents_a.keys() & ents_b.keys()
-            if ents_a[key] - linking[pair] and ents_b[key] - linking[pair]
+            if ents_a[key] - shared_claims and ents_b[key] - shared_claims
         )
 
-    linked = {
-        pair
-        for pair, count in shared.items()
-        if count >= settings.min_shared_claims
-        or longest[pair] >= settings.long_claim_words
-        or (
-            longest[pair] >= settings.entity_claim_words
-            and named_elsewhere(pair) >= settings.min_shared_entities
-        )
-    }
-    groups = average_linkage(
-        sources, linked, {p: shared[p] for p in linked}, settings.story_link_fraction
-    )
+    strength: dict[tuple[str, str], float] = {}
+    for a, b, shared, longest in counts.iter_rows():
+        if (
+            shared >= settings.min_shared_claims
+            or longest >= settings.long_claim_words
+            or (
+                longest >= settings.entity_claim_words
+                and named_elsewhere((a, b)) >= settings.min_shared_entities
+            )
+        ):
+            strength[(sources[a], sources[b])] = shared
+    groups = average_linkage(sources, set(strength), strength, settings.story_link_fraction)
     story_of = {}
     for members in groups:
         story = (

@@ -170,7 +170,7 @@ def cluster_claims(claims: Iterable[Claim], matches: Iterable[ClaimMatch]) -> di
     strength = {(min(m.claim_a, m.claim_b), max(m.claim_a, m.claim_b)): m.score for m in matches}
     # Average linkage, with pairs from one source never linked so that no group
     # can hold two claims of one source.
-    groups = average_linkage(sorted(source_of), set(strength), strength, 0.5)
+    groups = average_linkage(sorted(source_of), strength, 0.5)
     cluster_of: dict[str, str] = {}
     for members in groups:
         by_source: dict[str, list[str]] = defaultdict(list)

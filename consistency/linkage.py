@@ -13,36 +13,40 @@ import numpy as np
 
 def average_linkage(
     items: list[str],
-    linked: set[tuple[str, str]],
     strength: dict[tuple[str, str], float],
     fraction: float,
 ) -> list[list[str]]:
     """Merge items joined by the strongest links first, while enough cross pairs are linked.
 
-    `linked` holds pairs written (smaller, larger). Deterministic: links are taken by
-    descending strength, then by name. Items are numbered in name order, so that
+    `strength` holds the links, each pair written (smaller, larger). Deterministic:
+    links are taken by descending strength, then by name. Items are numbered in name order, so that
     sorting the links is one numpy lexsort rather than a Python sort of string
     tuples (which, for the claim clusters of a day's feed, cost seconds).
     """
     names = sorted(set(items))
     number = {name: i for i, name in enumerate(names)}
-    pairs = list(linked)
-    first = np.fromiter((number[a] for a, _ in pairs), np.int64, len(pairs))
-    second = np.fromiter((number[b] for _, b in pairs), np.int64, len(pairs))
-    weight = np.fromiter((strength[p] for p in pairs), np.float64, len(pairs))
-    order = np.lexsort((second, first, -weight)).tolist()
-    first_of, second_of = first.tolist(), second.tolist()
-    links = set(zip(first_of, second_of, strict=True))
+    coded = np.array(
+        [(number[a], number[b], weight) for (a, b), weight in strength.items()], dtype=np.float64
+    ).reshape(-1, 3)
+    first_of = coded[:, 0].astype(np.int64)
+    second_of = coded[:, 1].astype(np.int64)
+    order = np.lexsort((second_of, first_of, -coded[:, 2])).tolist()
+    first_list, second_list = first_of.tolist(), second_of.tolist()
+    links = set(zip(first_list, second_list, strict=True))
 
     group_of = list(range(len(names)))
     members: dict[int, list[int]] = {i: [i] for i in group_of}
     for k in order:
-        ga, gb = group_of[first_of[k]], group_of[second_of[k]]
+        ga, gb = group_of[first_list[k]], group_of[second_list[k]]
         if ga == gb:
             continue
         left, right = members[ga], members[gb]
-        shared = sum(1 for x in left for y in right if (min(x, y), max(x, y)) in links)
-        if shared < fraction * len(left) * len(right):
+        # Two single items: the link itself is the only pair between them.
+        if len(left) > 1 or len(right) > 1:
+            shared = sum(1 for x in left for y in right if (min(x, y), max(x, y)) in links)
+            if shared < fraction * len(left) * len(right):
+                continue
+        elif fraction > 1:
             continue
         for item in right:
             group_of[item] = ga

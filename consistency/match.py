@@ -287,7 +287,7 @@ def group_stories(
             )
         ):
             strength[(sources[a], sources[b])] = shared
-    groups = average_linkage(sources, set(strength), strength, settings.story_link_fraction)
+    groups = average_linkage(sources, strength, settings.story_link_fraction)
     story_of = {}
     for members in groups:
         story = (

@@ -133,7 +133,7 @@ def link(*pairs: str) -> set[tuple[str, str]]:
 
 def groups(items: str, linked: set[tuple[str, str]], fraction: float = 0.5, **strong: float):
     strength = {p: strong.get("".join(p), 1.0) for p in linked}
-    return {frozenset(g) for g in match.average_linkage(list(items), linked, strength, fraction)}
+    return {frozenset(g) for g in match.average_linkage(list(items), strength, fraction)}
 
 
 def test_two_cliques_with_one_bridge_stay_apart() -> None:
@@ -186,12 +186,12 @@ def test_average_linkage_properties(
     linked: set[tuple[str, str]], order: list[str], fraction: float
 ) -> None:
     strength = {p: float(ord(p[0]) % 3 + 1) for p in linked}
-    result = match.average_linkage(order, linked, strength, fraction)
+    result = match.average_linkage(order, strength, fraction)
     # A partition of the items...
     flat = [x for g in result for x in g]
     assert sorted(flat) == sorted(ITEMS)
     # ...whatever order the items came in...
-    again = match.average_linkage(sorted(ITEMS), linked, strength, fraction)
+    again = match.average_linkage(sorted(ITEMS), strength, fraction)
     assert {frozenset(g) for g in result} == {frozenset(g) for g in again}
     # ...in which each group has at least `fraction` of its pairs linked, so it is never a
     # chain held together by single links.

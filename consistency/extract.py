@@ -243,11 +243,23 @@ def _has_person_cue(text: str) -> bool:
 
 def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:
     """People named in `text` (a claim's text or its written attribution), credited to `claim`."""
-    before, after, bare = _patterns()
-    if not _has_person_cue(text):
-        return []  # every pattern needs a title or a speech verb
-    courtesy = domain.titles().courtesy
     found: dict[int, PersonMention] = {}
+    # In reading order: a full name teaches the article its surname.
+    for at, name, title, tkey in _named_people(text):
+        key = _person_key(name, state)
+        found[at] = PersonMention(claim.claim_id, claim.source, name, key, title, tkey)
+    return sorted(found.items())
+
+
+@lru_cache(maxsize=65536)
+def _named_people(text: str) -> tuple[tuple[int, str, str, str], ...]:
+    """(position, name, title, title key) of each person text names, as the patterns
+    find them; the same for every version that carries the text, so cached."""
+    if not _has_person_cue(text):
+        return ()  # every pattern needs a title or a speech verb
+    before, after, bare = _patterns()
+    courtesy = domain.titles().courtesy
+    out: list[tuple[int, str, str, str]] = []
     spans: list[tuple[int, int]] = []
     # "Tom Reddy, of Ashcombe Fire and Rescue Service": "Rescue Service" is no one.
     inside_orgs = [(start, end) for start, end, _name, _title in _org_mentions(text)]
@@ -275,13 +287,9 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
                 continue  # "The Chief Constable said": a role, resolved as a speaker
             raw_title = match.groupdict().get("title") or ""
             title = "" if raw_title.lower().strip(".") in courtesy else raw_title.strip()
-            key = _person_key(name, state)
-            tkey = title_key(title) if title else ""
-            found[match.start()] = PersonMention(
-                claim.claim_id, claim.source, name, key, title, tkey
-            )
+            out.append((match.start(), name, title, title_key(title) if title else ""))
             spans.append((match.start(), match.end()))
-    return sorted(found.items())
+    return tuple(out)
 
 
 def _person_key(name: str, state: _ArticleState) -> str:

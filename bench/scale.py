@@ -1,24 +1,31 @@
-"""Scale: the checker on generated feeds of distinct stories, beside two naive baselines.
+"""Scale: the checker end to end on generated feeds of distinct stories, beside two
+naive baselines.
 
 Each story is one of the fixture articles syndicated by consistency.testing (the
 original and four copies with benign edits and one injected discrepancy), then
 enciphered with a cipher of its own: every content word of three or more letters
 is replaced consistently across the story's versions, and numbers from 13 up are
 shifted, while grade words, titles, speech verbs, organisation suffixes and
-number words stay. So versions of a story agree as
-syndicated copies do, and different stories share no distinctive text, as real
-ones do not.
+number words stay. So versions of a story agree as syndicated copies do, and
+different stories share no distinctive text, as real ones do not (templated
+sentences of one fixture still repeat across its stories, as a wire's do).
 
-For each size the checker runs in a fresh process (so peak RSS is that run's)
-and the table gives articles/s, claims/s, peak RSS, and the scaling exponent
-against the previous size (1.0 is linear). Beside it, on the sizes where they
-finish within --baseline-budget seconds (estimated first from a sample of
-pairs), two baselines score every pair of claims: Python's difflib
-SequenceMatcher and rapidfuzz `fuzz.ratio` through `process.cdist` on all cores,
-without blocking.
+Each feed is written to disk as one .txt file per article (front matter, then the
+body). For each size a fresh process runs what `consistency check DIR --out OUT`
+runs (read the files, check, write discrepancies.csv, claims.csv and
+coverage.csv) and the table gives seconds, articles/s, claims/s, peak RSS (the
+main process, and the largest reading worker) and the scaling exponent against
+the previous size (1.0 is linear). Beside it, on the sizes where they finish
+within --baseline-budget seconds (else estimated from a sample of pairs), two
+baselines score every pair of claims: Python's difflib SequenceMatcher, and
+rapidfuzz `fuzz.ratio` through `process.cdist` on all cores, without blocking.
+On sizes up to --identity-up-to articles the unblocked pipeline (every claim pair
+scored) also runs, and the table says whether its discrepancies.csv is
+byte-identical to the blocked one.
 
-    python bench/scale.py 1000 2000 5000 10000
-    python bench/scale.py --quick            # 200 500 1000
+    python bench/scale.py                       # 1000 2000 5000 10000 20000
+    python bench/scale.py --quick               # 200 500 1000
+    python bench/scale.py 500 --identity-up-to 500
 """
 
 from __future__ import annotations
@@ -32,13 +39,18 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from functools import cache
 from pathlib import Path
 
-from consistency import check_articles, domain, ingest
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from consistency import check, domain, ingest, write_reports
 from consistency import claims as claims_stage
 from consistency import clean as clean_stage
+from consistency.match import MatchSettings
 from consistency.models import Article
 from consistency.testing import Base, prepare, syndicate
 
@@ -121,23 +133,34 @@ def make_corpus(articles: int, seed: int = 11) -> tuple[Article, ...]:
     return tuple(out)
 
 
-def claim_texts(corpus: tuple[Article, ...]) -> list[tuple[str, str]]:
-    """(source, text) of every claim, as the checker splits them."""
+def claim_texts(corpus: tuple[Article, ...]) -> list[str]:
+    """The text of every claim, as the checker splits them."""
     cleaned = clean_stage.clean(corpus)
-    return [(c.source, c.text) for c in claims_stage.extract_claims(cleaned)]
+    return [c.text for c in claims_stage.extract_claims(cleaned)]
 
 
-def run_checker(articles: int) -> dict[str, float]:
-    corpus = make_corpus(articles)
+def write_corpus(corpus: tuple[Article, ...], folder: Path) -> None:
+    """One .txt file per article: front matter (id and metadata), then the body."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for article in corpus:
+        front = "".join(f"{key}: {value}\n" for key, value in sorted(article.metadata.items()))
+        text = f"id: {article.source}\n{front}---\n{article.body}\n"
+        (folder / f"{article.source}.txt").write_text(text, encoding="utf-8")
+
+
+def run_checker(folder: Path, out: Path, blocking: bool = True) -> dict[str, float]:
+    """What `consistency check FOLDER --out OUT` does, timed from reading to written."""
     start = time.perf_counter()
-    result = check_articles(corpus)
+    result = check([folder], MatchSettings(blocking=blocking))
+    write_reports(result, out)
     seconds = time.perf_counter() - start
     return {
-        "articles": len(corpus),
+        "articles": len(result.articles),
         "claims": len(result.claims),
         "rows": len(result.discrepancies),
         "seconds": seconds,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -167,9 +190,6 @@ def difflib_all_pairs(texts: list[str], budget: float) -> tuple[float | None, fl
 
 def rapidfuzz_all_pairs(texts: list[str], budget: float) -> tuple[float | None, float]:
     """Seconds for fuzz.ratio over every pair (process.cdist, all cores), or None."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
-
     block = texts[: min(len(texts), 2000)]
     start = time.perf_counter()
     process.cdist(block, block, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
@@ -184,12 +204,17 @@ def rapidfuzz_all_pairs(texts: list[str], budget: float) -> tuple[float | None, 
     return time.perf_counter() - start, estimate
 
 
-def _one(args: argparse.Namespace) -> None:
-    print(json.dumps(run_checker(args.one)))
-
-
 def _fmt_seconds(measured: float | None, estimate: float) -> str:
     return f"{measured:.1f}" if measured is not None else f"(~{estimate:,.0f})"
+
+
+def _child(folder: Path, out: Path, blocking: bool) -> dict[str, float]:
+    """The checker in a fresh process, so that its peak RSS is its own."""
+    command = [sys.executable, __file__, "--one", str(folder), "--out", str(out)]
+    if not blocking:
+        command.append("--unblocked")
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,45 +222,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, help="articles per corpus")
     parser.add_argument("--quick", action="store_true", help="sizes 200 500 1000")
     parser.add_argument("--baseline-budget", type=float, default=120.0)
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--identity-up-to", type=int, default=500)
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--unblocked", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        _one(args)
+        print(json.dumps(run_checker(args.one, args.out, blocking=not args.unblocked)))
         return 0
-    sizes = args.sizes or ([200, 500, 1000] if args.quick else [1000, 2000, 5000, 10000])
+    sizes = args.sizes or ([200, 500, 1000] if args.quick else [1000, 2000, 5000, 10000, 20000])
     print(
-        "| articles | claims | seconds | articles/s | claims/s | peak RSS MiB | exponent "
-        "| difflib all pairs, s | rapidfuzz all pairs, s |"
+        "| articles | claims | rows | seconds | articles/s | claims/s | peak RSS MiB "
+        "(main / worker) | exponent | same as unblocked | difflib all pairs, s "
+        "| rapidfuzz all pairs, s |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|")
     previous: tuple[int, float] | None = None
-    for size in sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(out.stdout.strip().splitlines()[-1])
-        n, seconds = int(figures["articles"]), figures["seconds"]
-        exponent = (
-            f"{math.log(seconds / previous[1]) / math.log(n / previous[0]):.2f}"
-            if previous
-            else "-"
-        )
-        previous = (n, seconds)
-        texts = [t for _, t in claim_texts(make_corpus(size))]
-        diff_s, diff_est = difflib_all_pairs(texts, args.baseline_budget)
-        rf_s, rf_est = rapidfuzz_all_pairs(texts, args.baseline_budget)
-        print(
-            f"| {n:,} | {int(figures['claims']):,} | {seconds:.1f} | {n / seconds:,.0f} "
-            f"| {figures['claims'] / seconds:,.0f} | {figures['peak_mib']:,.0f} | {exponent} "
-            f"| {_fmt_seconds(diff_s, diff_est)} | {_fmt_seconds(rf_s, rf_est)} |",
-            flush=True,
-        )
+    with tempfile.TemporaryDirectory(prefix="consistency-scale-") as tmp:
+        for size in sizes:
+            corpus = make_corpus(size)
+            folder = Path(tmp) / f"feed-{size}"
+            write_corpus(corpus, folder)
+            figures = _child(folder, Path(tmp) / f"out-{size}", blocking=True)
+            n, seconds = int(figures["articles"]), figures["seconds"]
+            exponent = (
+                f"{math.log(seconds / previous[1]) / math.log(n / previous[0]):.2f}"
+                if previous
+                else "-"
+            )
+            previous = (n, seconds)
+            same = "-"
+            if size <= args.identity_up_to:
+                _child(folder, Path(tmp) / f"unblocked-{size}", blocking=False)
+                blocked = (Path(tmp) / f"out-{size}" / "discrepancies.csv").read_bytes()
+                unblocked = (Path(tmp) / f"unblocked-{size}" / "discrepancies.csv").read_bytes()
+                same = "yes" if blocked == unblocked else "NO"
+            texts = claim_texts(corpus)
+            diff_s, diff_est = difflib_all_pairs(texts, args.baseline_budget)
+            rf_s, rf_est = rapidfuzz_all_pairs(texts, args.baseline_budget)
+            print(
+                f"| {n:,} | {int(figures['claims']):,} | {int(figures['rows']):,} "
+                f"| {seconds:.1f} | {n / seconds:,.0f} | {figures['claims'] / seconds:,.0f} "
+                f"| {figures['peak_mib']:,.0f} / {figures['worker_peak_mib']:,.0f} | {exponent} "
+                f"| {same} | {_fmt_seconds(diff_s, diff_est)} | {_fmt_seconds(rf_s, rf_est)} |",
+                flush=True,
+            )
     print(
-        "\nBaseline figures in brackets are estimates from a sample of pairs: the run "
-        "would take longer than --baseline-budget."
+        "\nSeconds: reading the files, checking and writing the three CSV reports, in a "
+        "fresh process. Baseline figures in brackets are estimates from a sample of "
+        "pairs: the run would take longer than --baseline-budget."
     )
     return 0
 

@@ -66,6 +66,11 @@ MAX_CHANGE_WORDS = 5
 """A longer stretch replaced by another is a rewrite, not a changed word."""
 
 
+@lru_cache(maxsize=65536)
+def _related_share(text_a: str, quote_a: bool, text_b: str, quote_b: bool) -> float:
+    return shared_run_share(tokenize(text_a, quote_a), tokenize(text_b, quote_b))
+
+
 def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, bool]]:
     """(pair, matched): each claim paired at most once per other source, best pair first.
 
@@ -83,7 +88,7 @@ def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, bool]]:
             if matched:
                 rank: tuple[float, ...] = (0, -m.score)
             else:
-                share = shared_run_share(tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote))
+                share = _related_share(a.text, a.in_quote, b.text, b.in_quote)
                 if share < MIN_RELATED_SHARE:
                     continue
                 rank = (1, -share)
@@ -171,25 +176,40 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         if a.text == b.text and a.in_quote == b.in_quote:
             continue  # most copies carry most claims word for word
-        ta, tb = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
-        if _opens_article(a) and _opens_article(b):
-            # An outlet's label before a headline ("In full:") is page furniture.
-            ta = tuple(t for t in ta if t.start >= _label_end(a.text))
-            tb = tuple(t for t in tb if t.start >= _label_end(b.text))
-        if [t.key for t in ta] == [t.key for t in tb]:
+        changed = _running_text_changes(
+            a.text, a.in_quote, b.text, b.in_quote, _opens_article(a) and _opens_article(b), matched
+        )
+        if changed is None:
             continue
-        hunks = diff(ta, tb)
-        if not matched:
-            hunks = sandwiched(hunks)
-        hunks = [h for h in hunks if h.zones <= {"text"}]
-        if not hunks or _reordered(hunks):
-            continue
-        negation_flip = negation_count(ta) % 2 != negation_count(tb) % 2
-        findings = _classify_pair(ctx, a, b, hunks, people, named, negation_flip)
+        hunks, negation_flip = changed
+        findings = _classify_pair(ctx, a, b, list(hunks), people, named, negation_flip)
         if findings is None:
             continue  # the two claims are about different subjects
         for kind, finding in sorted(findings.items()):
             yield _row(ctx, kind, finding, a, b, m.score)
+
+
+@lru_cache(maxsize=65536)
+def _running_text_changes(
+    text_a: str, quote_a: bool, text_b: str, quote_b: bool, headlines: bool, matched: bool
+) -> tuple[tuple[Hunk, ...], bool] | None:
+    """The hunks in running text between two claims, and whether they differ by a
+    negation; None when there is nothing to judge. A function of the two texts
+    alone, so cached: the same two wordings meet once per pair of versions."""
+    ta, tb = tokenize(text_a, quote_a), tokenize(text_b, quote_b)
+    if headlines:
+        # An outlet's label before a headline ("In full:") is page furniture.
+        ta = tuple(t for t in ta if t.start >= _label_end(text_a))
+        tb = tuple(t for t in tb if t.start >= _label_end(text_b))
+    if [t.key for t in ta] == [t.key for t in tb]:
+        return None
+    hunks = diff(ta, tb)
+    if not matched:
+        hunks = sandwiched(hunks)
+    hunks = [h for h in hunks if h.zones <= {"text"}]
+    if not hunks or _reordered(hunks):
+        return None
+    return tuple(hunks), negation_count(ta) % 2 != negation_count(tb) % 2
 
 
 MAX_LABEL_WORDS = 3

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .claimdiff import Token, content_words, shared_run_content, shared_run_words, tokenize
 from .findings import Context, Side, cluster_topic, make, side, subject_name
@@ -37,6 +38,13 @@ def _carries(claim: tuple[Token, ...], other: tuple[Token, ...]) -> bool:
     return shared_run_words(claim, other) >= MIN_PARAPHRASE_SHARE * len(
         claim
     ) and shared_run_content(claim, other) >= MIN_PARAPHRASE_CONTENT * len(content_words(claim))
+
+
+@lru_cache(maxsize=65536)
+def _carried_each_way(text_a: str, quote_a: bool, text_b: str, quote_b: bool) -> tuple[bool, bool]:
+    """Whether a carries b and b carries a (cached: versions repeat wordings)."""
+    ta, tb = tokenize(text_a, quote_a), tokenize(text_b, quote_b)
+    return _carries(ta, tb), _carries(tb, ta)
 
 
 def omissions(ctx: Context) -> Iterator[Discrepancy]:
@@ -88,10 +96,10 @@ def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Di
     related: dict[str, set[str]] = defaultdict(set)  # claim id -> sources with a paraphrase
     for m in ctx.matching.related:
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
-        ta, tb = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
-        if _carries(ta, tb):
+        a_carries_b, b_carries_a = _carried_each_way(a.text, a.in_quote, b.text, b.in_quote)
+        if a_carries_b:
             related[m.claim_a].add(b.source)
-        if _carries(tb, ta):
+        if b_carries_a:
             related[m.claim_b].add(a.source)
     for _cluster, claims in sorted(members.items()):
         subjects = set().union(*(subjects_of[c.claim_id] for c in claims))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from functools import cache
 from pathlib import Path
@@ -26,10 +27,24 @@ def test_results_do_not_depend_on_the_number_of_workers() -> None:
     assert two.discrepancies == one.discrepancies
     assert two.claims == one.claims
     assert two.extraction == one.extraction
-    # Metadata crossed a process boundary and is still read-only.
-    assert two.cleaned[0].metadata == one.cleaned[0].metadata
+    # Metadata crossed a process boundary (the first article is read before the
+    # workers start, the last by one of them) and is still read-only.
+    assert two.cleaned[-1].metadata == one.cleaned[-1].metadata
     with pytest.raises(TypeError):
-        two.cleaned[0].metadata["outlet"] = "x"  # type: ignore[index]
+        two.cleaned[-1].metadata["outlet"] = "x"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_check_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    seen: list[bool] = []
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        pipeline.check_articles(_feed()[:2], progress=lambda *_: seen.append(gc.isenabled()))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert seen and not any(seen)  # paused while the stages ran
 
 
 def test_progress_is_told_every_stage_in_order() -> None:

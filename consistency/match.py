@@ -140,7 +140,8 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
 
 def all_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
     """Every claim index pair (i < j, different sources, same group) long enough to match:
-    the unblocked pipeline, for checking that blocking loses nothing on small feeds."""
+    the unblocked pipeline, for checking that blocking loses nothing on small feeds.
+    `match_claims` then keeps, as blocking does, only pairs that share a phrase."""
     source = np.array([c.source for c in claims], dtype=object)
     group = np.array([_group(c) for c in claims], dtype=object)
     long_enough = np.array([len(text.split()) >= settings.min_claim_words for text in canon])
@@ -159,6 +160,16 @@ def all_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) ->
             "claim_b": np.concatenate(second) if second else empty,
         }
     )
+
+
+def _share_phrase(a: str, b: str, settings: MatchSettings) -> bool:
+    size = settings.shingle_words
+
+    def phrases(text: str) -> set[tuple[str, ...]]:
+        words = text.split()
+        return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+    return bool(phrases(a) & phrases(b))
 
 
 def match_claims(
@@ -185,6 +196,17 @@ def match_claims(
         score_cutoff=settings.related_cutoff,
         workers=-1,
     )
+
+    if not settings.blocking:
+        # Sharing a phrase of `shingle_words` words is part of what a match is, not
+        # only a way to find candidates: "West Midlands ROCU - adequate" and "West
+        # Midlands Police - adequate" score 89 and are about two subjects. Blocking
+        # adds only that the phrase be rare; the unblocked pipeline does not.
+        scored = np.flatnonzero(scores)
+        apart = [
+            k for k in scored if not _share_phrase(canon[first[k]], canon[second[k]], settings)
+        ]
+        scores[apart] = 0
 
     def kept(where: np.ndarray) -> list[ClaimMatch]:
         return [

@@ -362,3 +362,21 @@ def test_all_pairs_pairs_every_long_claim_of_two_sources_in_one_group() -> None:
     assert pairs == expected
     # and the blocked candidates are among them
     assert set(match.candidate_pairs(ordered, canon, settings).iter_rows()) <= expected
+
+
+def test_unblocked_matching_keeps_the_shared_phrase_rule() -> None:
+    # fuzz.ratio 89, but no three words in common: two subjects, blocked or not.
+    shared = "The unit was inspected in May this year.\n\nIts report came out in the autumn."
+    found = claims_of(
+        ("echo", f"West Midlands ROCU - adequate\n\n{shared}"),
+        ("radio", f"West Midlands Police - adequate\n\n{shared}"),
+    )
+    texts = {c.claim_id: c.text for c in found}
+    for blocking in (True, False):
+        matching = match.match_claims(found, match.MatchSettings(blocking=blocking))
+        assert len(set(matching.story_of.values())) == 1
+        matched = {texts[m.claim_a] for m in matching.matches}
+        assert matched == {
+            "The unit was inspected in May this year.",
+            "Its report came out in the autumn.",
+        }, blocking

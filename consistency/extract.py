@@ -244,7 +244,7 @@ def _has_person_cue(text: str) -> bool:
 def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:
     """People named in `text` (a claim's text or its written attribution), credited to `claim`."""
     found: dict[int, PersonMention] = {}
-    # In reading order: a full name teaches the article its surname.
+    # In the patterns' order, as found: a full name teaches the article its surname.
     for at, name, title, tkey in _named_people(text):
         key = _person_key(name, state)
         found[at] = PersonMention(claim.claim_id, claim.source, name, key, title, tkey)

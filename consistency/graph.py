@@ -48,44 +48,51 @@ class ClaimGraph:
     matching: Matching | None = field(default=None, repr=False)
 
     def elements(self) -> tuple[dict[str, Attributes], dict[tuple[str, str], Attributes]]:
-        """The graph's nodes and edges with their attributes, in a stable order (an
-        edge written twice keeps the later attributes, as networkx does)."""
+        """The graph's nodes and edges with their attributes, in a stable order. A node
+        or edge added twice merges its attributes, the later winning, as networkx's
+        add_node and add_edge do."""
         story_of = dict(self.matching.story_of) if self.matching else {}
         nodes: dict[str, Attributes] = {}
         edges: dict[tuple[str, str], Attributes] = {}
+
+        def node(node_id: str, /, **attributes: str | int | float) -> None:
+            nodes.setdefault(node_id, {}).update(attributes)
+
+        def edge(a: str, b: str, /, **attributes: str | int | float) -> None:
+            edges.setdefault((b, a) if (b, a) in edges else (a, b), {}).update(attributes)
+
         for source in sorted({c.source for c in self.claims}):
-            nodes[f"source:{source}"] = {"type": "source", "story": story_of.get(source, "")}
+            node(f"source:{source}", type="source", story=story_of.get(source, ""))
         for c in self.claims:
-            nodes[f"claim:{c.claim_id}"] = {
-                "type": "claim",
-                "kind": c.kind,
-                "text": c.text,
-                "line": c.line,
-                "cluster": self.cluster_of.get(c.claim_id, ""),
-            }
-            edges[(f"source:{c.source}", f"claim:{c.claim_id}")] = {"relation": "carries"}
+            node(
+                f"claim:{c.claim_id}",
+                type="claim",
+                kind=c.kind,
+                text=c.text,
+                line=c.line,
+                cluster=self.cluster_of.get(c.claim_id, ""),
+            )
+            edge(f"source:{c.source}", f"claim:{c.claim_id}", relation="carries")
         for m in self.matching.matches if self.matching else ():
-            edges[(f"claim:{m.claim_a}", f"claim:{m.claim_b}")] = {
-                "relation": "matches",
-                "score": float(m.score),
-                "scorer": m.scorer,
-            }
+            edge(
+                f"claim:{m.claim_a}",
+                f"claim:{m.claim_b}",
+                relation="matches",
+                score=float(m.score),
+                scorer=m.scorer,
+            )
         for p in self.extraction.people:
             key = self.person_key.get(p.person_key, p.person_key)
-            nodes[f"person:{key}"] = {"type": "person", "name": self.person_name.get(key, p.name)}
-            edges[(f"claim:{p.claim_id}", f"person:{key}")] = {
-                "relation": "mentions",
-                "title": p.title,
-            }
+            node(f"person:{key}", type="person", name=self.person_name.get(key, p.name))
+            edge(f"claim:{p.claim_id}", f"person:{key}", relation="mentions", title=p.title)
         for q in self.extraction.quotes:
             if q.speaker_key:
                 key = self.person_key.get(q.speaker_key, q.speaker_key)
-                name = self.person_name.get(key, q.speaker)
-                nodes[f"person:{key}"] = {"type": "person", "name": name}
-                edges[(f"claim:{q.claim_id}", f"person:{key}")] = {"relation": "quotes"}
+                node(f"person:{key}", type="person", name=self.person_name.get(key, q.speaker))
+                edge(f"claim:{q.claim_id}", f"person:{key}", relation="quotes")
         for o in self.extraction.orgs:
-            nodes[f"org:{o.key}"] = {"type": "organisation", "name": _unshout(o.name)}
-            edges[(f"claim:{o.claim_id}", f"org:{o.key}")] = {"relation": "mentions"}
+            node(f"org:{o.key}", type="organisation", name=_unshout(o.name))
+            edge(f"claim:{o.claim_id}", f"org:{o.key}", relation="mentions")
         return nodes, edges
 
     @cached_property

@@ -32,7 +32,7 @@ def average_linkage(
     second_of = coded[:, 1].astype(np.int64)
     order = np.lexsort((second_of, first_of, -coded[:, 2])).tolist()
     first_list, second_list = first_of.tolist(), second_of.tolist()
-    links = set(zip(first_list, second_list, strict=True))
+    links = {(min(a, b), max(a, b)) for a, b in zip(first_list, second_list, strict=True)}
 
     group_of = list(range(len(names)))
     members: dict[int, list[int]] = {i: [i] for i in group_of}
@@ -44,7 +44,7 @@ def average_linkage(
         # Two single items: the link itself is the only pair between them.
         if len(left) > 1 or len(right) > 1:
             shared = sum(1 for x in left for y in right if (min(x, y), max(x, y)) in links)
-            if shared < fraction * len(left) * len(right):
+            if shared < fraction * (len(left) * len(right)):
                 continue
         elif fraction > 1:
             continue

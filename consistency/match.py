@@ -84,9 +84,10 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
     """Claim index pairs (i < j, different sources, same group) that share a rare shingle.
 
     Shingling, counting and the self-join all run in polars: no Python work per word.
-    A shingle is the 64-bit hash of its group and words, so the joins compare
-    integers, not strings; a collision of two shingles' hashes (about one in 10^7
-    for a million shingles) can only add a candidate, which scoring then judges.
+    A shingle is the 64-bit hash of its words, so the joins compare integers, not
+    strings. Two phrases whose hashes collide (about one chance in 10^7 for a
+    million phrases) are counted as one: that can add a candidate, which scoring
+    then judges, or make a phrase look templated.
     """
     size = settings.shingle_words
     code = {source: i for i, source in enumerate(sorted({c.source for c in claims}))}
@@ -95,14 +96,14 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
             {
                 "claim": np.arange(len(claims), dtype=np.int64),
                 "source": np.fromiter((code[c.source] for c in claims), np.int32, len(claims)),
-                # The group leads the words: claims of two groups share no shingle.
-                "words": [f"{_group(c)} {text}" for c, text in zip(claims, canon, strict=True)],
-            }
+                "group": [_group(c) for c in claims],
+                "words": canon,
+            },
+            schema={"claim": pl.Int64, "source": pl.Int32, "group": pl.String, "words": pl.String},
         )
         .lazy()  # one plan: polars streams the steps instead of building each frame
         .with_columns(pl.col("words").str.split(" "))
-        .filter(pl.col("words").list.len() > settings.min_claim_words)
-        .with_columns(pl.col("words").list.first().alias("group"), pl.col("words").list.slice(1))
+        .filter(pl.col("words").list.len() >= settings.min_claim_words)
         .explode("words")
     )
     word, claim = pl.col("words"), pl.col("claim")
@@ -110,15 +111,13 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
     # shingle is kept only where its last word is still the same claim's.
     shingles = (
         frame.with_columns(
-            pl.concat_str(
-                [pl.col("group"), word, *(word.shift(-k) for k in range(1, size))], separator=" "
-            )
+            pl.concat_str([word, *(word.shift(-k) for k in range(1, size))], separator=" ")
             .hash()
             .alias("shingle"),
             (claim.shift(-(size - 1)) == claim).alias("whole"),
         )
         .filter(pl.col("whole"))
-        .select("claim", "source", "shingle")
+        .select("claim", "source", "group", "shingle")
         .unique()
     )
     rare = (
@@ -128,8 +127,9 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
         .select("shingle")
     )
     keyed = shingles.join(rare, on="shingle")
+    # Quotations pair with quotations, other claims with other claims.
     pairs = (
-        keyed.join(keyed, on="shingle", suffix="_b")
+        keyed.join(keyed, on=["shingle", "group"], suffix="_b")
         .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
         .select("claim", "claim_b")
         .unique()

@@ -9,7 +9,7 @@ report (nor half of a new set beside half of an old one).
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,10 +123,10 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
                 cluster,
                 len(carriers),
                 len(everyone),
-                text_of[min(ids)],
+                text_of[ids[0]],
                 LIST_SEPARATOR.join(ids),
                 LIST_SEPARATOR.join(missing),
-                min(ids),
+                ids[0],
             )
         )
     rows.sort(key=lambda r: (r[0], r[-1]))
@@ -150,16 +150,12 @@ def write_all(result: CheckResult, out_dir: Path, graph: bool = False) -> list[P
     }
     if graph:
         targets["graph.graphml"] = lambda p: write_graphml(result.graph, p)
-    # mkstemp makes files only their owner can read; a report is an ordinary file.
-    mode = _default_file_mode()
     written: list[tuple[Path, Path]] = []
     try:
         for name, write in targets.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            os.close(fd)
-            written.append((Path(tmp), out_dir / name))
+            tmp = _new_temporary(out_dir, name)
+            written.append((tmp, out_dir / name))
             write(tmp)
-            Path(tmp).chmod(mode)
     except BaseException as exc:
         # Whatever stopped the writing (a full disk, an interrupt, a bug), leave no
         # temporary file behind.
@@ -175,10 +171,16 @@ def write_all(result: CheckResult, out_dir: Path, graph: bool = False) -> list[P
     return [final for _, final in written]
 
 
-def _default_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def _new_temporary(folder: Path, name: str) -> Path:
+    """A new, empty, hidden file beside `name`. Unlike mkstemp's (owner-only) files,
+    its permissions are what the umask gives any ordinary file: reports are shared."""
+    while True:
+        path = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return path
 
 
 def summary(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import MappingProxyType
 
 import networkx as nx
 import polars as pl
 import pytest
 
 from consistency import check, write_reports
-from consistency.models import Article
+from consistency.graph import ClaimGraph
+from consistency.models import Article, Extraction, PersonMention, Quote
 from consistency.pipeline import CheckResult, check_articles
 
 
@@ -321,3 +323,21 @@ def test_graphml_drops_characters_xml_cannot_carry(tmp_path: Path) -> None:
     result = check_articles((Article("a", "a.txt", text), Article("b", "b.txt", PLANTED)))
     write_reports(result, tmp_path, graph=True)
     assert nx.read_graphml(tmp_path / "graph.graphml").number_of_nodes() > 0
+
+
+def test_graph_elements_merge_attributes_as_networkx_does() -> None:
+    # A claim that names its speaker with a title and quotes them: one edge, whose
+    # relation is the later one and which keeps the title, as add_edge would.
+    mention = PersonMention("a:0001", "a", "Jo Bloggs", "jo bloggs", "Chief Constable", "cc")
+    quote = Quote("a:0001", "a", "We will do better.", "Jo Bloggs", "jo bloggs")
+    empty: MappingProxyType[str, str] = MappingProxyType({})
+    people = Extraction(people=(mention,), quotes=(quote,))
+    graph = ClaimGraph(empty, empty, empty, empty, extraction=people)
+    expected = nx.Graph()
+    ends = ("claim:a:0001", "person:jo bloggs")
+    expected.add_edge(*ends, relation="mentions", title="Chief Constable")
+    expected.add_edge(*ends, relation="quotes")
+    assert graph.elements()[1] == {ends: {"relation": "quotes", "title": "Chief Constable"}}
+    assert [(frozenset((a, b)), d) for a, b, d in graph.graph.edges(data=True)] == [
+        (frozenset((a, b)), d) for a, b, d in expected.edges(data=True)
+    ]

@@ -115,7 +115,10 @@ def _collector_paused() -> Iterator[None]:
     dictionaries) that hold no reference cycles; the collector's full passes over
     them, repeated as the heap grows, took a fifth of a 10,000-article run and grew
     faster than the feed. Reference counting still frees everything that is not
-    a cycle; the collector runs again as soon as the check returns.
+    a cycle; the collector runs again as soon as the check returns. The switch is
+    the process's: the reading workers, forked inside, run without it too, and two
+    checks in two threads of one process share it (the first to finish turns it
+    back on).
     """
     was_enabled = gc.isenabled()
     gc.disable()

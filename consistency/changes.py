@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from . import domain
 from .claimdiff import (
@@ -77,31 +78,34 @@ def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, bool]]:
     Matched pairs rank by score, before any related pair; related pairs rank by
     how much of them lies in shared phrases (fuzz.ratio near 50 says little).
     """
-    ranked: dict[tuple[str, str], list[tuple[tuple[float, ...], ClaimMatch, bool]]] = defaultdict(
-        list
-    )
+    ranked: list[tuple[str, str, int, float, str, str, ClaimMatch, bool]] = []
     for pairs, matched in ((ctx.matching.matches, True), (ctx.matching.related, False)):
         for m in pairs:
             a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
             if a.kind == "quote" or b.kind == "quote":
                 continue
             if matched:
-                rank: tuple[float, ...] = (0, -m.score)
+                tier, value = 0, -m.score
             else:
                 share = _related_share(a.text, a.in_quote, b.text, b.in_quote)
                 if share < MIN_RELATED_SHARE:
                     continue
-                rank = (1, -share)
-            key = (min(a.source, b.source), max(a.source, b.source))
-            ranked[key].append((rank, m, matched))
+                tier, value = 1, -share
+            first, second = sorted((a.source, b.source))
+            ranked.append((first, second, tier, value, m.claim_a, m.claim_b, m, matched))
+    # One sort over every source pair, by pair, then rank, then ids (a key of plain
+    # fields, read in C, rather than a tuple built per pair).
+    ranked.sort(key=itemgetter(0, 1, 2, 3, 4, 5))
     out: list[tuple[ClaimMatch, bool]] = []
-    for _sources, pairs in sorted(ranked.items()):
-        used: set[str] = set()
-        for _rank, m, matched in sorted(pairs, key=lambda p: (p[0], p[1].claim_a, p[1].claim_b)):
-            if m.claim_a in used or m.claim_b in used:
-                continue
-            used.update((m.claim_a, m.claim_b))
-            out.append((m, matched))
+    used: set[str] = set()
+    current: tuple[str, str] | None = None
+    for first, second, _tier, _value, claim_a, claim_b, m, matched in ranked:
+        if (first, second) != current:
+            current, used = (first, second), set()
+        if claim_a in used or claim_b in used:
+            continue
+        used.update((claim_a, claim_b))
+        out.append((m, matched))
     return out
 
 

@@ -96,10 +96,11 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
             {
                 "claim": np.arange(len(claims), dtype=np.int64),
                 "source": np.fromiter((code[c.source] for c in claims), np.int32, len(claims)),
-                "group": [_group(c) for c in claims],
+                # 1 for quotations, 0 for other claims: an integer joins faster.
+                "group": np.fromiter((_group(c) == "quote" for c in claims), np.uint8, len(claims)),
                 "words": canon,
             },
-            schema={"claim": pl.Int64, "source": pl.Int32, "group": pl.String, "words": pl.String},
+            schema={"claim": pl.Int64, "source": pl.Int32, "group": pl.UInt8, "words": pl.String},
         )
         .lazy()  # one plan: polars streams the steps instead of building each frame
         .with_columns(pl.col("words").str.split(" "))

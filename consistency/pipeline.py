@@ -161,7 +161,10 @@ def _check_articles(
     progress("graph", 1, 1)
     # 7. compare: the discrepancies
     progress("compare", 0, 1)
-    discrepancies = compare_stage.compare(cleaned, claims, extraction, matching, graph)
+    # A second process for part of the detectors pays off on the feeds that are read
+    # on every core too.
+    parallel = (workers or os.cpu_count() or 1) > 1 and len(articles) >= PARALLEL_FROM
+    discrepancies = compare_stage.compare(cleaned, claims, extraction, matching, graph, parallel)
     progress("compare", 1, 1)
     return CheckResult(articles, cleaned, claims, extraction, matching, graph, discrepancies)
 

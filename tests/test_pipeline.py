@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from consistency import cli, ingest, pipeline
+from consistency import cli, compare, ingest, pipeline
 from consistency.models import Article
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -75,3 +75,12 @@ def test_progress_bar_on_draws_on_stderr(monkeypatch: pytest.MonkeyPatch) -> Non
     drawn = stream.getvalue()
     assert "read" in drawn
     assert "3/10" in drawn
+
+
+def test_detectors_in_a_second_process_give_the_same_rows() -> None:
+    result = pipeline.check_articles(_feed(), workers=1)
+    stages = (result.cleaned, result.claims, result.extraction, result.matching, result.graph)
+    together = compare.compare(*stages, parallel=False)
+    apart = compare.compare(*stages, parallel=True)
+    assert apart == together
+    assert {d.kind for d in apart} >= {"claim_altered", "quote_altered", "omission"}

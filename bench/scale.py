@@ -14,7 +14,8 @@ Each feed is written to disk as one .txt file per article (front matter, then th
 body). For each size a fresh process runs what `consistency check DIR --out OUT`
 runs (read the files, check, write discrepancies.csv, claims.csv and
 coverage.csv) and the table gives seconds, articles/s, claims/s, peak RSS (the
-main process, and the largest reading worker) and the scaling exponent against
+main process, and its largest child: a reading worker or the forked detector
+process) and the scaling exponent against
 the previous size (1.0 is linear). Beside it, on the sizes where they finish
 within --baseline-budget seconds (else estimated from a sample of pairs), two
 baselines score every pair of claims: Python's difflib SequenceMatcher, and
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes or ([200, 500, 1000] if args.quick else [1000, 2000, 5000, 10000, 20000])
     print(
         "| articles | claims | rows | seconds | articles/s | claims/s | peak RSS MiB "
-        "(main / worker) | exponent | same as unblocked | difflib all pairs, s "
+        "(main / largest child) | exponent | same as unblocked | difflib all pairs, s "
         "| rapidfuzz all pairs, s |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|")

@@ -73,6 +73,14 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """No progress shown."""
 
 
+def processes(workers: int | None, articles: int) -> int:
+    """How many processes a check of `articles` articles uses: `workers`, or by default
+    every core for a feed of PARALLEL_FROM articles or more, else one."""
+    if workers is not None:
+        return workers
+    return (os.cpu_count() or 1) if articles >= PARALLEL_FROM else 1
+
+
 def read_articles(
     articles: tuple[Article, ...],
     workers: int | None = None,
@@ -81,8 +89,7 @@ def read_articles(
     """Clean, split and read every article, on `workers` processes (None: every core
     for a feed of PARALLEL_FROM articles or more, else one). The result does not
     depend on the number of workers."""
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(articles) >= PARALLEL_FROM else 1
+    workers = processes(workers, len(articles))
     total = len(articles)
     every = max(1, total // 100)
     parts: list[tuple[CleanArticle, tuple[Claim, ...], Extraction]] = []
@@ -150,6 +157,7 @@ def _check_articles(
     # 2. clean: encoding repair, typography, boilerplate, wrapped lines
     # 3. claims: sentences, headings, list items, rating lines, quotations
     # 4. extract: grades, people and titles, quotations with speakers, organisations
+    workers = processes(workers, len(articles))
     cleaned, claims, extraction = read_articles(articles, workers, progress)
     # 5. match: stories and matched claims, blocked so that nothing is all-pairs
     progress("match", 0, 1)
@@ -161,10 +169,10 @@ def _check_articles(
     progress("graph", 1, 1)
     # 7. compare: the discrepancies
     progress("compare", 0, 1)
-    # A second process for part of the detectors pays off on the feeds that are read
-    # on every core too.
-    parallel = (workers or os.cpu_count() or 1) > 1 and len(articles) >= PARALLEL_FROM
-    discrepancies = compare_stage.compare(cleaned, claims, extraction, matching, graph, parallel)
+    # Where reading used several processes, part of the detectors takes a second one.
+    discrepancies = compare_stage.compare(
+        cleaned, claims, extraction, matching, graph, parallel=workers > 1
+    )
     progress("compare", 1, 1)
     return CheckResult(articles, cleaned, claims, extraction, matching, graph, discrepancies)
 

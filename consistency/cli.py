@@ -13,11 +13,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import tomli_w
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from . import pipeline, report
+from . import baseline, config, pipeline, report
 from .errors import ConsistencyError
 from .models import SEVERITY_RANK
 
@@ -42,58 +43,151 @@ def _root() -> None:
     """Audit syndicated news copy: find where outlets' versions of a story disagree."""
 
 
+PathsArgument = Annotated[
+    list[Path],
+    typer.Argument(help="Article files or directories (see README: Inputs)."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Settings file (default: the nearest consistency.toml, or pyproject.toml "
+        "with [tool.consistency], here or in a folder above).",
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing on success, show no progress.")
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes reading articles (default: every core for 400 articles or more).",
+    ),
+]
+
+
 @app.command()
 def check(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Article files or directories (.txt, .md, .html, .htm, .json, .jsonl)."
-        ),
-    ],
+    paths: PathsArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the reports.")],
     fail_on: Annotated[
         FailOn | None,
         typer.Option(
-            "--fail-on", help="Exit 1 if a discrepancy at or above this severity is found."
+            "--fail-on", help="Exit 1 if a new discrepancy at or above this severity is found."
         ),
     ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing on success, show no progress.")
-    ] = False,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Known discrepancies (an earlier discrepancies.csv, a file from "
+            "`consistency baseline`, or ids one a line): reported as known, never failing.",
+        ),
+    ] = None,
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="Formats of the three tables, comma-separated: csv, json, jsonl, parquet.",
+        ),
+    ] = "csv",
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
     graph: Annotated[
         bool, typer.Option("--graph", help="Also write graph.graphml (claims, sources, people).")
     ] = False,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Processes reading articles (default: every core for 400 articles or more).",
-        ),
-    ] = None,
+    workers: WorkersOption = None,
 ) -> None:
-    """Check articles and write discrepancies.csv, claims.csv and coverage.csv.
+    """Check articles; write discrepancies, claims and coverage tables and report.html.
 
     Example: consistency check fixtures/west-mercia --out out/ --fail-on high
     """
-    try:
-        with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
-            result = pipeline.check(paths, workers=workers, progress=progress)
-        written = pipeline.write_reports(result, out, graph=graph)
-    except ConsistencyError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    with _user_errors():
+        chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        known = baseline.read(baseline_file) if baseline_file else None
+        result = _check(paths, config_file, quiet, workers)
+        written = pipeline.write_reports(
+            result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
+        )
+    new, old = known.split(result.discrepancies) if known else (list(result.discrepancies), [])
     if not quiet:
         stories = len(set(result.matching.story_of.values()))
         typer.echo(
             report.summary(result.discrepancies, len(result.articles), len(result.claims), stories)
         )
+        if known:
+            gone = len(known.gone(result.discrepancies))
+            typer.echo(
+                f"\nbaseline {known.path}: {len(new)} new, {len(old)} known"
+                + (f", {gone} known no longer found" if gone else "")
+            )
         typer.echo("")
         typer.echo("wrote " + ", ".join(str(p) for p in written))
     if fail_on is not None:
         threshold = SEVERITY_RANK[fail_on.value]
-        if any(SEVERITY_RANK[d.severity] <= threshold for d in result.discrepancies):
+        if any(SEVERITY_RANK[d.severity] <= threshold for d in new):
             raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("baseline")
+def write_baseline(
+    paths: PathsArgument,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The baseline file to write.")
+    ] = Path("consistency-baseline.csv"),
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
+    workers: WorkersOption = None,
+) -> None:
+    """Check articles and record every discrepancy found as known, for `check --baseline`.
+
+    Example: consistency baseline feed/ --output consistency-baseline.csv
+    """
+    with _user_errors():
+        result = _check(paths, config_file, quiet, workers)
+        written = baseline.write(result.discrepancies, output)
+    if not quiet:
+        typer.echo(f"wrote {written}: {len(result.discrepancies)} known discrepancies")
+
+
+@app.command("config")
+def show_config(
+    show: Annotated[
+        bool, typer.Option("--show", help="Print every setting in effect, bundled tables too.")
+    ] = False,
+    config_file: ConfigOption = None,
+) -> None:
+    """Validate the settings file (listing every problem); with --show, print the
+    effective configuration as TOML.
+
+    Example: consistency config --show
+    """
+    with _user_errors():
+        settings = config.load(config_file)
+    if show:
+        typer.echo(tomli_w.dumps(config.effective(settings)), nl=False)
+    else:
+        typer.echo(f"{settings.path or 'no settings file found: the defaults'}: valid")
+
+
+def _check(
+    paths: list[Path], config_file: Path | None, quiet: bool, workers: int | None
+) -> pipeline.CheckResult:
+    settings = config.load(config_file)
+    with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+        return pipeline.check(paths, workers=workers, progress=progress, config=settings)
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """The one place a user-facing error becomes a message on stderr and exit code 2."""
+    try:
+        yield
+    except ConsistencyError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @contextlib.contextmanager

@@ -6,8 +6,11 @@ TOML files so that it can be read, reviewed and extended without touching code.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -15,13 +18,76 @@ from typing import Any
 
 from .errors import DataError
 
+CONFIGURABLE = ("scales.toml", "titles.toml", "organisations.toml", "boilerplate.toml")
+"""The data files a project's configuration may add to (see config.py)."""
+
+_additions: Mapping[str, Mapping[str, Any]] = {}
+"""What the configuration in use adds to each data file (see `configured`)."""
+
 
 def _load(name: str) -> dict[str, Any]:
     try:
         text = resources.files("consistency").joinpath("data", name).read_text("utf-8")
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"bundled data file {name}: {exc}") from exc
+    return _merged(data, _additions.get(name, {}))
+
+
+def _merged(bundled: dict[str, Any], added: Mapping[str, Any]) -> dict[str, Any]:
+    """The bundled table with a configuration's additions: a list gains the new
+    items, a table gains (or has replaced) the keys given, a value is replaced. One
+    level deep only, so that a scale given whole replaces the bundled scale rather
+    than gaining grades at the wrong ranks."""
+    merged = dict(bundled)
+    for key, value in added.items():
+        old = merged.get(key)
+        if isinstance(old, list) and isinstance(value, list):
+            merged[key] = old + [v for v in value if v not in old]
+        elif isinstance(old, dict) and isinstance(value, Mapping):
+            merged[key] = {**old, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def table(name: str) -> dict[str, Any]:
+    """One data file as the checker uses it, the configuration's additions merged."""
+    return _load(name)
+
+
+@contextlib.contextmanager
+def configured(additions: Mapping[str, Mapping[str, Any]]) -> Iterator[None]:
+    """Use the bundled tables with `additions` (file name -> table) inside the block.
+
+    The compiled tables, and every cache of results computed from them, belong to the
+    process: they are cleared on the way in and on the way out, so nothing read under
+    one configuration is reused under another. Worker processes forked inside the
+    block inherit it. Not for two threads checking with different configurations.
+    """
+    global _additions
+    previous = _additions
+    if additions == previous:
+        yield
+        return
+    _additions = additions
+    clear_caches()
+    try:
+        yield
+    finally:
+        _additions = previous
+        clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget every compiled table and cached result in the package's modules."""
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "consistency" or name.startswith("consistency.")):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
 
 
 def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:

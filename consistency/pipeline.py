@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import dataclasses
 import gc
 import os
 from collections.abc import Iterable, Iterator
@@ -20,9 +21,11 @@ from typing import Protocol
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
+from . import domain, ingest, match, report
 from . import extract as extract_stage
 from . import graph as graph_stage
-from . import ingest, match, report
+from .config import Config
+from .errors import InputError
 from .graph import ClaimGraph
 from .models import Article, Claim, CleanArticle, Discrepancy, Extraction, Matching
 
@@ -45,6 +48,7 @@ class CheckResult:
     matching: Matching
     graph: ClaimGraph
     discrepancies: tuple[Discrepancy, ...]
+    config: Config = dataclasses.field(default_factory=Config)
 
 
 PARALLEL_FROM = 400
@@ -141,11 +145,22 @@ def check_articles(
     settings: match.MatchSettings | None = None,
     workers: int | None = None,
     progress: Progress = _quiet,
+    config: Config | None = None,
 ) -> CheckResult:
     """Run every stage on articles already read (see `read_articles` for `workers`),
-    telling `progress` how far it has gone."""
-    with _collector_paused():
-        return _check_articles(articles, settings, workers, progress)
+    telling `progress` how far it has gone. `config` (default: the bundled defaults)
+    adds to the domain tables, leaves out its ignored sources, sets the matching
+    thresholds unless `settings` are given, and overrides severities."""
+    config = config or Config()
+    kept = tuple(a for a in articles if not config.ignores(a.source))
+    if articles and not kept:
+        raise InputError(config.path or "configuration", "ignore_sources leaves out every article")
+    with domain.configured(config.tables), _collector_paused():
+        result = _check_articles(kept, settings or config.match, workers, progress)
+    rows = config.apply_severity(result.discrepancies)
+    if rows is not result.discrepancies:
+        rows = tuple(sorted(rows, key=compare_stage.sort_key))
+    return dataclasses.replace(result, discrepancies=rows, config=config)
 
 
 def _check_articles(
@@ -182,13 +197,21 @@ def check(
     settings: match.MatchSettings | None = None,
     workers: int | None = None,
     progress: Progress = _quiet,
+    config: Config | None = None,
 ) -> CheckResult:
-    """Check the articles under `paths` (files or directories)."""
+    """Check the articles under `paths` (files or directories); see `check_articles`."""
     # 1. ingest
-    return check_articles(ingest.read_articles(paths), settings, workers, progress)
+    return check_articles(ingest.read_articles(paths), settings, workers, progress, config)
 
 
-def write_reports(result: CheckResult, out_dir: str | Path, graph: bool = False) -> list[Path]:
-    """Write discrepancies.csv, claims.csv and coverage.csv into `out_dir`, and
-    graph.graphml when `graph` is true."""
-    return report.write_all(result, Path(out_dir), graph)
+def write_reports(
+    result: CheckResult,
+    out_dir: str | Path,
+    graph: bool = False,
+    formats: Iterable[str] = ("csv",),
+    known: frozenset[str] = frozenset(),
+) -> list[Path]:
+    """Write the discrepancies, claims and coverage tables (in each of `formats`) and
+    report.html into `out_dir`, and graph.graphml when `graph` is true; `known` are a
+    baseline's ids (see report.write_all)."""
+    return report.write_all(result, Path(out_dir), graph, formats, known)

@@ -1,22 +1,30 @@
-"""Stage 8, report: the CSV files, the GraphML graph and the terminal summary.
+"""Stage 8, report: the tables (CSV, JSON, JSON Lines, Parquet), report.html, the
+GraphML graph and the terminal summary.
 
 Column orders are declared once here; discrepancies.csv is a contract. Every file
 is written to a temporary name in the output directory and renamed into place
 only when all of them are complete, so a failed run never leaves a half-written
 report (nor half of a new set beside half of an old one).
+
+CSV is for spreadsheets, so a text cell that a spreadsheet would run as a formula
+(starting with = + - @, a tab or a carriage return) is written with a leading
+apostrophe, which spreadsheets show as text. JSON, JSON Lines and Parquet, for
+programs, keep every text exactly.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .errors import ConsistencyError
+from .errors import ConsistencyError, UsageError
 from .graph import write_graphml
 from .models import SEVERITY_RANK, Discrepancy
 
@@ -39,7 +47,10 @@ DISCREPANCY_COLUMNS: dict[str, type[pl.DataType]] = {
     "similarity": pl.Float64,
     "cluster": pl.String,
     "explanation": pl.String,
+    "status": pl.String,
 }
+"""`status` is "new", or "known" for an id in the baseline given (see baseline.py)."""
+FIELDS = tuple(name for name in DISCREPANCY_COLUMNS if name != "status")
 CLAIM_COLUMNS: dict[str, type[pl.DataType]] = {
     "claim_id": pl.String,
     "source": pl.String,
@@ -52,8 +63,13 @@ CLAIM_COLUMNS: dict[str, type[pl.DataType]] = {
 }
 
 
-def discrepancies_frame(rows: tuple[Discrepancy, ...]) -> pl.DataFrame:
-    data = {name: [getattr(r, name) for r in rows] for name in DISCREPANCY_COLUMNS}
+def discrepancies_frame(
+    rows: tuple[Discrepancy, ...], known: frozenset[str] = frozenset()
+) -> pl.DataFrame:
+    data = {
+        name: [getattr(r, name) for r in rows] for name in DISCREPANCY_COLUMNS if name != "status"
+    }
+    data["status"] = ["known" if r.id in known else "new" for r in rows]
     return pl.DataFrame(data, schema=DISCREPANCY_COLUMNS)
 
 
@@ -134,20 +150,84 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
     return pl.DataFrame(dict(zip(COVERAGE_COLUMNS, columns, strict=True)), schema=COVERAGE_COLUMNS)
 
 
-def write_all(result: CheckResult, out_dir: Path, graph: bool = False) -> list[Path]:
-    """Write the reports into `out_dir`; graph.graphml too when `graph` is true (for a
-    day's feed it is hundreds of megabytes, and editors never open it)."""
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+"""What a spreadsheet reads as the start of a formula (OWASP's list)."""
+
+
+def spreadsheet_safe(value: object) -> object:
+    """`value`, or a text a spreadsheet would run as a formula made plain text."""
+    if isinstance(value, str) and FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
+def _spreadsheet_safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START.pattern))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+TABLE_FORMATS = ("csv", "json", "jsonl", "parquet")
+"""How the three tables can be written; csv is the default."""
+
+
+def _table_writer(frame: Callable[[], pl.DataFrame], fmt: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        data = frame()
+        if fmt == "csv":
+            _spreadsheet_safe_frame(data).write_csv(path)
+        elif fmt == "json":
+            data.write_json(path)
+        elif fmt == "jsonl":
+            data.write_ndjson(path)
+        else:
+            data.write_parquet(path)
+
+    return write
+
+
+def write_all(
+    result: CheckResult,
+    out_dir: Path,
+    graph: bool = False,
+    formats: Iterable[str] = ("csv",),
+    known: frozenset[str] = frozenset(),
+    html: bool = True,
+) -> list[Path]:
+    """Write the reports into `out_dir`: the three tables in each of `formats`, report.html
+    (unless not `html`), and graph.graphml when `graph` is true (for a day's feed it is
+    hundreds of megabytes, and editors never open it). `known`: discrepancy ids of a
+    baseline, marked known."""
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in TABLE_FORMATS]
+    if unknown or not formats:
+        raise UsageError(
+            f"unknown output format {', '.join(unknown) or '(none)'}; "
+            f"expected some of {', '.join(TABLE_FORMATS)}"
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConsistencyError(
             f"{out_dir}: cannot create output directory: {exc.strerror or exc}"
         ) from exc
-    targets = {
-        "discrepancies.csv": lambda p: discrepancies_frame(result.discrepancies).write_csv(p),
-        "claims.csv": lambda p: claims_frame(result).write_csv(p),
-        "coverage.csv": lambda p: coverage_frame(result).write_csv(p),
+    tables: dict[str, Callable[[], pl.DataFrame]] = {
+        "discrepancies": lambda: discrepancies_frame(result.discrepancies, known),
+        "claims": lambda: claims_frame(result),
+        "coverage": lambda: coverage_frame(result),
     }
+    targets: dict[str, Callable[[Path], None]] = {
+        f"{name}.{fmt}": _table_writer(frame, fmt)
+        for name, frame in tables.items()
+        for fmt in formats
+    }
+    if html:
+        targets["report.html"] = lambda p: _write_html(result, known, p)
     if graph:
         targets["graph.graphml"] = lambda p: write_graphml(result.graph, p)
     written: list[tuple[Path, Path]] = []
@@ -169,6 +249,30 @@ def write_all(result: CheckResult, out_dir: Path, graph: bool = False) -> list[P
     for tmp, final in written:
         tmp.replace(final)
     return [final for _, final in written]
+
+
+def _write_html(result: CheckResult, known: frozenset[str], path: Path) -> None:
+    from . import htmlreport
+
+    path.write_text(htmlreport.render(result, known), encoding="utf-8")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file renamed into place."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = _new_temporary(folder, path.name)
+    except OSError as exc:
+        raise ConsistencyError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ConsistencyError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise
 
 
 def _new_temporary(folder: Path, name: str) -> Path:

@@ -212,6 +212,7 @@ def test_discrepancies_csv_contract(result: CheckResult, tmp_path: Path) -> None
         "similarity",
         "cluster",
         "explanation",
+        "status",
     ]
     assert frame["id"].n_unique() == frame.height
 

@@ -58,6 +58,23 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input file or record left out of a lenient read, and why."""
+
+    path: str
+    line: int | None
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something reading did that the user should know of ("decoded as windows-1252")."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Repair:
     """One change the clean stage made, with the reason, so it can be reported."""
 

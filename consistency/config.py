@@ -193,6 +193,9 @@ def _severity(value: Any, problems: list[str]) -> dict[str, dict[str, str]]:
             )
             continue
         if isinstance(wanted, str):
+            if wanted not in _SEVERITIES:
+                problems.append(f"{where}: {wanted!r} is not one of {choices}")
+                continue
             wanted = dict.fromkeys(SEVERITY_RANK, wanted)
         elif not isinstance(wanted, dict):
             problems.append(f"{where}: expected a severity ({choices}) or a table of them")

@@ -218,10 +218,13 @@ class _GradeStatus:
     def contradicts(self, other: _GradeStatus) -> bool:
         """This source says it was graded, and only the other says it was not.
 
-        Not when the other names every grade this one names: then its "not
-        graded" is about something else (an overall grade beside the graded areas).
+        Not when the other itself names a grade for the subject: then its "not
+        graded" is about something else (no overall grade beside the graded areas,
+        "regions do not receive an overall grade" beside "rated adequate"). What
+        the two may still disagree on is whether the grade is named at all, which
+        is `withholds_from`'s.
         """
-        if self.named and set(self.named) <= set(other.named):
+        if other.named:
             return False
         return (bool(self.named) or self.unnamed) and other.not_graded and not self.not_graded
 

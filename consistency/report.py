@@ -14,11 +14,14 @@ programs, keep every text exactly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+import signal
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -246,9 +249,38 @@ def write_all(
                 f"{out_dir}: cannot write reports: {exc.strerror or exc}"
             ) from exc
         raise
-    for tmp, final in written:
-        tmp.replace(final)
+    with _signals_deferred():
+        for tmp, final in written:
+            tmp.replace(final)
     return [final for _, final in written]
+
+
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C and a polite kill wait until the block is done: the renames that put a
+    run's reports in place happen all or none, so an interrupted run leaves the
+    previous set whole rather than half old, half new. A signal that arrives is
+    raised again, to its own handler, once the block ends. (SIGKILL cannot wait;
+    the renames take microseconds.) Python handles signals in the main thread only,
+    so elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda received, _frame: arrived.append(received))
+        for number in _DEFERRED
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in arrived:
+            signal.raise_signal(number)
 
 
 def _write_html(result: CheckResult, known: frozenset[str], path: Path) -> None:

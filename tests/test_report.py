@@ -185,3 +185,45 @@ def test_cli_format_option(west_mercia: Path, tmp_path: Path) -> None:
     assert "discrepancies.csv" not in names
     bad = runner.invoke(app, ["check", str(west_mercia), "--out", str(tmp_path), "--format", "xls"])
     assert bad.exit_code == 2 and "unknown output format xls" in bad.output
+
+
+def test_an_interrupted_run_leaves_the_previous_reports_whole(
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.write_reports(result, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert "report.html" in before
+
+    def interrupted(frame: pl.DataFrame, path: Path) -> None:
+        Path(path).write_text("half a file")
+        raise KeyboardInterrupt
+
+    # The coverage table is written after the discrepancies and claims are complete.
+    monkeypatch.setattr(pl.DataFrame, "write_csv", lambda self, path: interrupted(self, path))
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.write_reports(result, tmp_path)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before  # no temporary file left, nothing replaced
+
+
+def test_signals_arriving_during_the_renames_wait_for_them(
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    renamed: list[str] = []
+    real_replace = Path.replace
+
+    def replace_then_interrupt(self: Path, target: Path) -> Path:
+        renamed.append(Path(target).name)
+        done = real_replace(self, target)
+        if len(renamed) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # held until every rename is done
+        return done
+
+    monkeypatch.setattr(Path, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.write_reports(result, tmp_path)
+    assert set(renamed) == {"discrepancies.csv", "claims.csv", "coverage.csv", "report.html"}
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -1,30 +1,56 @@
 """Stage 1, ingest: read files into `Article`s with metadata and line provenance.
 
-Accepted inputs: plain text and Markdown (optionally with a front-matter block of
-`key: value` lines closed by a `---` line), HTML pages (main text extracted with
-trafilatura), JSON (one object or a list of objects) and JSON Lines (one object a
-line) with fields id, outlet, url, published, author, headline, body.
+Accepted inputs:
+- plain text and Markdown, optionally with a front-matter block of `key: value`
+  lines closed by a `---` line;
+- HTML pages (main text extracted with trafilatura);
+- JSON (one object or a list of objects) and JSON Lines (one object a line), either
+  plain records with fields id, outlet, url, published, author, headline, body, or
+  IPTC ninjs objects (1.x `body_text` / `body_html`, 2.x `bodies` / `headlines`);
+- RSS (0.9x, 1.0, 2.0) and Atom feeds saved to disk, one article per item.
 
-The source id of an article is its front-matter or record `id`, else the file stem
-(for JSON files holding several records, `stem-N`). Every problem is an
-`InputError` naming the file, and the line for JSON Lines.
+The source id of an article is its front-matter or record `id` (a ninjs `uri`, a
+feed item's guid or link), made safe to print and to use in a file name, else the
+file stem (`stem-N` for the Nth record of a file holding several). Files that are
+not UTF-8 are decoded by detection and a `Notice` says so. Every problem is an
+`InputError` naming the file, and the line for JSON, JSON Lines and feed items;
+`read_feed(..., keep_going=True)` lists them as `Skipped` and reads the rest.
 """
 
 from __future__ import annotations
 
+import codecs
+import hashlib
+import io
 import json
 import re
+import time
+import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .models import METADATA_KEYS, Article, frozen_map
+from .models import METADATA_KEYS, Article, Notice, Skipped, frozen_map
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+"""The largest file holding one article (text, Markdown, HTML), and the largest
+body a record or feed item may carry. Real copy is a few kilobytes; anything this
+big is a mistake (a database dump, a log) that would only slow every stage down."""
+MAX_FEED_BYTES = 512 * 1024 * 1024
+"""The largest JSON, JSON Lines or feed file: a day's wire holds thousands of
+articles in one file, so these get a larger limit than one article."""
+MAX_ID_CHARS = 80
+"""Source ids longer than this are cut and given a hash of the whole id, so that
+they stay unique and fit in a report column and in a file name."""
 
 _FRONT_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 _FRONT_END = re.compile(r"^-{3,}\s*$")
@@ -32,31 +58,163 @@ _FRONT_END = re.compile(r"^-{3,}\s*$")
 # into a file must not turn the whole article into metadata.
 _MAX_FRONT_LINES = 40
 _SOURCE_ID = re.compile(r"[^\w.-]+")
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# Names Windows reserves for devices, whatever the extension: a report or cache
+# file named after such an id could not be created there.
+_RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+)
+
+# Bytes that never occur in text, whatever its encoding (tab, line feed, form feed,
+# carriage return and vertical tab do).
+_CONTROL_BYTES = frozenset(range(32)) - {9, 10, 11, 12, 13} | {127}
+_BINARY_SHARE = 0.05
+_SNIFF_BYTES = 64 * 1024
+# charset-normalizer's "mess" (0 clean .. 1 noise) above which a decoding is a guess.
+_MAX_MESS = 0.2
+# Windows-1252 is taken whenever it reads the bytes about as cleanly as the best
+# candidate: UK copy is overwhelmingly Windows-1252, and on short texts the detector
+# ranks code pages that read "£" as "Ł" (Windows-1250) or worse just as high.
+_WESTERN_MARGIN = 0.05
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
+_XML_PROLOGUE = re.compile(
+    r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.DOTALL | re.IGNORECASE
+)
+_XML_ROOT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
+_XML_ENCODING = re.compile(
+    r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])([A-Za-z0-9._-]+)\2""", re.IGNORECASE
+)
+_ITEM_TAG = re.compile(r"<(?:[\w-]+:)?(?:item|entry)[\s>/]")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """What `read_feed` read: the articles (sorted by source id), what it left out
+    (only when asked to keep going) and what it did that the user should know of."""
+
+    articles: tuple[Article, ...]
+    skipped: tuple[Skipped, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+
+class _Log:
+    """Problems and notices of one read: a problem raises, unless keeping going."""
+
+    def __init__(self, keep_going: bool) -> None:
+        self.keep_going = keep_going
+        self.skipped: list[Skipped] = []
+        self.notices: list[Notice] = []
+
+    def problem(self, error: InputError) -> None:
+        if not self.keep_going:
+            raise error
+        self.skipped.append(Skipped(error.path, error.line, error.problem))
+
+    def notice(self, path: Path | str, message: str) -> None:
+        self.notices.append(Notice(str(path), message))
+
+
+def read_feed(paths: Iterable[str | Path], keep_going: bool = False) -> Feed:
+    """Read every article under `paths` (files or directories).
+
+    With `keep_going` false the first problem raises `InputError`. With it true every
+    unreadable file or record is left out and listed in `Feed.skipped`, and the rest
+    is read; reading nothing at all is still an error.
+    """
+    paths = list(paths)
+    log = _Log(keep_going)
+    articles: dict[str, Article] = {}
+    for path in _discover(paths, log):
+        try:
+            items = list(_file_items(path, log))
+        except InputError as exc:
+            log.problem(exc)
+            continue
+        for item in items:
+            if isinstance(item, InputError):
+                log.problem(item)
+            elif item.source in articles:
+                other = articles[item.source].path
+                log.problem(
+                    InputError(item.path, f"source id {item.source!r} is also used by {other}")
+                )
+            else:
+                articles[item.source] = item
+    if not articles:
+        where = ", ".join(str(p) for p in paths)
+        if not log.skipped:
+            raise InputError(where, "no readable articles")
+        first = log.skipped[0]
+        at = f"{first.path}:{first.line}" if first.line is not None else first.path
+        raise InputError(
+            where,
+            f"no readable articles ({len(log.skipped)} skipped; first: {at}: {first.problem})",
+        )
+    return Feed(
+        tuple(articles[k] for k in sorted(articles)), tuple(log.skipped), tuple(log.notices)
+    )
+
+
+def read_articles(paths: Iterable[str | Path]) -> tuple[Article, ...]:
+    """Read every article under `paths`, sorted by source id; the first problem raises."""
+    return read_feed(paths).articles
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Expand files and directories into the sorted list of article files."""
+    return _discover(list(paths), _Log(keep_going=False))
+
+
+def read_file(path: Path) -> Iterator[Article]:
+    """The articles of one file; the first problem raises `InputError`."""
+    log = _Log(keep_going=False)
+    for item in _file_items(path, log):
+        if isinstance(item, InputError):
+            raise item
+        yield item
+
+
+def _discover(paths: list[str | Path], log: _Log) -> list[Path]:
     found: set[Path] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.update(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-            )
+            for candidate in path.rglob("*"):
+                parts = candidate.relative_to(path).parts
+                if (
+                    candidate.suffix.lower() not in SUFFIXES
+                    or any(part.startswith(".") for part in parts)
+                    or not candidate.is_file()
+                ):
+                    continue
+                # ".xml" names many things besides feeds (sitemaps, settings); found in a
+                # folder, only a feed is an article file.
+                if candidate.suffix.lower() == ".xml" and not _sniff_feed(candidate):
+                    log.notice(candidate, "not an RSS or Atom feed; left out")
+                    continue
+                found.add(candidate)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
-                raise InputError(
-                    str(path),
-                    f"unsupported file type {path.suffix or '(none)'!r}; "
-                    f"expected one of {', '.join(sorted(SUFFIXES))}",
+                log.problem(
+                    InputError(
+                        str(path),
+                        f"unsupported file type {path.suffix or '(none)'!r}; "
+                        f"expected one of {', '.join(sorted(SUFFIXES))}",
+                    )
                 )
+                continue
             found.add(path)
         elif path.exists():
-            raise InputError(str(path), "not a regular file or directory")
+            log.problem(InputError(str(path), "not a regular file or directory"))
         else:
-            raise InputError(str(path), "no such file or directory")
+            log.problem(InputError(str(path), "no such file or directory"))
     if not found:
         raise InputError(
             ", ".join(str(p) for p in paths),
@@ -65,23 +223,26 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found)
 
 
-def read_articles(paths: Iterable[str | Path]) -> tuple[Article, ...]:
-    """Read every article under `paths`, sorted by source id."""
-    articles: dict[str, Article] = {}
-    for path in discover(paths):
-        for article in read_file(path):
-            if article.source in articles:
-                other = articles[article.source].path
-                raise InputError(
-                    article.path, f"source id {article.source!r} is also used by {other}"
-                )
-            articles[article.source] = article
-    return tuple(articles[k] for k in sorted(articles))
+def _sniff_feed(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return True  # let reading report it
+    return _feed_root(head.decode("latin-1")) is not None
 
 
-def read_file(path: Path) -> Iterator[Article]:
+def _file_items(path: Path, log: _Log) -> Iterator[Article | InputError]:
+    """The articles of one file, and its records' problems as values (not raised)."""
     suffix = path.suffix.lower()
-    text = _decode(path)
+    limit = MAX_FEED_BYTES if suffix in JSON_SUFFIXES | FEED_SUFFIXES else MAX_ARTICLE_BYTES
+    raw = _load(path, limit)
+    if suffix in FEED_SUFFIXES:
+        yield from _read_feed_file(path, raw, log)
+        return
+    text, encoding = decode(path, raw)
+    if encoding:
+        log.notice(path, f"decoded as {encoding} (not UTF-8)")
     if suffix in JSON_SUFFIXES:
         yield from _read_json(path, text)
     elif suffix in HTML_SUFFIXES:
@@ -90,30 +251,108 @@ def read_file(path: Path) -> Iterator[Article]:
         yield _read_text(path, text)
 
 
-def _decode(path: Path) -> str:
+def _load(path: Path, limit: int) -> bytes:
+    """The file's bytes, refusing one over `limit` before reading it."""
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(str(path), _too_big(size, limit))
+        with path.open("rb") as handle:
+            # A file can grow between stat and read, and some report no size at all.
+            raw = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > limit:
+        raise InputError(str(path), _too_big(len(raw), limit))
+    return raw
+
+
+def _too_big(size: int, limit: int) -> str:
+    mb = 1024 * 1024
+    return f"file is {size / mb:.1f} MB, over the {limit // mb} MB limit"
+
+
+def decode(path: Path, raw: bytes) -> tuple[str, str]:
+    """Text of `raw`, and the encoding's name when it was not UTF-8 (else "").
+
+    UTF-8 (with or without a byte-order mark) is taken as it is; UTF-16 and UTF-32
+    need their byte-order mark; anything else is detected with charset-normalizer.
+    Empty files, binary files and undetectable encodings raise `InputError`.
+    """
     if not raw.strip():
         raise InputError(str(path), "file is empty")
-    if b"\x00" in raw[:8192]:
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return _non_empty(path, raw.decode(codec)), name
+            except UnicodeDecodeError as exc:
+                raise InputError(str(path), f"not valid {name}: {exc.reason}") from exc
+    head = raw[:_SNIFF_BYTES]
+    if b"\x00" in head[:8192]:
         raise InputError(str(path), "looks like a binary file (contains NUL bytes), not an article")
+    if sum(byte in _CONTROL_BYTES for byte in head) > _BINARY_SHARE * len(head):
+        raise InputError(
+            str(path), "looks like a binary file (mostly control bytes), not an article"
+        )
     try:
-        return raw.decode("utf-8-sig")
+        return _non_empty(path, raw.decode("utf-8-sig")), ""
     except UnicodeDecodeError as exc:
+        return _detect(path, raw, exc)
+
+
+def _non_empty(path: Path, text: str) -> str:
+    if not text.strip():
+        raise InputError(str(path), "file is empty")
+    return text
+
+
+def _detect(path: Path, raw: bytes, error: UnicodeDecodeError) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    western = from_bytes(raw, cp_isolation=["cp1252"]).best()
+    chosen = best
+    if western is not None and (best is None or western.chaos <= best.chaos + _WESTERN_MARGIN):
+        chosen = western
+    if chosen is None or chosen.chaos > _MAX_MESS:
         raise InputError(
             str(path),
-            f"not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start}); "
-            "convert it to UTF-8 first",
-        ) from exc
+            f"not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start}) and its "
+            "encoding cannot be told with confidence; convert it to UTF-8 first",
+        )
+    return _non_empty(path, str(chosen)), encoding_name(chosen.encoding)
+
+
+def encoding_name(codec: str) -> str:
+    """The name people know an encoding by: "windows-1252" for Python's "cp1252"."""
+    name = codecs.lookup(codec).name
+    if match := re.fullmatch(r"cp(125\d)", name):
+        return f"windows-{match.group(1)}"
+    if match := re.fullmatch(r"iso8859-(\d+)", name):
+        return f"iso-8859-{match.group(1)}"
+    return name
 
 
 def source_id(value: str, path: Path) -> str:
-    """A source id safe to print and to use in file names."""
-    cleaned = _SOURCE_ID.sub("-", value.strip()).strip("-.")
+    """A source id safe to print and to use in a file name.
+
+    Characters other than letters, digits, `_`, `.` and `-` become `-` (so no path
+    separators, drive letters, NULs or line breaks survive), leading and trailing
+    dots and dashes go (no `..`, no hidden files), a URL loses its scheme, an id
+    longer than MAX_ID_CHARS is cut and given a hash of the whole, and a Windows
+    device name gets a `_`. An id with nothing left is an error naming the file.
+    """
+    text = _URL_SCHEME.sub("", unicodedata.normalize("NFKC", value).strip())
+    cleaned = _SOURCE_ID.sub("-", text).strip("-.")
     if not cleaned:
-        raise InputError(str(path), f"unusable source id {value!r}")
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InputError(str(path), f"unusable source id {shown!r} (no letters or digits)")
+    if len(cleaned) > MAX_ID_CHARS:
+        digest = hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        cleaned = cleaned[: MAX_ID_CHARS - 9].rstrip("-.") + "-" + digest
+    stem, dot, rest = cleaned.partition(".")
+    if stem.upper() in _RESERVED_NAMES:
+        cleaned = f"{stem}_{dot}{rest}"
     return cleaned
 
 
@@ -147,52 +386,296 @@ def _read_text(path: Path, text: str) -> Article:
 
 
 def _article(
-    path: Path, meta: dict[str, Any], body: str, first_line: int, fallback_id: str | None = None
+    path: Path,
+    meta: dict[str, Any],
+    body: str,
+    first_line: int,
+    fallback_id: str | None = None,
+    line: int | None = None,
 ) -> Article:
     metadata = {k: str(v).strip() for k, v in meta.items() if v is not None and k != "body"}
-    sid = source_id(str(metadata.get("id") or fallback_id or path.stem), path)
+    if len(body.encode("utf-8", "surrogatepass")) > MAX_ARTICLE_BYTES:
+        mb = MAX_ARTICLE_BYTES // (1024 * 1024)
+        raise InputError(str(path), f"article body is over the {mb} MB limit", line)
+    try:
+        sid = source_id(str(metadata.get("id") or fallback_id or path.stem), path)
+    except InputError as exc:
+        raise InputError(exc.path, exc.problem, line) from None
     metadata.pop("id", None)
     return Article(
         sid,
         str(path),
         body.replace("\r\n", "\n").replace("\r", "\n"),
         first_line,
-        frozen_map(metadata),
+        frozen_map({k: v for k, v in metadata.items() if v}),
     )
 
 
-def _read_json(path: Path, text: str) -> Iterator[Article]:
-    if path.suffix.lower() == ".jsonl":
-        records: list[tuple[int, Any]] = []
+# ---------------------------------------------------------------- JSON and ninjs
+
+
+def _read_json(path: Path, text: str) -> Iterator[Article | InputError]:
+    lines = path.suffix.lower() == ".jsonl"
+    records: list[tuple[int, Any]] = []
+    if lines:
         for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
                 records.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
-                raise InputError(str(path), f"invalid JSON: {exc.msg}", number) from exc
+                yield InputError(str(path), f"invalid JSON: {exc.msg}", number)
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(str(path), f"invalid JSON: {exc.msg}", exc.lineno) from exc
-        items = data if isinstance(data, list) else [data]
-        records = [(1, item) for item in items]
+        records = _json_items(text, data)
     if not records:
         raise InputError(str(path), "no records")
     several = len(records) > 1
     for index, (number, record) in enumerate(records, start=1):
-        line = number if path.suffix.lower() == ".jsonl" else None
-        if not isinstance(record, dict):
-            raise InputError(str(path), "record is not a JSON object", line)
-        body = record.get("body")
-        if not isinstance(body, str) or not body.strip():
-            raise InputError(str(path), "record has no 'body' text", line)
-        unknown = {k: v for k, v in record.items() if k not in METADATA_KEYS and k != "body"}
-        meta = {k: record[k] for k in METADATA_KEYS if record.get(k) is not None}
-        meta.update({k: v for k, v in unknown.items() if isinstance(v, str | int | float)})
         fallback = f"{path.stem}-{index}" if several else path.stem
-        yield _article(path, meta, body, number, fallback)
+        try:
+            yield _record_article(path, record, number, fallback)
+        except InputError as exc:
+            yield exc
+
+
+def _json_items(text: str, data: Any) -> list[tuple[int, Any]]:
+    """The records of a JSON document with the line each starts on."""
+    if not isinstance(data, list):
+        start = len(text) - len(text.lstrip())
+        return [(text.count("\n", 0, start) + 1, data)]
+    decoder = json.JSONDecoder()
+    gap = re.compile(r"[\s,]*")
+    position = text.index("[") + 1
+    items: list[tuple[int, Any]] = []
+    for _ in data:
+        position = gap.match(text, position).end()  # type: ignore[union-attr]
+        value, end = decoder.raw_decode(text, position)
+        items.append((text.count("\n", 0, position) + 1, value))
+        position = end
+    return items
+
+
+def _record_article(path: Path, record: Any, number: int, fallback: str) -> Article:
+    if not isinstance(record, dict):
+        raise InputError(str(path), "record is not a JSON object", number)
+    if _is_ninjs(record):
+        return _ninjs_article(path, record, number, fallback)
+    body = record.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(str(path), "record has no 'body' text", number)
+    if not isinstance(record.get("id"), str | int | None):
+        raise InputError(str(path), "record 'id' is not a string", number)
+    unknown = {k: v for k, v in record.items() if k not in METADATA_KEYS and k != "body"}
+    meta = {k: record[k] for k in METADATA_KEYS if record.get(k) is not None}
+    meta.update({k: v for k, v in unknown.items() if isinstance(v, str | int | float)})
+    return _article(path, meta, body, number, fallback, number)
+
+
+def _is_ninjs(record: dict[str, Any]) -> bool:
+    """IPTC ninjs: a `uri` and a 1.x body or a 2.x body or headline list."""
+    return isinstance(record.get("uri"), str) and any(
+        key in record for key in ("body_text", "body_html", "bodies", "headlines")
+    )
+
+
+def _ninjs_article(path: Path, record: dict[str, Any], number: int, fallback: str) -> Article:
+    body = _ninjs_body(record)
+    if not body.strip():
+        raise InputError(str(path), "ninjs item has no body text", number)
+    uri = record["uri"]
+    meta: dict[str, Any] = {
+        "id": uri or None,
+        "headline": _text(record.get("headline")) or _ninjs_headline(record.get("headlines")),
+        "published": _text(record.get("versioncreated")) or _text(record.get("firstcreated")),
+        "author": _text(record.get("byline"))
+        or _text(record.get("by"))
+        or _ninjs_authors(record.get("people"))
+        or _ninjs_authors(record.get("person")),
+        "outlet": _text(record.get("copyrightholder"))
+        or _ninjs_provider(record.get("infosources"))
+        or _ninjs_provider(record.get("infosource"))
+        or _text(record.get("located")),
+        "url": uri if re.match(r"https?://", uri) else None,
+        "language": _text(record.get("language")),
+        "format": "ninjs",
+    }
+    return _article(path, meta, body, number, fallback, number)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _ninjs_body(record: dict[str, Any]) -> str:
+    if text := _text(record.get("body_text")):
+        return _plain_paragraphs(text)
+    if markup := _text(record.get("body_html")):
+        return html_text(markup)
+    bodies = [
+        b for b in record.get("bodies") or [] if isinstance(b, dict) and _text(b.get("value"))
+    ]
+    if not bodies and isinstance(record.get("body"), str):
+        bodies = [{"value": record["body"]}]
+
+    def rank(body: dict[str, Any]) -> tuple[int, int]:
+        kind = f"{body.get('contenttype', '')} {body.get('role', '')}".lower()
+        plain = "plain" in kind or (not _looks_like_html(body["value"]) and "html" not in kind)
+        main = not body.get("role") or str(body["role"]).lower() in ("main", "text", "body")
+        return (0 if main else 1, 0 if plain else 1)
+
+    for body in sorted(bodies, key=rank):
+        value = body["value"]
+        kind = f"{body.get('contenttype', '')} {body.get('role', '')}".lower()
+        if "html" in kind or "xml" in kind or _looks_like_html(value):
+            return html_text(value)
+        return _plain_paragraphs(value)
+    return ""
+
+
+def _ninjs_headline(headlines: Any) -> str:
+    if not isinstance(headlines, list):
+        return ""
+    values = [h for h in headlines if isinstance(h, dict) and _text(h.get("value"))]
+    main = [h for h in values if str(h.get("role", "")).lower() == "main"]
+    chosen = (main or values or [{}])[0].get("value", "")
+    return html_text(chosen) if _looks_like_html(chosen) else _text(chosen)
+
+
+def _ninjs_authors(people: Any) -> str:
+    if not isinstance(people, list):
+        return ""
+    names = [
+        _text(p.get("name"))
+        for p in people
+        if isinstance(p, dict) and re.search(r"author|creator", str(p.get("rel", "")), re.I)
+    ]
+    return ", ".join(n for n in names if n)
+
+
+def _ninjs_provider(sources: Any) -> str:
+    if not isinstance(sources, list):
+        return ""
+    named = [s for s in sources if isinstance(s, dict) and _text(s.get("name"))]
+    providers = [
+        s
+        for s in named
+        if re.search(r"provider|publisher|origin", f"{s.get('role', '')} {s.get('rel', '')}", re.I)
+    ]
+    return _text((providers or named or [{}])[0].get("name"))
+
+
+# ---------------------------------------------------------------- RSS and Atom
+
+
+def _feed_root(text: str) -> str | None:
+    """The root element's local name when `text` starts like an RSS or Atom feed."""
+    head = text.lstrip("\ufeff")
+    position = 0
+    while match := _XML_PROLOGUE.match(head, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    root = _XML_ROOT.match(head, position)
+    if not root:
+        return None
+    local = root.group(1).rpartition(":")[2].lower()
+    return local if local in _FEED_ROOTS else None
+
+
+def _read_feed_file(path: Path, raw: bytes, log: _Log) -> Iterator[Article | InputError]:
+    import feedparser
+
+    text, encoding = _feed_text(path, raw)
+    if encoding:
+        log.notice(path, f"decoded as {encoding} (not UTF-8)")
+    if _feed_root(text) is None:
+        raise InputError(str(path), "not an RSS or Atom feed (no <rss>, <feed> or <rdf:RDF> root)")
+    # feedparser is given the bytes as a stream: handed a string it would try it as a
+    # URL or a file name first. Its XML parser does not fetch external entities.
+    data = _XML_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
+    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False)
+    if parsed.get("bozo") and not parsed.entries:
+        raise InputError(str(path), f"not a readable feed: {parsed.get('bozo_exception')}")
+    if parsed.get("bozo"):
+        log.notice(
+            path,
+            f"not well-formed XML ({parsed.get('bozo_exception')}); read with a lenient parser",
+        )
+    if not parsed.entries:
+        raise InputError(str(path), "feed has no items")
+    outlet = _text(parsed.feed.get("title"))
+    lines = _item_lines(text)
+    if len(lines) != len(parsed.entries):
+        lines = [None] * len(parsed.entries)
+    several = len(parsed.entries) > 1
+    for index, (entry, line) in enumerate(zip(parsed.entries, lines, strict=True), start=1):
+        fallback = f"{path.stem}-{index}" if several else path.stem
+        try:
+            yield _entry_article(path, entry, outlet, line, fallback)
+        except InputError as exc:
+            yield exc
+
+
+def _feed_text(path: Path, raw: bytes) -> tuple[str, str]:
+    """A feed's text: by its declared encoding when it has one that reads the bytes."""
+    declared = _XML_ENCODING.match(raw[:512].decode("latin-1"))
+    if declared and declared.group(3).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            return _non_empty(path, raw.decode(declared.group(3))), ""
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration: detect as for any other file
+    return decode(path, raw)
+
+
+def _item_lines(text: str) -> list[int | None]:
+    """The line of each item's or entry's start tag, in order."""
+    masked = re.sub(
+        r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", lambda m: "\n" * m.group().count("\n"), text, flags=re.S
+    )
+    return [masked.count("\n", 0, m.start()) + 1 for m in _ITEM_TAG.finditer(masked)]
+
+
+def _entry_article(path: Path, entry: Any, outlet: str, line: int | None, fallback: str) -> Article:
+    body = ""
+    for part in [*entry.get("content", []), entry.get("summary_detail")]:
+        if part and _text(part.get("value")):
+            body = _detail_text(part)
+            if body.strip():
+                break
+    if not body.strip():
+        raise InputError(str(path), "feed item has no text (no content or description)", line)
+    title = entry.get("title_detail")
+    meta: dict[str, Any] = {
+        "id": _text(entry.get("id")) or _text(entry.get("link")) or None,
+        "headline": " ".join((_detail_text(title) if title else _text(entry.get("title"))).split()),
+        "url": _text(entry.get("link")),
+        "author": _text(entry.get("author")),
+        "published": _feed_date(entry, "published") or _feed_date(entry, "updated"),
+        "outlet": outlet,
+        "format": "feed",
+    }
+    return _article(path, meta, body, line or 1, fallback, line)
+
+
+def _detail_text(detail: Any) -> str:
+    value = detail.get("value", "")
+    if "html" in str(detail.get("type", "")) or _looks_like_html(value):
+        return html_text(value)
+    return _plain_paragraphs(value)
+
+
+def _feed_date(entry: Any, key: str) -> str:
+    parsed = entry.get(f"{key}_parsed")
+    if parsed:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
+    return _text(entry.get(key))
+
+
+# ---------------------------------------------------------------- HTML
 
 
 def _read_html(path: Path, text: str) -> Article:
@@ -210,8 +693,11 @@ def _read_html(path: Path, text: str) -> Article:
         if extracted is not None and hasattr(extracted, "as_dict")
         else extracted
     )
-    body = (doc or {}).get("text") or ""
-    if not body.strip():
+    # trafilatura writes one paragraph a line; a blank line between them keeps the
+    # clean stage from joining short ones as if they were hard-wrapped.
+    body = "\n\n".join(line.strip() for line in ((doc or {}).get("text") or "").split("\n"))
+    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    if not body:
         raise InputError(str(path), "no article text found in this HTML page")
     meta = {
         "headline": doc.get("title"),
@@ -222,3 +708,98 @@ def _read_html(path: Path, text: str) -> Article:
     }
     # Extracted text has no lines of the page; number lines of the extracted text.
     return _article(path, {k: v for k, v in meta.items() if v}, body, 1)
+
+
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|br|h[1-6]|li|ul|ol|section|article|blockquote|span|a|em|strong|b|i)\b", re.I
+)
+
+
+def _looks_like_html(value: str) -> bool:
+    return bool(_HTML_TAG.search(value))
+
+
+def _plain_paragraphs(text: str) -> str:
+    """Plain text with its paragraphs one a line, blank lines between."""
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n\n".join(p.strip() for p in paragraphs if p.strip())
+
+
+def html_text(markup: str) -> str:
+    """The text of an HTML fragment (a ninjs or feed body): one paragraph, heading or
+    list item a line, blank lines between, without scripts, figures, captions,
+    navigation, asides or tables."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    parser.flush()
+    return "\n\n".join(parser.paragraphs)
+
+
+class _TextParser(HTMLParser):
+    # Elements whose content is not the article's running text.
+    SKIP = frozenset(
+        {
+            "script", "style", "noscript", "template", "iframe", "object", "svg", "math",
+            "canvas", "video", "audio", "picture", "figure", "figcaption", "nav", "aside",
+            "footer", "form", "button", "select", "textarea", "table", "head", "title",
+        }
+    )  # fmt: skip
+    BLOCKS = frozenset(
+        {
+            "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5",
+            "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "hr", "br", "tr",
+            "address", "center", "body", "html",
+        }
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._words: list[str] = []
+        self._skipping: list[str] = []
+        self._lists: list[list[int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skipping or tag in self.SKIP:
+            if tag in self.SKIP:
+                self._skipping.append(tag)
+            return
+        if tag in self.BLOCKS:
+            self.flush()
+        if tag in ("ul", "ol"):
+            self._lists.append([0 if tag == "ol" else -1])
+        elif tag == "li":
+            counter = self._lists[-1] if self._lists else [-1]
+            if counter[0] >= 0:
+                counter[0] += 1
+                self._words.append(f"{counter[0]}. ")
+            else:
+                self._words.append("• ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping:
+            if tag in self._skipping:
+                # Close the innermost open element of this name (and any left unclosed in it).
+                while self._skipping and self._skipping.pop() != tag:
+                    pass
+            return
+        if tag in self.BLOCKS:
+            self.flush()
+        if tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self._skipping and tag in self.BLOCKS:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self._words.append(data)
+
+    def flush(self) -> None:
+        text = " ".join("".join(self._words).split())
+        # A lone bullet or number is what is left of an empty list item.
+        if text and not re.fullmatch(r"•|\d+\.", text):
+            self.paragraphs.append(text)
+        self._words = []

@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -403,11 +404,18 @@ def _aspects_for(
     position: int, next_grade: int, aspects: tuple[tuple[int, str], ...], default: str
 ) -> list[str]:
     """Every aspect listed after a grade and before the next ("'adequate' in A, B and C")."""
-    after = list(dict.fromkeys(name for start, name in aspects if position < start < next_grade))
+    # Bisected, not scanned: a claim naming thousands of grades and aspects was quadratic.
+    lo = bisect.bisect_right(aspects, position, key=_start)
+    hi = bisect.bisect_left(aspects, next_grade, key=_start)
+    after = list(dict.fromkeys(name for _, name in aspects[lo:hi]))
     if after:
         return after
-    before = [name for start, name in aspects if start < position]
-    return [before[-1] if before else default]
+    before = bisect.bisect_left(aspects, position, key=_start)
+    return [aspects[before - 1][1] if before else default]
+
+
+def _start(found: tuple[int, str]) -> int:
+    return found[0]
 
 
 def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extraction:
@@ -534,6 +542,10 @@ def _judgments(
     if not mentions:
         return []
     aspects = _aspects_in(claim.text)
+    # An earlier-inspection cue counts for the grades after it. Searched once, not up to
+    # each grade: a claim listing thousands of grades was quadratic. No cue phrase can
+    # run into a grade word, so the first cue in the claim is the first before any grade.
+    cue = domain.scales().previous.search(claim.text)
     out = []
     for index, (start, end, grade, negated) in enumerate(mentions):
         next_grade = mentions[index + 1][0] if index + 1 < len(mentions) else len(claim.text)
@@ -548,7 +560,7 @@ def _judgments(
                 or _carried_subject(claim, state)
                 or _principal(state)
             )
-        previous = bool(domain.scales().previous.search(claim.text, 0, start))
+        previous = cue is not None and cue.end() <= start
         for display, key in subjects:
             out += [
                 Judgment(

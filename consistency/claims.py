@@ -16,6 +16,7 @@ Claim kinds:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -32,7 +33,24 @@ _MIN_QUOTE_WORDS = 4
 # A sentence ends at . ! ? (with any closing quotes or brackets) followed by a space
 # and something that can start a sentence.
 _BOUNDARY = re.compile(r"(?<=[.!?])[”’'\")\]]*\s+(?=[“\"'‘(\[]?[A-Z0-9£$€])")
-_LAST_WORD = re.compile(r"([\w.]+)[.!?][”’'\")\]]*$")
+_CLOSERS = "”’'\")]"
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The word (letters, digits, "_" and ".") just before the final . ! ? of
+    text[start:end] and any closing marks, or "". Read backwards without slicing: after
+    an abbreviation the sentence goes on, so "A. B. C. ..." rescanned a growing
+    sentence at every full stop, and the regex this replaces backtracked
+    quadratically over "x.x.x...!!"."""
+    i = end
+    while i > start and text[i - 1] in _CLOSERS:
+        i -= 1
+    if i == start or text[i - 1] not in ".!?":
+        return ""
+    j = i - 1
+    while j > start and (text[j - 1].isalnum() or text[j - 1] in "_."):
+        j -= 1
+    return text[j : i - 1]
 
 
 def rating_line_subject(text: str) -> str:
@@ -51,14 +69,12 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     for match in _BOUNDARY.finditer(text):
         end = match.start()
         # Include closing quotes/brackets in the sentence before the break.
-        closing = re.match(r"[”’'\")\]]*", text[end:])
-        end += closing.end() if closing else 0
-        last = _LAST_WORD.search(text[start:end])
-        if last:
-            # Case matters: "No. 10" is an abbreviation, "said no." ends a sentence.
-            word = last.group(1)
-            if word in abbreviations or re.fullmatch(r"[A-Za-z]", word):
-                continue
+        while end < len(text) and text[end] in _CLOSERS:
+            end += 1
+        word = _last_word(text, start, end)
+        # Case matters: "No. 10" is an abbreviation, "said no." ends a sentence.
+        if word and (word in abbreviations or re.fullmatch(r"[A-Za-z]", word)):
+            continue
         if text[start:end].strip():
             spans.append((start, end))
         start = match.end()
@@ -117,6 +133,18 @@ def _speaker_after(suffix: str) -> str:
     if last and verbs.fullmatch(last.group("verb")):
         return _trim_speaker(last.group("who"))
     return ""
+
+
+_AFTER_ENDS = re.compile(r"[.!?“”,;]")
+
+
+def _attribution_after(text: str, at: int) -> str:
+    """The text after a quotation as far as an attribution there can reach: neither
+    pattern of `_speaker_after` reads past the first of these marks (after a leading
+    comma or full stop). Passing the whole rest of the paragraph made a paragraph of
+    thousands of quotations quadratic."""
+    end = _AFTER_ENDS.search(text, at + 1)
+    return text[at : end.end()] if end else text[at:]
 
 
 def _trim_speaker(who: str) -> str:
@@ -206,7 +234,10 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
         spans = quote_spans(text)
         for start, end in split_sentences(text):
             middle = (start + end) // 2
-            inside = any(a <= middle <= b for a, b in spans)
+            # The last quotation opening at or before the middle (spans are in order):
+            # bisected, as a paragraph can hold thousands of sentences and quotations.
+            last = bisect.bisect_right(spans, middle, key=_span_start) - 1
+            inside = last >= 0 and middle <= spans[last][1]
             add("sentence", text[start:end], paragraph.line, index, start, in_quote=inside)
         for qstart, qend, speaker, carried in _quotes(text, spans, last_speaker):
             words = text[qstart:qend].split()
@@ -226,19 +257,23 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
+def _span_start(span: tuple[int, int]) -> int:
+    return span[0]
+
+
 def _quotes(
     text: str, spans: list[tuple[int, int]], last_speaker: str
 ) -> Iterator[tuple[int, int, str, bool]]:
     """Each quotation span with its attribution as written, and whether that was
     carried over from an earlier quotation rather than written beside this one."""
     attributed: list[str] = []
+    previous_end = 0  # spans are in order and do not overlap
     for start, end in spans:
-        prefix = text[: start - 1]
-        previous_end = max((e for s, e in spans if e < start), default=0)
-        between = text[previous_end + 1 : start - 1] if previous_end else prefix
+        between = text[previous_end + 1 if previous_end else 0 : start - 1]
+        previous_end = end
         speaker = _speaker_before(between) if between.strip() else ""
         if not speaker:
-            speaker = _speaker_after(text[end + 1 :])
+            speaker = _speaker_after(_attribution_after(text, end + 1))
         carried = not speaker
         if not speaker and start == 1:
             # A paragraph that opens with a quotation and names nobody continues

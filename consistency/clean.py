@@ -25,6 +25,7 @@ Cleaning is idempotent: cleaning a cleaned article changes nothing.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 import unicodedata
@@ -122,23 +123,41 @@ def _best_code_page(text: str) -> _CodePage | None:
 _CLOSING_SINGLE = re.compile(r"’(?!\w)|(?<!\w)’")
 
 
-def _restore_dangling(line: str, start: int, end: int) -> str:
-    """Guess the punctuation whose last byte was lost, from the quotes around it.
+def _restore_dangling(line: str, page: _CodePage, fixes: Counter[tuple[str, str]]) -> str:
+    """Guess each punctuation mark whose last byte was lost, from the quotes around it.
 
     Before a word it opens a quotation: single if the next closing mark is a
     single one (‘dedicated officer’), else double. Elsewhere it closes one.
+    One pass: the double quotes before a gap are counted as the line is read (the
+    guesses before it included) and the closing marks after it are bisected, where
+    rescanning the line at every gap made a line of thousands of them quadratic.
     """
-    before, after = line[:start], line[end:]
-    if after[:1].isalnum():
-        closing_single = _CLOSING_SINGLE.search(after)
-        closing_double = after.find("”")
-        if closing_single and (closing_double == -1 or closing_single.start() < closing_double):
-            return "‘"
-        return "“"
-    opens = before.count("“") + before.count('"') - before.count("”")
-    if opens > 0 or before.rstrip()[-1:].isalnum() or before.rstrip()[-1:] in ".,!?;:":
-        return "”"
-    return "“"
+    singles = [m.start() for m in _CLOSING_SINGLE.finditer(line)]
+    doubles = [i for i, c in enumerate(line) if c == "”"]
+    out: list[str] = []
+    opens = 0
+    last = ""  # the last character before the gap that is not white space
+    done = 0
+    for m in page.dangling.finditer(line):
+        segment = line[done : m.start()]
+        opens += segment.count("“") + segment.count('"') - segment.count("”")
+        last = segment.rstrip()[-1:] or last
+        if line[m.end() : m.end() + 1].isalnum():
+            s = bisect.bisect_left(singles, m.end())
+            d = bisect.bisect_left(doubles, m.end())
+            single = s < len(singles) and (d == len(doubles) or singles[s] < doubles[d])
+            guess = "‘" if single else "“"
+        elif opens > 0 or last.isalnum() or last in ".,!?;:":  # "" too: at the line's start
+            guess = "”"
+        else:
+            guess = "“"
+        opens += {"“": 1, "”": -1}.get(guess, 0)
+        last = guess
+        fixes[(m.group(), guess)] += 1
+        out += (segment, guess)
+        done = m.end()
+    out.append(line[done:])
+    return "".join(out)
 
 
 _LineRepair = tuple[int, str, str, str, tuple[tuple[str, str], ...]]
@@ -179,11 +198,7 @@ def _reverse(text: str, page: _CodePage) -> tuple[str, list[_LineRepair]]:
             fixes[(match.group(), decoded)] += 1
             return decoded
 
-        fixed = page.sequence.sub(fix, line)
-        while (m := page.dangling.search(fixed)) is not None:
-            guess = _restore_dangling(fixed, m.start(), m.end())
-            fixes[(m.group(), guess)] += 1
-            fixed = fixed[: m.start()] + guess + fixed[m.end() :]
+        fixed = _restore_dangling(page.sequence.sub(fix, line), page, fixes)
         if fixes:
             pairs = ", ".join(f"{bad!r}→{good!r}" for (bad, good), _ in sorted(fixes.items()))
             why = f"UTF-8 text decoded as {label}: {pairs}"

@@ -137,6 +137,7 @@ class _ArticleState:
 
     gazetteer: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (display, kind)
     mentions: list[tuple[int, str, str]] = field(default_factory=list)  # (claim no, key, kind)
+    last_of_kind: dict[str, str] = field(default_factory=dict)  # kind -> its last mention's key
     people: dict[str, str] = field(default_factory=dict)  # surname -> full-name key
     roles: dict[str, str] = field(default_factory=dict)  # title key -> person key
     last_person: str = ""
@@ -169,7 +170,9 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
     """Organisation mentions in text: (start, end, display, key, kind), generics resolved."""
     orgs = domain.organisations()
     found: list[tuple[int, int, str, str, str]] = []
-    taken: list[tuple[int, int]] = []
+    # Where a name was found (one byte a character): asking a list of spans at every
+    # match was quadratic in a claim naming thousands of organisations.
+    taken = bytearray(len(text) + 1)
     for start, end, name, title in _org_mentions(text):
         if title:
             continue  # "HM Inspector of Constabulary" is a person's title, not a force
@@ -185,7 +188,7 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
         if key in orgs.inspectorate_keys or not key:
             kind = "inspectorate"
         found.append((start, end, name, key, kind))
-        taken.append((start, end))
+        taken[start:end] = b"\1" * (end - start)
         if kind != "inspectorate":
             state.gazetteer.setdefault(key, (name, kind))
     # Names the article introduced, now written bare ("Issues at West Mercia").
@@ -194,20 +197,22 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
         if key not in lowered:
             continue  # a substring test is far cheaper than the search it saves
         for match in re.finditer(rf"\b{re.escape(key)}\b", text, re.IGNORECASE):
-            if not any(a <= match.start() < b for a, b in taken):
+            if not taken[match.start()]:
                 found.append((match.start(), match.end(), display, key, kind))
-                taken.append((match.start(), match.end()))
+                taken[match.start() : match.end()] = b"\1" * (match.end() - match.start())
     generics = orgs.generic if _has_generic(text) else ()
     for pattern, kind in generics:
+        nearest = _Nearest(found, kind)
         for match in pattern.finditer(text):
-            if any(a <= match.start() < b for a, b in taken):
+            if taken[match.start()]:
                 continue
-            referent = _nearest(state, kind, found, match.start())
+            referent = nearest.before(match.start()) or state.last_of_kind.get(kind, "")
             if referent:
                 display = state.gazetteer.get(referent, (referent, kind))[0]
                 found.append((match.start(), match.end(), display, referent, kind))
                 if match.group().lower().startswith(("each", "both")):
                     found[-1] = (match.start(), match.end(), "*each*", kind, kind)
+                nearest.resolved = found[-1]
     return sorted(found)
 
 
@@ -225,16 +230,23 @@ def _known_tail(name: str, state: _ArticleState) -> str:
     return name
 
 
-def _nearest(
-    state: _ArticleState, kind: str, found: list[tuple[int, int, str, str, str]], position: int
-) -> str:
-    for start, _end, _display, key, found_kind in sorted(found, reverse=True):
-        if start < position and found_kind == kind:
-            return key
-    for _number, key, found_kind in reversed(state.mentions):
-        if found_kind == kind:
-            return key
-    return ""
+class _Nearest:
+    """The organisation of one kind a generic phrase ("the force") at a position refers
+    to within its claim: the last found before it, a generic one resolved earlier
+    included (else the article's last mention of the kind, `last_of_kind`). Bisected,
+    where sorting every mention for every phrase was quadratic."""
+
+    def __init__(self, found: list[tuple[int, int, str, str, str]], kind: str) -> None:
+        self.named = sorted(f for f in found if f[4] == kind)
+        self.starts = [f[0] for f in self.named]
+        self.resolved: tuple[int, int, str, str, str] | None = None
+        """The last phrase of this kind resolved: phrases are resolved in order."""
+
+    def before(self, position: int) -> str:
+        at = bisect.bisect_left(self.starts, position)
+        named = self.named[at - 1] if at else None
+        best = max((f for f in (named, self.resolved) if f is not None), default=None)
+        return best[3] if best is not None else ""
 
 
 @lru_cache(maxsize=65536)
@@ -481,33 +493,58 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
                 orgs.append(OrgMention(claim.claim_id, claim.source, display, key, kind))
         judgments += _judgments(claim, found, scale, default_aspect, gazetteer, state)
         judgments += _status_statements(claim, found, scale, default_aspect, gazetteer, scales)
-        state.mentions += [
+        introduced = [
             (number, key, kind)
             for _, _, display, key, kind in found
             if kind != "inspectorate" and display != "*each*"
         ]
+        state.mentions += introduced
+        state.last_of_kind.update((kind, key) for _, key, kind in introduced)
     return Extraction(tuple(judgments), tuple(people), tuple(quotes), tuple(orgs))
 
 
-def _subjects(
-    found: list[tuple[int, int, str, str, str]],
-    position: int,
-    gazetteer: dict[str, tuple[str, str]],
-) -> list[tuple[str, str]]:
-    candidates = [f for f in found if f[4] != "inspectorate"]
-    before = [f for f in candidates if f[1] <= position]
-    after = [f for f in candidates if f[0] >= position]
-    chosen = before[-1] if before else (after[0] if after else None)
-    if chosen is None:
-        return []
-    if chosen[2] == "*each*":
-        kind = chosen[3]
-        return [
-            (f[2], f[3])
-            for f in candidates
-            if f[2] != "*each*" and f[4] in (kind, "") and f[0] < chosen[0]
-        ] or []
-    return [(gazetteer.get(chosen[3], (chosen[2], ""))[0], chosen[3])]
+class _Subjects:
+    """The subjects of the grades in one claim, asked in order of position: the last
+    organisation (in the claim's order) that ends before a grade, else the first that
+    starts after it. Kept as a pointer and a bisection, where filtering every name for
+    every grade was quadratic in a claim listing thousands of both."""
+
+    def __init__(
+        self, found: list[tuple[int, int, str, str, str]], gazetteer: dict[str, tuple[str, str]]
+    ) -> None:
+        self.candidates = [f for f in found if f[4] != "inspectorate"]
+        self.starts = [f[0] for f in self.candidates]
+        self.by_end = sorted(range(len(self.candidates)), key=lambda i: self.candidates[i][1])
+        self.gazetteer = gazetteer
+        self.ended = 0  # how many of by_end end at or before the last position asked
+        self.last_before = -1
+        self.position = -1
+
+    def __call__(self, position: int) -> list[tuple[str, str]]:
+        if position < self.position:
+            self.ended, self.last_before = 0, -1
+        self.position = position
+        while self.ended < len(self.by_end):
+            index = self.by_end[self.ended]
+            if self.candidates[index][1] > position:
+                break
+            self.last_before = max(self.last_before, index)
+            self.ended += 1
+        if self.last_before >= 0:
+            chosen = self.candidates[self.last_before]
+        else:
+            after = bisect.bisect_left(self.starts, position)
+            if after == len(self.candidates):
+                return []
+            chosen = self.candidates[after]
+        if chosen[2] == "*each*":
+            kind = chosen[3]
+            return [
+                (f[2], f[3])
+                for f in self.candidates
+                if f[2] != "*each*" and f[4] in (kind, "") and f[0] < chosen[0]
+            ]
+        return [(self.gazetteer.get(chosen[3], (chosen[2], ""))[0], chosen[3])]
 
 
 _REFERS_BACK = re.compile(r"(?:it|its)\b", re.IGNORECASE)
@@ -546,6 +583,7 @@ def _judgments(
     # each grade: a claim listing thousands of grades was quadratic. No cue phrase can
     # run into a grade word, so the first cue in the claim is the first before any grade.
     cue = domain.scales().previous.search(claim.text)
+    subjects_at = _Subjects(found, gazetteer)
     out = []
     for index, (start, end, grade, negated) in enumerate(mentions):
         next_grade = mentions[index + 1][0] if index + 1 < len(mentions) else len(claim.text)
@@ -555,11 +593,7 @@ def _judgments(
             key = org_key(subject)
             subjects = [(gazetteer.get(key, (subject, ""))[0], key)]
         else:
-            subjects = (
-                _subjects(found, start, gazetteer)
-                or _carried_subject(claim, state)
-                or _principal(state)
-            )
+            subjects = subjects_at(start) or _carried_subject(claim, state) or _principal(state)
         previous = cue is not None and cue.end() <= start
         for display, key in subjects:
             out += [

@@ -343,7 +343,8 @@ def source_id(value: str, path: Path) -> str:
     device name gets a `_`. An id with nothing left is an error naming the file.
     """
     text = _URL_SCHEME.sub("", unicodedata.normalize("NFKC", value).strip())
-    cleaned = _SOURCE_ID.sub("-", text).strip("-.")
+    # Runs of dots go too: "a..b" is harmless here, but not everything downstream knows it.
+    cleaned = re.sub(r"\.{2,}", ".", _SOURCE_ID.sub("-", text)).strip("-.")
     if not cleaned:
         shown = value if len(value) <= 40 else value[:40] + "…"
         raise InputError(str(path), f"unusable source id {shown!r} (no letters or digits)")

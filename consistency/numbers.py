@@ -16,6 +16,8 @@ and `data/dates.toml` (months, units of time, relative-date phrases).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -163,6 +165,10 @@ def _digits_value(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+_FOLLOWING_WORD = re.compile(r"\s+([a-z][\w'-]*)")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+
+
 def dates(text: str) -> list[DateMention]:
     found = []
     cal = domain.calendar()
@@ -210,7 +216,7 @@ def dates(text: str) -> list[DateMention]:
         elif g["weekday"]:
             value = f"weekday:{g['weekday'].lower()}"
         else:
-            following = re.match(r"\s+([a-z][\w'-]*)", text[m.end() :])
+            following = _FOLLOWING_WORD.match(text, m.end())
             if not g["year_cue"] and following and following.group(1) not in function_words:
                 continue  # "2000 people": a count, not a year
             start = m.start("year")
@@ -225,16 +231,22 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
     """Quantities in text, leaving out any inside the `skip` spans (dates)."""
     lex = domain.lexicon()
     skip = skip if skip is not None else [(d.start, d.end) for d in dates(text)]
+    # Spans by start, with the furthest end so far: whether a quantity overlaps one is
+    # then a bisection (testing every span for every number was quadratic).
+    skip = sorted(skip)
+    starts = [a for a, _ in skip]
+    reach = list(itertools.accumulate((b for _, b in skip), max))
     found = []
     for m in _patterns().quantity.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in skip):
+        before = bisect.bisect_left(starts, m.end())  # the spans starting before its end
+        if before and reach[before - 1] > m.start():
             continue
         g = m.groupdict()
         digits_end = m.end("digits") if g["digits"] else -1
         letter_after = digits_end >= 0 and text[digits_end : digits_end + 1].isalpha()
         if letter_after and not (g["magnitude"] or g["percent"]):
             continue  # "2nd", "5am": not a count
-        if g["words"] and g["words"].lower() == "one" and text[m.end() :].startswith(" of "):
+        if g["words"] and g["words"].lower() == "one" and text.startswith(" of ", m.end()):
             continue  # "one of the men": a pronoun, not a count
         fraction_only = False
         if g["fraction"]:
@@ -251,7 +263,7 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
                 value = None  # "thousands of" is not a number on its own
         if value is None:
             continue
-        after = re.match(r"\s+([A-Za-z]+)", text[m.end() :])
+        after = _NEXT_WORD.match(text, m.end())
         service = after and after.group(1).lower() in lex.service_words
         if g["digits"] in lex.service_numbers and service:
             continue  # "999 calls": the emergency number, not a count

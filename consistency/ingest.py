@@ -67,7 +67,7 @@ _RESERVED_NAMES = frozenset(
 
 # Bytes that never occur in text, whatever its encoding (tab, line feed, form feed,
 # carriage return and vertical tab do).
-_CONTROL_BYTES = frozenset(range(32)) - {9, 10, 11, 12, 13} | {127}
+_CONTROL_BYTES = bytes(sorted(frozenset(range(32)) - {9, 10, 11, 12, 13} | {127}))
 _BINARY_SHARE = 0.05
 _SNIFF_BYTES = 64 * 1024
 # charset-normalizer's "mess" (0 clean .. 1 noise) above which a decoding is a guess.
@@ -240,9 +240,9 @@ def _file_items(path: Path, log: _Log) -> Iterator[Article | InputError]:
     if suffix in FEED_SUFFIXES:
         yield from _read_feed_file(path, raw, log)
         return
-    text, encoding = decode(path, raw)
-    if encoding:
-        log.notice(path, f"decoded as {encoding} (not UTF-8)")
+    text, notice = decode(path, raw)
+    if notice:
+        log.notice(path, notice)
     if suffix in JSON_SUFFIXES:
         yield from _read_json(path, text)
     elif suffix in HTML_SUFFIXES:
@@ -273,31 +273,64 @@ def _too_big(size: int, limit: int) -> str:
 
 
 def decode(path: Path, raw: bytes) -> tuple[str, str]:
-    """Text of `raw`, and the encoding's name when it was not UTF-8 (else "").
+    """Text of `raw`, and what the user should be told when it was not UTF-8 (else "").
 
     UTF-8 (with or without a byte-order mark) is taken as it is; UTF-16 and UTF-32
-    need their byte-order mark; anything else is detected with charset-normalizer.
-    Empty files, binary files and undetectable encodings raise `InputError`.
+    need their byte-order mark; UTF-8 with a few stray bytes (a paste from another
+    file) keeps its UTF-8 and reads the strays as Windows-1252; anything else is
+    detected with charset-normalizer. Empty files, binary files and undetectable
+    encodings raise `InputError`.
     """
     if not raw.strip():
         raise InputError(str(path), "file is empty")
     for bom, codec, name in _BOMS:
         if raw.startswith(bom):
             try:
-                return _non_empty(path, raw.decode(codec)), name
+                return _non_empty(path, raw.decode(codec)), _decoded_as(name)
             except UnicodeDecodeError as exc:
                 raise InputError(str(path), f"not valid {name}: {exc.reason}") from exc
     head = raw[:_SNIFF_BYTES]
     if b"\x00" in head[:8192]:
         raise InputError(str(path), "looks like a binary file (contains NUL bytes), not an article")
-    if sum(byte in _CONTROL_BYTES for byte in head) > _BINARY_SHARE * len(head):
+    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > _BINARY_SHARE * len(head):
         raise InputError(
             str(path), "looks like a binary file (mostly control bytes), not an article"
         )
     try:
         return _non_empty(path, raw.decode("utf-8-sig")), ""
     except UnicodeDecodeError as exc:
-        return _detect(path, raw, exc)
+        return _mixed(path, raw) or _detect(path, raw, exc)
+
+
+def _decoded_as(name: str) -> str:
+    return f"decoded as {name} (not UTF-8)"
+
+
+_STRAY = re.compile("[\udc80-\udcff]")
+_WIDE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _mixed(path: Path, raw: bytes) -> tuple[str, str] | None:
+    """UTF-8 with stray bytes, when its valid multi-byte characters outnumber them.
+
+    Legacy text almost never forms a valid UTF-8 sequence by chance (a capital with
+    an accent followed by a curly quote), so valid ones mean the file is UTF-8.
+    """
+    text = raw.decode("utf-8-sig", "surrogateescape")
+    strays = len(_STRAY.findall(text))
+    if len(_WIDE.findall(text)) <= strays:
+        return None
+
+    def legacy(match: re.Match[str]) -> str:
+        byte = bytes([ord(match.group()) - 0xDC00])
+        try:
+            return byte.decode("cp1252")
+        except UnicodeDecodeError:
+            return byte.decode("latin-1")
+
+    noun = "byte that is" if strays == 1 else "bytes that are"
+    message = f"decoded as UTF-8, with {strays} {noun} not UTF-8 read as windows-1252"
+    return _non_empty(path, _STRAY.sub(legacy, text)), message
 
 
 def _non_empty(path: Path, text: str) -> str:
@@ -320,7 +353,7 @@ def _detect(path: Path, raw: bytes, error: UnicodeDecodeError) -> tuple[str, str
             f"not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start}) and its "
             "encoding cannot be told with confidence; convert it to UTF-8 first",
         )
-    return _non_empty(path, str(chosen)), encoding_name(chosen.encoding)
+    return _non_empty(path, str(chosen)), _decoded_as(encoding_name(chosen.encoding))
 
 
 def encoding_name(codec: str) -> str:
@@ -590,9 +623,9 @@ def _feed_root(text: str) -> str | None:
 def _read_feed_file(path: Path, raw: bytes, log: _Log) -> Iterator[Article | InputError]:
     import feedparser
 
-    text, encoding = _feed_text(path, raw)
-    if encoding:
-        log.notice(path, f"decoded as {encoding} (not UTF-8)")
+    text, notice = _feed_text(path, raw)
+    if notice:
+        log.notice(path, notice)
     if _feed_root(text) is None:
         raise InputError(str(path), "not an RSS or Atom feed (no <rss>, <feed> or <rdf:RDF> root)")
     # feedparser is given the bytes as a stream: handed a string it would try it as a

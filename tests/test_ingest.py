@@ -400,6 +400,17 @@ def test_utf8_needs_no_notice_and_a_bom_is_fine(tmp_path: Path) -> None:
     assert feed.articles[0].body == "Café “quoted”." and feed.notices == ()
 
 
+def test_utf8_with_a_stray_legacy_byte_keeps_its_utf8(tmp_path: Path) -> None:
+    # A paragraph pasted from a Windows-1252 file into a UTF-8 one: read byte by byte
+    # as Windows-1252 the whole file would turn every “ and ’ into mojibake.
+    raw = "Police said: “We’ve seen £1m seized.”\n\nThe caf".encode() + b"\xe9 closed.\n"
+    path = write(tmp_path / "mixed.txt", raw)
+    feed = ingest.read_feed([path])
+    assert feed.articles[0].body == "Police said: “We’ve seen £1m seized.”\n\nThe café closed.\n"
+    message = "decoded as UTF-8, with 1 byte that is not UTF-8 read as windows-1252"
+    assert feed.notices == (Notice(str(path), message),)
+
+
 def test_undetectable_encoding_is_an_error(tmp_path: Path) -> None:
     noise = bytes((i * 7919) % 128 + 128 for i in range(3000))
     path = write(tmp_path / "noise.txt", b"Headline " + noise)

@@ -576,7 +576,7 @@ def _ninjs_headline(headlines: Any) -> str:
     values = [h for h in headlines if isinstance(h, dict) and _text(h.get("value"))]
     main = [h for h in values if str(h.get("role", "")).lower() == "main"]
     chosen = (main or values or [{}])[0].get("value", "")
-    return html_text(chosen) if _looks_like_html(chosen) else _text(chosen)
+    return " ".join((html_text(chosen) if _looks_like_html(chosen) else _text(chosen)).split())
 
 
 def _ninjs_authors(people: Any) -> str:

@@ -27,3 +27,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(scope="session")
 def west_mercia() -> Path:
     return FIXTURES / "west-mercia"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "browser: drives the system's headless Chromium (/usr/bin/chromium); skipped without "
+        "it unless CONSISTENCY_REQUIRE_BROWSER=1",
+    )

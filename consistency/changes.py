@@ -358,8 +358,15 @@ def _dates_agree(x: str, y: str) -> bool:
     return all(p == q or "?" in p or "?" in q for p, q in parts)
 
 
+_ISO_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d")
+
+
 def _published(ctx: Context, source: str) -> str:
-    return ctx.metadata(source).get("published", "")
+    """The day a source was published: feeds and ninjs give a timestamp, and two
+    versions of one morning's story are not "published on different days"."""
+    value = ctx.metadata(source).get("published", "")
+    timestamp = _ISO_TIMESTAMP.match(value)
+    return timestamp.group(1) if timestamp else value
 
 
 def _numbers(

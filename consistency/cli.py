@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from . import baseline, config, pipeline, report
+from . import baseline, config, domain, explain, pipeline, report
 from .errors import ConsistencyError
 from .models import SEVERITY_RANK
 
@@ -57,6 +57,14 @@ ConfigOption = Annotated[
 ]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print nothing on success, show no progress.")
+]
+KeepGoingOption = Annotated[
+    bool,
+    typer.Option(
+        "--keep-going",
+        help="Skip unreadable files and records (listed in the summary and skipped.csv) "
+        "and check the rest.",
+    ),
 ]
 WorkersOption = Annotated[
     int | None,
@@ -99,6 +107,7 @@ def check(
         bool, typer.Option("--graph", help="Also write graph.graphml (claims, sources, people).")
     ] = False,
     workers: WorkersOption = None,
+    keep_going: KeepGoingOption = False,
 ) -> None:
     """Check articles; write discrepancies, claims and coverage tables and report.html.
 
@@ -107,7 +116,7 @@ def check(
     with _user_errors():
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
         known = baseline.read(baseline_file) if baseline_file else None
-        result = _check(paths, config_file, quiet, workers)
+        result = _check(paths, config_file, quiet, workers, keep_going)
         written = pipeline.write_reports(
             result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
         )
@@ -117,6 +126,11 @@ def check(
         typer.echo(
             report.summary(result.discrepancies, len(result.articles), len(result.claims), stories)
         )
+        if result.skipped:
+            typer.echo(f"\nskipped {len(result.skipped)} unreadable inputs (see skipped.csv):")
+            for skipped in result.skipped:
+                where = f"{skipped.path}:{skipped.line}" if skipped.line else skipped.path
+                typer.echo(f"  {where}: {skipped.problem}")
         if known:
             gone = len(known.gone(result.discrepancies))
             typer.echo(
@@ -140,13 +154,14 @@ def write_baseline(
     config_file: ConfigOption = None,
     quiet: QuietOption = False,
     workers: WorkersOption = None,
+    keep_going: KeepGoingOption = False,
 ) -> None:
     """Check articles and record every discrepancy found as known, for `check --baseline`.
 
     Example: consistency baseline feed/ --output consistency-baseline.csv
     """
     with _user_errors():
-        result = _check(paths, config_file, quiet, workers)
+        result = _check(paths, config_file, quiet, workers, keep_going)
         written = baseline.write(result.discrepancies, output)
     if not quiet:
         typer.echo(f"wrote {written}: {len(result.discrepancies)} known discrepancies")
@@ -172,12 +187,39 @@ def show_config(
         typer.echo(f"{settings.path or 'no settings file found: the defaults'}: valid")
 
 
+@app.command("claims")
+def show_claims(
+    file: Annotated[Path, typer.Argument(help="One article file (every article in it).")],
+    config_file: ConfigOption = None,
+) -> None:
+    """Show how one file is read: metadata, repairs, cleaned paragraphs, claims and
+    what was found in each (for debugging a surprising row).
+
+    Example: consistency claims fixtures/west-mercia/hits-radio.txt
+    """
+    with _user_errors():
+        settings = config.load(config_file)
+        with domain.configured(settings.tables):
+            text = explain.explain(file)
+    typer.echo(text, nl=not text.endswith("\n"))
+
+
 def _check(
-    paths: list[Path], config_file: Path | None, quiet: bool, workers: int | None
+    paths: list[Path],
+    config_file: Path | None,
+    quiet: bool,
+    workers: int | None,
+    keep_going: bool = False,
 ) -> pipeline.CheckResult:
     settings = config.load(config_file)
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
-        return pipeline.check(paths, workers=workers, progress=progress, config=settings)
+        result = pipeline.check(
+            paths, workers=workers, progress=progress, config=settings, keep_going=keep_going
+        )
+    if not quiet:
+        for notice in result.notices:
+            typer.echo(f"note: {notice.path}: {notice.message}", err=True)
+    return result
 
 
 @contextlib.contextmanager

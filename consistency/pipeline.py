@@ -27,7 +27,16 @@ from . import graph as graph_stage
 from .config import Config
 from .errors import InputError
 from .graph import ClaimGraph
-from .models import Article, Claim, CleanArticle, Discrepancy, Extraction, Matching
+from .models import (
+    Article,
+    Claim,
+    CleanArticle,
+    Discrepancy,
+    Extraction,
+    Matching,
+    Notice,
+    Skipped,
+)
 
 
 def _read_only(values: dict[str, str]) -> MappingProxyType[str, str]:
@@ -49,6 +58,10 @@ class CheckResult:
     graph: ClaimGraph
     discrepancies: tuple[Discrepancy, ...]
     config: Config = dataclasses.field(default_factory=Config)
+    skipped: tuple[Skipped, ...] = ()
+    """Inputs left out by a keep-going read, with the reason."""
+    notices: tuple[Notice, ...] = ()
+    """What reading did that a user should know (a file decoded as windows-1252)."""
 
 
 PARALLEL_FROM = 400
@@ -198,10 +211,15 @@ def check(
     workers: int | None = None,
     progress: Progress = _quiet,
     config: Config | None = None,
+    keep_going: bool = False,
 ) -> CheckResult:
-    """Check the articles under `paths` (files or directories); see `check_articles`."""
+    """Check the articles under `paths` (files or directories); see `check_articles`.
+    With `keep_going`, unreadable files and records are skipped (listed in the result's
+    `skipped`) instead of stopping the check."""
     # 1. ingest
-    return check_articles(ingest.read_articles(paths), settings, workers, progress, config)
+    feed = ingest.read_feed(paths, keep_going)
+    result = check_articles(feed.articles, settings, workers, progress, config)
+    return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices)
 
 
 def write_reports(

@@ -104,6 +104,19 @@ def claims_frame(result: CheckResult) -> pl.DataFrame:
     return pl.DataFrame(data, schema=CLAIM_COLUMNS)
 
 
+SKIPPED_COLUMNS: dict[str, type[pl.DataType]] = {
+    "path": pl.String,
+    "line": pl.Int64,
+    "problem": pl.String,
+}
+
+
+def skipped_frame(result: CheckResult) -> pl.DataFrame:
+    """The inputs a keep-going run left out (none otherwise)."""
+    data = {name: [getattr(s, name) for s in result.skipped] for name in SKIPPED_COLUMNS}
+    return pl.DataFrame(data, schema=SKIPPED_COLUMNS)
+
+
 COVERAGE_COLUMNS: dict[str, type[pl.DataType]] = {
     "story": pl.String,
     "cluster": pl.String,
@@ -202,7 +215,8 @@ def write_all(
     known: frozenset[str] = frozenset(),
     html: bool = True,
 ) -> list[Path]:
-    """Write the reports into `out_dir`: the three tables in each of `formats`, report.html
+    """Write the reports into `out_dir`: the three tables in each of `formats`, skipped.csv
+    (the inputs a keep-going read left out), report.html
     (unless not `html`), and graph.graphml when `graph` is true (for a day's feed it is
     hundreds of megabytes, and editors never open it). `known`: discrepancy ids of a
     baseline, marked known."""
@@ -229,6 +243,9 @@ def write_all(
         for name, frame in tables.items()
         for fmt in formats
     }
+    # Always written, empty unless a keep-going run left inputs out: a skipped.csv from
+    # an earlier run must not be read as this one's.
+    targets["skipped.csv"] = _table_writer(lambda: skipped_frame(result), "csv")
     if html:
         targets["report.html"] = lambda p: _write_html(result, known, p)
     if graph:

@@ -140,3 +140,54 @@ def test_workers_must_be_positive(west_mercia: Path, tmp_path: Path) -> None:
         app, ["check", str(west_mercia), "--out", str(tmp_path), "--workers", "0"]
     )
     assert result.exit_code == 2
+
+
+def test_keep_going_skips_bad_inputs_and_lists_them(west_mercia: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    for article in west_mercia.iterdir():
+        (feed / article.name).write_bytes(article.read_bytes())
+    (feed / "empty.txt").write_text("")
+    (feed / "broken.jsonl").write_text('{"id": "x", "body": "Fine text here."}\n{"id": \n')
+    out = tmp_path / "out"
+    strict = runner.invoke(app, ["check", str(feed), "--out", str(out)])
+    assert strict.exit_code == 2 and not out.exists()
+    lenient = runner.invoke(app, ["check", str(feed), "--out", str(out), "--keep-going"])
+    assert lenient.exit_code == 0, lenient.output
+    assert "skipped 2 unreadable inputs" in lenient.output
+    assert "broken.jsonl:2: invalid JSON" in lenient.output
+    skipped = (out / "skipped.csv").read_text().splitlines()
+    assert skipped[0] == "path,line,problem"
+    assert sorted(line.rsplit("/", 1)[-1] for line in skipped[1:]) == [
+        "broken.jsonl,2,invalid JSON: Expecting value",
+        "empty.txt,,file is empty",
+    ]
+    # The readable record of the broken file and every fixture were checked.
+    claims = (out / "claims.csv").read_text()
+    assert "\nx:" in claims and "hits-radio" in claims
+
+
+def test_skipped_csv_is_empty_on_a_clean_run(west_mercia: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(west_mercia), "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0
+    assert (tmp_path / "skipped.csv").read_text() == "path,line,problem\n"
+
+
+def test_a_legacy_encoding_is_decoded_and_said(tmp_path: Path) -> None:
+    text = "Kent Police was rated \u201cgood\u201d by inspectors, who praised its work.\n"
+    (tmp_path / "a.txt").write_bytes(text.encode("cp1252"))
+    (tmp_path / "b.txt").write_text(text)
+    result = runner.invoke(app, ["check", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "a.txt: decoded as windows-1252" in result.output
+    assert "\u201cgood\u201d" in (tmp_path / "out" / "claims.csv").read_text()
+
+
+def test_claims_command_shows_how_a_file_was_read(west_mercia: Path) -> None:
+    result = runner.invoke(app, ["claims", str(west_mercia / "hits-radio.txt")])
+    assert result.exit_code == 0, result.output
+    assert "== hits-radio ==" in result.output
+    assert "ā€™ -> ’" in result.output  # the encoding repair, with its line
+    assert "West Mercia Police" in result.output
+    missing = runner.invoke(app, ["claims", str(west_mercia / "nope.txt")])
+    assert missing.exit_code == 2 and "nope.txt" in missing.output

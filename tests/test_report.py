@@ -225,5 +225,11 @@ def test_signals_arriving_during_the_renames_wait_for_them(
     monkeypatch.setattr(Path, "replace", replace_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         pipeline.write_reports(result, tmp_path)
-    assert set(renamed) == {"discrepancies.csv", "claims.csv", "coverage.csv", "report.html"}
+    assert set(renamed) == {
+        "discrepancies.csv",
+        "claims.csv",
+        "coverage.csv",
+        "skipped.csv",
+        "report.html",
+    }
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -255,7 +255,16 @@ RELATIVE = [
 
 
 @pytest.mark.parametrize(("a", "b", "value_a", "value_b"), RELATIVE)
-@pytest.mark.parametrize("published", [("", ""), ("2024-05-14", "2024-05-14"), ("2024-05-14", "")])
+@pytest.mark.parametrize(
+    "published",
+    [
+        ("", ""),
+        ("2024-05-14", "2024-05-14"),
+        ("2024-05-14", ""),
+        # Feeds and ninjs give timestamps: one morning's versions, the same day.
+        ("2024-05-14T07:05:00Z", "2024-05-14T10:20:00Z"),
+    ],
+)
 def test_relative_date_conflict_is_medium(
     a: str, b: str, value_a: str, value_b: str, published: tuple[str, str]
 ) -> None:
@@ -266,9 +275,10 @@ def test_relative_date_conflict_is_medium(
 def test_relative_date_conflict_published_on_different_days_is_low(
     a: str, b: str, value_a: str, value_b: str
 ) -> None:
-    row = only_row(a, b, ("2024-05-14", "2024-05-15"))
-    assert shown(row) == ("date_conflict", "low", value_a, value_b)
-    assert "different days" in row.explanation
+    for published in [("2024-05-14", "2024-05-15"), ("2024-05-14T23:00:00Z", "2024-05-15 01:00")]:
+        row = only_row(a, b, published)
+        assert shown(row) == ("date_conflict", "low", value_a, value_b)
+        assert "different days" in row.explanation
 
 
 @pytest.mark.parametrize(

@@ -321,7 +321,7 @@ def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
     for number, text in lines:
         if not text:
             if current:
-                paragraphs.append(Paragraph(current[0], start))
+                paragraphs.append(Paragraph("".join(current), start))
             current, previous = [], ""
             continue
         # In hard-wrapped text a spaced dash can start a line ("ROCU\n- a partnership"):
@@ -329,14 +329,16 @@ def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
         if current and _continues(previous, text, width):
             # A wrapped hyphenated word ("well-" / "known") keeps its hyphen, loses the break.
             joiner = "" if re.search(r"\w-$", previous) else " "
-            current[-1] = current[-1] + joiner + text
+            # Pieces joined once at the end: appending to one growing string was
+            # quadratic in a paragraph of thousands of wrapped lines.
+            current += (joiner, text)
         else:
             if current:
-                paragraphs.append(Paragraph(current[0], start))
+                paragraphs.append(Paragraph("".join(current), start))
             current, start = [text], number
         previous = text
     if current:
-        paragraphs.append(Paragraph(current[0], start))
+        paragraphs.append(Paragraph("".join(current), start))
     return paragraphs
 
 

@@ -238,3 +238,13 @@ def test_cli_reports_a_bad_config_and_exits_2(tmp_path: Path, fire_feed: Path) -
         assert "2 problems" in result.output and "urgent" in result.output
         assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_readme_example_is_valid() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("### Configuration") :]
+    example = section[section.index("```toml") + len("```toml") : section.index("```\n", 10)]
+    settings = config.parse(tomllib.loads(example), "README.md")
+    assert settings.ignores("press-release-12") and not settings.ignores("bbc")
+    assert settings.match.claim_cutoff == 85
+    assert "fsb" in settings.tables["scales.toml"]["scales"]

@@ -215,9 +215,11 @@ body{margin:0 auto;max-width:1200px;padding:0 1rem 4rem;line-height:1.45}
 h1{font-size:1.5rem;margin:1.2rem 0 .3rem}h2{font-size:1.25rem;margin:2rem 0 .6rem;
 border-bottom:2px solid var(--line);padding-bottom:.2rem}h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.9rem}
-th,td{border:1px solid var(--line);padding:.2rem .45rem;text-align:left;vertical-align:top}
+th,td{border:1px solid var(--line);padding:.2rem .45rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}td{overflow-wrap:anywhere}th[scope=col],td.nw{white-space:nowrap}
 th{background:var(--soft);font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.summary-grid{display:flex;flex-wrap:wrap;gap:0 2rem}
+.summary-grid{display:flex;flex-wrap:wrap;gap:0 2rem;align-items:flex-start}
+.scroll{overflow-x:auto}
 .sev{display:inline-block;border-radius:3px;padding:0 .35rem;font-size:.8rem;font-weight:700;
 color:#fff;text-transform:uppercase;letter-spacing:.02em}
 .sev.high{background:var(--high)}.sev.medium{background:var(--medium)}.sev.low{background:var(--low)}
@@ -348,8 +350,9 @@ def render(result: CheckResult, known: frozenset[str] = frozenset()) -> str:
     add("<h1>Consistency report</h1>\n")
     add(
         f'<p class="lede" id="totals" data-rows="{len(rows)}">'
-        f"{len(result.articles):,} sources, {len(feed):,} stories, {len(result.claims):,} "
-        f"claims, <strong>{len(rows):,}</strong> discrepancies"
+        f"{_count(len(result.articles), 'source')}, {_count(len(feed), 'story', 'stories')}, "
+        f"{_count(len(result.claims), 'claim')}, <strong>{len(rows):,}</strong> "
+        f"{'discrepancy' if len(rows) == 1 else 'discrepancies'}"
         f"{f' ({len(rows) - known_rows:,} new, {known_rows:,} known)' if known else ''}</p>\n"
     )
     _summary(out, result, feed, rows)
@@ -357,6 +360,10 @@ def render(result: CheckResult, known: frozenset[str] = frozenset()) -> str:
     _coverage(out, result, feed)
     add(f"<script>{_JS}</script>\n</body>\n</html>\n")
     return "".join(out)
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _counts_cells(counts: Mapping[str, int]) -> str:
@@ -409,7 +416,7 @@ def _by_source(out: list[str], result: CheckResult, rows: tuple[Discrepancy, ...
         "two sources counts for both)</span></summary>\n"
     )
     out.append(
-        "<table><tr><th scope=col>source</th><th scope=col>outlet</th>"
+        "<div class='scroll'><table><tr><th scope=col>source</th><th scope=col>outlet</th>"
         f"<th scope=col>headline</th><th scope=col>story</th>{_severity_header()}"
         "<th scope=col>rows</th></tr>\n"
     )
@@ -418,10 +425,10 @@ def _by_source(out: list[str], result: CheckResult, rows: tuple[Discrepancy, ...
         out.append(
             f'<tr data-source="{_esc(a.source)}"><th scope=row>{_esc(a.source)}</th>'
             f"<td>{_esc(a.metadata.get('outlet', ''))}</td><td>{_esc(a.headline)}</td>"
-            f"<td>{_esc(story_of.get(a.source, ''))}</td>{_counts_cells(c)}"
+            f"<td class='nw'>{_esc(story_of.get(a.source, ''))}</td>{_counts_cells(c)}"
             f'<td class="n">{sum(c.values()):,}</td></tr>\n'
         )
-    out.append("</table>\n</details>\n")
+    out.append("</table></div>\n</details>\n")
 
 
 def _cell(counts: Counter[str] | None, agree: str) -> str:
@@ -437,7 +444,7 @@ def _story_label(story: Story, counts: Counter[str]) -> str:
     headline = f" — {_esc(story.headline)}" if story.headline else ""
     return (
         f"<summary>{_esc(story.id or 'no story')}{headline} "
-        f"<span class='muted'>({len(story.sources)} sources; {tally})</span></summary>\n"
+        f"<span class='muted'>({_count(len(story.sources), 'source')}; {tally})</span></summary>\n"
     )
 
 
@@ -607,9 +614,9 @@ def _row(
     story = " / ".join(sorted(stories))
     out.append(
         f'<article class="d" id="d-{_esc(d.id)}" data-id="{_esc(d.id)}" '
-        f'data-severity="{d.severity}" data-kind="{e(d.kind)}" data-a="{a}" data-b="{b}" '
+        f'data-severity="{e(d.severity)}" data-kind="{e(d.kind)}" data-a="{a}" data-b="{b}" '
         f'data-known="{"known" if is_known else "new"}">\n'
-        f'<header><span class="sev {d.severity}">{d.severity}</span> '
+        f'<header><span class="sev {e(d.severity)}">{e(d.severity)}</span> '
         f'<span class="kind">{e(d.kind)}</span>{badge}'
         f'<span class="muted">{"stories" if len(stories) > 1 else "story"} {e(story)}</span>'
         f'<span class="rid">{_esc(d.id)}</span></header>\n'
@@ -688,15 +695,21 @@ def _coverage(out: list[str], result: CheckResult, feed: tuple[Story, ...]) -> N
             f'<details class="story coverage-story" data-story="{_esc(story.id)}"{is_open}>'
             f"<summary>{_esc(story.id or 'no story')}"
             f"{f' — {_esc(story.headline)}' if story.headline else ''} "
-            f"<span class='muted'>({len(entries):,} claims; {len(entries) - full:,} not in "
-            f"every one of its {n} sources)</span></summary>\n"
+            f"<span class='muted'>({_count(len(entries), 'claim')}; "
+            + (
+                f"{len(entries) - full:,} not in every one of its {n} sources"
+                if n > 1
+                else "one source"
+            )
+            + ")</span></summary>\n"
         )
         if not everything:
             entries = [e for e in entries if len(e[1]) < n]
         if entries:
             _coverage_table(out, story, entries, text_of)
         if not everything and full:
-            add(f"<p class='muted'>{full:,} claims carried by all {n} sources, not listed.</p>\n")
+            every = f"by all {n} sources" if n > 1 else "by its one source"
+            add(f"<p class='muted'>{_count(full, 'claim')} carried {every}, not listed.</p>\n")
         add("</details>\n")
     add("</section>\n")
 

@@ -353,9 +353,14 @@ def test_big_feeds_list_only_the_gaps(result: CheckResult, monkeypatch: pytest.M
     members: dict[str, set[str]] = {}
     for claim_id, cluster in result.graph.cluster_of.items():
         members.setdefault(cluster, set()).add(claim_id.rsplit(":", 1)[0])
-    gaps = sum(1 for m in members.values() if len(m) < size[story_of[next(iter(m))]])
-    assert len(shown) == gaps
-    assert "carried by all" in coverage.text()
+    full = Counter(
+        story_of[next(iter(m))] for m in members.values() if len(m) == size[story_of[next(iter(m))]]
+    )
+    assert len(shown) == len(members) - sum(full.values())
+    assert full
+    for details in coverage.all("details", "coverage-story"):
+        n = full[details.attrs["data-story"]]
+        assert (f"{n} claims carried" in details.text()) == (n > 1)
 
 
 def test_article_text_is_escaped_everywhere(hostile: CheckResult) -> None:

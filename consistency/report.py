@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from . import htmlreport
 from .errors import ConsistencyError, UsageError
 from .graph import write_graphml
 from .models import SEVERITY_RANK, Discrepancy
@@ -301,8 +302,6 @@ def _signals_deferred() -> Iterator[None]:
 
 
 def _write_html(result: CheckResult, known: frozenset[str], path: Path) -> None:
-    from . import htmlreport
-
     path.write_text(htmlreport.render(result, known), encoding="utf-8")
 
 

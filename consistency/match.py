@@ -5,7 +5,10 @@ Never all claims against all claims:
 1. Blocking. Each claim is cut into word shingles (three canonical words). A
    claim pair becomes a candidate only if the claims share a shingle that fewer
    than `max_shingle_articles` articles contain (more, and it is a templated
-   phrase such as a standard sign-off, which would chain unrelated stories).
+   phrase such as a standard sign-off, which would chain unrelated stories) and
+   no article carries in more than `max_shingle_claims` claims (more, and it is
+   the article's own template, "... was rated good." down a list, which would
+   pair every line of one version with every line of the other).
    The join runs in polars.
 2. Scoring. Candidates are scored with rapidfuzz `fuzz.ratio` on canonical text
    (lower case, words only, see `clean.canonical_text`): the scorer is ~40x
@@ -49,6 +52,9 @@ class MatchSettings:
     """Words per shingle used for blocking."""
     max_shingle_articles: int = 200
     """A shingle found in more articles than this is templated and not used for blocking."""
+    max_shingle_claims: int = 50
+    """Nor one that some article carries in more claims than this: a list of hundreds of
+    "X was rated good." lines in two versions made every pair of lines a candidate."""
     claim_cutoff: float = 80.0
     """Minimum fuzz.ratio (0-100, canonical text) for two claims to match."""
     related_cutoff: float = 50.0
@@ -122,9 +128,15 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
         .unique()
     )
     rare = (
-        shingles.group_by("shingle")
-        .agg(pl.col("source").n_unique().alias("articles"))
-        .filter((pl.col("articles") >= 2) & (pl.col("articles") <= settings.max_shingle_articles))
+        shingles.group_by("shingle", "source")
+        .agg(pl.len().alias("claims"))
+        .group_by("shingle")
+        .agg(pl.len().alias("articles"), pl.col("claims").max().alias("most"))
+        .filter(
+            (pl.col("articles") >= 2)
+            & (pl.col("articles") <= settings.max_shingle_articles)
+            & (pl.col("most") <= settings.max_shingle_claims)
+        )
         .select("shingle")
     )
     keyed = shingles.join(rare, on="shingle")

@@ -407,7 +407,7 @@ def _unwrapped_boilerplate(
     """Drop furniture that hard wrapping split over lines: each line alone matched nothing,
     so cleaning the cleaned text again would otherwise remove it then."""
     for paragraph in paragraphs:
-        name = _boilerplate_name(paragraph.text) if len(paragraph.text) < 400 else None
+        name = _boilerplate_name(paragraph.text)
         if name is None:
             yield paragraph
         else:
@@ -423,8 +423,17 @@ def _unwrapped_boilerplate(
             )
 
 
+FURNITURE_MAX = 400
+"""Characters from which a line is copy, never furniture. Furniture is short (155 at most
+in the fixtures), and the furniture patterns, which try a whole line from every position,
+take time quadratic in its length when it repeats their first words ("listen to listen
+to ...")."""
+
+
 @lru_cache(maxsize=65536)
 def _boilerplate_name(line: str) -> str | None:
+    if len(line) >= FURNITURE_MAX:
+        return None
     bp = domain.boilerplate()
     for name, pattern in bp.lines:
         if pattern.fullmatch(line):

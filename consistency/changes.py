@@ -27,12 +27,14 @@ Words only one version has (an added detail) are not a change of the claim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
+from typing import TypeVar
 
 from . import domain
 from .claimdiff import (
@@ -126,6 +128,8 @@ class _Finding:
 
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
+_T = TypeVar("_T")
+_Bounds = tuple[tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ class _Facts:
     dates: tuple[DateMention, ...]
     quantities: tuple[Quantity, ...]
     grades: tuple[tuple[int, int], ...]
+    bounds: tuple[_Bounds, _Bounds, _Bounds] = ((), ()), ((), ()), ((), ())
+    """(starts, ends) of the dates, the quantities and the grades, for `_touching`."""
 
     @classmethod
     @lru_cache(maxsize=8192)
@@ -142,7 +148,28 @@ class _Facts:
         found_dates = dates(text)
         found = quantities(text, [(d.start, d.end) for d in found_dates])
         grades = tuple((m.start(), m.end()) for m in domain.scales().grade_re.finditer(text))
-        return cls(tuple(found_dates), tuple(found), grades)
+        bounds = (
+            _bounds([(d.start, d.end) for d in found_dates]),
+            _bounds([(q.start, q.end) for q in found]),
+            _bounds(grades),
+        )
+        return cls(tuple(found_dates), tuple(found), grades, bounds)
+
+
+def _bounds(spans: Iterable[tuple[int, int]]) -> _Bounds:
+    spans = list(spans)
+    return tuple(a for a, _ in spans), tuple(b for _, b in spans)
+
+
+def _touching(items: tuple[_T, ...], bounds: _Bounds, span: tuple[int, int]) -> tuple[_T, ...]:
+    """The items that `_touches` a changed span. Items found by one pattern are in order
+    and never overlap, so their starts and ends are both sorted and the ones touching
+    form one run, found by bisection: testing every item for every change was
+    quadratic in a pair of long claims differing throughout."""
+    starts, ends = bounds
+    if span[0] == span[1]:
+        return items[bisect.bisect_left(ends, span[0]) : bisect.bisect_right(starts, span[0])]
+    return items[bisect.bisect_right(ends, span[0]) : bisect.bisect_left(starts, span[1])]
 
 
 def _span(tokens: tuple[Token, ...], at: int) -> tuple[int, int]:
@@ -259,8 +286,8 @@ def _classify_pair(
 
     for hunk in hunks:
         span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
-        if any(_touches(*g, span_a) for g in facts_a.grades) or any(
-            _touches(*g, span_b) for g in facts_b.grades
+        if _touching(facts_a.grades, facts_a.bounds[2], span_a) or _touching(
+            facts_b.grades, facts_b.bounds[2], span_b
         ):
             continue  # grades are the grade detectors' work
         if polarity_only(hunk) and (negation_flip or not _has_negation(hunk)):
@@ -272,8 +299,8 @@ def _classify_pair(
                 "one version negates what the other asserts",
             )
             continue
-        dates_a = [d for d in facts_a.dates if _touches(d.start, d.end, span_a)]
-        dates_b = [d for d in facts_b.dates if _touches(d.start, d.end, span_b)]
+        dates_a = list(_touching(facts_a.dates, facts_a.bounds[0], span_a))
+        dates_b = list(_touching(facts_b.dates, facts_b.bounds[0], span_b))
         if dates_a or dates_b:
             for da, db in zip(dates_a, dates_b, strict=False):
                 verdict = _date_verdict(ctx, a, b, da, db)
@@ -281,8 +308,8 @@ def _classify_pair(
                     found("date_conflict", verdict[0], da.text, db.text, verdict[1])
             if dates_a and dates_b:
                 continue
-        numbers_a = [q for q in facts_a.quantities if _touches(q.start, q.end, span_a)]
-        numbers_b = [q for q in facts_b.quantities if _touches(q.start, q.end, span_b)]
+        numbers_a = list(_touching(facts_a.quantities, facts_a.bounds[1], span_a))
+        numbers_b = list(_touching(facts_b.quantities, facts_b.bounds[1], span_b))
         if numbers_a or numbers_b:
             _numbers(hunk, a, b, numbers_a, numbers_b, found)
             continue
@@ -418,9 +445,12 @@ def _numbers(
             )
 
 
+_NEXT_WORD = re.compile(r"\s+[A-Za-z][\w'-]*")
+
+
 def _with_next_word(text: str, quantity: Quantity) -> str:
     """The quantity as written and the word after it: "312 arrests", "10% decrease"."""
-    following = re.match(r"\s+[A-Za-z][\w'-]*", text[quantity.end :])
+    following = _NEXT_WORD.match(text, quantity.end)
     if not following or not quantity.thing:
         return quantity.text
     if following.group().strip().lower() in domain.wording().function_words:

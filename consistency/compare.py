@@ -494,8 +494,14 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
         # An unattributed quotation may be anyone's words, or a report's.
         if key and len(q.text.split()) >= MIN_QUOTE_WORDS:
             groups[(ctx.story(q.source), key)].append(q.claim_id)
+    partners: dict[str, set[str]] | None = None
     for (_story, speaker), ids in sorted(groups.items()):
-        for ida, idb in combinations(sorted(ids), 2):
+        pairs: Iterable[tuple[str, str]] = combinations(sorted(ids), 2)
+        if max(Counter(ctx.claims[i].source for i in ids).values()) > MAX_SPEAKER_QUOTES:
+            partners = partners if partners is not None else _quote_partners(ctx)
+            group = set(ids)
+            pairs = sorted({(i, j) for i in ids for j in partners.get(i, ()) if j in group})
+        for ida, idb in pairs:
             a, b = ctx.claims[ida], ctx.claims[idb]
             if a.source == b.source or a.text == b.text:
                 continue  # one quotation, written alike, has nothing to show
@@ -520,6 +526,21 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
         if diff.coverage >= MIN_ATTRIBUTION_COVERAGE:
             named = named_by[m.claim_a] and named_by[m.claim_b]
             yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b, named)
+
+
+MAX_SPEAKER_QUOTES = 50
+"""A speaker's quotations in one story are compared pair by pair unless one source gives
+that person more than this many: then (hundreds of quotations in each version) only the
+pairs the match stage found are, as every pair made the work and the rows quadratic."""
+
+
+def _quote_partners(ctx: Context) -> dict[str, set[str]]:
+    """Claim id -> the later claim ids the match stage matched or related it with."""
+    partners: dict[str, set[str]] = defaultdict(set)
+    for m in (*ctx.matching.matches, *ctx.matching.related):
+        first, second = sorted((m.claim_a, m.claim_b))
+        partners[first].add(second)
+    return partners
 
 
 def _attribution(

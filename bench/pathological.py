@@ -1,14 +1,19 @@
 """Pathological input: hostile shapes of growing size through every stage, with the
 time per stage and the scaling exponent.
 
-Each shape builds an article body of about `base * k` characters for k = 1, 2, 4, 8
-(a very long line without punctuation, thousands of quote marks, long runs of
-capitalised words, thousands of "said", runs of digits and symbols, "per cent per
-cent ...", a line of "=", repeated grade words, mojibake, HTML-like tags). Two
-sources carry it, one with a fixture paragraph before it and one with the paragraph
-after and a change in the middle, so matching and the detectors have something to
-pair and to diff. The stages run as `pipeline.check_articles` runs them, timed one by
-one:
+Each shape builds an article body of about `base * k` characters for k = 1, 2, 4, 8:
+a very long line without punctuation (four times the others: 800 KB at 8x),
+thousands of quote marks (straight, curly, mixed, unbalanced), runs of capitalised
+words and titles, thousands of "said", runs of digits, "£", "%", hyphens, dots,
+spaces, tabs, form feeds and line separators, "per cent per cent ...", a line of "=",
+repeated grade words, organisations, people, dates and number words, mojibake,
+HTML-like tags and entities, furniture phrases repeated along a line ("listen to
+listen to ..."), and thousands of distinct templated sentences. Two sources carry it,
+one with a fixture paragraph before it, the other with the paragraph after and a
+change in the middle, so that matching and the detectors have something to pair and
+to diff; for the shapes in DIFFERING the second version differs throughout instead
+(every number, name or speaker changed). The stages run as `pipeline.check_articles`
+runs them, timed one by one:
 
     read     clean, split into claims, extract (both articles)
     match    candidate pairs, scores, stories

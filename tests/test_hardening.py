@@ -1,8 +1,8 @@
 """Hostile and pathological input: it never crashes, never hangs, never varies.
 
-- Every hostile shape of bench/pathological.py (a megabyte line, thousands of quote
+- Every hostile shape of bench/pathological.py (a 600 KB line, thousands of quote
   marks, runs of capitalised words, "said", digits, "per cent", mojibake, tags ...) at
-  about 200 KB goes through the whole pipeline under a hard limit. A pattern that
+  about 150 KB goes through the whole pipeline under a hard limit. A pattern that
   backtracks exponentially, or a loop that is badly quadratic, never finishes inside
   it; this is no timing test, the limit is generous.
 - The linear rewrites of what was quadratic agree with what they replaced.
@@ -76,7 +76,10 @@ def _bench() -> ModuleType:
 
 
 BENCH = _bench()
-SIZE = 200_000
+SIZE = 150_000
+"""Characters of hostile text per version: an exponential pattern never ends at this size,
+and the shapes together take about 40 s on two busy cores (bench/pathological.py goes
+to 200 KB, and to 800 KB for the long line, with timings)."""
 
 
 # --- pathological shapes -------------------------------------------------------------
@@ -383,7 +386,7 @@ PIECE = st.one_of(
     st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
 )
 # Repeats make runs ("\u2028" two thousand times); 20,000 characters at most, as the
-# shapes above already go to megabytes and each example here must stay quick.
+# shapes above already go to hundreds of kilobytes and each example here must stay quick.
 HOSTILE_TEXT = st.lists(
     st.tuples(PIECE, st.sampled_from([1, 1, 1, 2, 3, 50, 2000])).map(lambda t: t[0] * t[1]),
     max_size=12,
@@ -549,6 +552,19 @@ def test_mutated_real_articles_always_give_reports(
     with tempfile.TemporaryDirectory() as out:
         written = pipeline.write_reports(result, out)
         assert {p.name for p in written} >= set(REPORTS)
+
+
+@pytest.mark.xfail(
+    raises=RecursionError,
+    reason="ingest.py lets json.loads' RecursionError out (found by the fuzz test above); "
+    "ingest is being reworked elsewhere: catch it beside JSONDecodeError, then drop this mark"
+)
+@pytest.mark.parametrize("extension", ["json", "jsonl"])
+def test_json_nested_too_deeply_is_an_input_error(tmp_path: Path, extension: str) -> None:
+    (tmp_path / f"deep.{extension}").write_text("[" * 100_000, encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("Kent Police was rated good.\n", encoding="utf-8")
+    with pytest.raises(ConsistencyError):
+        pipeline.check([tmp_path], workers=1)
 
 
 def test_a_feed_of_only_unreadable_files_is_a_consistency_error(tmp_path: Path) -> None:

@@ -448,6 +448,10 @@ def _article(
 # ---------------------------------------------------------------- JSON and ninjs
 
 
+_TOO_DEEP = "JSON nested too deeply to be an article record"
+"""json.loads gives up (RecursionError) on arrays or objects nested thousands deep."""
+
+
 def _read_json(path: Path, text: str) -> Iterator[Article | InputError]:
     lines = path.suffix.lower() == ".jsonl"
     records: list[tuple[int, Any]] = []
@@ -459,13 +463,19 @@ def _read_json(path: Path, text: str) -> Iterator[Article | InputError]:
                 records.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
                 yield InputError(str(path), f"invalid JSON: {exc.msg}", number)
+            except RecursionError:
+                yield InputError(str(path), _TOO_DEEP, number)
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(str(path), f"invalid JSON: {exc.msg}", exc.lineno) from exc
+        except RecursionError:
+            raise InputError(str(path), _TOO_DEEP) from None
         records = _json_items(text, data)
     if not records:
+        if lines and text.strip():
+            return  # every line was bad, and each has been given as its own problem
         raise InputError(str(path), "no records")
     several = len(records) > 1
     for index, (number, record) in enumerate(records, start=1):

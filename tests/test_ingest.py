@@ -702,3 +702,12 @@ def test_explain_every_article_of_a_file_and_the_notices() -> None:
 def test_explain_refuses_a_directory() -> None:
     with pytest.raises(InputError, match="directory"):
         explain.explain(FORMATS)
+
+
+def test_a_jsonl_file_of_only_bad_lines_names_the_first_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"id":\n\n[1, 2\n')
+    with pytest.raises(InputError, match=r"x\.jsonl:1: invalid JSON"):
+        ingest.read_feed([path])
+    with pytest.raises(InputError, match=r"2 skipped; first: .*x\.jsonl:1: invalid JSON"):
+        ingest.read_feed([path], keep_going=True)

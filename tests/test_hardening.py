@@ -42,7 +42,7 @@ from consistency.testing import syndicate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-REPORTS = ("discrepancies.csv", "claims.csv", "coverage.csv")
+REPORTS = ("discrepancies.csv", "claims.csv", "coverage.csv", "skipped.csv", "report.html")
 LIMIT = 60
 """Seconds any one check may take here: ten times what the slowest shape needs on a
 busy two-core machine, and far less than an exponential or quadratic pattern needs."""

@@ -62,6 +62,11 @@ class MatchSettings:
     compare looks in them only for a word changed between shared phrases."""
     min_claim_words: int = 4
     """Claims shorter than this are not matched (too little text to be sure)."""
+    max_claim_chars: int = 5000
+    """Nor claims longer than this (canonical characters): a sentence is far shorter, and
+    scoring and diffing two claims takes time that grows with the product of their
+    lengths (two 400 KB lines without a full stop, differing throughout, took seconds;
+    the 10 MB an article may hold would take hours)."""
     min_shared_claims: int = 2
     """Matched claims that link two articles into one story..."""
     long_claim_words: int = 15
@@ -109,6 +114,7 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
             schema={"claim": pl.Int64, "source": pl.Int32, "group": pl.UInt8, "words": pl.String},
         )
         .lazy()  # one plan: polars streams the steps instead of building each frame
+        .filter(pl.col("words").str.len_chars() <= settings.max_claim_chars)
         .with_columns(pl.col("words").str.split(" "))
         .filter(pl.col("words").list.len() >= settings.min_claim_words)
         .explode("words")
@@ -157,7 +163,12 @@ def all_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) ->
     `match_claims` then keeps, as blocking does, only pairs that share a phrase."""
     source = np.array([c.source for c in claims], dtype=object)
     group = np.array([_group(c) for c in claims], dtype=object)
-    long_enough = np.array([len(text.split()) >= settings.min_claim_words for text in canon])
+    long_enough = np.array(
+        [
+            len(text.split()) >= settings.min_claim_words and len(text) <= settings.max_claim_chars
+            for text in canon
+        ]
+    )
     first: list[np.ndarray] = []
     second: list[np.ndarray] = []
     for i in np.flatnonzero(long_enough):

@@ -302,6 +302,10 @@ MIN_QUOTE_COVERAGE = 0.7
 MIN_ATTRIBUTION_COVERAGE = 0.9
 MIN_RUN_WORDS = 3
 """Shortest run of shared words that counts towards a quotation match."""
+MAX_QUOTE_CHARS = 5000
+"""Quotations longer than this are not compared (as claims that long are not matched):
+none is, and the word diff takes time that grows with the product of the lengths (an
+unclosed quotation mark before 400 KB of text took seconds)."""
 
 
 @dataclass(frozen=True)
@@ -368,8 +372,9 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
     # a few words changed on each side between, is shared too: "no money behind
     # them" / "no weather behind them" changed one word.
     head, tail = ops[equal_at[0]], ops[equal_at[-1]]
+    shared = set(equal_at)  # asking the list at every op was quadratic in a long quotation
     for k, op in enumerate(ops):
-        if op.tag != "equal" or k in equal_at:
+        if op.tag != "equal" or k in shared:
             continue
         ends_both = op.src_end == len(wa.words) and op.dest_end == len(wb.words)
         starts_both = op.src_start == 0 and op.dest_start == 0
@@ -381,6 +386,7 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             continue
         if min(gap) >= 1 and max(gap) <= 3:
             equal_at = sorted([*equal_at, k])
+            shared.add(k)
     first, last = ops[equal_at[0]], ops[equal_at[-1]]
     span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
     if span > 1.5 * shorter + 5:
@@ -492,7 +498,7 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
         key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
         speaker_of[q.claim_id] = key
         # An unattributed quotation may be anyone's words, or a report's.
-        if key and len(q.text.split()) >= MIN_QUOTE_WORDS:
+        if key and len(q.text.split()) >= MIN_QUOTE_WORDS and len(q.text) <= MAX_QUOTE_CHARS:
             groups[(ctx.story(q.source), key)].append(q.claim_id)
     partners: dict[str, set[str]] | None = None
     for (_story, speaker), ids in sorted(groups.items()):

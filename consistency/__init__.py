@@ -6,11 +6,44 @@
 []
 """
 
-from .config import Config, ConfigError
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .errors import ConsistencyError, DataError, InputError, UsageError
-from .ingest import Feed, read_feed
 from .models import Article, Claim, Discrepancy, Notice, Skipped
-from .pipeline import CheckResult, check, check_articles, write_reports
+from .settings import MatchSettings
+
+if TYPE_CHECKING:
+    from .config import Config, ConfigError
+    from .ingest import Feed, read_feed
+    from .pipeline import check, check_articles
+    from .report import write_reports
+    from .results import CheckResult
+
+# The stages load rapidfuzz, networkx and polars: imported on first use, so that
+# `import consistency` (or reading a settings file) stays cheap.
+_LAZY = {
+    "Config": "config",
+    "ConfigError": "config",
+    "Feed": "ingest",
+    "read_feed": "ingest",
+    "check": "pipeline",
+    "check_articles": "pipeline",
+    "write_reports": "report",
+    "CheckResult": "results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'consistency' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Article",
@@ -23,6 +56,7 @@ __all__ = [
     "Discrepancy",
     "Feed",
     "InputError",
+    "MatchSettings",
     "Notice",
     "Skipped",
     "UsageError",

@@ -28,7 +28,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -465,10 +464,3 @@ def _drop_masthead(
 
 def clean(articles: tuple[Article, ...]) -> tuple[CleanArticle, ...]:
     return tuple(clean_article(a) for a in articles)
-
-
-@lru_cache(maxsize=131072)
-def canonical_text(text: str) -> str:
-    """Text as matching sees it: NFKC, lower case, words only."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return " ".join(re.findall(r"[^\W_]+(?:['.][^\W_]+)*", text))

@@ -117,7 +117,7 @@ def check(
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
         known = baseline.read(baseline_file) if baseline_file else None
         result = _check(paths, config_file, quiet, workers, keep_going)
-        written = pipeline.write_reports(
+        written = report.write_reports(
             result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
         )
     new, old = known.split(result.discrepancies) if known else (list(result.discrepancies), [])

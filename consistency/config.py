@@ -23,9 +23,10 @@ from types import MappingProxyType
 from typing import Any
 
 from . import domain
+from .detectors import KIND_NAMES
 from .errors import ConsistencyError
-from .match import MatchSettings
-from .models import DISCREPANCY_KINDS, SEVERITY_RANK, Discrepancy
+from .models import SEVERITY_RANK, Discrepancy
+from .settings import MatchSettings
 
 FILE_NAME = "consistency.toml"
 PYPROJECT = "pyproject.toml"
@@ -187,10 +188,8 @@ def _severity(value: Any, problems: list[str]) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for kind, wanted in value.items():
         where = f"severity.{kind}"
-        if kind not in DISCREPANCY_KINDS:
-            problems.append(
-                f"{where}: unknown kind (expected one of {', '.join(DISCREPANCY_KINDS)})"
-            )
+        if kind not in KIND_NAMES:
+            problems.append(f"{where}: unknown kind (expected one of {', '.join(KIND_NAMES)})")
             continue
         if isinstance(wanted, str):
             if wanted not in _SEVERITIES:

@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 
 from . import domain
 from .claims import rating_line_subject
+from .keys import is_title, name_key, org_key, title_key, untenured
 from .models import (
     Claim,
     CleanArticle,
@@ -72,54 +73,6 @@ _patterns = cache(_title_patterns)
 @cache
 def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
     return re.compile(rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})")
-
-
-@lru_cache(maxsize=65536)
-def title_key(title: str) -> str:
-    """A title as compared: abbreviations spelled out, honorifics dropped, lower case.
-
-    "HM Chief Inspector of Constabulary" -> "chief inspector of constabulary".
-    """
-    text = _APOSTROPHE.sub("'", title).strip(" .,")
-    for pattern, long in domain.titles().abbreviations:
-        text = pattern.sub(long, text)
-    text = re.sub(r"\s+", " ", text).lower()
-    for honorific in domain.titles().honorifics:
-        if text.startswith(honorific + " "):
-            text = text[len(honorific) + 1 :]
-    return text
-
-
-@lru_cache(maxsize=65536)
-def is_title(text: str) -> bool:
-    """Whether text is a title and nothing else: "HM Inspector of Constabulary", "the PCC"."""
-    return bool(re.fullmatch(domain.titles().title_re, text, re.IGNORECASE))
-
-
-def untenured(title_key: str) -> str:
-    """A title key without the words saying how it is held: "temporary chief constable" ->
-    "chief constable"."""
-    words = title_key.split()
-    while words and words[0] in domain.titles().tenure:
-        words = words[1:]
-    return " ".join(words)
-
-
-@lru_cache(maxsize=65536)
-def org_key(name: str) -> str:
-    """The key of an organisation: lower case, aliases applied, force suffixes dropped."""
-    orgs = domain.organisations()
-    text = re.sub(r"\s+", " ", _APOSTROPHE.sub("'", name)).strip().lower()
-    text = re.sub(r"^the\s+", "", text)
-    text = re.sub(r"^hm\s+", "his majesty's ", text)  # "HM Inspectorate of ..." is the inspectorate
-    for long, short in orgs.aliases:
-        text = text.replace(long, short)
-    text = re.sub(r"\s*\([a-z&]{2,8}\)", "", text)
-    for suffix in orgs.drop_suffixes:
-        if text.endswith(" " + suffix):
-            text = text[: -len(suffix) - 1]
-            break
-    return text.strip()
 
 
 @lru_cache(maxsize=65536)
@@ -313,7 +266,7 @@ def _named_people(text: str) -> tuple[tuple[int, str, str, str], ...]:
 def _person_key(name: str, state: _ArticleState) -> str:
     words = name.split()
     if len(words) >= 2:
-        key = " ".join(words).lower()
+        key = name_key(name)
         state.people.setdefault(words[-1].lower(), key)
         return key
     return state.people.get(name.lower(), name.lower())

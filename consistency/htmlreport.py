@@ -30,7 +30,7 @@ from rapidfuzz.distance import Indel
 from .models import SEVERITY_RANK, Discrepancy
 
 if TYPE_CHECKING:
-    from .pipeline import CheckResult
+    from .results import CheckResult
 
 SEVERITIES = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__))
 

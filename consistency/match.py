@@ -11,7 +11,7 @@ Never all claims against all claims:
    pair every line of one version with every line of the other).
    The join runs in polars.
 2. Scoring. Candidates are scored with rapidfuzz `fuzz.ratio` on canonical text
-   (lower case, words only, see `clean.canonical_text`): the scorer is ~40x
+   (lower case, words only, see `keys.canonical_text`): the scorer is ~40x
    faster than `WRatio`, and since both sides are already normalised no
    processor is needed (rapidfuzz 3 applies none by default; we pass
    `processor=None` to say so). Pairs at or above `claim_cutoff` match.
@@ -34,53 +34,16 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from .clean import canonical_text
+from .keys import canonical_text
 from .linkage import average_linkage
 from .models import Claim, ClaimMatch, Matching
-
-
-@dataclass(frozen=True, slots=True)
-class MatchSettings:
-    shingle_words: int = 3
-    """Words per shingle used for blocking."""
-    max_shingle_articles: int = 200
-    """A shingle found in more articles than this is templated and not used for blocking."""
-    max_shingle_claims: int = 50
-    """Nor one that some article carries in more claims than this: a list of hundreds of
-    "X was rated good." lines in two versions made every pair of lines a candidate."""
-    claim_cutoff: float = 80.0
-    """Minimum fuzz.ratio (0-100, canonical text) for two claims to match."""
-    related_cutoff: float = 50.0
-    """Pairs scoring from here up to `claim_cutoff` are kept as related (paraphrases):
-    compare looks in them only for a word changed between shared phrases."""
-    min_claim_words: int = 4
-    """Claims shorter than this are not matched (too little text to be sure)."""
-    max_claim_chars: int = 5000
-    """Nor claims longer than this (canonical characters): a sentence is far shorter, and
-    scoring and diffing two claims takes time that grows with the product of their
-    lengths (two 400 KB lines without a full stop, differing throughout, took seconds;
-    the 10 MB an article may hold would take hours)."""
-    min_shared_claims: int = 2
-    """Matched claims that link two articles into one story..."""
-    long_claim_words: int = 15
-    """...or one matched claim at least this long..."""
-    entity_claim_words: int = 8
-    """...or one matched claim at least this long when the two articles also name..."""
-    min_shared_entities: int = 2
-    """...at least this many of the same people and organisations."""
-    story_link_fraction: float = 0.5
-    """Average linkage: share of article pairs that must be linked for two groups to merge."""
-    blocking: bool = True
-    """False scores every pair of claims (the unblocked pipeline): for small feeds only,
-    to check that blocking finds everything all-pairs scoring does."""
-
+from .settings import MatchSettings
 
 SCORER = "fuzz.ratio"
 

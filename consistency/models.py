@@ -16,23 +16,6 @@ Severity = Literal["high", "medium", "low"]
 
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 
-DISCREPANCY_KINDS = (
-    "rating_conflict",
-    "rating_wording",
-    "grade_status",
-    "speaker_title",
-    "quote_altered",
-    "quote_attribution",
-    "number_conflict",
-    "date_conflict",
-    "polarity_conflict",
-    "name_variant",
-    "claim_altered",
-    "omission",
-    "encoding_damage",
-)
-"""Every kind of discrepancy a detector reports (README's table, in its order)."""
-
 METADATA_KEYS = ("id", "outlet", "url", "published", "author", "headline")
 
 

@@ -1,7 +1,7 @@
 """The whole check as one call: ingest -> clean -> claims -> extract -> match -> graph -> compare.
 
 Data flows one way; each stage gets what the ones before produced and nothing
-reaches back. `check()` is what the CLI runs; `write_reports()` writes its files.
+reaches back. `check()` is what the CLI runs; `report.write_reports()` writes its files.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import gc
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
@@ -21,22 +20,19 @@ from typing import Protocol
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
-from . import domain, ingest, match, report
+from . import domain, ingest, match
 from . import extract as extract_stage
 from . import graph as graph_stage
 from .config import Config
 from .errors import InputError
-from .graph import ClaimGraph
 from .models import (
     Article,
     Claim,
     CleanArticle,
-    Discrepancy,
     Extraction,
-    Matching,
-    Notice,
-    Skipped,
 )
+from .results import CheckResult
+from .settings import MatchSettings
 
 
 def _read_only(values: dict[str, str]) -> MappingProxyType[str, str]:
@@ -46,22 +42,6 @@ def _read_only(values: dict[str, str]) -> MappingProxyType[str, str]:
 # Worker processes send articles' metadata back as read-only mappings, which pickle
 # cannot name by itself.
 copyreg.pickle(MappingProxyType, lambda m: (_read_only, (dict(m),)))
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    articles: tuple[Article, ...]
-    cleaned: tuple[CleanArticle, ...]
-    claims: tuple[Claim, ...]
-    extraction: Extraction
-    matching: Matching
-    graph: ClaimGraph
-    discrepancies: tuple[Discrepancy, ...]
-    config: Config = dataclasses.field(default_factory=Config)
-    skipped: tuple[Skipped, ...] = ()
-    """Inputs left out by a keep-going read, with the reason."""
-    notices: tuple[Notice, ...] = ()
-    """What reading did that a user should know (a file decoded as windows-1252)."""
 
 
 PARALLEL_FROM = 400
@@ -155,7 +135,7 @@ def _collector_paused() -> Iterator[None]:
 
 def check_articles(
     articles: tuple[Article, ...],
-    settings: match.MatchSettings | None = None,
+    settings: MatchSettings | None = None,
     workers: int | None = None,
     progress: Progress = _quiet,
     config: Config | None = None,
@@ -178,7 +158,7 @@ def check_articles(
 
 def _check_articles(
     articles: tuple[Article, ...],
-    settings: match.MatchSettings | None,
+    settings: MatchSettings | None,
     workers: int | None,
     progress: Progress,
 ) -> CheckResult:
@@ -207,7 +187,7 @@ def _check_articles(
 
 def check(
     paths: Iterable[str | Path],
-    settings: match.MatchSettings | None = None,
+    settings: MatchSettings | None = None,
     workers: int | None = None,
     progress: Progress = _quiet,
     config: Config | None = None,
@@ -220,16 +200,3 @@ def check(
     feed = ingest.read_feed(paths, keep_going)
     result = check_articles(feed.articles, settings, workers, progress, config)
     return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices)
-
-
-def write_reports(
-    result: CheckResult,
-    out_dir: str | Path,
-    graph: bool = False,
-    formats: Iterable[str] = ("csv",),
-    known: frozenset[str] = frozenset(),
-) -> list[Path]:
-    """Write the discrepancies, claims and coverage tables (in each of `formats`) and
-    report.html into `out_dir`, and graph.graphml when `graph` is true; `known` are a
-    baseline's ids (see report.write_all)."""
-    return report.write_all(result, Path(out_dir), graph, formats, known)

@@ -33,7 +33,7 @@ from .graph import write_graphml
 from .models import SEVERITY_RANK, Discrepancy
 
 if TYPE_CHECKING:
-    from .pipeline import CheckResult
+    from .results import CheckResult
 
 DISCREPANCY_COLUMNS: dict[str, type[pl.DataType]] = {
     "id": pl.String,
@@ -208,9 +208,9 @@ def _table_writer(frame: Callable[[], pl.DataFrame], fmt: str) -> Callable[[Path
     return write
 
 
-def write_all(
+def write_reports(
     result: CheckResult,
-    out_dir: Path,
+    out_dir: str | Path,
     graph: bool = False,
     formats: Iterable[str] = ("csv",),
     known: frozenset[str] = frozenset(),
@@ -221,6 +221,7 @@ def write_all(
     (unless not `html`), and graph.graphml when `graph` is true (for a day's feed it is
     hundreds of megabytes, and editors never open it). `known`: discrepancy ids of a
     baseline, marked known."""
+    out_dir = Path(out_dir)
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in TABLE_FORMATS]
     if unknown or not formats:

@@ -38,12 +38,13 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from . import clean, domain
+from . import clean, domain, keys
 from .claimdiff import tokenize
-from .extract import title_key, untenured
+from .keys import title_key, untenured
 from .models import SEVERITY_RANK, Article, Claim, Discrepancy, Severity, frozen_map
 from .numbers import dates, quantities
-from .pipeline import CheckResult, check_articles
+from .pipeline import check_articles
+from .results import CheckResult
 
 LOW_KINDS = frozenset({"omission", "encoding_damage", "rating_wording"})
 """Kinds the contract reports at low severity: an editor skims them."""
@@ -1031,7 +1032,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _normal(text: str) -> str:
-    return _NON_WORD.sub(" ", clean.canonical_text(text).lower()).strip()
+    return _NON_WORD.sub(" ", keys.canonical_text(text).lower()).strip()
 
 
 def explains(change: Change, row: Discrepancy, side_effects: bool = True) -> bool:

@@ -20,8 +20,9 @@ from consistency.claimdiff import (
     tokenize,
 )
 from consistency.models import Article, Discrepancy, frozen_map
-from consistency.pipeline import CheckResult, check_articles
+from consistency.pipeline import check_articles
 from consistency.report import coverage_frame
+from consistency.results import CheckResult
 
 CLAIM_KINDS = {
     "number_conflict",
@@ -803,7 +804,7 @@ def test_word_with_a_prefix_is_not_a_change_of_polarity(a: str, b: str) -> None:
 
 
 def test_abbreviation_with_a_comma_in_its_long_form_is_the_same_words() -> None:
-    from consistency.compare import diff_quotes
+    from consistency.detectors.quotes import diff_quotes
 
     diff = diff_quotes(
         "The PFCC and the force will work together on every one of the recommendations.",

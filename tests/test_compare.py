@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import compare
+from consistency.detectors import quotes as compare
 from consistency.models import Article, Discrepancy
 from consistency.pipeline import check_articles
 

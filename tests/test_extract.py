@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from consistency import claims, clean, extract
+from consistency import claims, clean, extract, keys
 from consistency.models import Article, Extraction, Judgment
 
 HEADLINE = "Forces told to improve after inspection by HMICFRS"
@@ -80,14 +80,14 @@ def graded(*paragraphs: str) -> list[tuple[str, str, str, bool]]:
     ],
 )
 def test_title_before_or_after_name(sentence: str, name: str, title: str, spelled_out: str) -> None:
-    assert (name, title, extract.title_key(spelled_out)) in people(sentence)
+    assert (name, title, keys.title_key(spelled_out)) in people(sentence)
 
 
 def test_title_key_spells_out_and_lower_cases() -> None:
-    assert extract.title_key("Ch Supt") == "chief superintendent"
-    assert extract.title_key("Det Supt") == "detective superintendent"
-    assert extract.title_key("PCC") == "police and crime commissioner"
-    assert extract.title_key("HM Chief Inspector of Constabulary").endswith(
+    assert keys.title_key("Ch Supt") == "chief superintendent"
+    assert keys.title_key("Det Supt") == "detective superintendent"
+    assert keys.title_key("PCC") == "police and crime commissioner"
+    assert keys.title_key("HM Chief Inspector of Constabulary").endswith(
         "chief inspector of constabulary"
     )
 
@@ -115,11 +115,11 @@ def test_courtesy_title_is_not_a_role() -> None:
     ],
 )
 def test_title_keys_spell_out_abbreviations(a: str, b: str) -> None:
-    assert extract.title_key(a) == extract.title_key(b)
+    assert keys.title_key(a) == keys.title_key(b)
 
 
 def test_temporary_written_t_slash() -> None:
-    assert extract.title_key("T/Chief Constable") == "temporary chief constable"
+    assert keys.title_key("T/Chief Constable") == "temporary chief constable"
     assert ("Alex Murray", "temporary chief constable") in [
         (p.name, p.title_key)
         for p in run("T/Chief Constable Alex Murray said the force would improve.").people
@@ -136,7 +136,7 @@ def test_temporary_written_t_slash() -> None:
     ],
 )
 def test_different_titles_keep_different_keys(a: str, b: str) -> None:
-    assert extract.title_key(a) != extract.title_key(b)
+    assert keys.title_key(a) != keys.title_key(b)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_midlands_is_not_the_title_ds(sentence: str) -> None:
 
 
 def test_ds_in_capitals_is_a_title() -> None:
-    assert ("Jane Hill", "DS", extract.title_key("Detective Sergeant")) in people(
+    assert ("Jane Hill", "DS", keys.title_key("Detective Sergeant")) in people(
         "West Midlands Police DS Jane Hill said officers had worked hard."
     )
 
@@ -254,11 +254,11 @@ def test_speaker_title_in_attribution_is_a_mention() -> None:
 
 
 def test_organisation_keys() -> None:
-    assert extract.org_key("Kent Police") == "kent"
-    assert extract.org_key("Avon and Somerset Constabulary") == "avon and somerset"
-    assert extract.org_key("the Eastern Regional Organised Crime Unit (ROCU)") == "eastern rocu"
-    assert extract.org_key("Kent County Council") == "kent county council"
-    assert extract.org_key("Kent Police") != extract.org_key("Kent County Council")
+    assert keys.org_key("Kent Police") == "kent"
+    assert keys.org_key("Avon and Somerset Constabulary") == "avon and somerset"
+    assert keys.org_key("the Eastern Regional Organised Crime Unit (ROCU)") == "eastern rocu"
+    assert keys.org_key("Kent County Council") == "kent county council"
+    assert keys.org_key("Kent Police") != keys.org_key("Kent County Council")
 
 
 def test_the_force_refers_back_to_the_nearest_force() -> None:

@@ -13,8 +13,9 @@ import pytest
 from consistency import check, write_reports
 from consistency.graph import ClaimGraph
 from consistency.models import Article, Extraction, PersonMention, Quote
-from consistency.pipeline import CheckResult, check_articles
+from consistency.pipeline import check_articles
 from consistency.report import COVERAGE_COLUMNS
+from consistency.results import CheckResult
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import changes, claims, clean, extract, ingest, numbers, pipeline
+from consistency import claims, clean, extract, ingest, numbers, pipeline, report
+from consistency.detectors import claims as changes
 from consistency.errors import ConsistencyError
 from consistency.models import Article
 from consistency.testing import syndicate
@@ -338,7 +339,7 @@ def test_reports_are_byte_identical_whatever_the_order_workers_layout_and_hash_s
     runs: dict[str, dict[str, bytes]] = {}
     for workers in (1, 2):
         out = tmp_path / f"in-process-{workers}"
-        pipeline.write_reports(pipeline.check([flat], workers=workers), out)
+        report.write_reports(pipeline.check([flat], workers=workers), out)
         runs[f"in this process, {workers} worker(s)"] = _reports(out)
     for seed, folder, workers in (("1", flat, "1"), ("2", nested, "2")):
         out = tmp_path / f"hash-seed-{seed}"
@@ -351,8 +352,8 @@ def test_reports_are_byte_identical_whatever_the_order_workers_layout_and_hash_s
         runs[f"PYTHONHASHSEED={seed}, {folder.name}, {workers} worker(s)"] = _reports(out)
     first_name, first = next(iter(runs.items()))
     for name, reports in runs.items():
-        for report in REPORTS:
-            assert reports[report] == first[report], f"{report}: {name} vs {first_name}"
+        for written in REPORTS:
+            assert reports[written] == first[written], f"{written}: {name} vs {first_name}"
     # A feed with something to agree on: many rows of several kinds, every source read.
     rows = first["discrepancies.csv"].decode().splitlines()[1:]
     assert len(rows) >= 10
@@ -468,7 +469,7 @@ def _reports_or_consistency_error(files: list[tuple[str, bytes]]) -> None:
                 result = pipeline.check([feed], workers=1)
             except ConsistencyError:
                 return
-            pipeline.write_reports(result, out)
+            report.write_reports(result, out)
         header = (out / "discrepancies.csv").read_text("utf-8").splitlines()[0]
         assert header.startswith("id,kind,severity,subject,source_a,source_b")
         # Every claim is text from a source that was read, on a line of its file.
@@ -550,7 +551,7 @@ def test_mutated_real_articles_always_give_reports(
     for row in result.discrepancies:
         assert {row.source_a, row.source_b} - {""} <= set(lines)
     with tempfile.TemporaryDirectory() as out:
-        written = pipeline.write_reports(result, out)
+        written = report.write_reports(result, out)
         assert {p.name for p in written} >= set(REPORTS)
 
 

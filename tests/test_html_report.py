@@ -18,7 +18,7 @@ from browser import Loaded, chromium, load
 from consistency import check, check_articles, htmlreport, ingest
 from consistency.htmlreport import highlight, render
 from consistency.models import SEVERITY_RANK, Discrepancy
-from consistency.pipeline import CheckResult
+from consistency.results import CheckResult
 
 # --- a small DOM, to read the page as a browser would without one -----------------
 

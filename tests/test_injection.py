@@ -25,7 +25,8 @@ from consistency import clean, domain, ingest
 from consistency.claimdiff import tokenize
 from consistency.models import Article, Claim, Discrepancy
 from consistency.numbers import dates, quantities
-from consistency.pipeline import CheckResult, check_articles
+from consistency.pipeline import check_articles
+from consistency.results import CheckResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

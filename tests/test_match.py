@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import check_articles, claims, clean, ingest, match
+from consistency import check_articles, claims, clean, ingest, keys, match
 from consistency.models import Article, Claim, Matching
 from consistency.testing import prepare, syndicate
 
@@ -349,7 +349,7 @@ def test_blocking_finds_what_scoring_every_pair_finds() -> None:
 def test_all_pairs_pairs_every_long_claim_of_two_sources_in_one_group() -> None:
     found = claims_of(("a", KENT), ("b", KENT), ("c", FIRE))
     ordered = sorted(found, key=lambda c: c.claim_id)
-    canon = [clean.canonical_text(c.text) for c in ordered]
+    canon = [keys.canonical_text(c.text) for c in ordered]
     settings = match.MatchSettings()
     pairs = set(match.all_pairs(ordered, canon, settings).iter_rows())
     expected = {

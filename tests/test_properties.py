@@ -22,7 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consistency import check_articles, clean, compare, domain, ingest, match
+from consistency import check_articles, clean, domain, ingest, match
+from consistency.detectors import quotes as compare
 from consistency.models import SEVERITY_RANK, Article, Discrepancy, Matching
 from consistency.testing import (
     KINDS,

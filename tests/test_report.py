@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from consistency import baseline, pipeline, report
 from consistency.cli import app
 from consistency.errors import InputError, UsageError
-from consistency.pipeline import CheckResult
+from consistency.results import CheckResult
 
 runner = CliRunner()
 
@@ -29,7 +29,7 @@ def west_mercia_module() -> Path:
 
 
 def test_every_format_holds_the_same_rows(result: CheckResult, tmp_path: Path) -> None:
-    written = pipeline.write_reports(result, tmp_path, formats=["csv", "json", "jsonl", "parquet"])
+    written = report.write_reports(result, tmp_path, formats=["csv", "json", "jsonl", "parquet"])
     names = {p.name for p in written}
     for table in ("discrepancies", "claims", "coverage"):
         assert {f"{table}.{f}" for f in ("csv", "json", "jsonl", "parquet")} <= names
@@ -47,7 +47,7 @@ def test_every_format_holds_the_same_rows(result: CheckResult, tmp_path: Path) -
 
 def test_unknown_format_is_a_usage_error(result: CheckResult, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown output format xlsx"):
-        pipeline.write_reports(result, tmp_path / "out", formats=["csv", "xlsx"])
+        report.write_reports(result, tmp_path / "out", formats=["csv", "xlsx"])
     assert not (tmp_path / "out").exists()
 
 
@@ -71,7 +71,7 @@ def test_formula_in_an_article_is_neutralised_in_csv_only(tmp_path: Path) -> Non
     (feed / "b.txt").write_text(story.replace("inadequate", "good"))
     checked = pipeline.check([feed])
     assert any(c.text.startswith("=HYPERLINK") for c in checked.claims)
-    pipeline.write_reports(checked, tmp_path / "out", formats=["csv", "json"])
+    report.write_reports(checked, tmp_path / "out", formats=["csv", "json"])
     with (tmp_path / "out" / "claims.csv").open(newline="") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not any(cell[:1] in "=+-@\t\r" and cell for cell in cells), "a live formula"
@@ -86,14 +86,14 @@ def test_baseline_round_trip_marks_rows_known(result: CheckResult, tmp_path: Pat
     assert known.ids == {d.id for d in result.discrepancies[:3]}
     new, old = known.split(result.discrepancies)
     assert len(old) == 3 and len(new) == len(result.discrepancies) - 3
-    pipeline.write_reports(result, tmp_path / "out", known=known.ids)
+    report.write_reports(result, tmp_path / "out", known=known.ids)
     frame = pl.read_csv(tmp_path / "out" / "discrepancies.csv")
     statuses = dict(zip(frame["id"], frame["status"], strict=True))
     assert {i for i, s in statuses.items() if s == "known"} == known.ids
 
 
 def test_a_previous_discrepancies_csv_is_a_baseline(result: CheckResult, tmp_path: Path) -> None:
-    pipeline.write_reports(result, tmp_path)
+    report.write_reports(result, tmp_path)
     known = baseline.read(tmp_path / "discrepancies.csv")
     assert known.ids == {d.id for d in result.discrepancies}
     assert not known.gone(result.discrepancies)
@@ -190,7 +190,7 @@ def test_cli_format_option(west_mercia: Path, tmp_path: Path) -> None:
 def test_an_interrupted_run_leaves_the_previous_reports_whole(
     result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pipeline.write_reports(result, tmp_path)
+    report.write_reports(result, tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert "report.html" in before
 
@@ -201,7 +201,7 @@ def test_an_interrupted_run_leaves_the_previous_reports_whole(
     # The coverage table is written after the discrepancies and claims are complete.
     monkeypatch.setattr(pl.DataFrame, "write_csv", lambda self, path: interrupted(self, path))
     with pytest.raises(KeyboardInterrupt):
-        pipeline.write_reports(result, tmp_path)
+        report.write_reports(result, tmp_path)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert after == before  # no temporary file left, nothing replaced
 
@@ -224,7 +224,7 @@ def test_signals_arriving_during_the_renames_wait_for_them(
 
     monkeypatch.setattr(Path, "replace", replace_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.write_reports(result, tmp_path)
+        report.write_reports(result, tmp_path)
     assert set(renamed) == {
         "discrepancies.csv",
         "claims.csv",

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from .graph import ClaimGraph
-from .models import (
+from ..graph import ClaimGraph
+from ..models import (
     Claim,
     CleanArticle,
     Discrepancy,

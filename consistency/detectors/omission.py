@@ -20,9 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
-from .claimdiff import Token, content_words, shared_run_content, shared_run_words, tokenize
-from .findings import Context, Side, cluster_topic, make, side, subject_name
-from .models import Claim, Discrepancy, Judgment
+from ..claimdiff import Token, content_words, shared_run_content, shared_run_words, tokenize
+from ..models import Claim, Discrepancy, Judgment
+from .base import Context, Side, cluster_topic, make, side, subject_name
+from .registry import Detector, Kind
 
 MIN_PARAPHRASE_SHARE = 0.5
 """A related claim carries a cluster's claim when half of that claim's words are in
@@ -125,3 +126,16 @@ def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Di
                 f"{lacking} lacks a claim that {', '.join(sorted(carriers))} carry",
                 ctx,
             )
+
+
+DETECTORS = (
+    Detector(
+        "omission",
+        omissions,
+        (
+            Kind(
+                "omission", ("low",), "a claim or graded judgment most versions carry and one lacks"
+            ),
+        ),
+    ),
+)

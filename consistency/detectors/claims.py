@@ -36,8 +36,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import TypeVar
 
-from . import domain
-from .claimdiff import (
+from .. import domain
+from ..claimdiff import (
     Hunk,
     Token,
     content_words,
@@ -53,10 +53,11 @@ from .claimdiff import (
     squeezed,
     tokenize,
 )
-from .extract import is_title, org_key
-from .findings import Context, cluster_topic, make, side
-from .models import Claim, ClaimMatch, Discrepancy, Severity
-from .numbers import DateMention, Quantity, dates, quantities
+from ..keys import is_title, org_key
+from ..models import Claim, ClaimMatch, Discrepancy, Severity
+from ..numbers import DateMention, Quantity, dates, quantities
+from .base import Context, cluster_topic, make, side
+from .registry import Detector, Kind
 
 Report = Callable[[str, Severity, str, str, str], None]
 """Records one finding: (kind, severity, value_a, value_b, why)."""
@@ -567,3 +568,30 @@ def _row(
         ctx,
         similarity=score,
     )
+
+
+DETECTORS = (
+    Detector(
+        "claim_changes",
+        claim_changes,
+        (
+            Kind(
+                "number_conflict",
+                ("high", "medium", "low"),
+                "one quantity of one thing with two values",
+            ),
+            Kind("date_conflict", ("high", "medium", "low"), "the same event dated differently"),
+            Kind(
+                "polarity_conflict", ("high",), "two versions differ by a negation and nothing else"
+            ),
+            Kind(
+                "name_variant",
+                ("medium", "low"),
+                "a named thing written two ways that are not a known alias",
+            ),
+            Kind(
+                "claim_altered", ("medium",), "matched claims differ in a word that carries meaning"
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,37 @@
+"""What a check returns: every stage's output, the settings used and what reading
+skipped or noticed. A leaf: the report writers read it without importing the
+pipeline that makes it."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from .config import Config
+from .graph import ClaimGraph
+from .models import (
+    Article,
+    Claim,
+    CleanArticle,
+    Discrepancy,
+    Extraction,
+    Matching,
+    Notice,
+    Skipped,
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    articles: tuple[Article, ...]
+    cleaned: tuple[CleanArticle, ...]
+    claims: tuple[Claim, ...]
+    extraction: Extraction
+    matching: Matching
+    graph: ClaimGraph
+    discrepancies: tuple[Discrepancy, ...]
+    config: Config = dataclasses.field(default_factory=Config)
+    skipped: tuple[Skipped, ...] = ()
+    """Inputs left out by a keep-going read, with the reason."""
+    notices: tuple[Notice, ...] = ()
+    """What reading did that a user should know (a file decoded as windows-1252)."""

@@ -1,0 +1,48 @@
+"""The matching thresholds, apart from the match stage: reading a settings file needs
+them, and should not load the match stage's table engine to get them.
+
+Every field is a key of `[thresholds]` in consistency.toml (README: Configuration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    shingle_words: int = 3
+    """Words per shingle used for blocking."""
+    max_shingle_articles: int = 200
+    """A shingle found in more articles than this is templated and not used for blocking."""
+    max_shingle_claims: int = 50
+    """Nor one that some article carries in more claims than this: a list of hundreds of
+    "X was rated good." lines in two versions made every pair of lines a candidate."""
+    claim_cutoff: float = 80.0
+    """Minimum fuzz.ratio (0-100, canonical text) for two claims to match."""
+    related_cutoff: float = 50.0
+    """Pairs scoring from here up to `claim_cutoff` are kept as related (paraphrases):
+    compare looks in them only for a word changed between shared phrases."""
+    min_claim_words: int = 4
+    """Claims shorter than this are not matched (too little text to be sure)."""
+    max_claim_chars: int = 5000
+    """Nor claims longer than this (canonical characters): a sentence is far shorter, and
+    scoring and diffing two claims takes time that grows with the product of their
+    lengths (two 400 KB lines without a full stop, differing throughout, took seconds;
+    the 10 MB an article may hold would take hours)."""
+    min_shared_claims: int = 2
+    """Matched claims that link two articles into one story..."""
+    long_claim_words: int = 15
+    """...or one matched claim at least this long..."""
+    entity_claim_words: int = 8
+    """...or one matched claim at least this long when the two articles also name..."""
+    min_shared_entities: int = 2
+    """...at least this many of the same people and organisations."""
+    story_link_fraction: float = 0.5
+    """Average linkage: share of article pairs that must be linked for two groups to merge."""
+    blocking: bool = True
+    """False scores every pair of claims (the unblocked pipeline): for small feeds only,
+    to check that blocking finds everything all-pairs scoring does."""
+
+
+__all__ = ["MatchSettings"]

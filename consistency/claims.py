@@ -39,8 +39,8 @@ _CLOSERS = "”’'\")]"
 def _last_word(text: str, start: int, end: int) -> str:
     """The word (letters, digits, "_" and ".") just before the final . ! ? of
     text[start:end] and any closing marks, or "". Read backwards without slicing: after
-    an abbreviation the sentence goes on, so "A. B. C. ..." rescanned a growing
-    sentence at every full stop, and the regex this replaces backtracked
+    an abbreviation the sentence goes on, so slicing would rescan a growing sentence at
+    every full stop of "A. B. C. ...", and a regex for the last word can backtrack
     quadratically over "x.x.x...!!"."""
     i = end
     while i > start and text[i - 1] in _CLOSERS:
@@ -141,8 +141,8 @@ _AFTER_ENDS = re.compile(r"[.!?“”,;]")
 def _attribution_after(text: str, at: int) -> str:
     """The text after a quotation as far as an attribution there can reach: neither
     pattern of `_speaker_after` reads past the first of these marks (after a leading
-    comma or full stop). Passing the whole rest of the paragraph made a paragraph of
-    thousands of quotations quadratic."""
+    comma or full stop). Passing the whole rest of the paragraph would make a paragraph
+    of thousands of quotations quadratic."""
     end = _AFTER_ENDS.search(text, at + 1)
     return text[at : end.end()] if end else text[at:]
 

@@ -128,8 +128,8 @@ def _restore_dangling(line: str, page: _CodePage, fixes: Counter[tuple[str, str]
     Before a word it opens a quotation: single if the next closing mark is a
     single one (‘dedicated officer’), else double. Elsewhere it closes one.
     One pass: the double quotes before a gap are counted as the line is read (the
-    guesses before it included) and the closing marks after it are bisected, where
-    rescanning the line at every gap made a line of thousands of them quadratic.
+    guesses before it included) and the closing marks after it are bisected:
+    rescanning the line at every gap would be quadratic in a line of thousands of them.
     """
     singles = [m.start() for m in _CLOSING_SINGLE.finditer(line)]
     doubles = [i for i, c in enumerate(line) if c == "”"]
@@ -328,7 +328,7 @@ def _paragraphs(lines: list[tuple[int, str]], width: int) -> list[Paragraph]:
         if current and _continues(previous, text, width):
             # A wrapped hyphenated word ("well-" / "known") keeps its hyphen, loses the break.
             joiner = "" if re.search(r"\w-$", previous) else " "
-            # Pieces joined once at the end: appending to one growing string was
+            # Pieces joined once at the end: appending to one growing string would be
             # quadratic in a paragraph of thousands of wrapped lines.
             current += (joiner, text)
         else:

@@ -107,8 +107,9 @@ def _alternation(phrases: list[str], ignore_case: bool = False) -> str:
 
     Written as a trie ("Chief (?:Constable|Inspector(?: of Constabulary)?)") rather
     than a flat list: Python's engine tries a flat alternation's branches one by one
-    at every position, which for the few hundred titles cost more than the rest of
-    reading an article. At one position the phrases that match form a chain of
+    at every position, so its cost grows with the number of phrases (a few hundred
+    titles), where a trie tries only the branches the next characters allow. At one
+    position the phrases that match form a chain of
     prefixes, and the trie tries the longer continuation before ending, so it finds
     what a longest-first list finds. `ignore_case` must be true where the pattern is
     used case-blind, so that "Chief" and "chief" share a branch.

@@ -123,8 +123,9 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
     """Organisation mentions in text: (start, end, display, key, kind), generics resolved."""
     orgs = domain.organisations()
     found: list[tuple[int, int, str, str, str]] = []
-    # Where a name was found (one byte a character): asking a list of spans at every
-    # match was quadratic in a claim naming thousands of organisations.
+    # Where a name was found (one byte a character), so that each match is checked in
+    # constant time: asking a list of spans at every match would be quadratic in a
+    # claim naming thousands of organisations.
     taken = bytearray(len(text) + 1)
     for start, end, name, title in _org_mentions(text):
         if title:
@@ -187,7 +188,7 @@ class _Nearest:
     """The organisation of one kind a generic phrase ("the force") at a position refers
     to within its claim: the last found before it, a generic one resolved earlier
     included (else the article's last mention of the kind, `last_of_kind`). Bisected,
-    where sorting every mention for every phrase was quadratic."""
+    not sorted per phrase, so a claim of many mentions and phrases stays n log n."""
 
     def __init__(self, found: list[tuple[int, int, str, str, str]], kind: str) -> None:
         self.named = sorted(f for f in found if f[4] == kind)
@@ -227,8 +228,8 @@ def _named_people(text: str) -> tuple[tuple[int, str, str, str], ...]:
     courtesy = domain.titles().courtesy
     out: list[tuple[int, str, str, str]] = []
     # Where a person was found (one byte a character), and the organisations' spans in
-    # order (they never overlap): testing every span at every match was quadratic in a
-    # text naming thousands of people.
+    # order (they never overlap), bisected: testing every span at every match would be
+    # quadratic in a text naming thousands of people.
     taken = bytearray(len(text))
     # "Tom Reddy, of Ashcombe Fire and Rescue Service": "Rescue Service" is no one.
     inside_orgs = [(start, end) for start, end, _name, _title in _org_mentions(text)]
@@ -374,7 +375,7 @@ def _aspects_for(
     position: int, next_grade: int, aspects: tuple[tuple[int, str], ...], default: str
 ) -> list[str]:
     """Every aspect listed after a grade and before the next ("'adequate' in A, B and C")."""
-    # Bisected, not scanned: a claim naming thousands of grades and aspects was quadratic.
+    # Bisected, not scanned, so a claim naming thousands of grades and aspects stays fast.
     lo = bisect.bisect_right(aspects, position, key=_start)
     hi = bisect.bisect_left(aspects, next_grade, key=_start)
     after = list(dict.fromkeys(name for _, name in aspects[lo:hi]))
@@ -464,8 +465,8 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
 class _Subjects:
     """The subjects of the grades in one claim, asked in order of position: the last
     organisation (in the claim's order) that ends before a grade, else the first that
-    starts after it. Kept as a pointer and a bisection, where filtering every name for
-    every grade was quadratic in a claim listing thousands of both."""
+    starts after it. Kept as a pointer and a bisection: filtering every name for every
+    grade would be quadratic in a claim listing thousands of both."""
 
     def __init__(
         self, found: list[tuple[int, int, str, str, str]], gazetteer: dict[str, tuple[str, str]]
@@ -538,7 +539,7 @@ def _judgments(
         return []
     aspects = _aspects_in(claim.text)
     # An earlier-inspection cue counts for the grades after it. Searched once, not up to
-    # each grade: a claim listing thousands of grades was quadratic. No cue phrase can
+    # each grade, which would be quadratic in a claim listing thousands. No cue phrase can
     # run into a grade word, so the first cue in the claim is the first before any grade.
     cue = domain.scales().previous.search(claim.text)
     subjects_at = _Subjects(found, gazetteer)

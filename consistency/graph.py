@@ -132,7 +132,7 @@ def _xml(value: str | int | float) -> str:
 
 def write_graphml(claim_graph: ClaimGraph, path: str | Path) -> None:
     """Write the graph as GraphML, streamed: networkx's writer builds the whole XML
-    tree first, which for a day's feed took longer than the check."""
+    tree in memory first, which for a day's feed is larger and slower than the check."""
     nodes, edges = claim_graph.elements()
     keys: dict[tuple[str, str], str] = {}
     types: dict[tuple[str, str], str] = {}

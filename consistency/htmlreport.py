@@ -339,7 +339,7 @@ def render(result: CheckResult, known: frozenset[str] = frozenset()) -> str:
     ids a baseline already knows: they are marked "known" and can be filtered out."""
     # The page's strings and counters hold no reference cycles, but allocating them
     # sets off the cyclic collector's full passes over the result's millions of
-    # objects: with it paused, a 10,000-article feed renders in 1.1 s instead of 2-3 s.
+    # objects, which find nothing to free: it is paused while the page is built.
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -21,7 +21,7 @@ def average_linkage(
     `strength` holds the links, each pair written (smaller, larger). Deterministic:
     links are taken by descending strength, then by name. Items are numbered in name order, so that
     sorting the links is one numpy lexsort rather than a Python sort of string
-    tuples (which, for the claim clusters of a day's feed, cost seconds).
+    tuples, which is slow for the hundreds of thousands of links of a day's feed.
     """
     names = sorted(set(items))
     number = {name: i for i, name in enumerate(names)}

@@ -11,8 +11,8 @@ Never all claims against all claims:
    pair every line of one version with every line of the other).
    The join runs in polars.
 2. Scoring. Candidates are scored with rapidfuzz `fuzz.ratio` on canonical text
-   (lower case, words only, see `keys.canonical_text`): the scorer is ~40x
-   faster than `WRatio`, and since both sides are already normalised no
+   (lower case, words only, see `keys.canonical_text`): one alignment, where
+   `WRatio` tries several, and since both sides are already normalised no
    processor is needed (rapidfuzz 3 applies none by default; we pass
    `processor=None` to say so). Pairs at or above `claim_cutoff` match.
 3. Stories. Two articles are linked when they share at least

@@ -232,7 +232,7 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
     lex = domain.lexicon()
     skip = skip if skip is not None else [(d.start, d.end) for d in dates(text)]
     # Spans by start, with the furthest end so far: whether a quantity overlaps one is
-    # then a bisection (testing every span for every number was quadratic).
+    # then a bisection (testing every span for every number would be quadratic).
     skip = sorted(skip)
     starts = [a for a, _ in skip]
     reach = list(itertools.accumulate((b for _, b in skip), max))

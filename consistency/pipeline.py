@@ -117,7 +117,7 @@ def _collector_paused() -> Iterator[None]:
 
     The stages build millions of small long-lived objects (claims, tokens, graph
     dictionaries) that hold no reference cycles; the collector's full passes over
-    them, repeated as the heap grows, took a fifth of a 10,000-article run and grew
+    them, repeated as the heap grows, find nothing to free and take time that grows
     faster than the feed. Reference counting still frees everything that is not
     a cycle; the collector runs again as soon as the check returns. The switch is
     the process's: the reading workers, forked inside, run without it too, and two

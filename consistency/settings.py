@@ -16,8 +16,9 @@ class MatchSettings:
     max_shingle_articles: int = 200
     """A shingle found in more articles than this is templated and not used for blocking."""
     max_shingle_claims: int = 50
-    """Nor one that some article carries in more claims than this: a list of hundreds of
-    "X was rated good." lines in two versions made every pair of lines a candidate."""
+    """Nor one that some article carries in more claims than this: in a list of hundreds of
+    "X was rated good." lines in two versions it would make every pair of lines a
+    candidate."""
     claim_cutoff: float = 80.0
     """Minimum fuzz.ratio (0-100, canonical text) for two claims to match."""
     related_cutoff: float = 50.0
@@ -28,8 +29,8 @@ class MatchSettings:
     max_claim_chars: int = 5000
     """Nor claims longer than this (canonical characters): a sentence is far shorter, and
     scoring and diffing two claims takes time that grows with the product of their
-    lengths (two 400 KB lines without a full stop, differing throughout, took seconds;
-    the 10 MB an article may hold would take hours)."""
+    lengths (a line without a full stop can be a claim as long as the 10 MB an article
+    may hold)."""
     min_shared_claims: int = 2
     """Matched claims that link two articles into one story..."""
     long_claim_words: int = 15

@@ -165,7 +165,7 @@ def _bounds(spans: Iterable[tuple[int, int]]) -> _Bounds:
 def _touching(items: tuple[_T, ...], bounds: _Bounds, span: tuple[int, int]) -> tuple[_T, ...]:
     """The items that `_touches` a changed span. Items found by one pattern are in order
     and never overlap, so their starts and ends are both sorted and the ones touching
-    form one run, found by bisection: testing every item for every change was
+    form one run, found by bisection: testing every item for every change would be
     quadratic in a pair of long claims differing throughout."""
     starts, ends = bounds
     if span[0] == span[1]:

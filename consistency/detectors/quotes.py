@@ -39,7 +39,7 @@ MIN_RUN_WORDS = 3
 MAX_QUOTE_CHARS = 5000
 """Quotations longer than this are not compared (as claims that long are not matched):
 none is, and the word diff takes time that grows with the product of the lengths (an
-unclosed quotation mark before 400 KB of text took seconds)."""
+unclosed quotation mark makes the rest of an article one quotation)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
     # a few words changed on each side between, is shared too: "no money behind
     # them" / "no weather behind them" changed one word.
     head, tail = ops[equal_at[0]], ops[equal_at[-1]]
-    shared = set(equal_at)  # asking the list at every op was quadratic in a long quotation
+    shared = set(equal_at)  # a set: asking the list at every op is quadratic
     for k, op in enumerate(ops):
         if op.tag != "equal" or k in shared:
             continue
@@ -271,7 +271,8 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
 MAX_SPEAKER_QUOTES = 50
 """A speaker's quotations in one story are compared pair by pair unless one source gives
 that person more than this many: then (hundreds of quotations in each version) only the
-pairs the match stage found are, as every pair made the work and the rows quadratic."""
+pairs the match stage found are, as every pair would make the work and the rows
+quadratic."""
 
 
 def _quote_partners(ctx: Context) -> dict[str, set[str]]:

@@ -722,12 +722,34 @@ def _feed_date(entry: Any, key: str) -> str:
 # ---------------------------------------------------------------- HTML
 
 
+_INSTALL_FOR = {"lxml.html.clean": "lxml_html_clean", "lxml_html_clean": "lxml_html_clean"}
+"""What to pip install when a module reading HTML needs is missing, where its top-level
+name is not the package's: lxml 5.2 moved lxml.html.clean out into lxml_html_clean."""
+
+
+def _missing_module(exc: ImportError) -> str:
+    """The module whose import failed: `exc.name` when Python set it, else the module
+    that raised (lxml's stub for lxml.html.clean raises a plain ImportError)."""
+    if exc.name:
+        return exc.name
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame.tb_frame.f_globals.get("__name__", "trafilatura") if frame else "trafilatura"
+
+
 def _read_html(path: Path, text: str) -> Article:
     try:
         import trafilatura
-    except ImportError as exc:  # pragma: no cover - trafilatura is a dependency
+    except ImportError as exc:
+        # trafilatura may be installed and something it imports missing (justext needs
+        # lxml.html.clean): name what failed and the install that fixes it, on one line.
+        module = _missing_module(exc)
+        package = _INSTALL_FOR.get(module, module.split(".")[0])
         raise InputError(
-            str(path), "reading HTML needs trafilatura (pip install trafilatura)"
+            str(path),
+            f"reading HTML needs the module {module}, which cannot be imported "
+            f"(pip install {package})",
         ) from exc
     extracted = trafilatura.bare_extraction(
         text, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True

@@ -5,7 +5,7 @@ a list or table, prints the text it expects.
 
 Checks rather than generated text: README's sections mix these facts with prose a user
 needs, and a failing test that says what to write keeps one source of truth (the code)
-without a generator to run. The kinds table is checked elsewhere (tests/test_registry.py).
+without a generator to run. The kinds table is left to the kind registry's own test.
 """
 
 from __future__ import annotations

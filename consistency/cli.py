@@ -116,7 +116,10 @@ def check(
     with _user_errors():
         chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
         known = baseline.read(baseline_file) if baseline_file else None
-        result = _check(paths, config_file, quiet, workers, keep_going)
+        # Never read this run's reports (a second run with --out inside the feed) nor
+        # the baseline (kept beside the copy).
+        exclude = [out, *([baseline_file] if baseline_file else [])]
+        result = _check(paths, config_file, quiet, workers, keep_going, exclude)
         written = report.write_reports(
             result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
         )
@@ -161,7 +164,7 @@ def write_baseline(
     Example: consistency baseline feed/ --output consistency-baseline.csv
     """
     with _user_errors():
-        result = _check(paths, config_file, quiet, workers, keep_going)
+        result = _check(paths, config_file, quiet, workers, keep_going, [output])
         written = baseline.write(result.discrepancies, output)
     if not quiet:
         typer.echo(f"wrote {written}: {len(result.discrepancies)} known discrepancies")
@@ -210,11 +213,17 @@ def _check(
     quiet: bool,
     workers: int | None,
     keep_going: bool = False,
+    exclude: list[Path] | None = None,
 ) -> pipeline.CheckResult:
     settings = config.load(config_file)
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         result = pipeline.check(
-            paths, workers=workers, progress=progress, config=settings, keep_going=keep_going
+            paths,
+            workers=workers,
+            progress=progress,
+            config=settings,
+            keep_going=keep_going,
+            exclude=exclude or (),
         )
     if not quiet:
         for notice in result.notices:

@@ -11,8 +11,11 @@ Accepted inputs:
 
 The source id of an article is its front-matter or record `id` (a ninjs `uri`, a
 feed item's guid or link), made safe to print and to use in a file name, else the
-file stem (`stem-N` for the Nth record of a file holding several). Files that are
-not UTF-8 are decoded by detection and a `Notice` says so. Every problem is an
+file stem (`stem-N` for the Nth record of a file holding several). Ids that several
+files share are told apart by the folders of each file (`2024-05-14/bbc.txt` is
+`2024-05-14-bbc`), and a `Notice` says so. Files that are not UTF-8 are decoded by
+detection and a `Notice` says so. Nothing at or under an `exclude`d path is read,
+nor a folder holding this tool's reports. Every problem is an
 `InputError` naming the file, and the line for JSON, JSON Lines and feed items;
 `read_feed(..., keep_going=True)` lists them as `Skipped` and reads the rest.
 """
@@ -27,7 +30,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,17 @@ articles in one file, so these get a larger limit than one article."""
 MAX_ID_CHARS = 80
 """Source ids longer than this are cut and given a hash of the whole id, so that
 they stay unique and fit in a report column and in a file name."""
+
+# The files `report.write_reports` writes (not imported: that would load polars for
+# every read); tests/test_ingest.py checks the two agree. A folder holding the three
+# tables in one format holds the reports of a run, and is never read as articles.
+_REPORT_TABLES = ("discrepancies", "claims", "coverage")
+_REPORT_FORMATS = ("csv", "json", "jsonl", "parquet")
+REPORT_FILES = frozenset(
+    {f"{table}.{fmt}" for table in _REPORT_TABLES for fmt in _REPORT_FORMATS}
+    | {"skipped.csv", "report.html", "graph.graphml"}
+)
+"""Names of the files the tool writes into its output folder."""
 
 _FRONT_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 _FRONT_END = re.compile(r"^-{3,}\s*$")
@@ -121,32 +135,47 @@ class _Log:
         self.notices.append(Notice(str(path), message))
 
 
-def read_feed(paths: Iterable[str | Path], keep_going: bool = False) -> Feed:
+def read_feed(
+    paths: Iterable[str | Path], keep_going: bool = False, exclude: Iterable[str | Path] = ()
+) -> Feed:
     """Read every article under `paths` (files or directories).
 
     With `keep_going` false the first problem raises `InputError`. With it true every
     unreadable file or record is left out and listed in `Feed.skipped`, and the rest
     is read; reading nothing at all is still an error.
+
+    Nothing at or under a path in `exclude` (the run's output folder, its baseline) is
+    read; see `discover`. Files sharing a source id get ids naming their folders; see
+    `_unique_ids`.
     """
     paths = list(paths)
     log = _Log(keep_going)
-    articles: dict[str, Article] = {}
-    for path in _discover(paths, log):
+    read: list[_Read] = []
+    for path, folders in _discover(paths, log, exclude).items():
         try:
             items = list(_file_items(path, log))
         except InputError as exc:
             log.problem(exc)
             continue
+        earlier: dict[str, Article] = {}
         for item in items:
             if isinstance(item, InputError):
                 log.problem(item)
-            elif item.source in articles:
-                other = articles[item.source].path
+            elif item.source in earlier:
+                # Records of one file cannot be told apart by its path.
+                first = earlier[item.source].first_line
                 log.problem(
-                    InputError(item.path, f"source id {item.source!r} is also used by {other}")
+                    InputError(
+                        item.path,
+                        f"source id {item.source!r} is also used by the record at line "
+                        f"{first} of this file",
+                        item.first_line,
+                    )
                 )
             else:
-                articles[item.source] = item
+                earlier[item.source] = item
+                read.append(_Read(item, path, folders))
+    articles = _unique_ids(read, log)
     if not articles:
         where = ", ".join(str(p) for p in paths)
         if not log.skipped:
@@ -162,14 +191,110 @@ def read_feed(paths: Iterable[str | Path], keep_going: bool = False) -> Feed:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """An article as read, with its file and the folders that tell it apart."""
+
+    article: Article
+    path: Path
+    folders: tuple[str, ...]
+
+
+def _unique_ids(read: list[_Read], log: _Log) -> dict[str, Article]:
+    """The articles by source id, ids shared by several files made unique.
+
+    An id only one file uses keeps its form. The files sharing one are given, all of
+    them, the first of these forms that tells them apart and that no other article
+    has (a file at the top of the input keeps the id): their folders relative to the
+    input and the id (`2024-05-14/bbc`); with the file's stem too (`desk/kent/bbc`,
+    when one folder holds both); with its name (`desk/kent.txt/bbc`); the path as
+    given and the id. Each is made safe as `source_id` makes ids, and a `Notice`
+    names the new id. The result depends only on the files, not on the order they
+    were given or found in. One file reached by two paths, and ids no form tells
+    apart, are problems, as before.
+    """
+    groups: dict[str, list[_Read]] = {}
+    for entry in read:
+        groups.setdefault(entry.article.source, []).append(entry)
+    taken = set(groups)
+    articles: dict[str, Article] = {}
+    for sid in sorted(groups):
+        group = sorted(groups[sid], key=lambda e: (e.article.path, e.article.first_line))
+        kept: dict[Path, _Read] = {}
+        for entry in group:
+            same = kept.setdefault(_resolved(entry.path), entry)
+            if same is not entry:
+                log.problem(
+                    InputError(entry.article.path, f"source id {sid!r} is also used by {same.path}")
+                )
+        group = list(kept.values())
+        if len(group) == 1:
+            articles[sid] = group[0].article
+            continue
+        ids = _qualified_ids(sid, group, taken)
+        if ids is None:
+            first, *rest = group
+            articles[sid] = first.article
+            for entry in rest:
+                log.problem(
+                    InputError(
+                        entry.article.path, f"source id {sid!r} is also used by {first.path}"
+                    )
+                )
+            continue
+        others = len(group) - 1
+        files = "file" if others == 1 else "files"
+        for entry, new in zip(group, ids, strict=True):
+            taken.add(new)
+            articles[new] = replace(entry.article, source=new)
+            told = "kept" if new == sid else f"read as {new!r}"
+            log.notice(
+                entry.path, f"source id {sid!r} is also used by {others} other {files}; {told}"
+            )
+    return articles
+
+
+def _qualified_ids(sid: str, group: list[_Read], taken: set[str]) -> list[str] | None:
+    """The first form of the ids of `group` (see `_unique_ids`) that tells them apart."""
+    forms = (
+        lambda e: (*e.folders, sid),
+        lambda e: (*e.folders, e.path.stem, sid),
+        lambda e: (*e.folders, e.path.name, sid),
+        lambda e: (*e.path.parts[1 if e.path.anchor else 0 :], sid),
+    )
+    for form in forms:
+        try:
+            ids = [source_id("/".join(form(entry)), entry.path) for entry in group]
+        except InputError:  # pragma: no cover - the id itself is usable
+            continue
+        # The id itself is free to a file the form leaves it to (one at the top of
+        # the input, beside others in folders).
+        if len(set(ids)) == len(ids) and not any(i in taken and i != sid for i in ids):
+            return ids
+    return None
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop, an unreadable parent
+        return path.absolute()
+
+
 def read_articles(paths: Iterable[str | Path]) -> tuple[Article, ...]:
     """Read every article under `paths`, sorted by source id; the first problem raises."""
     return read_feed(paths).articles
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and directories into the sorted list of article files."""
-    return _discover(list(paths), _Log(keep_going=False))
+def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[Path]:
+    """Expand files and directories into the sorted list of article files.
+
+    Left out: hidden files and folders; anything at or under a path in `exclude`; a
+    folder holding this tool's reports (its three tables in one format: a run's
+    output folder, wherever it is), or, when that folder is an input itself, those
+    report files in it.
+    """
+    return list(_discover(list(paths), _Log(keep_going=False), exclude))
 
 
 def read_file(path: Path) -> Iterator[Article]:
@@ -181,8 +306,16 @@ def read_file(path: Path) -> Iterator[Article]:
         yield item
 
 
-def _discover(paths: list[str | Path], log: _Log) -> list[Path]:
-    found: set[Path] = set()
+def _discover(
+    paths: list[str | Path], log: _Log, exclude: Iterable[str | Path] = ()
+) -> dict[Path, tuple[str, ...]]:
+    """The article files, sorted, each with the folders that tell it apart from a
+    file of the same name: its folders relative to the input folder it was found in
+    (the outermost, when found in several), or for a file given on its own, the
+    folder it is in."""
+    skip = _Exclusions(exclude, log)
+    found: dict[Path, tuple[str, ...]] = {}
+    direct: dict[Path, tuple[str, ...]] = {}
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -194,12 +327,27 @@ def _discover(paths: list[str | Path], log: _Log) -> list[Path]:
                     or not candidate.is_file()
                 ):
                     continue
+                if (
+                    (
+                        len(parts) == 1
+                        and candidate.name in REPORT_FILES
+                        and skip.holds_output(path, below_input=False)
+                    )
+                    or any(
+                        skip.holds_output(path.joinpath(*parts[:depth]))
+                        for depth in range(1, len(parts))
+                    )
+                    or skip.excluded(candidate)
+                ):
+                    continue
                 # ".xml" names many things besides feeds (sitemaps, settings); found in a
                 # folder, only a feed is an article file.
                 if candidate.suffix.lower() == ".xml" and not _sniff_feed(candidate):
                     log.notice(candidate, "not an RSS or Atom feed; left out")
                     continue
-                found.add(candidate)
+                folders = parts[:-1]
+                if len(folders) >= len(found.get(candidate, ())):
+                    found[candidate] = folders
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 log.problem(
@@ -210,17 +358,62 @@ def _discover(paths: list[str | Path], log: _Log) -> list[Path]:
                     )
                 )
                 continue
-            found.add(path)
+            if skip.excluded(path):
+                log.notice(path, "excluded (an output or the baseline of this run); not read")
+                continue
+            if path.name in REPORT_FILES and _holds_reports(path.parent):
+                log.notice(path, "a report of an earlier run of this tool; not read")
+                continue
+            direct[path] = (path.parent.name,) if path.parent.name else ()
         elif path.exists():
             log.problem(InputError(str(path), "not a regular file or directory"))
         else:
             log.problem(InputError(str(path), "no such file or directory"))
+    found = {**direct, **found}
     if not found:
         raise InputError(
             ", ".join(str(p) for p in paths),
             f"no article files found (looked for {', '.join(sorted(SUFFIXES))})",
         )
-    return sorted(found)
+    return {path: found[path] for path in sorted(found)}
+
+
+class _Exclusions:
+    """What reading leaves out: the paths in `exclude` (files, or folders with all
+    under them) and folders holding this tool's reports."""
+
+    def __init__(self, exclude: Iterable[str | Path], log: _Log) -> None:
+        self.paths = {_resolved(Path(p)) for p in exclude}
+        self.names = {p.name for p in self.paths}
+        self.log = log
+        self._folders: dict[tuple[Path, bool], bool] = {}
+
+    def excluded(self, path: Path) -> bool:
+        return path.name in self.names and _resolved(path) in self.paths
+
+    def holds_output(self, folder: Path, below_input: bool = True) -> bool:
+        """Whether `folder` is excluded or holds reports. A folder below an input is
+        then left out whole; an input folder keeps its other files."""
+        key = (folder, below_input)
+        if key not in self._folders:
+            excluded = self.excluded(folder)
+            reports = not excluded and _holds_reports(folder)
+            if reports:
+                what = "not read" if below_input else "those files not read"
+                self.log.notice(folder, f"holds the reports of a run of this tool; {what}")
+            self._folders[key] = excluded or reports
+        return self._folders[key]
+
+
+def _holds_reports(folder: Path) -> bool:
+    """Whether `folder` holds the three tables of a run in one format."""
+    try:
+        names = {entry.name for entry in folder.iterdir()}
+    except OSError:
+        return False
+    return any(
+        all(f"{table}.{fmt}" in names for table in _REPORT_TABLES) for fmt in _REPORT_FORMATS
+    )
 
 
 def _sniff_feed(path: Path) -> bool:

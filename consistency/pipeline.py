@@ -192,11 +192,13 @@ def check(
     progress: Progress = _quiet,
     config: Config | None = None,
     keep_going: bool = False,
+    exclude: Iterable[str | Path] = (),
 ) -> CheckResult:
     """Check the articles under `paths` (files or directories); see `check_articles`.
     With `keep_going`, unreadable files and records are skipped (listed in the result's
-    `skipped`) instead of stopping the check."""
+    `skipped`) instead of stopping the check. Nothing at or under a path in `exclude`
+    (the folder the reports go to, a baseline) is read."""
     # 1. ingest
-    feed = ingest.read_feed(paths, keep_going)
+    feed = ingest.read_feed(paths, keep_going, exclude)
     result = check_articles(feed.articles, settings, workers, progress, config)
     return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices)

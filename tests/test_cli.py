@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from consistency.cli import app
@@ -191,3 +193,82 @@ def test_claims_command_shows_how_a_file_was_read(west_mercia: Path) -> None:
     assert "West Mercia Police" in result.output
     missing = runner.invoke(app, ["claims", str(west_mercia / "nope.txt")])
     assert missing.exit_code == 2 and "nope.txt" in missing.output
+
+
+def feed_of(west_mercia: Path, tmp_path: Path) -> Path:
+    feed = tmp_path / "feed"
+    shutil.copytree(west_mercia, feed)
+    return feed
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json,jsonl"])
+def test_out_inside_the_input_is_not_read_on_the_next_run(
+    west_mercia: Path, tmp_path: Path, fmt: str
+) -> None:
+    feed = feed_of(west_mercia, tmp_path)
+    command = ["check", str(feed), "--out", str(feed / "out"), "--format", fmt]
+    first = runner.invoke(app, command)
+    assert first.exit_code == 0, first.output
+    reports = (feed / "out" / "discrepancies.csv").read_bytes() if fmt == "csv" else None
+    second = runner.invoke(app, command)
+    assert second.exit_code == 0, second.output
+    assert "note:" not in second.output  # told by --out, nothing to say
+    assert second.output == first.output
+    if reports is not None:
+        assert (feed / "out" / "discrepancies.csv").read_bytes() == reports
+
+
+def test_out_as_the_input_folder_itself(west_mercia: Path, tmp_path: Path) -> None:
+    feed = feed_of(west_mercia, tmp_path)
+    command = ["check", str(feed), "--out", str(feed), "--format", "json", "-q"]
+    for _ in range(2):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, result.output
+    sources = {row["source"] for row in json.loads((feed / "claims.json").read_text())}
+    assert sources == {p.stem for p in west_mercia.glob("*.txt")}
+
+
+def test_a_baseline_kept_in_the_feed_is_not_an_article(west_mercia: Path, tmp_path: Path) -> None:
+    feed = feed_of(west_mercia, tmp_path)
+    known = feed / "kept-baseline.txt"  # a .txt name: read as copy, were it not excluded
+    made = runner.invoke(app, ["baseline", str(feed), "--output", str(known), "-q"])
+    assert made.exit_code == 0, made.output
+    again = runner.invoke(app, ["baseline", str(feed), "--output", str(known), "-q"])
+    assert again.exit_code == 0, again.output
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["check", str(feed), "--out", str(out), "--baseline", str(known), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "kept-baseline" not in (out / "coverage.csv").read_text()
+    assert "kept-baseline" not in (out / "claims.csv").read_text()
+
+
+def test_reports_of_a_run_with_another_out_are_left_out_and_said(
+    west_mercia: Path, tmp_path: Path
+) -> None:
+    feed = feed_of(west_mercia, tmp_path)
+    first = runner.invoke(app, ["check", str(feed), "--out", str(feed / "reports")])
+    assert first.exit_code == 0, first.output
+    moved = runner.invoke(app, ["check", str(feed), "--out", str(tmp_path / "elsewhere")])
+    assert moved.exit_code == 0, moved.output
+    assert f"note: {feed / 'reports'}: holds the reports of a run of this tool" in moved.output
+    assert (tmp_path / "elsewhere" / "discrepancies.csv").read_bytes() == (
+        feed / "reports" / "discrepancies.csv"
+    ).read_bytes()
+
+
+def test_one_outlet_filed_on_two_days_checks_in_one_run(tmp_path: Path) -> None:
+    body = "Kent Police was rated good for its approach to serious and organised crime.\n"
+    for day in ("2024-05-14", "2024-05-15"):
+        (tmp_path / "feed" / day).mkdir(parents=True)
+        (tmp_path / "feed" / day / "bbc.txt").write_text(body)
+    (tmp_path / "feed" / "2024-05-15" / "itv.txt").write_text(body)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["check", str(tmp_path / "feed"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "source id 'bbc' is also used by 1 other file; read as '2024-05-14-bbc'" in (
+        result.output
+    )
+    coverage = (out / "coverage.csv").read_text()
+    assert "2024-05-14-bbc" in coverage and "2024-05-15-bbc" in coverage

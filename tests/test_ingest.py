@@ -35,6 +35,7 @@ def paragraphs(body: str) -> list[str]:
 
 
 def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):
         path.write_bytes(text)
     else:
@@ -557,11 +558,13 @@ def test_keep_going_reads_the_rest_and_lists_what_it_left_out(tmp_path: Path) ->
         tmp_path / "feed.jsonl",
         json.dumps({"id": "j1", "body": "One."}) + "\n{bad\n" + json.dumps({"id": "j3"}) + "\n",
     )
-    write(tmp_path / "dupe.txt", "id: good\n---\nSame id as good.txt.")
+    write(tmp_path / "twice.jsonl", json.dumps({"id": "t", "body": "One."}) + "\n" * 2)
+    with (tmp_path / "twice.jsonl").open("a") as handle:
+        handle.write(json.dumps({"id": "t", "body": "The same id again."}) + "\n")
     with pytest.raises(InputError):
         ingest.read_feed([tmp_path])
     feed = ingest.read_feed([tmp_path, tmp_path / "missing.txt"], keep_going=True)
-    assert [a.source for a in feed.articles] == ["good", "j1"]
+    assert [a.source for a in feed.articles] == ["good", "j1", "t"]
     skipped = {(Path(s.path).name, s.line): s.problem for s in feed.skipped}
     assert set(skipped) == {
         ("missing.txt", None),
@@ -570,10 +573,10 @@ def test_keep_going_reads_the_rest_and_lists_what_it_left_out(tmp_path: Path) ->
         ("broken.json", 1),
         ("feed.jsonl", 2),
         ("feed.jsonl", 3),
-        ("good.txt", None),  # the second file to claim the id "good" (dupe.txt sorts first)
+        ("twice.jsonl", 3),  # records of one file cannot be told apart by its path
     }
     assert "binary" in skipped[("binary.txt", None)]
-    assert "also used by" in skipped[("good.txt", None)]
+    assert "also used by the record at line 1" in skipped[("twice.jsonl", 3)]
 
 
 def test_keep_going_with_nothing_readable_is_still_an_error(tmp_path: Path) -> None:
@@ -639,6 +642,214 @@ def test_ids_with_nothing_usable_are_errors(tmp_path: Path, raw: str) -> None:
 def test_an_empty_id_falls_back_to_the_file_name(tmp_path: Path) -> None:
     assert one(write(tmp_path / "story.json", '{"id": "", "body": "T."}')).source == "story"
     assert one(write(tmp_path / "s2.txt", "id:\n---\nT.")).source == "s2"
+
+
+# ---------------------------------------------------------------- ids several files share
+
+
+def sources(*paths: Path, exclude: tuple[Path, ...] = ()) -> dict[str, str]:
+    feed = ingest.read_feed(paths, exclude=exclude)
+    return {a.source: Path(a.path).name for a in feed.articles}
+
+
+def newsroom(root: Path) -> Path:
+    """Copy filed the way a newsroom files it: one folder a day, one file an outlet."""
+    write(root / "2024-05-14" / "bbc.txt", "Kent Police was rated inadequate on Tuesday.")
+    write(root / "2024-05-15" / "bbc.txt", "Kent Police was rated inadequate on Wednesday.")
+    write(root / "2024-05-15" / "itv.txt", "Kent Police was rated inadequate, ITV says.")
+    return root
+
+
+def test_one_stem_in_two_folders_is_told_apart_by_the_folder(tmp_path: Path) -> None:
+    feed = ingest.read_feed([newsroom(tmp_path / "feed")])
+    by_id = {
+        a.source: Path(a.path).relative_to(tmp_path / "feed").as_posix() for a in feed.articles
+    }
+    assert by_id == {
+        "2024-05-14-bbc": "2024-05-14/bbc.txt",
+        "2024-05-15-bbc": "2024-05-15/bbc.txt",
+        "itv": "2024-05-15/itv.txt",  # no collision: the id it always had
+    }
+    assert feed.notices == (
+        Notice(
+            str(tmp_path / "feed/2024-05-14/bbc.txt"),
+            "source id 'bbc' is also used by 1 other file; read as '2024-05-14-bbc'",
+        ),
+        Notice(
+            str(tmp_path / "feed/2024-05-15/bbc.txt"),
+            "source id 'bbc' is also used by 1 other file; read as '2024-05-15-bbc'",
+        ),
+    )
+
+
+def test_ids_do_not_depend_on_the_order_files_are_given_or_found_in(tmp_path: Path) -> None:
+    feed = newsroom(tmp_path / "feed")
+    files = sorted(feed.rglob("*.txt"))
+    expected = ["2024-05-14-bbc", "2024-05-15-bbc", "itv"]
+    # Named one by one, a file is told apart by the folder it is in.
+    for given in (files, files[::-1], [files[1], files[2], files[0]]):
+        assert [a.source for a in ingest.read_feed(given).articles] == expected
+    # Found in a folder, and also named or found in a folder inside it: the ids of
+    # the outermost folder.
+    for given in ([feed, files[0]], [files[0], feed], [feed / "2024-05-15", feed]):
+        assert [a.source for a in ingest.read_feed(given).articles] == expected
+
+
+def test_front_matter_ids_that_collide_are_told_apart_too(tmp_path: Path) -> None:
+    write(tmp_path / "story-a" / "one.txt", "id: bbc-news\n---\nFirst story.")
+    write(tmp_path / "story-b" / "two.txt", "id: bbc-news\n---\nSecond story.")
+    write(tmp_path / "story-b" / "three.json", json.dumps({"id": "pa", "body": "Wire."}))
+    assert sources(tmp_path) == {
+        "story-a-bbc-news": "one.txt",
+        "story-b-bbc-news": "two.txt",
+        "pa": "three.json",
+    }
+
+
+def test_a_file_at_the_top_keeps_the_id_its_namesakes_in_folders_lose(tmp_path: Path) -> None:
+    write(tmp_path / "bbc.txt", "Today's copy.")
+    write(tmp_path / "archive" / "bbc.txt", "Yesterday's copy.")
+    feed = ingest.read_feed([tmp_path])
+    assert {a.source: a.path for a in feed.articles} == {
+        "bbc": str(tmp_path / "bbc.txt"),
+        "archive-bbc": str(tmp_path / "archive" / "bbc.txt"),
+    }
+    assert feed.notices[1].message == "source id 'bbc' is also used by 1 other file; kept"
+
+
+def test_one_folder_holding_both_adds_the_file_name(tmp_path: Path) -> None:
+    write(tmp_path / "desk" / "kent.txt", "id: bbc\n---\nKent copy.")
+    write(tmp_path / "desk" / "essex.txt", "id: bbc\n---\nEssex copy.")
+    write(tmp_path / "desk" / "x.txt", "Text.")
+    write(tmp_path / "desk" / "x.md", "Markdown.")
+    assert sources(tmp_path) == {
+        "desk-essex-bbc": "essex.txt",
+        "desk-kent-bbc": "kent.txt",
+        "desk-x.md-x": "x.md",
+        "desk-x.txt-x": "x.txt",
+    }
+
+
+def test_a_new_id_never_takes_another_articles(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "bbc.txt", "One.")
+    write(tmp_path / "b" / "bbc.txt", "Two.")
+    write(tmp_path / "a-bbc.txt", "An article whose id is a-bbc already.")
+    assert sources(tmp_path) == {
+        "a-bbc": "a-bbc.txt",
+        "a-bbc-bbc": "bbc.txt",
+        "b-bbc-bbc": "bbc.txt",
+    }
+
+
+def test_folder_ids_are_made_safe(tmp_path: Path) -> None:
+    write(tmp_path / "Mon 14 May" / "bbc.txt", "One.")
+    write(tmp_path / "Tue: 15 May" / "bbc.txt", "Two.")
+    assert sorted(sources(tmp_path)) == ["Mon-14-May-bbc", "Tue-15-May-bbc"]
+
+
+def test_records_of_two_files_of_one_name_are_told_apart(tmp_path: Path) -> None:
+    records = [{"body": "One."}, {"body": "Two."}]
+    for day in ("mon", "tue"):
+        write(tmp_path / day / "wire.json", json.dumps(records))
+    assert sorted(sources(tmp_path)) == ["mon-wire-1", "mon-wire-2", "tue-wire-1", "tue-wire-2"]
+
+
+def test_what_no_path_tells_apart_is_still_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", "Text.")
+    with pytest.raises(InputError, match="source id 'a' is also used by"):
+        ingest.read_feed([path, Path(os.path.relpath(path))])
+    twice = write(
+        tmp_path / "t.jsonl",
+        json.dumps({"id": "t", "body": "One."}) + "\n" + json.dumps({"id": "t", "body": "Two."}),
+    )
+    with pytest.raises(InputError, match="also used by the record at line 1") as caught:
+        ingest.read_feed([twice])
+    assert caught.value.line == 2
+
+
+# ---------------------------------------------------------------- what is never read
+
+
+def reports_of(feed: Path, out: Path, formats: tuple[str, ...] = ("csv",)) -> list[Path]:
+    from consistency import report
+
+    return report.write_reports(pipeline.check([feed]), out, formats=formats, graph=True)
+
+
+def test_report_files_are_the_ones_the_tool_writes(tmp_path: Path) -> None:
+    write(tmp_path / "feed" / "a.txt", STORY)
+    written = reports_of(tmp_path / "feed", tmp_path / "out", ingest._REPORT_FORMATS)
+    assert {p.name for p in written} == ingest.REPORT_FILES
+    for fmt in ingest._REPORT_FORMATS:
+        out = tmp_path / fmt
+        reports_of(tmp_path / "feed", out, (fmt,))
+        assert ingest._holds_reports(out), fmt
+
+
+def test_excluded_folders_and_files_are_never_read(tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    write(feed / "a.txt", STORY)
+    write(feed / "b.txt", STORY)
+    write(feed / "out" / "report.html", "<html><body><p>Last run's report.</p></body></html>")
+    write(feed / "out" / "notes.txt", "Not copy: kept with the reports.")
+    write(feed / "known.txt", "0123456789ab\n")  # a baseline: ids one a line
+    exclude = (feed / "out", feed / "known.txt")
+    assert sorted(sources(feed, exclude=exclude)) == ["a", "b"]
+    assert sorted(sources(feed)) == ["a", "b", "known", "notes", "report"]
+    # Named on their own, they are left out too, and said.
+    named = ingest.read_feed([feed / "a.txt", feed / "known.txt"], exclude=exclude)
+    assert [a.source for a in named.articles] == ["a"]
+    assert named.notices == (
+        Notice(
+            str(feed / "known.txt"), "excluded (an output or the baseline of this run); not read"
+        ),
+    )
+    assert ingest.discover([feed], exclude) == [feed / "a.txt", feed / "b.txt"]
+    # By another spelling of the same path.
+    relative = Path(os.path.relpath(feed / "out"))
+    assert sorted(sources(feed, exclude=(relative, feed / "known.txt"))) == ["a", "b"]
+
+
+def test_an_output_folder_that_is_the_input_keeps_its_copy(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", STORY)
+    write(tmp_path / "b.txt", STORY)
+    reports_of(tmp_path, tmp_path, ("json",))  # discrepancies.json etc. beside the copy
+    assert sorted(sources(tmp_path, exclude=(tmp_path,))) == ["a", "b"]
+    feed = ingest.read_feed([tmp_path])  # even when not told: the reports give it away
+    assert [a.source for a in feed.articles] == ["a", "b"]
+    assert feed.notices == (
+        Notice(str(tmp_path), "holds the reports of a run of this tool; those files not read"),
+    )
+
+
+def test_a_folder_of_an_earlier_run_is_recognised_and_left_out(tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    write(feed / "a.txt", STORY)
+    write(feed / "b.txt", STORY)
+    reports_of(feed, feed / "old-out", ("json", "csv"))
+    write(feed / "old-out" / "notes.txt", "Not copy.")
+    result = pipeline.check([feed])
+    assert [a.source for a in result.articles] == ["a", "b"]
+    assert result.notices == (
+        Notice(str(feed / "old-out"), "holds the reports of a run of this tool; not read"),
+    )
+    named = ingest.read_feed([feed / "a.txt", feed / "old-out" / "report.html"])
+    assert [a.source for a in named.articles] == ["a"]
+    assert named.notices[0].message == "a report of an earlier run of this tool; not read"
+    # Two of the three tables are not a run's reports: a folder of copy keeps its files.
+    (feed / "old-out" / "coverage.json").unlink()
+    (feed / "old-out" / "coverage.csv").unlink()
+    with pytest.raises(InputError):
+        ingest.read_feed([feed])  # claims.json is no article
+
+
+def test_check_takes_exclusions(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", STORY)
+    write(tmp_path / "b.txt", STORY)
+    write(tmp_path / "keep" / "c.txt", "Something else entirely, about the weather.")
+    result = pipeline.check([tmp_path], exclude=[tmp_path / "keep"])
+    assert [a.source for a in result.articles] == ["a", "b"]
+    assert result.notices == ()
 
 
 # ---------------------------------------------------------------- one story, six formats

@@ -8,10 +8,16 @@ Claim kinds:
 - `list_item`: a bulleted or numbered line.
 - `sentence`: a sentence of running text (`in_quote` when it lies in a quotation).
 - `quote`: the words inside one pair of quotation marks (four words or more),
-  with the attribution as written: the words before a speech verb next to it
-  ("Temporary Chief Constable Murray said:"), the speaker after it ('," said
-  Ch Supt Daf Goddard'), a pronoun ("he insisted that “...”"), or, for a
+  double (“...”) or single ('...', the house style of many UK outlets: an
+  apostrophe, as in "don't", "forces' budgets", "'90s" or "rock 'n' roll", opens
+  or closes nothing), with the attribution as written: the words before a speech
+  verb next to it ("Temporary Chief Constable Murray said:"), the speaker after it
+  ('," said Ch Supt Daf Goddard'), a pronoun ("he insisted that “...”"), or, for a
   paragraph that opens a quotation with no attribution, the previous quotation's.
+  A press release's attribution alone on a line ("Jo Bloggs, Chief Executive of
+  X, said:") gives its speaker to the quotation paragraphs after it. A quotation
+  left open at the end of a paragraph runs on when the next paragraph opens one
+  again (a quotation over several paragraphs).
 """
 
 from __future__ import annotations
@@ -19,20 +25,29 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from . import domain
 from .models import Claim, ClaimKind, CleanArticle
 
 _BULLET = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
 _HEADING_MAX_WORDS = 14
-_TERMINAL = re.compile(r"[.!?…]$|[.!?]”$")
+_TERMINAL = re.compile(r"[.!?…]$|[.!?…][”'’)]+$")
 _RATING_LINE = re.compile(r"^(?P<subject>.{2,80}?)(?:\s+[-–—]|\s*:)\s+(?P<grade>.+)$")
 _MIN_QUOTE_WORDS = 4
 
 # A sentence ends at . ! ? (with any closing quotes or brackets) followed by a space
 # and something that can start a sentence.
 _BOUNDARY = re.compile(r"(?<=[.!?])[”’'\")\]]*\s+(?=[“\"'‘(\[]?[A-Z0-9£$€])")
+# Sentences glued together where a page dropped the space (a caption or a link's text
+# run into the next sentence: "prosecuted.The", "dogs.Watch"): a full stop between a
+# plain word and a capitalised word. Not "U.S.", "J.K.", "3.5" or "bbc.co.uk": the word
+# before must be letters after a space (no dot, digit or slash in it), the one after a
+# capital and lower case letters, and abbreviations are kept (data/sentences.toml).
+_GLUED = re.compile(
+    r"(?<![\w.@/])[A-Za-z][a-z]{1,40}[.!?](?P<cut>[”’'\")\]]*)(?=[A-Z][a-z]+\b(?![.@/]\w))"
+)
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")  # "J", "J.K", "U.S"
 _CLOSERS = "”’'\")]"
 
 
@@ -66,28 +81,42 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     abbreviations = domain.sentence_abbreviations()
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.start()
+    for cut, resume in _boundaries(text):
+        end = cut
         # Include closing quotes/brackets in the sentence before the break.
         while end < len(text) and text[end] in _CLOSERS:
             end += 1
         word = _last_word(text, start, end)
         # Case matters: "No. 10" is an abbreviation, "said no." ends a sentence.
-        if word and (word in abbreviations or re.fullmatch(r"[A-Za-z]", word)):
+        if word and (word in abbreviations or _INITIALS.fullmatch(word)):
             continue
         if text[start:end].strip():
             spans.append((start, end))
-        start = match.end()
+        start = resume
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return tuple(spans)
 
 
-def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Spans (inside the marks) of the double quotations in a paragraph.
+def _boundaries(text: str) -> list[tuple[int, int]]:
+    """Where sentences may end, in order: (where the closing marks after the end
+    start, where the next sentence starts), after a space or glued to it."""
+    found = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
+    if "." in text or "!" in text or "?" in text:
+        glued = [(m.start("cut"), m.end("cut")) for m in _GLUED.finditer(text)]
+        if glued:
+            found = sorted([*found, *glued])
+    return found
 
-    An opening mark with no closing one runs to the end of the paragraph, as
-    multi-paragraph quotations do.
+
+def quote_spans(text: str, runs_on: bool = False) -> list[tuple[int, int]]:
+    """Spans (inside the marks) of the quotations in a paragraph, in order: double
+    ones, and single ones ('...') with the double ones they hold.
+
+    A double opening mark with no closing one runs to the end of the paragraph, as
+    multi-paragraph quotations do; a single one does when it opens the paragraph or
+    when the next paragraph opens a quotation again (`runs_on`), as an apostrophe
+    that looks like an opening mark is not a quotation.
     """
     spans = []
     i = 0
@@ -96,7 +125,98 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         end = close_at if close_at != -1 else len(text)
         spans.append((open_at + 1, end))
         i = end + 1
-    return spans
+    if "'" not in text:
+        return spans
+    singles = _single_quote_spans(text, spans, runs_on)
+    if not singles:
+        return spans
+    # A double quotation inside a single one is part of it (UK style: 'it was
+    # “awful”,' she said); single marks inside a double quotation were never read.
+    # Bisected: singles are in order and do not overlap (testing each against each was
+    # quadratic in a paragraph of thousands of quotations).
+    kept = []
+    for double in spans:
+        holder = bisect.bisect_left(singles, double) - 1
+        if holder < 0 or singles[holder][1] < double[1]:
+            kept.append(double)
+    return sorted([*kept, *singles])
+
+
+@cache
+def _quote_marks_data() -> tuple[re.Pattern[str], str]:
+    raw = domain._load("sentences.toml")  # the elisions and marks: a claims-only table
+    elisions = "|".join(
+        re.escape(e) for e in sorted(raw.get("elisions", ()), key=len, reverse=True)
+    )
+    # "'90s", "'00s", "'n'", "'em": an apostrophe, not an opening mark.
+    elided = re.compile(rf"'(?:\d0s|\d\ds|\d\d\b(?!\s*[a-z%])|(?:{elisions or '(?!)'})\b)")
+    return elided, raw.get("quote_open_after", "([{—–-/“:")
+
+
+_STRONG_CLOSE_AFTER = ".,;:!?)]}—–-”"
+
+
+def _single_quote_spans(
+    text: str, doubles: list[tuple[int, int]], runs_on: bool
+) -> list[tuple[int, int]]:
+    """Spans of the quotations in single straight marks ('...': cleaning made every
+    single mark straight). A mark between letters ("don't") is an apostrophe; one
+    after a space or an opening bracket opens, unless it begins an elision ("'90s",
+    "rock 'n' roll"); one after a word or punctuation closes, before a space or
+    punctuation. A mark after an "s" and before the next word ("the forces' budgets")
+    is taken for a possessive when a surer closing mark follows."""
+    elided, open_after = _quote_marks_data()
+    inside_double = bytearray(len(text) + 1)
+    for start, end in doubles:
+        inside_double[start - 1 : end + 1] = b"\1" * (end + 1 - (start - 1))
+    # (position, "open" | "close" | "weak") of each mark that can be a quotation mark.
+    marks: list[tuple[int, str]] = []
+    skip_next = -1
+    at = -1
+    while (at := text.find("'", at + 1)) != -1:
+        if at == skip_next or inside_double[at]:
+            continue
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue  # don't, O'Brien
+        if (before.isspace() or before in open_after) and not after.isspace():
+            elision = elided.match(text, at)
+            if elision:
+                if text.startswith("'", elision.end()):
+                    skip_next = elision.end()  # the second mark of "'n'"
+                continue
+            if after.isalnum() or after in "“(£$€#…":
+                marks.append((at, "open"))
+            continue
+        if not before.isspace() and (after.isspace() or after in _STRONG_CLOSE_AFTER):
+            possessive = before in "sS" and at >= 2 and text[at - 2].isalpha()
+            word_follows = after.isspace() and text[at + 2 : at + 3].isalnum()
+            marks.append((at, "weak" if possessive and word_follows else "close"))
+    # Whether a surer closing mark comes after each mark before the next opening one:
+    # found in one pass from the end (looking ahead from every possessive was quadratic).
+    surer_after = [False] * len(marks)
+    surer = False
+    for index in range(len(marks) - 1, -1, -1):
+        surer_after[index] = surer
+        kind = marks[index][1]
+        surer = kind == "close" or (surer and kind == "weak")
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    for index, (at, kind) in enumerate(marks):
+        if kind == "open":
+            if opened == -1:
+                opened = at
+            continue
+        if opened == -1:
+            continue  # a possessive or a stray mark outside any quotation
+        if kind == "weak" and surer_after[index]:
+            continue
+        spans.append((opened + 1, at))
+        opened = -1
+    if opened != -1 and (runs_on or not text[:opened].strip()):
+        spans.append((opened + 1, len(text)))
+    return [(s, e) for s, e in spans if any(c.isalpha() for c in text[s:e])]
 
 
 _ATTR_BEFORE = re.compile(r"(?P<who>[^.!?“”]{0,160}?)\s+(?P<verb>\w+)\s*[:,]?\s*$")
@@ -147,10 +267,19 @@ def _attribution_after(text: str, at: int) -> str:
     return text[at : end.end()] if end else text[at:]
 
 
+_ASIDE = re.compile(r"\s+[—–]\s+[^—–]*?(?:\s+[—–]|$)")
+_RELATIVE = re.compile(r"(?:who|whose|which|whom|where)\b", re.IGNORECASE)
+
+
 def _trim_speaker(who: str) -> str:
     """Keep the noun phrase next to the verb: drop a leading clause ("In response, ...")."""
     who = who.strip(" ,:;-–—")
+    # "Ben Obese-Jecty — who remained at the station — said": not the aside.
+    who = _ASIDE.sub("", who).strip(" ,:;-–—")
     parts = [p.strip() for p in re.split(r",\s+", who) if p.strip()]
+    # "Jo Bloggs, who led the inquiry, said": the person, not the clause about them.
+    while len(parts) > 1 and _RELATIVE.match(parts[-1]):
+        parts.pop()
     if not parts:
         return ""
     keep = [parts[-1]]
@@ -221,17 +350,25 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
         )
 
     last_speaker = ""
-    for index, paragraph in enumerate(article.paragraphs):
+    introduced = False  # the paragraph before was an attribution alone ("X said:")
+    paragraphs = article.paragraphs
+    for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
         kind = _kind_of(text, index, article.headline)
+        runs_on = index + 1 < len(paragraphs) and paragraphs[index + 1].text.startswith(("“", "'"))
+        # A press release's "Jo Bloggs, Chief Executive of X, said:" alone on a line:
+        # its speaker is the speaker of the quotation paragraphs after it.
+        release = _release_attribution(text) if runs_on and kind != "list_item" else ""
         if kind != "sentence":
             body = _BULLET.sub("", text) if kind == "list_item" else text
             add(kind, body, paragraph.line, index, len(text) - len(body))
             # A new section starts a new speaker: an unattributed quotation
             # after a heading is not the previous section's speaker's.
             last_speaker = "" if kind in ("heading", "rating_line") else last_speaker
+            if release:
+                last_speaker, introduced = release, True
             continue
-        spans = quote_spans(text)
+        spans = quote_spans(text, runs_on)
         for start, end in split_sentences(text):
             middle = (start + end) // 2
             # The last quotation opening at or before the middle (spans are in order):
@@ -239,7 +376,10 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
             last = bisect.bisect_right(spans, middle, key=_span_start) - 1
             inside = last >= 0 and middle <= spans[last][1]
             add("sentence", text[start:end], paragraph.line, index, start, in_quote=inside)
+        was_introduced, introduced = introduced, False
         for qstart, qend, speaker, carried in _quotes(text, spans, last_speaker):
+            # The first quotation after "X said:" is X's as if written beside it.
+            carried = carried and not (was_introduced and qstart == 1)
             words = text[qstart:qend].split()
             if len(words) >= _MIN_QUOTE_WORDS:
                 add(
@@ -254,7 +394,27 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
                 )
             if speaker:
                 last_speaker = speaker
+        if release and (not spans or spans[-1][1] < len(text) - 1):
+            last_speaker, introduced = release, True
     return tuple(claims)
+
+
+_RELEASE_END = re.compile(r"\w\s*:$")
+
+
+def _release_attribution(text: str) -> str:
+    """The speaker of a paragraph that ends introducing the quotation after it ("Jo
+    Bloggs, Chief Executive of X, said:", "In response, the inspector said:"), or ""."""
+    if not _RELEASE_END.search(text):
+        return ""
+    last = split_sentences(text)[-1:]
+    sentence = text[last[0][0] :] if last else text
+    if "“" in sentence or "”" in sentence:
+        return ""
+    match = _ATTR_BEFORE.search(sentence)
+    if not match or not domain.speech().verbs.fullmatch(match.group("verb")):
+        return ""
+    return _trim_speaker(match.group("who"))
 
 
 def _span_start(span: tuple[int, int]) -> int:

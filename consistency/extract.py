@@ -301,6 +301,14 @@ def _resolve_speaker(
     surname = words[-1].lower() if words else ""
     if surname in state.people:
         return state.people[surname], state.people[surname], True
+    # "the inspector said" after the article named one Chief Inspector: that person.
+    holders = {p for title, p in state.roles.items() if role and f" {role} " in f" {title} "}
+    if len(holders) == 1:
+        holder = holders.pop()
+        return holder, holder, True
+    if re.match(r"(?:a|an)\s", written.strip(), re.IGNORECASE):
+        # "A Government spokesman said:": no one named, so no one's words to compare.
+        return written.strip(), "", False
     cleaned = re.sub(r"^(?:but|and|so|then|the)\s+", "", written.strip(), flags=re.IGNORECASE)
     # "Jo Bloggs, of the fire service": who spoke, not where they work; and a title
     # this file does not know ("Fire Officer Jo Bloggs") is not part of the name.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import claims, clean
+from consistency import claims, clean, extract
 from consistency.models import Article, Claim, frozen_map
 
 
@@ -212,6 +214,216 @@ def test_sentences_inside_quotations_are_marked() -> None:
     ].in_quote
 
 
+# --- glued sentences ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "He was prosecuted.The court heard he kept six dogs.Watch the video.",
+            ["He was prosecuted.", "The court heard he kept six dogs.", "Watch the video."],
+        ),
+        (
+            "Smoke rose in the background.Image shows the fire.",
+            ["Smoke rose in the background.", "Image shows the fire."],
+        ),
+        (
+            "Was it fair?“No,” she said.",
+            ["Was it fair?“No,” she said."],  # an opening quote is not a capital
+        ),
+        (
+            "Prices rose by 3.5 per cent.Analysts were surprised.",
+            ["Prices rose by 3.5 per cent.", "Analysts were surprised."],
+        ),
+    ],
+)
+def test_glued_sentences_are_split(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He moved to the U.S.Army base in 2019 and stayed.",
+        "The saint of St.Albans was honoured by the town.",
+        "Mr.Smith said the force had improved a great deal.",
+        "The book by J.K.Rowling sold well in every country.",
+        "Read it at bbc.co.uk or at www.Example.com today.",
+        "It rose 3.5 per cent on the year.",
+    ],
+)
+def test_glued_abbreviations_initials_domains_and_decimals_are_not_split(text: str) -> None:
+    assert len(sentences(text)) == 1
+
+
+# --- single quotation marks, split quotations, press-release layout ---------------------
+
+
+def test_single_quoted_quotation_with_speaker_after() -> None:
+    body = (
+        f"{HEADLINE}\n\n"
+        "Kent Police was rated good. ‘We are pleased with the outcome of this inspection,’ "
+        "said Chief Constable Alan Pughsley. ‘Officers worked very hard for it.’"
+    )
+    assert quotes(body) == [
+        ("We are pleased with the outcome of this inspection,", "Chief Constable Alan Pughsley"),
+        ("Officers worked very hard for it.", "Chief Constable Alan Pughsley"),
+    ]
+
+
+def test_straight_single_quotes_with_speaker_before() -> None:
+    body = (
+        f"{HEADLINE}\n\n"
+        "Chief Inspector Gavin House, of Dorset Police, said: 'This is a very sad discovery "
+        "and our priority is to find the mother.'"
+    )
+    assert quotes(body) == [
+        (
+            "This is a very sad discovery and our priority is to find the mother.",
+            "Chief Inspector Gavin House, of Dorset Police",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The forces' budgets were cut and the officers' union said it was not happy.",
+        "It was the best music of the '90s and the '00s for many people in the town.",
+        "They played rock 'n' roll all night and the neighbours didn't complain at all.",
+        "Tell 'em we don't want the O'Brien scheme in the town or near the river.",
+    ],
+)
+def test_apostrophes_are_not_quotation_marks(sentence: str) -> None:
+    body = f"{HEADLINE}\n\n{sentence} Officers were called."
+    assert quotes(body) == []
+    assert not any(c.in_quote for c in article_claims(body))
+
+
+def test_possessive_inside_a_single_quoted_quotation() -> None:
+    body = (
+        f"{HEADLINE}\n\n"
+        "'The forces' budgets are tight and we cannot do more with less,' said Jo Bloggs."
+    )
+    assert quotes(body) == [
+        ("The forces' budgets are tight and we cannot do more with less,", "Jo Bloggs")
+    ]
+
+
+def test_double_quotation_inside_a_single_one_is_part_of_it() -> None:
+    body = f"{HEADLINE}\n\n'It was “absolutely awful” for all of us here,' she said."
+    assert quotes(body) == [("It was “absolutely awful” for all of us here,", "she")]
+
+
+def test_single_quotation_split_over_paragraphs_is_one_speakers() -> None:
+    body = "\n\n".join(
+        [
+            HEADLINE,
+            "Chief Inspector Gavin House said: 'This is a very sad discovery for everyone.",
+            "'I would also ask anyone who saw anything to call us on 101.'",
+        ]
+    )
+    found = [c for c in article_claims(body) if c.kind == "quote"]
+    assert [(c.text, c.speaker) for c in found] == [
+        ("This is a very sad discovery for everyone.", "Chief Inspector Gavin House"),
+        ("I would also ask anyone who saw anything to call us on 101.",
+         "Chief Inspector Gavin House"),
+    ]  # fmt: skip
+    assert [c.speaker_carried for c in found] == [False, True]
+
+
+def test_unclosed_single_mark_mid_paragraph_is_no_quotation_when_nothing_follows() -> None:
+    body = "\n\n".join(
+        [HEADLINE, "He said the rules of 'the game were unfair to all of the small clubs.", "End."]
+    )
+    assert quotes(body) == []
+
+
+def test_release_layout_attribution_carries_to_the_quotation_paragraphs() -> None:
+    body = "\n\n".join(
+        [
+            HEADLINE,
+            "Jo Bloggs, Chief Executive of Acme Trust, said:",
+            "“We are very proud of our staff and of the work they do every day.",
+            "“We will keep improving our services for every one of our patients.”",
+        ]
+    )
+    found = [c for c in article_claims(body) if c.kind == "quote"]
+    assert [c.speaker for c in found] == ["Jo Bloggs, Chief Executive of Acme Trust"] * 2
+    assert [c.speaker_carried for c in found] == [False, True]
+
+
+def test_release_layout_in_single_quotes_after_a_longer_paragraph() -> None:
+    body = "\n\n".join(
+        [
+            HEADLINE,
+            "The report was published on Monday. In a statement Ann James said:",
+            "'We accept the findings and we will act on every one of them.'",
+        ]
+    )
+    assert quotes(body) == [
+        ("We accept the findings and we will act on every one of them.", "In a statement Ann James")
+    ]
+
+
+def test_a_colon_line_without_a_speech_verb_gives_no_speaker() -> None:
+    body = "\n\n".join(
+        [HEADLINE, "These are the headlines from the report:", "“Staff are caring and kind.”"]
+    )
+    assert quotes(body) == [("Staff are caring and kind.", "")]
+
+
+def test_attribution_drops_an_aside_between_dashes_and_a_relative_clause() -> None:
+    body = "\n\n".join(
+        [
+            HEADLINE,
+            "MP Ben Obese-Jecty — who stayed at the station overnight — said: “This was an "
+            "appalling and devastating attack.”",
+            "Jo Bloggs, who led the inquiry, said: “We found far too many failings.”",
+        ]
+    )
+    assert [s for _, s in quotes(body)] == ["MP Ben Obese-Jecty", "Jo Bloggs"]
+
+
+def resolved_speakers(body: str) -> list[tuple[str, bool]]:
+    """(speaker key, named) of each quotation once extract resolved its attribution."""
+    cleaned = clean.clean_article(Article("gazette", "gazette.txt", body))
+    found = claims.article_claims(cleaned)
+    return [(q.speaker_key, q.named) for q in extract.extract_article(cleaned, found).quotes]
+
+
+def test_a_role_word_is_the_one_person_named_with_that_role() -> None:
+    body = "\n\n".join(
+        [
+            HEADLINE,
+            "Chief Inspector Gavin House led the search for the mother on Friday.",
+            "'We are doing all we can to find her and to help her,' the inspector said.",
+        ]
+    )
+    assert resolved_speakers(body) == [("gavin house", True)]
+
+
+def test_a_role_word_two_people_hold_resolves_to_no_one_of_them() -> None:
+    body = "\n\n".join(
+        [
+            HEADLINE,
+            "Chief Inspector Gavin House and Detective Inspector Jo Bloggs led the search.",
+            "'We are doing all we can to find her and to help her,' the inspector said.",
+        ]
+    )
+    assert resolved_speakers(body)[0][0] not in ("gavin house", "jo bloggs")
+
+
+def test_a_name_in_capitals_is_the_same_person() -> None:
+    quote = "said: 'We accept all of the findings and we will act on them.'"
+    keys = {
+        resolved_speakers(f"{HEADLINE}\n\n{name}, Chief Executive of the trust, {quote}")[0][0]
+        for name in ("Ann James", "ANN JAMES")
+    }
+    assert keys == {"ann james"}
+
+
 # --- headings, rating lines, list items --------------------------------------------
 
 
@@ -310,3 +522,22 @@ def test_claim_offsets_point_into_the_paragraph(paragraphs: list[list[str]]) -> 
     # Every piece of running text is one sentence claim.
     sentence_count = sum(1 for c in found if c.kind == "sentence")
     assert sentence_count == sum(len(p) for p in paragraphs)
+
+
+def test_an_unnamed_spokesman_is_no_ones_quotation() -> None:
+    body = "\n\n".join(
+        [
+            HEADLINE,
+            "A Government spokesman said:",
+            "“We will keep working closely with the company and with its staff.”",
+        ]
+    )
+    assert resolved_speakers(body) == [("", False)]
+
+
+def test_many_single_marks_are_read_in_linear_time() -> None:
+    text = "'Opening words here " + "the dogs' owners " * 20000 + "and the end,' she said."
+    started = time.perf_counter()
+    spans = claims.quote_spans(text)
+    assert time.perf_counter() - started < 2
+    assert spans == [(1, len(text) - len("' she said."))]

@@ -26,6 +26,7 @@ from consistency import check_articles, clean, domain, ingest, match
 from consistency.detectors import quotes as compare
 from consistency.models import SEVERITY_RANK, Article, Discrepancy, Matching
 from consistency.testing import (
+    INJECTORS,
     KINDS,
     Base,
     Syndication,
@@ -261,7 +262,7 @@ def test_each_injected_kind_is_found_between_the_copy_and_another_version(
         assert caught(change, rows), (change.before, change.after, [r.kind for r in rows])
         # The row that catches it pairs the changed copy with another version;
         # encoding damage and an unofficial grade wording are about the copy alone.
-        alone = kind in ("encoding_damage", "rating_wording")
+        alone = INJECTORS[kind].alone
         pairs = {
             (r.source_a, r.source_b)
             for r in rows

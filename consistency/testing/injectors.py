@@ -61,6 +61,9 @@ class Injector:
     """Row kinds that may truly report the change besides its own kind."""
     min_copies: int = 1
     """Copies a syndication needs for the change to be reportable."""
+    alone: bool = False
+    """A row catching the change may be about the changed copy alone (encoding damage,
+    an unofficial grade wording) rather than pair it with another version."""
     possible: Callable[[Base], bool] | None = None
     """For a whole-copy injector: whether a copy of the base can carry it."""
 
@@ -85,10 +88,10 @@ INJECTORS: MappingProxyType[str, Injector] = MappingProxyType(
         "speaker_title": Injector(title_sites, write_title),
         "rating_conflict": Injector(grade_sites, write_grade),
         "grade_status": Injector(status_sites, write_not_graded, also=_ABSENT),
-        "rating_wording": Injector(wording_sites, write_grade_wording),
+        "rating_wording": Injector(wording_sites, write_grade_wording, alone=True),
         # An omission needs most sources to carry what one lacks.
         "omission": Injector(omission_sites, write_nothing, also=_ABSENT, min_copies=2),
-        "encoding_damage": Injector(None, possible=damageable),
+        "encoding_damage": Injector(None, possible=damageable, alone=True),
     }
 )
 """Every kind the simulator can inject, named by the row kind that reports it."""

@@ -8,8 +8,13 @@ did, and `explains`/`caught`/`false_alarms` judge rows as documented.
 
 from __future__ import annotations
 
+import gc
+import os
 import random
 import re
+import subprocess
+import sys
+import weakref
 from functools import cache
 from pathlib import Path
 
@@ -711,3 +716,66 @@ def test_encoding_damage_survives_when_one_apostrophe_is_all_there_is() -> None:
             benign_rate=1.0,
         )
         assert [c.kind for c in story.injections] == ["encoding_damage"], seed
+
+
+# --- memory and optional dependencies ----------------------------------------------------
+
+
+def test_a_base_and_its_check_result_are_freed_after_use() -> None:
+    # What the simulator works out about a base (its sites, its grading scale) is kept
+    # on the base, not in a module-level cache that would keep every base alive.
+    base = prepare(_article(BBC))
+    for kind in available_kinds(base):
+        syndicate(base, SEED, copies=2, injections=[kind])
+    syndicate(base, SEED, injections=3)
+    assert base.memo
+    refs = [weakref.ref(base), weakref.ref(base.result)]
+    del base
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None]
+
+
+_NO_HYPOTHESIS = """
+import importlib.abc, sys
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "hypothesis" or name.startswith("hypothesis."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Block())
+from consistency.models import Article
+from consistency.testing import prepare, syndicate
+
+body = "A headline\\n\\nThe council agreed a budget of 40 pounds on Monday."
+story = syndicate(prepare(Article("a", "a.txt", body)), 1, copies=2)
+assert len(story.copies) == 2 and "hypothesis" not in sys.modules
+for attempt in (
+    "from consistency.testing import benign_copies",
+    "import consistency.testing.strategies",
+):
+    try:
+        exec(attempt)
+    except ImportError as error:
+        print(error)
+    else:
+        raise SystemExit(f"{attempt}: no ImportError")
+"""
+
+
+def test_the_simulator_works_without_hypothesis_but_its_strategies_say_what_to_install() -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_HYPOTHESIS],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    messages = done.stdout.splitlines()
+    assert len(messages) == 2
+    assert all('pip install "consistency[simulate]"' in m for m in messages), messages

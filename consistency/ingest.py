@@ -736,10 +736,10 @@ def _read_html(path: Path, text: str) -> Article:
         extracted.as_dict()
         if extracted is not None and hasattr(extracted, "as_dict")
         else extracted
-    )
+    ) or {}
     # trafilatura writes one paragraph a line; a blank line between them keeps the
     # clean stage from joining short ones as if they were hard-wrapped.
-    body = "\n\n".join(line.strip() for line in ((doc or {}).get("text") or "").split("\n"))
+    body = "\n\n".join(line.strip() for line in (doc.get("text") or "").split("\n"))
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     if not body:
         raise InputError(str(path), "no article text found in this HTML page")

@@ -31,7 +31,8 @@ class Baseline:
 
     def split(self, rows: Iterable[Discrepancy]) -> tuple[list[Discrepancy], list[Discrepancy]]:
         """(new rows, known rows)."""
-        new, known = [], []
+        new: list[Discrepancy] = []
+        known: list[Discrepancy] = []
         for row in rows:
             (known if row.id in self.ids else new).append(row)
         return new, known

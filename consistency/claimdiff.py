@@ -78,24 +78,34 @@ def _expansions() -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _zones(text: str, in_quote: bool) -> list[tuple[int, int, Zone]]:
+class _Segment(NamedTuple):
+    start: int
+    end: int
+    zone: Zone
+
+
+def _zones(text: str, in_quote: bool) -> list[_Segment]:
     """Spans of text by zone. A sentence that opens inside a quotation starts in it."""
     marks = [(m.start(), m.group()) for m in re.finditer("[“”]", text)]
-    segments: list[tuple[int, int, Zone]] = []
+    segments: list[_Segment] = []
     inside = in_quote and (not marks or marks[0][1] == "”")
     position = 0
     for at, mark in [*marks, (len(text), "")]:
         if at > position or not mark:
-            segments.append((position, at, "quote" if inside else "text"))
+            segments.append(_Segment(position, at, "quote" if inside else "text"))
         inside = mark == "“"
         position = at + 1
     if not marks and not in_quote:
-        return [(0, len(text), "text")]
+        return [_Segment(0, len(text), "text")]
     # Outside the quotation, the stretch that holds the speech verb is attribution.
     verbs = domain.speech().verbs
     has_quote = any(zone == "quote" for _, _, zone in segments)
     return [
-        (a, b, "attribution" if zone == "text" and has_quote and verbs.search(text, a, b) else zone)
+        _Segment(
+            a,
+            b,
+            "attribution" if zone == "text" and has_quote and verbs.search(text, a, b) else zone,
+        )
         for a, b, zone in segments
     ]
 
@@ -119,12 +129,12 @@ def word_keys(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=16384)
 def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
     zones = _zones(text, in_quote)
-    zone_starts = [a for a, _b, _z in zones]
+    zone_starts = [z.start for z in zones]
     raw: list[Token] = []
     for match in _WORD.finditer(text):
         word = match.group()
         at = bisect_right(zone_starts, match.start()) - 1
-        zone: Zone = zones[at][2] if at >= 0 and match.start() < zones[at][1] else "text"
+        zone: Zone = zones[at].zone if at >= 0 and match.start() < zones[at].end else "text"
         capitalised = word[:1].isupper()
         keys = word_keys(word)
         raw += [Token(k, match.start(), match.end(), zone, capitalised) for k in keys]

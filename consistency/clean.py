@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import ftfy
 
@@ -159,7 +160,12 @@ def _restore_dangling(line: str, page: _CodePage, fixes: Counter[tuple[str, str]
     return "".join(out)
 
 
-_LineRepair = tuple[int, str, str, str, tuple[tuple[str, str], ...]]
+class _LineRepair(NamedTuple):
+    line: int
+    before: str
+    after: str
+    why: str
+    fixes: tuple[tuple[str, str], ...]
 
 
 def repair_encoding(text: str) -> tuple[str, list[_LineRepair]]:
@@ -178,8 +184,8 @@ def repair_encoding(text: str) -> tuple[str, list[_LineRepair]]:
         for number, before, after, why, fixes in repairs:
             if number in by_line:  # a second code page on the same line: one repair
                 first = by_line[number]
-                before, why, fixes = first[1], f"{first[3]}; {why}", first[4] + fixes
-            by_line[number] = (number, before, after, why, fixes)
+                before, why, fixes = first.before, f"{first.why}; {why}", first.fixes + fixes
+            by_line[number] = _LineRepair(number, before, after, why, fixes)
     return text, [by_line[n] for n in sorted(by_line)]
 
 
@@ -201,7 +207,7 @@ def _reverse(text: str, page: _CodePage) -> tuple[str, list[_LineRepair]]:
         if fixes:
             pairs = ", ".join(f"{bad!r}→{good!r}" for (bad, good), _ in sorted(fixes.items()))
             why = f"UTF-8 text decoded as {label}: {pairs}"
-            repairs.append((number, line, fixed, why, tuple(sorted(fixes))))
+            repairs.append(_LineRepair(number, line, fixed, why, tuple(sorted(fixes))))
         out_lines.append(fixed)
     return "\n".join(out_lines), repairs
 

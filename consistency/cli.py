@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeE
 from . import baseline, config, domain, explain, pipeline, report
 from .errors import ConsistencyError
 from .models import SEVERITY_RANK
+from .results import CheckResult
 
 app = typer.Typer(
     add_completion=False,
@@ -214,7 +215,7 @@ def _check(
     workers: int | None,
     keep_going: bool = False,
     exclude: list[Path] | None = None,
-) -> pipeline.CheckResult:
+) -> CheckResult:
     settings = config.load(config_file)
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         result = pipeline.check(
@@ -273,4 +274,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

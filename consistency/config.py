@@ -20,18 +20,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from . import domain
 from .detectors import KIND_NAMES
 from .errors import ConsistencyError
-from .models import SEVERITY_RANK, Discrepancy
+from .models import SEVERITY_RANK, Discrepancy, Severity
 from .settings import MatchSettings
 
 FILE_NAME = "consistency.toml"
 PYPROJECT = "pyproject.toml"
-IGNORE = "ignore"
+IGNORE: Literal["ignore"] = "ignore"
 """A severity override that drops a kind's rows altogether."""
+Override = Severity | Literal["ignore"]
+"""The severity a kind's rows are reported at, or IGNORE."""
 
 
 class ConfigError(ConsistencyError):
@@ -60,7 +62,9 @@ class Config:
     path: str = ""
     """Where the settings were read from ("" for the defaults)."""
     match: MatchSettings = field(default_factory=MatchSettings)
-    severity: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    severity: Mapping[str, Mapping[str, Override]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     """kind -> (severity as detected -> severity reported, or IGNORE)."""
     ignore_sources: tuple[str, ...] = ()
     """Shell-style patterns of source ids left out of the check ("press-release-*")."""
@@ -178,14 +182,14 @@ def _string_list(value: Any, where: str, problems: list[str]) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _severity(value: Any, problems: list[str]) -> dict[str, dict[str, str]]:
+def _severity(value: Any, problems: list[str]) -> dict[str, dict[str, Override]]:
     """`kind = "medium"` (every row of the kind) or `kind = { low = "medium" }` (rows
     detected at one severity)."""
     if not isinstance(value, dict):
         problems.append("severity: expected a table of kind = severity")
         return {}
     choices = ", ".join(_SEVERITIES)
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, Override]] = {}
     for kind, wanted in value.items():
         where = f"severity.{kind}"
         if kind not in KIND_NAMES:

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from . import domain
 from .claims import rating_line_subject
@@ -37,6 +38,7 @@ from .models import (
     Claim,
     CleanArticle,
     Extraction,
+    GradeStatus,
     Judgment,
     OrgMention,
     PersonMention,
@@ -84,11 +86,45 @@ def _org_kind(name: str) -> str:
     return ""
 
 
+class _Introduced(NamedTuple):
+    """An organisation an article named: how it wrote the name, and the kind."""
+
+    display: str
+    kind: str
+
+
+class _OrgFound(NamedTuple):
+    """An organisation mention in a claim's text, a generic phrase ("the force") resolved.
+    Ordered by position, as the tuples it replaces were."""
+
+    start: int
+    end: int
+    display: str
+    """As the report writes it; "" for a distributive phrase."""
+    key: str
+    kind: str
+    distributive: bool = False
+    """"each force", "both forces": every organisation of `kind` named before it, not
+    one. Its `key` is then the kind (what a later phrase resolved through it refers to)."""
+
+
+class _GradeMention(NamedTuple):
+    start: int
+    end: int
+    grade: domain.Grade
+    negated: bool
+
+
+class _AspectMention(NamedTuple):
+    start: int
+    name: str
+
+
 @dataclass
 class _ArticleState:
     """What an article has introduced so far, read in order."""
 
-    gazetteer: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (display, kind)
+    gazetteer: dict[str, _Introduced] = field(default_factory=dict)  # key -> (display, kind)
     mentions: list[tuple[int, str, str]] = field(default_factory=list)  # (claim no, key, kind)
     last_of_kind: dict[str, str] = field(default_factory=dict)  # kind -> its last mention's key
     people: dict[str, str] = field(default_factory=dict)  # surname -> full-name key
@@ -119,10 +155,10 @@ def _has_generic(text: str) -> bool:
     return domain.organisations().any_generic.search(text) is not None
 
 
-def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, str]]:
+def _orgs_in(text: str, state: _ArticleState) -> list[_OrgFound]:
     """Organisation mentions in text: (start, end, display, key, kind), generics resolved."""
     orgs = domain.organisations()
-    found: list[tuple[int, int, str, str, str]] = []
+    found: list[_OrgFound] = []
     # Where a name was found (one byte a character), so that each match is checked in
     # constant time: asking a list of spans at every match would be quadratic in a
     # claim naming thousands of organisations.
@@ -141,10 +177,10 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
         key = org_key(name)
         if key in orgs.inspectorate_keys or not key:
             kind = "inspectorate"
-        found.append((start, end, name, key, kind))
+        found.append(_OrgFound(start, end, name, key, kind))
         taken[start:end] = b"\1" * (end - start)
         if kind != "inspectorate":
-            state.gazetteer.setdefault(key, (name, kind))
+            state.gazetteer.setdefault(key, _Introduced(name, kind))
     # Names the article introduced, now written bare ("Issues at West Mercia").
     lowered = text.lower()
     for key, (display, kind) in state.gazetteer.items():
@@ -152,7 +188,7 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
             continue  # a substring test is far cheaper than the search it saves
         for match in re.finditer(rf"\b{re.escape(key)}\b", text, re.IGNORECASE):
             if not taken[match.start()]:
-                found.append((match.start(), match.end(), display, key, kind))
+                found.append(_OrgFound(match.start(), match.end(), display, key, kind))
                 taken[match.start() : match.end()] = b"\1" * (match.end() - match.start())
     generics = orgs.generic if _has_generic(text) else ()
     for pattern, kind in generics:
@@ -162,11 +198,13 @@ def _orgs_in(text: str, state: _ArticleState) -> list[tuple[int, int, str, str, 
                 continue
             referent = nearest.before(match.start()) or state.last_of_kind.get(kind, "")
             if referent:
-                display = state.gazetteer.get(referent, (referent, kind))[0]
-                found.append((match.start(), match.end(), display, referent, kind))
                 if match.group().lower().startswith(("each", "both")):
-                    found[-1] = (match.start(), match.end(), "*each*", kind, kind)
-                nearest.resolved = found[-1]
+                    resolved = _OrgFound(match.start(), match.end(), "", kind, kind, True)
+                else:
+                    display = state.gazetteer.get(referent, _Introduced(referent, kind)).display
+                    resolved = _OrgFound(match.start(), match.end(), display, referent, kind)
+                found.append(resolved)
+                nearest.resolved = resolved
     return sorted(found)
 
 
@@ -179,7 +217,7 @@ def _known_tail(name: str, state: _ArticleState) -> str:
     for connector in _CONNECTOR.finditer(name):
         tail = name[connector.end() :]
         key = org_key(tail)
-        if key in state.gazetteer and state.gazetteer[key][0] != name:
+        if key in state.gazetteer and state.gazetteer[key].display != name:
             return tail
     return name
 
@@ -190,17 +228,17 @@ class _Nearest:
     included (else the article's last mention of the kind, `last_of_kind`). Bisected,
     not sorted per phrase, so a claim of many mentions and phrases stays n log n."""
 
-    def __init__(self, found: list[tuple[int, int, str, str, str]], kind: str) -> None:
-        self.named = sorted(f for f in found if f[4] == kind)
-        self.starts = [f[0] for f in self.named]
-        self.resolved: tuple[int, int, str, str, str] | None = None
+    def __init__(self, found: list[_OrgFound], kind: str) -> None:
+        self.named = sorted(f for f in found if f.kind == kind)
+        self.starts = [f.start for f in self.named]
+        self.resolved: _OrgFound | None = None
         """The last phrase of this kind resolved: phrases are resolved in order."""
 
     def before(self, position: int) -> str:
         at = bisect.bisect_left(self.starts, position)
         named = self.named[at - 1] if at else None
         best = max((f for f in (named, self.resolved) if f is not None), default=None)
-        return best[3] if best is not None else ""
+        return best.key if best is not None else ""
 
 
 @lru_cache(maxsize=65536)
@@ -342,16 +380,14 @@ _ADJECTIVE_FOLLOWERS = re.compile(
 )
 
 
-def _grade_mentions(claim: Claim, scale: str) -> tuple[tuple[int, int, domain.Grade, bool], ...]:
+def _grade_mentions(claim: Claim, scale: str) -> tuple[_GradeMention, ...]:
     """Grades in a claim that are used as grades: (start, end, grade, negated)."""
     return _grades_in(claim.text, claim.kind == "rating_line", scale)
 
 
 # Cached by text: a story's versions repeat most claims word for word.
 @lru_cache(maxsize=65536)
-def _grades_in(
-    text: str, rating_line: bool, scale: str
-) -> tuple[tuple[int, int, domain.Grade, bool], ...]:
+def _grades_in(text: str, rating_line: bool, scale: str) -> tuple[_GradeMention, ...]:
     scales = domain.scales()
     if not rating_line and not scales.grading_cue.search(text):
         return ()
@@ -367,20 +403,20 @@ def _grades_in(
             continue  # "good work", "adequate resources": ordinary adjectives
         window = text[max(0, match.start() - 40) : match.start()]
         negated = bool(scales.negation.search(window))
-        out.append((match.start(), match.end(), grade, negated))
+        out.append(_GradeMention(match.start(), match.end(), grade, negated))
     return tuple(out)
 
 
 @lru_cache(maxsize=65536)
-def _aspects_in(text: str) -> tuple[tuple[int, str], ...]:
+def _aspects_in(text: str) -> tuple[_AspectMention, ...]:
     found = []
     for name, pattern in domain.aspects():
-        found += [(m.start(), name) for m in pattern.finditer(text)]
+        found += [_AspectMention(m.start(), name) for m in pattern.finditer(text)]
     return tuple(sorted(found))
 
 
 def _aspects_for(
-    position: int, next_grade: int, aspects: tuple[tuple[int, str], ...], default: str
+    position: int, next_grade: int, aspects: tuple[_AspectMention, ...], default: str
 ) -> list[str]:
     """Every aspect listed after a grade and before the next ("'adequate' in A, B and C")."""
     # Bisected, not scanned, so a claim naming thousands of grades and aspects stays fast.
@@ -390,11 +426,11 @@ def _aspects_for(
     if after:
         return after
     before = bisect.bisect_left(aspects, position, key=_start)
-    return [aspects[before - 1][1] if before else default]
+    return [aspects[before - 1].name if before else default]
 
 
-def _start(found: tuple[int, str]) -> int:
-    return found[0]
+def _start(found: _AspectMention) -> int:
+    return found.start
 
 
 def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extraction:
@@ -415,12 +451,12 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     orgs: list[OrgMention] = []
     # Headings such as "Warwickshire - requires improvement" name subjects that
     # the body then writes bare; learn them first.
-    named: Counter[str] = Counter()
+    times_named: Counter[str] = Counter()  # organisation key -> claims naming it
     for claim in claims:
-        named.update(
-            key
-            for _, _, display, key, kind in _orgs_in(claim.text, state)
-            if kind != "inspectorate" and display != "*each*"
+        times_named.update(
+            f.key
+            for f in _orgs_in(claim.text, state)
+            if f.kind != "inspectorate" and not f.distributive
         )
     kinds = Counter(kind for _, kind in state.gazetteer.values() if kind)
     dominant_kind = kinds.most_common(1)[0][0] if kinds else ""
@@ -428,11 +464,13 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
         if claim.kind == "rating_line":
             subject = rating_line_subject(claim.text)
             key = org_key(subject)
-            state.gazetteer.setdefault(key, (subject, _org_kind(subject) or dominant_kind))
+            state.gazetteer.setdefault(
+                key, _Introduced(subject, _org_kind(subject) or dominant_kind)
+            )
     gazetteer = dict(state.gazetteer)
     # The organisation the article is about: what a graded sentence naming none
     # ("Personal development was judged outstanding") is about.
-    principal = min(named, key=lambda key: -named[key]) if named else ""
+    principal = min(times_named, key=lambda key: -times_named[key]) if times_named else ""
     state = _ArticleState(gazetteer=gazetteer, aspects=state.aspects, principal=principal)
 
     for number, claim in enumerate(claims):
@@ -446,8 +484,8 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
             for p in written_mentions:
                 _learn_role(state, p)
             name, key, named = _resolve_speaker(claim.speaker, written_mentions, state)
-            named = named and not claim.speaker_carried
-            quotes.append(Quote(claim.claim_id, claim.source, claim.text, name, key, named))
+            named_beside = named and not claim.speaker_carried
+            quotes.append(Quote(claim.claim_id, claim.source, claim.text, name, key, named_beside))
             if key and " " in key:
                 state.last_person = key
             continue
@@ -455,15 +493,15 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
             state.last_person = mentions[-1][1].person_key
 
         found = _orgs_in(claim.text, state)
-        for _start, _end, display, key, kind in found:
-            if kind != "inspectorate" and display != "*each*":
-                orgs.append(OrgMention(claim.claim_id, claim.source, display, key, kind))
+        for f in found:
+            if f.kind != "inspectorate" and not f.distributive:
+                orgs.append(OrgMention(claim.claim_id, claim.source, f.display, f.key, f.kind))
         judgments += _judgments(claim, found, scale, default_aspect, gazetteer, state)
         judgments += _status_statements(claim, found, scale, default_aspect, gazetteer, scales)
         introduced = [
-            (number, key, kind)
-            for _, _, display, key, kind in found
-            if kind != "inspectorate" and display != "*each*"
+            (number, f.key, f.kind)
+            for f in found
+            if f.kind != "inspectorate" and not f.distributive
         ]
         state.mentions += introduced
         state.last_of_kind.update((kind, key) for _, key, kind in introduced)
@@ -476,12 +514,10 @@ class _Subjects:
     starts after it. Kept as a pointer and a bisection: filtering every name for every
     grade would be quadratic in a claim listing thousands of both."""
 
-    def __init__(
-        self, found: list[tuple[int, int, str, str, str]], gazetteer: dict[str, tuple[str, str]]
-    ) -> None:
-        self.candidates = [f for f in found if f[4] != "inspectorate"]
-        self.starts = [f[0] for f in self.candidates]
-        self.by_end = sorted(range(len(self.candidates)), key=lambda i: self.candidates[i][1])
+    def __init__(self, found: list[_OrgFound], gazetteer: dict[str, _Introduced]) -> None:
+        self.candidates = [f for f in found if f.kind != "inspectorate"]
+        self.starts = [f.start for f in self.candidates]
+        self.by_end = sorted(range(len(self.candidates)), key=lambda i: self.candidates[i].end)
         self.gazetteer = gazetteer
         self.ended = 0  # how many of by_end end at or before the last position asked
         self.last_before = -1
@@ -493,7 +529,7 @@ class _Subjects:
         self.position = position
         while self.ended < len(self.by_end):
             index = self.by_end[self.ended]
-            if self.candidates[index][1] > position:
+            if self.candidates[index].end > position:
                 break
             self.last_before = max(self.last_before, index)
             self.ended += 1
@@ -504,14 +540,15 @@ class _Subjects:
             if after == len(self.candidates):
                 return []
             chosen = self.candidates[after]
-        if chosen[2] == "*each*":
-            kind = chosen[3]
+        if chosen.distributive:
             return [
-                (f[2], f[3])
+                (f.display, f.key)
                 for f in self.candidates
-                if f[2] != "*each*" and f[4] in (kind, "") and f[0] < chosen[0]
+                if not f.distributive and f.kind in (chosen.kind, "") and f.start < chosen.start
             ]
-        return [(self.gazetteer.get(chosen[3], (chosen[2], ""))[0], chosen[3])]
+        return [
+            (self.gazetteer.get(chosen.key, _Introduced(chosen.display, "")).display, chosen.key)
+        ]
 
 
 _REFERS_BACK = re.compile(r"(?:it|its)\b", re.IGNORECASE)
@@ -524,22 +561,23 @@ def _carried_subject(claim: Claim, state: _ArticleState) -> list[tuple[str, str]
         return []
     for _number, key, kind in reversed(state.mentions):
         if kind != "inspectorate":
-            return [(state.gazetteer.get(key, (key, ""))[0], key)]
+            return [(state.gazetteer.get(key, _Introduced(key, "")).display, key)]
     return []
 
 
 def _principal(state: _ArticleState) -> list[tuple[str, str]]:
     if not state.principal:
         return []
-    return [(state.gazetteer.get(state.principal, (state.principal, ""))[0], state.principal)]
+    known = state.gazetteer.get(state.principal, _Introduced(state.principal, ""))
+    return [(known.display, state.principal)]
 
 
 def _judgments(
     claim: Claim,
-    found: list[tuple[int, int, str, str, str]],
+    found: list[_OrgFound],
     scale: str,
     default_aspect: str,
-    gazetteer: dict[str, tuple[str, str]],
+    gazetteer: dict[str, _Introduced],
     state: _ArticleState,
 ) -> list[Judgment]:
     mentions = _grade_mentions(claim, scale)
@@ -553,12 +591,12 @@ def _judgments(
     subjects_at = _Subjects(found, gazetteer)
     out = []
     for index, (start, end, grade, negated) in enumerate(mentions):
-        next_grade = mentions[index + 1][0] if index + 1 < len(mentions) else len(claim.text)
+        next_grade = mentions[index + 1].start if index + 1 < len(mentions) else len(claim.text)
         graded_aspects = _aspects_for(end, next_grade, aspects, default_aspect)
         if claim.kind == "rating_line":
             subject = rating_line_subject(claim.text)
             key = org_key(subject)
-            subjects = [(gazetteer.get(key, (subject, ""))[0], key)]
+            subjects = [(gazetteer.get(key, _Introduced(subject, "")).display, key)]
         else:
             subjects = subjects_at(start) or _carried_subject(claim, state) or _principal(state)
         previous = cue is not None and cue.end() <= start
@@ -585,7 +623,7 @@ def _judgments(
 
 
 @lru_cache(maxsize=65536)
-def _status_phrases(text: str) -> tuple[tuple[str, re.Match[str] | None], ...]:
+def _status_phrases(text: str) -> tuple[tuple[GradeStatus, re.Match[str] | None], ...]:
     """Where the text says its subject was graded without a grade, or not graded."""
     scales = domain.scales()
     return (
@@ -596,31 +634,31 @@ def _status_phrases(text: str) -> tuple[tuple[str, re.Match[str] | None], ...]:
 
 def _status_statements(
     claim: Claim,
-    found: list[tuple[int, int, str, str, str]],
+    found: list[_OrgFound],
     scale: str,
     default_aspect: str,
-    gazetteer: dict[str, tuple[str, str]],
+    gazetteer: dict[str, _Introduced],
     scales: domain.Scales,
 ) -> list[Judgment]:
     out = []
     for status, match in _status_phrases(claim.text):
         if not match:
             continue
-        candidates = [f for f in found if f[4] not in ("inspectorate", "") and f[2] != "*each*"]
+        candidates = [f for f in found if f.kind not in ("inspectorate", "") and not f.distributive]
         # "graded judgments on how the unit ..." names its subject after the
         # phrase; "regions do not receive a grade" before it.
         near = (
-            [f for f in candidates if f[0] >= match.start()][:1]
+            [f for f in candidates if f.start >= match.start()][:1]
             if status == "graded_unnamed"
-            else [f for f in candidates if f[1] <= match.end()][-1:]
+            else [f for f in candidates if f.end <= match.end()][-1:]
         )
-        for _start, _end, display, key, _kind in near:
+        for f in near:
             out.append(
                 Judgment(
                     claim.claim_id,
                     claim.source,
-                    gazetteer.get(key, (display, ""))[0],
-                    key,
+                    gazetteer.get(f.key, _Introduced(f.display, "")).display,
+                    f.key,
                     default_aspect,
                     scale,
                     status,

@@ -29,7 +29,7 @@ import json
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -180,11 +180,16 @@ def read_feed(
         where = ", ".join(str(p) for p in paths)
         if not log.skipped:
             raise InputError(where, "no readable articles")
-        first = log.skipped[0]
-        at = f"{first.path}:{first.line}" if first.line is not None else first.path
+        first_skipped = log.skipped[0]
+        at = (
+            f"{first_skipped.path}:{first_skipped.line}"
+            if first_skipped.line is not None
+            else first_skipped.path
+        )
         raise InputError(
             where,
-            f"no readable articles ({len(log.skipped)} skipped; first: {at}: {first.problem})",
+            f"no readable articles ({len(log.skipped)} skipped; "
+            f"first: {at}: {first_skipped.problem})",
         )
     return Feed(
         tuple(articles[k] for k in sorted(articles)), tuple(log.skipped), tuple(log.notices)
@@ -256,7 +261,7 @@ def _unique_ids(read: list[_Read], log: _Log) -> dict[str, Article]:
 
 def _qualified_ids(sid: str, group: list[_Read], taken: set[str]) -> list[str] | None:
     """The first form of the ids of `group` (see `_unique_ids`) that tells them apart."""
-    forms = (
+    forms: tuple[Callable[[_Read], tuple[str, ...]], ...] = (
         lambda e: (*e.folders, sid),
         lambda e: (*e.folders, e.path.stem, sid),
         lambda e: (*e.folders, e.path.name, sid),
@@ -951,10 +956,10 @@ def _read_html(path: Path, text: str) -> Article:
         extracted.as_dict()
         if extracted is not None and hasattr(extracted, "as_dict")
         else extracted
-    )
+    ) or {}
     # trafilatura writes one paragraph a line; a blank line between them keeps the
     # clean stage from joining short ones as if they were hard-wrapped.
-    body = "\n\n".join(line.strip() for line in ((doc or {}).get("text") or "").split("\n"))
+    body = "\n\n".join(line.strip() for line in (doc.get("text") or "").split("\n"))
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     if not body:
         raise InputError(str(path), "no article text found in this HTML page")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from . import claims as claims_stage
 from . import clean as clean_stage
@@ -49,11 +49,17 @@ PARALLEL_FROM = 400
 starting the worker processes costs more than it saves."""
 
 
-def _read(article: Article) -> tuple[CleanArticle, tuple[Claim, ...], Extraction]:
+class _ReadArticle(NamedTuple):
+    cleaned: CleanArticle
+    claims: tuple[Claim, ...]
+    extraction: Extraction
+
+
+def _read(article: Article) -> _ReadArticle:
     """The stages that look at one article alone: clean, claims, extract."""
     cleaned = clean_stage.clean_article(article)
     claims = claims_stage.article_claims(cleaned)
-    return cleaned, claims, extract_stage.extract_article(cleaned, claims)
+    return _ReadArticle(cleaned, claims, extract_stage.extract_article(cleaned, claims))
 
 
 class Progress(Protocol):
@@ -89,7 +95,7 @@ def read_articles(
     workers = processes(workers, len(articles))
     total = len(articles)
     every = max(1, total // 100)
-    parts: list[tuple[CleanArticle, tuple[Claim, ...], Extraction]] = []
+    parts: list[_ReadArticle] = []
     progress("read", 0, total)
     with contextlib.ExitStack() as stack:
         if workers > 1 and total > 1:
@@ -105,9 +111,9 @@ def read_articles(
             parts.append(part)
             if len(parts) % every == 0 or len(parts) == total:
                 progress("read", len(parts), total)
-    cleaned = tuple(p[0] for p in parts)
-    claims = tuple(c for p in parts for c in p[1])
-    extraction = extract_stage.merge([p[2] for p in parts])
+    cleaned = tuple(p.cleaned for p in parts)
+    claims = tuple(c for p in parts for c in p.claims)
+    extraction = extract_stage.merge([p.extraction for p in parts])
     return cleaned, claims, extraction
 
 

@@ -21,7 +21,7 @@ import secrets
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,7 +163,9 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
             )
         )
     rows.sort(key=lambda r: (r[0], r[-1]))
-    columns = list(zip(*rows, strict=True))[:-1] if rows else [[] for _ in COVERAGE_COLUMNS]
+    columns: Sequence[Sequence[object]] = [[] for _ in COVERAGE_COLUMNS]
+    if rows:
+        columns = list(zip(*rows, strict=True))[:-1]
     return pl.DataFrame(dict(zip(COVERAGE_COLUMNS, columns, strict=True)), schema=COVERAGE_COLUMNS)
 
 
@@ -298,8 +300,8 @@ def _signals_deferred() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        for number in arrived:
-            signal.raise_signal(number)
+        for received in arrived:
+            signal.raise_signal(received)
 
 
 def _write_html(result: CheckResult, known: frozenset[str], path: Path) -> None:

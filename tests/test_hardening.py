@@ -261,6 +261,16 @@ def _old_subjects(found: list[_Found], position: int) -> list[tuple[str, str]]:
     return [(chosen[2], chosen[3])]
 
 
+def _named(found: list[_Found]) -> list[extract._OrgFound]:
+    """The old tuples as extract now writes them: "*each*" became `distributive`."""
+    return [
+        extract._OrgFound(s, e, "", key, kind, True)
+        if display == "*each*"
+        else extract._OrgFound(s, e, display, key, kind)
+        for s, e, display, key, kind in found
+    ]
+
+
 FOUND = st.lists(
     st.tuples(
         st.integers(0, 60),
@@ -268,7 +278,9 @@ FOUND = st.lists(
         st.sampled_from(["Kent Police", "Essex Police", "*each*", "the unit"]),
         st.sampled_from(["kent", "essex", "force"]),
         st.sampled_from(["force", "unit", "inspectorate", ""]),
-    ).map(lambda f: (f[0], f[0] + f[1], *f[2:])),
+    )
+    # A distributive phrase's key is its kind, as extract._orgs_in writes it.
+    .map(lambda f: (f[0], f[0] + f[1], f[2], f[4] if f[2] == "*each*" else f[3], f[4])),
     max_size=12,
 ).map(sorted)
 
@@ -277,7 +289,7 @@ FOUND = st.lists(
 def test_grades_get_the_subjects_the_old_filter_gave(
     found: list[_Found], positions: list[int]
 ) -> None:
-    subjects = extract._Subjects(found, {})
+    subjects = extract._Subjects(_named(found), {})
     assert [subjects(p) for p in positions] == [_old_subjects(found, p) for p in positions]
 
 
@@ -285,7 +297,7 @@ def test_grades_get_the_subjects_the_old_filter_gave(
 def test_generic_phrases_refer_where_the_old_sort_said(
     found: list[_Found], kind: str, positions: list[int]
 ) -> None:
-    nearest = extract._Nearest(found, kind)
+    nearest = extract._Nearest(_named(found), kind)
     resolved: list[_Found] = []
     for number, position in enumerate(sorted(set(positions))):
         everything = found + resolved
@@ -294,8 +306,8 @@ def test_generic_phrases_refer_where_the_old_sort_said(
             "",
         )
         assert nearest.before(position) == old
-        nearest.resolved = (position, position + 3, "the force", f"k{number}", kind)
-        resolved.append(nearest.resolved)
+        resolved.append((position, position + 3, "the force", f"k{number}", kind))
+        nearest.resolved = extract._OrgFound(*resolved[-1])
 
 
 # --- determinism ---------------------------------------------------------------------

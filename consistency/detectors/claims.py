@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from .. import domain
 from ..claimdiff import (
@@ -130,7 +130,13 @@ class _Finding:
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
 _T = TypeVar("_T")
-_Bounds = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+class _Bounds(NamedTuple):
+    """The starts and the ends of items found in order, for `_touching`."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -140,8 +146,9 @@ class _Facts:
     dates: tuple[DateMention, ...]
     quantities: tuple[Quantity, ...]
     grades: tuple[tuple[int, int], ...]
-    bounds: tuple[_Bounds, _Bounds, _Bounds] = ((), ()), ((), ()), ((), ())
-    """(starts, ends) of the dates, the quantities and the grades, for `_touching`."""
+    date_bounds: _Bounds
+    quantity_bounds: _Bounds
+    grade_bounds: _Bounds
 
     @classmethod
     @lru_cache(maxsize=8192)
@@ -149,17 +156,19 @@ class _Facts:
         found_dates = dates(text)
         found = quantities(text, [(d.start, d.end) for d in found_dates])
         grades = tuple((m.start(), m.end()) for m in domain.scales().grade_re.finditer(text))
-        bounds = (
+        return cls(
+            tuple(found_dates),
+            tuple(found),
+            grades,
             _bounds([(d.start, d.end) for d in found_dates]),
             _bounds([(q.start, q.end) for q in found]),
             _bounds(grades),
         )
-        return cls(tuple(found_dates), tuple(found), grades, bounds)
 
 
 def _bounds(spans: Iterable[tuple[int, int]]) -> _Bounds:
     spans = list(spans)
-    return tuple(a for a, _ in spans), tuple(b for _, b in spans)
+    return _Bounds(tuple(a for a, _ in spans), tuple(b for _, b in spans))
 
 
 def _touching(items: tuple[_T, ...], bounds: _Bounds, span: tuple[int, int]) -> tuple[_T, ...]:
@@ -287,8 +296,8 @@ def _classify_pair(
 
     for hunk in hunks:
         span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
-        if _touching(facts_a.grades, facts_a.bounds[2], span_a) or _touching(
-            facts_b.grades, facts_b.bounds[2], span_b
+        if _touching(facts_a.grades, facts_a.grade_bounds, span_a) or _touching(
+            facts_b.grades, facts_b.grade_bounds, span_b
         ):
             continue  # grades are the grade detectors' work
         if polarity_only(hunk) and (negation_flip or not _has_negation(hunk)):
@@ -300,17 +309,17 @@ def _classify_pair(
                 "one version negates what the other asserts",
             )
             continue
-        dates_a = list(_touching(facts_a.dates, facts_a.bounds[0], span_a))
-        dates_b = list(_touching(facts_b.dates, facts_b.bounds[0], span_b))
+        dates_a = list(_touching(facts_a.dates, facts_a.date_bounds, span_a))
+        dates_b = list(_touching(facts_b.dates, facts_b.date_bounds, span_b))
         if dates_a or dates_b:
             for da, db in zip(dates_a, dates_b, strict=False):
-                verdict = _date_verdict(ctx, a, b, da, db)
-                if verdict:
-                    found("date_conflict", verdict[0], da.text, db.text, verdict[1])
+                dated = _date_verdict(ctx, a, b, da, db)
+                if dated:
+                    found("date_conflict", dated.severity, da.text, db.text, dated.why)
             if dates_a and dates_b:
                 continue
-        numbers_a = list(_touching(facts_a.quantities, facts_a.bounds[1], span_a))
-        numbers_b = list(_touching(facts_b.quantities, facts_b.bounds[1], span_b))
+        numbers_a = list(_touching(facts_a.quantities, facts_a.quantity_bounds, span_a))
+        numbers_b = list(_touching(facts_b.quantities, facts_b.quantity_bounds, span_b))
         if numbers_a or numbers_b:
             _numbers(hunk, a, b, numbers_a, numbers_b, found)
             continue
@@ -340,12 +349,11 @@ def _classify_pair(
         if is_title(written_a) and is_title(written_b):
             continue  # a person's title: speaker_title compares titles person by person
         if is_name(hunk.a) and is_name(hunk.b):
-            verdict = _names(ctx, a, b, hunk, people, named)
-            if verdict == "different subjects":
+            renamed = _names(ctx, a, b, hunk, people, named)
+            if isinstance(renamed, _DifferentSubjects):
                 return None
-            if verdict:
-                kind, severity, name_a, name_b, why = verdict
-                found(kind, severity, name_a, name_b, why)
+            if renamed is not None:
+                found(renamed.kind, renamed.severity, renamed.name_a, renamed.name_b, renamed.why)
             continue
         if not same_stems(words_a, words_b):
             found(
@@ -358,17 +366,24 @@ def _classify_pair(
     return findings
 
 
+class _DateVerdict(NamedTuple):
+    severity: Severity
+    why: str
+
+
 def _date_verdict(
     ctx: Context, a: Claim, b: Claim, da: DateMention, db: DateMention
-) -> tuple[Severity, str] | None:
+) -> _DateVerdict | None:
     if da.kind != db.kind or _dates_agree(da.value, db.value):
         return None
     if da.kind == "absolute":
-        return "high", "the same event is dated differently"
+        return _DateVerdict("high", "the same event is dated differently")
     published = {_published(ctx, a.source), _published(ctx, b.source)}
     if len(published) == 2 and "" not in published:
-        return "low", "a relative date differs, and the sources were published on different days"
-    return "medium", "a relative date differs"
+        return _DateVerdict(
+            "low", "a relative date differs, and the sources were published on different days"
+        )
+    return _DateVerdict("medium", "a relative date differs")
 
 
 def _dates_agree(x: str, y: str) -> bool:
@@ -459,6 +474,22 @@ def _with_next_word(text: str, quantity: Quantity) -> str:
     return quantity.text + following.group()
 
 
+@dataclass(frozen=True, slots=True)
+class _NameChange:
+    """Two names for one subject, or two people: a finding."""
+
+    kind: str
+    severity: Severity
+    name_a: str
+    name_b: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class _DifferentSubjects:
+    """Two names both sources use elsewhere: the claims are about different subjects."""
+
+
 def _names(
     ctx: Context,
     a: Claim,
@@ -466,7 +497,8 @@ def _names(
     hunk: Hunk,
     people: dict[str, set[str]],
     named: dict[str, set[str]],
-) -> tuple[str, Severity, str, str, str] | str | None:
+) -> _NameChange | _DifferentSubjects | None:
+    """What two changed names are; None when they are one subject (no finding)."""
     span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
     name_a, name_b = name_around(a.text, *span_a), name_around(b.text, *span_b)
     if not name_a or not name_b:
@@ -483,8 +515,8 @@ def _names(
     if person_a or person_b:
         if person_a and person_b and person_a != person_b:
             if f"person:{person_a}" in both and f"person:{person_b}" in both:
-                return "different subjects"
-            return (
+                return _DifferentSubjects()
+            return _NameChange(
                 "claim_altered",
                 "medium",
                 name_a,
@@ -495,10 +527,14 @@ def _names(
     if is_title(name_a) or is_title(name_b):
         return None
     if f"org:{key_a}" in both and f"org:{key_b}" in both:
-        return "different subjects"
+        return _DifferentSubjects()
     if squeezed(name_a) == squeezed(name_b):
-        return "name_variant", "low", name_a, name_b, "the name is spaced or hyphenated differently"
-    return "name_variant", "medium", name_a, name_b, "the same thing is named differently"
+        return _NameChange(
+            "name_variant", "low", name_a, name_b, "the name is spaced or hyphenated differently"
+        )
+    return _NameChange(
+        "name_variant", "medium", name_a, name_b, "the same thing is named differently"
+    )
 
 
 def _person(name: str, people: dict[str, set[str]]) -> str:

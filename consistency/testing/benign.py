@@ -16,9 +16,11 @@ from functools import cache
 from .. import domain
 from .records import simulator_data
 
+_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
+
 
 def _straighten(text: str) -> str:
-    return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+    return text.translate(_STRAIGHT)
 
 
 def curl(text: str) -> str:

@@ -22,11 +22,11 @@ def _new_number(written: str, rng: random.Random) -> str:
         return new.capitalize() if written[:1].isupper() else new
     plain = written.replace(",", "")
     if "." in plain:
-        value = float(plain)
-        return f"{value + rng.choice([-1, 1]) * rng.randint(1, 9) / 10 * max(1, value):.1f}"
-    value = int(plain)
-    delta = rng.randint(1, max(3, value // 4))
-    new_value = value + delta if value - delta <= 0 or rng.random() < 0.5 else value - delta
+        amount = float(plain)
+        return f"{amount + rng.choice([-1, 1]) * rng.randint(1, 9) / 10 * max(1, amount):.1f}"
+    count = int(plain)
+    delta = rng.randint(1, max(3, count // 4))
+    new_value = count + delta if count - delta <= 0 or rng.random() < 0.5 else count - delta
     return f"{new_value:,}" if "," in written else str(new_value)
 
 

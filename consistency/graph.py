@@ -1,8 +1,10 @@
-"""Stage 6, graph: sources, claims and entities in one networkx graph.
+"""Stage 6, graph: sources, claims and entities in a networkx graph per story.
 
 Nodes are `source:<id>`, `claim:<id>`, `person:<key>` and `org:<key>`. Edges:
 source-claim (`carries`), claim-claim (`matches`, with score and scorer) and
-claim-entity (`mentions`, `quotes`).
+claim-entity (`mentions`, `quotes`). Claims are matched only within a story, so a
+story's graph holds every `matches` edge of its claims; an entity named in several
+stories is a node in each.
 
 Claim clusters are built from the `matches` edges by the same average linkage
 that groups stories, with one more rule: a cluster holds at most one claim per
@@ -20,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +30,7 @@ from types import MappingProxyType
 
 import networkx as nx
 
-from .linkage import average_linkage
+from .linkage import average_linkage_rooted
 from .models import Claim, ClaimMatch, Extraction, Matching
 
 Attributes = dict[str, str | int | float]
@@ -36,6 +38,14 @@ Attributes = dict[str, str | int | float]
 
 @dataclass(frozen=True)
 class ClaimGraph:
+    """The graph stage's output: a networkx graph per story, and what the detectors
+    look up often enough to want as plain mappings (clusters and resolved names).
+
+    Stories are the unit: claims are matched only within a story, so each story's
+    graph holds all of a claim's `matches` edges. An entity named in several stories
+    is a node in each of their graphs.
+    """
+
     cluster_of: MappingProxyType[str, str]
     person_key: MappingProxyType[str, str]
     """Any person key seen -> the resolved key."""
@@ -46,64 +56,143 @@ class ClaimGraph:
     claims: tuple[Claim, ...] = field(default=(), repr=False)
     extraction: Extraction = field(default_factory=Extraction, repr=False)
     matching: Matching | None = field(default=None, repr=False)
+    story_graphs: Mapping[str, nx.Graph] | None = field(default=None, repr=False, compare=False)
+    """Story id -> its graph, as build_graph makes them; when None (a ClaimGraph made
+    by hand), they are built from the fields above on first use."""
+
+    def stories(self) -> tuple[str, ...]:
+        """The story ids, sorted. A source outside every story (only in a ClaimGraph
+        made by hand) is in the story ""."""
+        return tuple(sorted(self._graphs))
+
+    def story_graph(self, story_id: str) -> nx.Graph:
+        """One story's graph: nodes `source:<id>`, `claim:<id>`, `person:<key>` and
+        `org:<key>` with the attributes GraphML carries; edges `carries`, `matches`
+        (with `score` and `scorer`), `mentions` and `quotes`. Shared, not copied:
+        read it, or copy it before changing it. KeyError for an unknown story."""
+        return self._graphs[story_id]
+
+    @cached_property
+    def _graphs(self) -> Mapping[str, nx.Graph]:
+        if self.story_graphs is not None:
+            return self.story_graphs
+        graphs = story_graphs(
+            self.claims, self.extraction, self.matching, self.person_key, self.person_name
+        )
+        _set_clusters(graphs, self.cluster_of)
+        return graphs
 
     def elements(self) -> tuple[dict[str, Attributes], dict[tuple[str, str], Attributes]]:
-        """The graph's nodes and edges with their attributes, in a stable order. A node
-        or edge added twice merges its attributes, the later winning, as networkx's
-        add_node and add_edge do."""
+        """The nodes and edges of all story graphs with their attributes, in the input's
+        order (sources by id, claims, then entities as first named; edges likewise),
+        which keeps the GraphML stable. An entity named in several stories is one node.
+        Source, claim and edge attribute dicts are the story graphs' own: read them only.
+        """
+        graphs = self._graphs
         story_of = dict(self.matching.story_of) if self.matching else {}
+        source_of = {c.claim_id: c.source for c in self.claims}
         nodes: dict[str, Attributes] = {}
         edges: dict[tuple[str, str], Attributes] = {}
 
-        def node(node_id: str, /, **attributes: str | int | float) -> None:
-            nodes.setdefault(node_id, {}).update(attributes)
-
-        def edge(a: str, b: str, /, **attributes: str | int | float) -> None:
-            edges.setdefault((b, a) if (b, a) in edges else (a, b), {}).update(attributes)
+        def edge(graph: nx.Graph, a: str, b: str) -> None:
+            if (b, a) not in edges:
+                edges[(a, b)] = graph.adj[a][b]
 
         for source in sorted({c.source for c in self.claims}):
-            node(f"source:{source}", type="source", story=story_of.get(source, ""))
+            node_id = f"source:{source}"
+            nodes[node_id] = graphs[story_of.get(source, "")].nodes[node_id]
         for c in self.claims:
-            node(
-                f"claim:{c.claim_id}",
-                type="claim",
-                kind=c.kind,
-                text=c.text,
-                line=c.line,
-                cluster=self.cluster_of.get(c.claim_id, ""),
-            )
-            edge(f"source:{c.source}", f"claim:{c.claim_id}", relation="carries")
+            graph = graphs[story_of.get(c.source, "")]
+            node_id = f"claim:{c.claim_id}"
+            nodes[node_id] = graph.nodes[node_id]
+            edge(graph, f"source:{c.source}", node_id)
         for m in self.matching.matches if self.matching else ():
-            edge(
-                f"claim:{m.claim_a}",
-                f"claim:{m.claim_b}",
-                relation="matches",
-                score=float(m.score),
-                scorer=m.scorer,
-            )
+            graph = graphs[story_of.get(source_of.get(m.claim_a, ""), "")]
+            edge(graph, f"claim:{m.claim_a}", f"claim:{m.claim_b}")
+        # An entity node in several story graphs: merged in mention order, so the
+        # last mention's wins, as it would in one graph of the whole input.
+        mentions: list[tuple[str, str, str]] = []
         for p in self.extraction.people:
             key = self.person_key.get(p.person_key, p.person_key)
-            node(f"person:{key}", type="person", name=self.person_name.get(key, p.name))
-            edge(f"claim:{p.claim_id}", f"person:{key}", relation="mentions", title=p.title)
+            mentions.append((p.claim_id, p.source, f"person:{key}"))
         for q in self.extraction.quotes:
             if q.speaker_key:
                 key = self.person_key.get(q.speaker_key, q.speaker_key)
-                node(f"person:{key}", type="person", name=self.person_name.get(key, q.speaker))
-                edge(f"claim:{q.claim_id}", f"person:{key}", relation="quotes")
-        for o in self.extraction.orgs:
-            node(f"org:{o.key}", type="organisation", name=_unshout(o.name))
-            edge(f"claim:{o.claim_id}", f"org:{o.key}", relation="mentions")
+                mentions.append((q.claim_id, q.source, f"person:{key}"))
+        mentions += [(o.claim_id, o.source, f"org:{o.key}") for o in self.extraction.orgs]
+        for claim_id, source, entity in mentions:
+            graph = graphs[story_of.get(source, "")]
+            nodes.setdefault(entity, {}).update(graph.nodes[entity])
+            edge(graph, f"claim:{claim_id}", entity)
         return nodes, edges
 
     @cached_property
     def graph(self) -> nx.Graph:
-        """The networkx graph, built on first use: the checker itself needs only the
-        clusters and resolved names, and a day's feed makes millions of elements."""
+        """All stories in one networkx graph, built on first use from elements()."""
         nodes, edges = self.elements()
         graph = nx.Graph()
         graph.add_nodes_from(nodes.items())
         graph.add_edges_from((a, b, data) for (a, b), data in edges.items())
         return graph
+
+
+def story_graphs(
+    claims: Iterable[Claim],
+    extraction: Extraction,
+    matching: Matching | None,
+    person_key: Mapping[str, str],
+    person_name: Mapping[str, str],
+) -> dict[str, nx.Graph]:
+    """Story id -> the story's graph, claim nodes' `cluster` left empty.
+
+    A node or edge added twice merges its attributes, the later winning (networkx's
+    add_node and add_edge), so a claim that mentions a person and quotes them has one
+    edge, `quotes`, keeping the mention's title.
+    """
+    claims = tuple(claims)
+    story_of = dict(matching.story_of) if matching else {}
+    source_of = {c.claim_id: c.source for c in claims}
+    graphs: dict[str, nx.Graph] = defaultdict(nx.Graph)
+    for source in sorted({c.source for c in claims}):
+        story = story_of.get(source, "")
+        graphs[story].add_node(f"source:{source}", type="source", story=story)
+    for c in claims:
+        graph = graphs[story_of.get(c.source, "")]
+        node_id = f"claim:{c.claim_id}"
+        # `cluster` is set once the clusters are known, which needs the match edges.
+        graph.add_node(node_id, type="claim", kind=c.kind, text=c.text, line=c.line, cluster="")
+        graph.add_edge(f"source:{c.source}", node_id, relation="carries")
+    for m in matching.matches if matching else ():
+        graphs[story_of.get(source_of.get(m.claim_a, ""), "")].add_edge(
+            f"claim:{m.claim_a}",
+            f"claim:{m.claim_b}",
+            relation="matches",
+            score=float(m.score),
+            scorer=m.scorer,
+        )
+    for p in extraction.people:
+        graph = graphs[story_of.get(p.source, "")]
+        key = person_key.get(p.person_key, p.person_key)
+        graph.add_node(f"person:{key}", type="person", name=person_name.get(key, p.name))
+        graph.add_edge(f"claim:{p.claim_id}", f"person:{key}", relation="mentions", title=p.title)
+    for q in extraction.quotes:
+        if q.speaker_key:
+            graph = graphs[story_of.get(q.source, "")]
+            key = person_key.get(q.speaker_key, q.speaker_key)
+            graph.add_node(f"person:{key}", type="person", name=person_name.get(key, q.speaker))
+            graph.add_edge(f"claim:{q.claim_id}", f"person:{key}", relation="quotes")
+    for o in extraction.orgs:
+        graph = graphs[story_of.get(o.source, "")]
+        graph.add_node(f"org:{o.key}", type="organisation", name=_unshout(o.name))
+        graph.add_edge(f"claim:{o.claim_id}", f"org:{o.key}", relation="mentions")
+    return dict(graphs)
+
+
+def _set_clusters(graphs: Mapping[str, nx.Graph], cluster_of: Mapping[str, str]) -> None:
+    for graph in graphs.values():
+        for node_id, attributes in graph.nodes(data=True):
+            if attributes.get("type") == "claim":
+                attributes["cluster"] = cluster_of.get(node_id.removeprefix("claim:"), "")
 
 
 _GRAPHML_TYPES = {str: "string", int: "int", float: "double"}
@@ -131,8 +220,9 @@ def _xml(value: str | int | float) -> str:
 
 
 def write_graphml(claim_graph: ClaimGraph, path: str | Path) -> None:
-    """Write the graph as GraphML, streamed: networkx's writer builds the whole XML
-    tree in memory first, which for a day's feed is larger and slower than the check."""
+    """Write the story graphs as one GraphML file, streamed from elements() in the
+    input's order. networkx's writer would need the stories joined into one graph
+    first and writes several times slower (the README has the figures)."""
     nodes, edges = claim_graph.elements()
     keys: dict[tuple[str, str], str] = {}
     types: dict[tuple[str, str], str] = {}
@@ -171,15 +261,34 @@ def write_graphml(claim_graph: ClaimGraph, path: str | Path) -> None:
         out.write("  </graph>\n</graphml>\n")
 
 
-def cluster_claims(claims: Iterable[Claim], matches: Iterable[ClaimMatch]) -> dict[str, str]:
-    """Claim id -> cluster id. Clusters hold at most one claim per source."""
-    source_of = {c.claim_id: c.source for c in claims}
-    strength = {(min(m.claim_a, m.claim_b), max(m.claim_a, m.claim_b)): m.score for m in matches}
+def cluster_claims(story_graph: nx.Graph) -> dict[str, str]:
+    """Claim id -> cluster id for one story's graph, from its `matches` edges.
+    Clusters hold at most one claim per source; a cluster id hashes its claim ids,
+    so it does not depend on which graph the cluster was found in."""
+    return {
+        claim_id: cluster
+        for _root, clusters in _rooted_clusters(story_graph)
+        for cluster, members in clusters
+        for claim_id in members
+    }
+
+
+def _rooted_clusters(story_graph: nx.Graph) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """Per average-linkage group, in root order: its root and its clusters with members."""
+    source_of: dict[str, str] = {}
+    strength: dict[tuple[str, str], float] = {}
+    for a, b, attributes in story_graph.edges(data=True):
+        relation = attributes.get("relation")
+        if relation == "carries":
+            source, claim = (a, b) if a.startswith("source:") else (b, a)
+            source_of[claim.removeprefix("claim:")] = source
+        elif relation == "matches":
+            x, y = a.removeprefix("claim:"), b.removeprefix("claim:")
+            strength[(min(x, y), max(x, y))] = attributes["score"]
     # Average linkage, with pairs from one source never linked so that no group
     # can hold two claims of one source.
-    groups = average_linkage(sorted(source_of), strength, 0.5)
-    cluster_of: dict[str, str] = {}
-    for members in groups:
+    out = []
+    for root, members in average_linkage_rooted(sorted(source_of), strength, 0.5):
         by_source: dict[str, list[str]] = defaultdict(list)
         for claim_id in members:
             by_source[source_of[claim_id]].append(claim_id)
@@ -187,10 +296,12 @@ def cluster_claims(claims: Iterable[Claim], matches: Iterable[ClaimMatch]) -> di
         # both match the others; keep the first and split the rest off.
         keep = sorted(ids[0] for ids in by_source.values())
         rest = sorted(i for ids in by_source.values() for i in ids[1:])
-        for group in [keep, *([r] for r in rest)]:
-            cluster = "c-" + hashlib.blake2b("\n".join(group).encode(), digest_size=4).hexdigest()
-            cluster_of.update(dict.fromkeys(group, cluster))
-    return cluster_of
+        out.append((root, [(_cluster_id(group), group) for group in [keep, *([r] for r in rest)]]))
+    return out
+
+
+def _cluster_id(members: list[str]) -> str:
+    return "c-" + hashlib.blake2b("\n".join(members).encode(), digest_size=4).hexdigest()
 
 
 def resolve_people(
@@ -228,9 +339,29 @@ def resolve_people(
 def build_graph(
     claims: tuple[Claim, ...], extraction: Extraction, matching: Matching
 ) -> ClaimGraph:
+    """The claim clusters, read from each story's graph of sources, claims and matches,
+    and people resolved across sources.
+
+    Clustering needs only a story's sources, claims and `matches` edges, so it reads
+    those graphs and lets each go when its story is clustered; the full story graphs
+    (texts, entities) are built when first asked for (`ClaimGraph.story_graph`,
+    GraphML). Held for the life of a result they would double the memory a large
+    check keeps (README, "The claim graph").
+    """
     story_of = dict(matching.story_of)
-    cluster_of = cluster_claims(claims, matching.matches)
     person_key, person_name = resolve_people(extraction, story_of)
+    # Stories' groups merged in root order keep cluster_of in the order the detectors
+    # and reports have always iterated it (one linkage over the whole input).
+    rooted = sorted(
+        (group for graph in _match_graphs(claims, matching) for group in _rooted_clusters(graph)),
+        key=lambda group: group[0],
+    )
+    cluster_of = {
+        claim_id: cluster
+        for _root, clusters in rooted
+        for cluster, members in clusters
+        for claim_id in members
+    }
     return ClaimGraph(
         MappingProxyType(cluster_of),
         MappingProxyType(person_key),
@@ -240,6 +371,32 @@ def build_graph(
         extraction,
         matching,
     )
+
+
+def _match_graphs(claims: Iterable[Claim], matching: Matching) -> Iterator[nx.Graph]:
+    """Per story, the part of its graph clustering reads: sources, claims, `carries`
+    and `matches` edges, made one story at a time."""
+    story_of = matching.story_of
+    by_story: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_story[story_of.get(c.source, "")].append(c)
+    matches_by_story: dict[str, list[ClaimMatch]] = defaultdict(list)
+    source_of = {c.claim_id: c.source for c in claims}
+    for m in matching.matches:
+        matches_by_story[story_of.get(source_of.get(m.claim_a, ""), "")].append(m)
+    for story in sorted(by_story):
+        graph = nx.Graph()
+        for c in by_story[story]:
+            graph.add_edge(f"source:{c.source}", f"claim:{c.claim_id}", relation="carries")
+        for m in matches_by_story[story]:
+            graph.add_edge(
+                f"claim:{m.claim_a}",
+                f"claim:{m.claim_b}",
+                relation="matches",
+                score=float(m.score),
+                scorer=m.scorer,
+            )
+        yield graph
 
 
 def org_names(extraction: Extraction) -> dict[str, str]:

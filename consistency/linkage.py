@@ -16,12 +16,26 @@ def average_linkage(
     strength: dict[tuple[str, str], float],
     fraction: float,
 ) -> list[list[str]]:
+    """The groups of `average_linkage_rooted`, without their roots."""
+    return [group for _root, group in average_linkage_rooted(items, strength, fraction)]
+
+
+def average_linkage_rooted(
+    items: list[str],
+    strength: dict[tuple[str, str], float],
+    fraction: float,
+) -> list[tuple[str, list[str]]]:
     """Merge items joined by the strongest links first, while enough cross pairs are linked.
 
     `strength` holds the links, each pair written (smaller, larger). Deterministic:
     links are taken by descending strength, then by name. Items are numbered in name order, so that
     sorting the links is one numpy lexsort rather than a Python sort of string
     tuples, which is slow for the hundreds of thousands of links of a day's feed.
+
+    Returns (root, sorted members) per group, in root order; the root is the item
+    whose group the others joined. Items whose links never meet go through the same
+    merges whether grouped in one call or in several, so groups from several calls
+    sorted by root come in the order one call over all the items would give.
     """
     names = sorted(set(items))
     number = {name: i for i, name in enumerate(names)}
@@ -51,4 +65,4 @@ def average_linkage(
         for item in right:
             group_of[item] = ga
         left += members.pop(gb)
-    return [[names[i] for i in sorted(group)] for group in members.values()]
+    return [(names[root], [names[i] for i in sorted(group)]) for root, group in members.items()]

@@ -19,9 +19,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from . import domain
+from .caching import text_cache
 from .models import Claim, ClaimKind, CleanArticle
 
 _BULLET = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
@@ -59,7 +59,7 @@ def rating_line_subject(text: str) -> str:
     return match.group("subject") if match else text
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of the sentences in a paragraph (cached: the versions of a
     story repeat most paragraphs)."""
@@ -104,7 +104,7 @@ _VERB_FIRST = re.compile(r"^[,.]?\s*(?P<verb>\w+)\s+(?P<who>[^.!?“”,;]{2,100
 _VERB_LAST = re.compile(r"^[,.]?\s*(?P<who>[^.!?“”,;]{2,100}?)\s+(?P<verb>\w+)\s*(?:[.,;]|$)")
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _speaker_before(prefix: str) -> str:
     """Attribution written before a quotation: 'X said: “' or 'he insisted that “'."""
     verbs = domain.speech().verbs
@@ -120,7 +120,7 @@ def _speaker_before(prefix: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _speaker_after(suffix: str) -> str:
     """Attribution written after a quotation: '," said Ch Supt Goddard' or '," she said'."""
     verbs = domain.speech().verbs

@@ -28,9 +28,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 
 from . import domain
+from .caching import table_cache, text_cache
 from .claims import rating_line_subject
 from .keys import is_title, name_key, org_key, title_key, untenured
 from .models import (
@@ -67,15 +67,15 @@ def _title_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 
 
 # Compiled once, on first use, from the data files.
-_patterns = cache(_title_patterns)
+_patterns = table_cache(_title_patterns)
 
 
-@cache
+@table_cache
 def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
     return re.compile(rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})")
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _org_kind(name: str) -> str:
     lowered = re.sub(r"\s*\([^)]*\)", "", name).lower()
     for suffix, kind in domain.organisations().suffix_kinds:
@@ -103,7 +103,7 @@ _PLACE_AFTER = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _org_mentions(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     """Organisation names as written in text: (start, end, name without a leading
     "The", whether it is a person's title instead)."""
@@ -114,7 +114,7 @@ def _org_mentions(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _has_generic(text: str) -> bool:
     return domain.organisations().any_generic.search(text) is not None
 
@@ -202,7 +202,7 @@ class _Nearest:
         return best[3] if best is not None else ""
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _has_person_cue(text: str) -> bool:
     return _PERSON_CUE().search(text) is not None
 
@@ -217,7 +217,7 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
     return sorted(found.items())
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _named_people(text: str) -> tuple[tuple[int, str, str, str], ...]:
     """(position, name, title, title key) of each person text names, as the patterns
     find them; the same for every version that carries the text, so cached."""
@@ -322,7 +322,7 @@ def _article_scale(texts: Iterable[str]) -> str:
     return max(totals, key=lambda name: (totals[name], name == "hmicfrs"))
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _scale_cues(text: str) -> tuple[int, ...]:
     """How many cue words of each scale a text holds (cached: versions repeat claims)."""
     return tuple(len(cue.findall(text)) for cue in domain.scales().cues.values())
@@ -339,7 +339,7 @@ def _grade_mentions(claim: Claim, scale: str) -> tuple[tuple[int, int, domain.Gr
 
 
 # Cached by text: a story's versions repeat most claims word for word.
-@lru_cache(maxsize=65536)
+@text_cache()
 def _grades_in(
     text: str, rating_line: bool, scale: str
 ) -> tuple[tuple[int, int, domain.Grade, bool], ...]:
@@ -362,7 +362,7 @@ def _grades_in(
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _aspects_in(text: str) -> tuple[tuple[int, str], ...]:
     found = []
     for name, pattern in domain.aspects():
@@ -575,7 +575,7 @@ def _judgments(
     return out
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _status_phrases(text: str) -> tuple[tuple[str, re.Match[str] | None], ...]:
     """Where the text says its subject was graded without a grade, or not graded."""
     scales = domain.scales()

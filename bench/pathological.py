@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import consistency
 from consistency import claims as claims_stage
 from consistency import clean as clean_stage
 from consistency import compare as compare_stage
@@ -213,23 +214,9 @@ def budget(seconds: int) -> Iterator[None]:
 
 
 def clear_text_caches() -> None:
-    """Empty the caches keyed by text (lru_cache with a size), so that a repeat measures
-    the work again; the compiled patterns (cache without a size) stay."""
-    for module in list(sys.modules.values()):
-        if not module or not (module.__name__ or "").startswith("consistency"):
-            continue
-        found = list(vars(module).values())
-        # Cached methods too (changes._Facts.of): a class's own attributes, unwrapped.
-        found += [
-            getattr(attr, "__func__", attr)
-            for value in found
-            if isinstance(value, type) and value.__module__ == module.__name__
-            for attr in vars(value).values()
-        ]
-        for value in found:
-            parameters = getattr(value, "cache_parameters", None)
-            if parameters is not None and parameters()["maxsize"] is not None:
-                value.cache_clear()
+    """Empty the caches keyed by text, so that a repeat measures the work again; the
+    compiled tables stay."""
+    consistency.clear_caches(tables=False)
 
 
 def run_stages(articles: tuple[Article, ...]) -> dict[str, float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from .caching import clear_caches
 from .errors import ConsistencyError, DataError, InputError, UsageError
 from .models import Article, Claim, Discrepancy, Notice, Skipped
 from .settings import MatchSettings
@@ -62,6 +63,7 @@ __all__ = [
     "UsageError",
     "check",
     "check_articles",
+    "clear_caches",
     "read_feed",
     "write_reports",
 ]

@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from typing import Literal, NamedTuple
 
 from rapidfuzz.distance import Indel
 
 from . import domain
+from .caching import TEXT_CACHE_SIZE, table_cache, text_cache
 
 Zone = Literal["text", "quote", "attribution"]
 
@@ -68,7 +68,7 @@ class Hunk:
         return {t.zone for t in (*self.a, *self.b)}
 
 
-@cache
+@table_cache
 def _expansions() -> dict[str, tuple[str, ...]]:
     """Abbreviation as written -> the words of its spelled-out form."""
     out = {}
@@ -110,7 +110,7 @@ def _zones(text: str, in_quote: bool) -> list[_Segment]:
     ]
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def word_keys(word: str) -> tuple[str, ...]:
     """How one written word is compared: "PCC" -> ("police", "and", "crime", "commissioner"),
     "Eleven" -> ("11",), "Force’s" -> ("force's",)."""
@@ -126,7 +126,7 @@ def word_keys(word: str) -> tuple[str, ...]:
     return (str(values[key]),) if key in values else (key,)
 
 
-@lru_cache(maxsize=16384)
+@text_cache(TEXT_CACHE_SIZE // 4)
 def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
     zones = _zones(text, in_quote)
     zone_starts = [z.start for z in zones]
@@ -141,7 +141,7 @@ def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
     return _apply_equivalents(raw)
 
 
-@cache
+@table_cache
 def _equivalents() -> dict[tuple[str, ...], tuple[str, ...]]:
     """The equivalent spellings, keyed the way words are compared ("no one" -> ("no", "1"))."""
     return {
@@ -175,7 +175,7 @@ def _apply_equivalents(tokens: list[Token]) -> tuple[Token, ...]:
     return tuple(out)
 
 
-@cache
+@table_cache
 def _equivalent_starts() -> dict[str, int]:
     """First word of each equivalent phrase -> the longest phrase it starts."""
     starts: dict[str, int] = {}
@@ -344,7 +344,7 @@ def content_words(tokens: tuple[Token, ...]) -> list[str]:
     ]
 
 
-@cache
+@table_cache
 def _single_word_negations() -> frozenset[str]:
     lexicon = domain.lexicon()
     return lexicon.negations | {f for f in lexicon.negation_forms if " " not in f}

@@ -25,9 +25,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
 
 from . import domain
+from .caching import table_cache, text_cache
 from .models import Claim, ClaimKind, CleanArticle
 
 _BULLET = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
@@ -74,7 +74,7 @@ def rating_line_subject(text: str) -> str:
     return match.group("subject") if match else text
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of the sentences in a paragraph (cached: the versions of a
     story repeat most paragraphs)."""
@@ -142,7 +142,7 @@ def quote_spans(text: str, runs_on: bool = False) -> list[tuple[int, int]]:
     return sorted([*kept, *singles])
 
 
-@cache
+@table_cache
 def _quote_marks_data() -> tuple[re.Pattern[str], str]:
     raw = domain._load("sentences.toml")  # the elisions and marks: a claims-only table
     elisions = "|".join(
@@ -224,7 +224,7 @@ _VERB_FIRST = re.compile(r"^[,.]?\s*(?P<verb>\w+)\s+(?P<who>[^.!?“”,;]{2,100
 _VERB_LAST = re.compile(r"^[,.]?\s*(?P<who>[^.!?“”,;]{2,100}?)\s+(?P<verb>\w+)\s*(?:[.,;]|$)")
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _speaker_before(prefix: str) -> str:
     """Attribution written before a quotation: 'X said: “' or 'he insisted that “'."""
     verbs = domain.speech().verbs
@@ -240,7 +240,7 @@ def _speaker_before(prefix: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _speaker_after(suffix: str) -> str:
     """Attribution written after a quotation: '," said Ch Supt Goddard' or '," she said'."""
     verbs = domain.speech().verbs

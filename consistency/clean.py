@@ -31,12 +31,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from typing import NamedTuple
 
 import ftfy
 
 from . import domain
+from .caching import table_cache, text_cache
 from .models import Article, CleanArticle, Paragraph, Repair, frozen_map
 
 # Code pages whose mojibake we reverse, in order of preference on a tie.
@@ -59,7 +59,7 @@ class _CodePage:
     dangling: re.Pattern[str]
 
 
-@cache
+@table_cache
 def _code_page(name: str) -> _CodePage:
     to_byte: dict[str, int] = {}
     for b in range(0x80, 0x100):
@@ -98,7 +98,7 @@ def _decode_sequence(page: _CodePage, seq: str) -> str | None:
         return None
 
 
-@cache
+@table_cache
 def _mojibake_leads() -> frozenset[str]:
     """What any code page shows for a UTF-8 lead byte (0xC2-0xF4): every sequence and
     every dangling pair starts with one, so text without them has no mojibake."""
@@ -233,7 +233,7 @@ _FTFY_DAMAGE = (
 
 
 # Line-level steps are cached: the versions of a story repeat most lines word for word.
-@lru_cache(maxsize=65536)
+@text_cache()
 def _ftfy_line(line: str) -> tuple[str, str]:
     if line.isascii() and "&" not in line:
         return line, ""
@@ -251,7 +251,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _STRAIGHT_DOUBLE = re.compile(r'"')
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def normalise_typography(line: str) -> str:
     """Uniform quotes and spaces, so that style never looks like a difference."""
     line = _INVISIBLE.sub("", line).translate(_DOUBLE_QUOTES)
@@ -435,7 +435,7 @@ take time quadratic in its length when it repeats their first words ("listen to 
 to ...")."""
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _boilerplate_name(line: str) -> str | None:
     if len(line) >= FURNITURE_MAX:
         return None

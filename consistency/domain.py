@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from typing import Any
 
+from . import caching
+from .caching import table_cache
 from .errors import DataError
 
 CONFIGURABLE = ("scales.toml", "titles.toml", "organisations.toml", "boilerplate.toml")
@@ -80,14 +80,9 @@ def configured(additions: Mapping[str, Mapping[str, Any]]) -> Iterator[None]:
 
 
 def clear_caches() -> None:
-    """Forget every compiled table and cached result in the package's modules."""
-    for name, module in list(sys.modules.items()):
-        if module is None or not (name == "consistency" or name.startswith("consistency.")):
-            continue
-        for value in list(vars(module).values()):
-            clear = getattr(value, "cache_clear", None)
-            if callable(clear):
-                clear()
+    """Forget every compiled table and cached result: every cache in the registry of
+    consistency.caching, methods' included."""
+    caching.clear_caches()
 
 
 def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -146,7 +141,7 @@ class Boilerplate:
     metadata: tuple[tuple[str, re.Pattern[str]], ...]
 
 
-@cache
+@table_cache
 def boilerplate() -> Boilerplate:
     raw = _load("boilerplate.toml")
     lines = tuple(
@@ -189,7 +184,7 @@ class Scales:
     not_graded: re.Pattern[str]
 
 
-@cache
+@table_cache
 def scales() -> Scales:
     raw = _load("scales.toml")
     wordings: dict[str, list[Grade]] = {}
@@ -233,7 +228,7 @@ class Titles:
     never the first word of a person's name."""
 
 
-@cache
+@table_cache
 def titles() -> Titles:
     raw = _load("titles.toml")
     abbreviations = tuple(
@@ -297,7 +292,7 @@ class Organisations:
     """Matches where any generic phrase is: a cheap first test."""
 
 
-@cache
+@table_cache
 def organisations() -> Organisations:
     raw = _load("organisations.toml")
     suffixes = _alternation(raw["suffixes"])
@@ -327,7 +322,7 @@ def organisations() -> Organisations:
     )
 
 
-@cache
+@table_cache
 def aspects() -> tuple[tuple[str, re.Pattern[str]], ...]:
     raw = _load("aspects.toml")
     return tuple(
@@ -336,14 +331,14 @@ def aspects() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
-@cache
+@table_cache
 def theme_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The aspects that are themes, with their patterns."""
     themes = aspect_themes()
     return tuple((name, pattern) for name, pattern in aspects() if name in themes)
 
 
-@cache
+@table_cache
 def aspect_themes() -> frozenset[str]:
     """Aspects a whole inspection can be about (see aspects.toml)."""
     raw = _load("aspects.toml")
@@ -354,7 +349,7 @@ def aspect_themes() -> frozenset[str]:
     return themes
 
 
-@cache
+@table_cache
 def sentence_abbreviations() -> frozenset[str]:
     return frozenset(_load("sentences.toml")["abbreviations"])
 
@@ -365,7 +360,7 @@ class Speech:
     pronouns: frozenset[str]
 
 
-@cache
+@table_cache
 def speech() -> Speech:
     raw = _load("speech.toml")
     return Speech(
@@ -396,7 +391,7 @@ class Lexicon:
     service_words: frozenset[str]
 
 
-@cache
+@table_cache
 def lexicon() -> Lexicon:
     raw = _load("numbers.toml")
     polarity = raw["polarity"]
@@ -442,7 +437,7 @@ class Calendar:
     """Named relative date ("last year") -> "unit:offset"."""
 
 
-@cache
+@table_cache
 def calendar() -> Calendar:
     raw = _load("dates.toml")
     return Calendar(
@@ -464,7 +459,7 @@ class Wording:
     """Words as written -> the words they are compared as ("per", "cent") -> ("%",)."""
 
 
-@cache
+@table_cache
 def wording() -> Wording:
     raw = _load("wording.toml")
     speech_verbs = _load("speech.toml")["verbs"]

@@ -28,10 +28,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 from typing import NamedTuple
 
 from . import domain
+from .caching import table_cache, text_cache
 from .claims import rating_line_subject
 from .keys import is_title, name_key, org_key, title_key, untenured
 from .models import (
@@ -69,15 +69,15 @@ def _title_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 
 
 # Compiled once, on first use, from the data files.
-_patterns = cache(_title_patterns)
+_patterns = table_cache(_title_patterns)
 
 
-@cache
+@table_cache
 def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
     return re.compile(rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})")
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _org_kind(name: str) -> str:
     lowered = re.sub(r"\s*\([^)]*\)", "", name).lower()
     for suffix, kind in domain.organisations().suffix_kinds:
@@ -139,7 +139,7 @@ _PLACE_AFTER = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _org_mentions(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     """Organisation names as written in text: (start, end, name without a leading
     "The", whether it is a person's title instead)."""
@@ -150,7 +150,7 @@ def _org_mentions(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _has_generic(text: str) -> bool:
     return domain.organisations().any_generic.search(text) is not None
 
@@ -241,7 +241,7 @@ class _Nearest:
         return best.key if best is not None else ""
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _has_person_cue(text: str) -> bool:
     return _PERSON_CUE().search(text) is not None
 
@@ -256,7 +256,7 @@ def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int,
     return sorted(found.items())
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _named_people(text: str) -> tuple[tuple[int, str, str, str], ...]:
     """(position, name, title, title key) of each person text names, as the patterns
     find them; the same for every version that carries the text, so cached."""
@@ -369,7 +369,7 @@ def _article_scale(texts: Iterable[str]) -> str:
     return max(totals, key=lambda name: (totals[name], name == "hmicfrs"))
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _scale_cues(text: str) -> tuple[int, ...]:
     """How many cue words of each scale a text holds (cached: versions repeat claims)."""
     return tuple(len(cue.findall(text)) for cue in domain.scales().cues.values())
@@ -386,7 +386,7 @@ def _grade_mentions(claim: Claim, scale: str) -> tuple[_GradeMention, ...]:
 
 
 # Cached by text: a story's versions repeat most claims word for word.
-@lru_cache(maxsize=65536)
+@text_cache()
 def _grades_in(text: str, rating_line: bool, scale: str) -> tuple[_GradeMention, ...]:
     scales = domain.scales()
     if not rating_line and not scales.grading_cue.search(text):
@@ -407,7 +407,7 @@ def _grades_in(text: str, rating_line: bool, scale: str) -> tuple[_GradeMention,
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _aspects_in(text: str) -> tuple[_AspectMention, ...]:
     found = []
     for name, pattern in domain.aspects():
@@ -622,7 +622,7 @@ def _judgments(
     return out
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _status_phrases(text: str) -> tuple[tuple[GradeStatus, re.Match[str] | None], ...]:
     """Where the text says its subject was graded without a grade, or not graded."""
     scales = domain.scales()

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from . import domain
+from .caching import TEXT_CACHE_SIZE, text_cache
 
 _APOSTROPHE = re.compile("[’‘`´]")
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def title_key(title: str) -> str:
     """A title as compared: abbreviations spelled out, honorifics dropped, lower case.
 
@@ -32,7 +32,7 @@ def title_key(title: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def is_title(text: str) -> bool:
     """Whether text is a title and nothing else: "HM Inspector of Constabulary", "the PCC"."""
     return bool(re.fullmatch(domain.titles().title_re, text, re.IGNORECASE))
@@ -47,7 +47,7 @@ def untenured(title_key: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def org_key(name: str) -> str:
     """The key of an organisation: lower case, aliases applied, force suffixes dropped."""
     orgs = domain.organisations()
@@ -70,7 +70,7 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-@lru_cache(maxsize=131072)
+@text_cache(TEXT_CACHE_SIZE * 2)
 def canonical_text(text: str) -> str:
     """Text as matching sees it: NFKC, lower case, words only."""
     text = unicodedata.normalize("NFKC", text).lower()

@@ -20,9 +20,9 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from . import domain
+from .caching import table_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class _Patterns:
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
-@cache
+@table_cache
 def _patterns() -> _Patterns:
     lex = domain.lexicon()
     cal = domain.calendar()

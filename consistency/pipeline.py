@@ -17,10 +17,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
+from . import caching, domain, ingest, match
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
-from . import domain, ingest, match
 from . import extract as extract_stage
 from . import graph as graph_stage
 from .config import Config
@@ -154,7 +154,9 @@ def check_articles(
     kept = tuple(a for a in articles if not config.ignores(a.source))
     if articles and not kept:
         raise InputError(config.path or "configuration", "ignore_sources leaves out every article")
-    with domain.configured(config.tables), _collector_paused():
+    # On the way out the text caches are emptied (the compiled tables kept): a check
+    # leaves nothing behind in memory, and its texts never serve the next check.
+    with domain.configured(config.tables), _collector_paused(), caching.emptied_after():
         result = _check_articles(kept, settings or config.match, workers, progress)
     rows = config.apply_severity(result.discrepancies)
     if rows is not result.discrepancies:

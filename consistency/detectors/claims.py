@@ -32,11 +32,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
 from .. import domain
+from ..caching import TEXT_CACHE_SIZE, text_cache
 from ..claimdiff import (
     Hunk,
     Token,
@@ -70,7 +70,7 @@ MAX_CHANGE_WORDS = 5
 """A longer stretch replaced by another is a rewrite, not a changed word."""
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _related_share(text_a: str, quote_a: bool, text_b: str, quote_b: bool) -> float:
     return shared_run_share(tokenize(text_a, quote_a), tokenize(text_b, quote_b))
 
@@ -151,7 +151,7 @@ class _Facts:
     grade_bounds: _Bounds
 
     @classmethod
-    @lru_cache(maxsize=8192)
+    @text_cache(TEXT_CACHE_SIZE // 8)
     def of(cls, text: str) -> _Facts:
         found_dates = dates(text)
         found = quantities(text, [(d.start, d.end) for d in found_dates])
@@ -230,7 +230,7 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
             yield _row(ctx, kind, finding, a, b, m.score)
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _running_text_changes(
     text_a: str, quote_a: bool, text_b: str, quote_b: bool, headlines: bool, matched: bool
 ) -> tuple[tuple[Hunk, ...], bool] | None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from functools import lru_cache
 
+from ..caching import text_cache
 from ..claimdiff import Token, content_words, shared_run_content, shared_run_words, tokenize
 from ..models import Claim, Discrepancy, Judgment
 from .base import Context, Side, cluster_topic, make, side, subject_name
@@ -41,7 +41,7 @@ def _carries(claim: tuple[Token, ...], other: tuple[Token, ...]) -> bool:
     ) and shared_run_content(claim, other) >= MIN_PARAPHRASE_CONTENT * len(content_words(claim))
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _carried_each_way(text_a: str, quote_a: bool, text_b: str, quote_b: bool) -> tuple[bool, bool]:
     """Whether a carries b and b carries a (cached: versions repeat wordings)."""
     ta, tb = tokenize(text_a, quote_a), tokenize(text_b, quote_b)

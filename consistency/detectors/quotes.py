@@ -15,12 +15,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz.distance import Indel, Opcode
 
 from .. import domain
+from ..caching import text_cache
 from ..claimdiff import tokenize
 from ..keys import canonical_text
 from ..models import (
@@ -49,7 +49,7 @@ class _Words:
     punct_after: tuple[str, ...]  # punctuation directly after each word
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def _words(text: str) -> _Words:
     """The words of a quotation as compared (claimdiff's word keys): lower case, number
     words as digits, title abbreviations spelled out, equivalent spellings as one
@@ -73,7 +73,7 @@ class QuoteDiff:
     """(a, b) snippets around each punctuation or capitalisation difference."""
 
 
-@lru_cache(maxsize=65536)
+@text_cache()
 def diff_quotes(a: str, b: str) -> QuoteDiff:
     """Compare two quotations word by word, allowing either to be a fragment of the other.
 

@@ -11,9 +11,9 @@ import random
 import re
 import textwrap
 from collections.abc import Sequence
-from functools import cache
 
 from .. import domain
+from ..caching import table_cache
 from .records import simulator_data
 
 _STRAIGHT = str.maketrans("“”‘’", "\"\"''")
@@ -42,7 +42,7 @@ def percent_style(text: str) -> str:
     return re.sub(r"(\d) per cent\b", r"\1%", text)
 
 
-@cache
+@table_cache
 def _month_pattern() -> str:
     return "|".join(sorted(domain.calendar().months, key=len, reverse=True))
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import cache, wraps
+from functools import wraps
 from typing import Any, TypeVar
 
 from .. import clean, domain
+from ..caching import table_cache
 from ..models import Article, Claim, Severity, frozen_map
 from ..pipeline import check_articles
 from ..results import CheckResult
@@ -16,7 +17,7 @@ from ..results import CheckResult
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@cache
+@table_cache
 def simulator_data() -> dict[str, Any]:
     """consistency/data/simulator.toml: furniture lines, replacement words, invented
     names and titles, code pages. Loaded once; it depends on nothing else."""

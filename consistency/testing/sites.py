@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import cache
 from typing import Any
 
 from .. import domain
+from ..caching import table_cache
 from ..claimdiff import tokenize
 from ..models import Claim
 from ..numbers import dates, quantities
@@ -163,7 +163,7 @@ def _plain_words(claim: Claim, zone: str) -> list[tuple[int, int]]:
     ]
 
 
-@cache
+@table_cache
 def _title_words() -> frozenset[str]:
     raw = domain._load("titles.toml")
     return frozenset(w.lower() for role in raw["roles"] for w in role.split())

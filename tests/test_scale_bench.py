@@ -1,0 +1,114 @@
+"""bench/scale.py's templated feed: stories written from a handful of templates, each
+with subjects of its own, five versions each.
+
+The shape is checked here (fast); the checker on it is the slow test below, an xfail
+while stories written from one template are merged into one (issue "Real copy II":
+73 s for 2,000 articles, 490 s for 4,000, hundreds of thousands of rows pairing
+different stories). Timing is bench/scale.py's job (`--templated`, `--both`), not
+these tests'.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from consistency import pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "bench" / "scale.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _bench()
+TEMPLATES, STORIES_EACH = 3, 2
+"""A small feed: 3 templates x 2 stories x 5 versions."""
+
+
+@pytest.fixture(scope="module")
+def stories() -> list:
+    return BENCH.templated_stories(TEMPLATES * STORIES_EACH * BENCH.VERSIONS, templates=TEMPLATES)
+
+
+def test_each_template_gives_its_stories_five_versions(stories: list) -> None:
+    assert len(stories) == TEMPLATES * STORIES_EACH
+    by_template = defaultdict(list)
+    for number, story in enumerate(stories):
+        by_template[story.template].append(story)
+        assert len(story.articles) == BENCH.VERSIONS
+        assert {BENCH.generated_story(a.source) for a in story.articles} == {f"t{number}"}
+    assert len(by_template) == TEMPLATES
+    assert all(len(group) == STORIES_EACH for group in by_template.values())
+    corpus = BENCH.make_templated_corpus(len(stories) * BENCH.VERSIONS, templates=TEMPLATES)
+    assert [a.source for a in corpus] == [a.source for s in stories for a in s.articles]
+
+
+def _subjects(story) -> set[str]:
+    """The people and places a story was given (grades and codenames may repeat)."""
+    template = BENCH.SUBJECTS[story.template]
+    names = [*template.places, *template.women, *template.men]
+    return {story.subjects[n] for n in names}
+
+
+def test_stories_of_one_template_keep_its_wording_and_change_its_subjects(stories: list) -> None:
+    seen: set[str] = set()
+    for story in stories:
+        given = _subjects(story)
+        template = BENCH.SUBJECTS[story.template]
+        assert len(given) == len(template.places) + len(template.women) + len(template.men)
+        assert not given & seen, "two generated stories share a person or a place"
+        seen |= given
+        original = story.articles[0].body
+        # The template's own subjects are gone; the story's own are in every version.
+        for old in (*template.places, *template.women, *template.men):
+            assert not re.search(rf"\b{re.escape(old)}\b", original)
+        place = story.subjects[template.places[0]]
+        for version in story.articles:
+            assert place in version.body
+    # Two stories of one template share the wording but not their text.
+    first, second = (s for s in stories if s.template == stories[0].template)
+    assert first.articles[0].body != second.articles[0].body
+    shared = "examined the force between" if "police" in first.template else ""
+    assert shared in first.articles[0].body and shared in second.articles[0].body
+
+
+def test_figures_change_with_the_story_and_keep_their_form() -> None:
+    import random
+
+    rng = random.Random(3)
+    assert BENCH._new_number("2024", " as", rng) == "2024"
+    assert BENCH._new_number("999", " calls", rng) == "999"
+    assert BENCH._new_number("11", " of", rng) == "11"
+    assert 1 <= int(BENCH._new_number("4", " March", rng)) <= 28
+    assert re.fullmatch(r"\d+(st|nd|rd|th)", BENCH._new_number("9th", " May", rng))
+    assert re.fullmatch(r"\d{1,3}(,\d{3})*", BENCH._new_number("7,400", " incidents", rng))
+    assert re.fullmatch(r"\d+\.\d", BENCH._new_number("1.2", "million", rng))
+    assert int(BENCH._new_number("90", "%", rng)) <= 97
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=False,
+    reason="the checker merges stories written from one template into one story and "
+    "pairs their claims across stories (issue 'Real copy II'); passes once story "
+    "identity tells them apart",
+)
+def test_the_checker_pairs_no_two_generated_stories(stories: list) -> None:
+    feed = tuple(a for s in stories for a in s.articles)
+    result = pipeline.check_articles(feed)
+    figures = BENCH.against_generated(result)
+    assert figures["stories_found"] == figures["stories_generated"] == len(stories), figures
+    assert figures["cross_rows"] == 0, figures["cross_kinds"]

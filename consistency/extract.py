@@ -33,7 +33,7 @@ from typing import NamedTuple
 from . import domain
 from .caching import table_cache, text_cache
 from .claims import rating_line_subject
-from .keys import is_title, name_key, org_key, title_key, untenured
+from .keys import is_title, name_key, org_key, title_grammar, title_key, untenured
 from .models import (
     Claim,
     CleanArticle,
@@ -45,27 +45,63 @@ from .models import (
     Quote,
 )
 
-_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)*"
+# Letters of names, accented ones included ("Zoë", "Łukasz"; Latin Extended-A mixes
+# both cases, so it stands in both classes).
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"
+_LOWER = "a-zß-öø-ÿĀ-ž"
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:[-'’][{_UPPER}][{_LOWER}]+)*"
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}"
 _FULL_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"
 _NAME_RE = re.compile(_NAME)
 _APOSTROPHE = re.compile("[’‘`´]")
 
 
-def _title_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+class _TitlePatterns(NamedTuple):
+    before: re.Pattern[str]
+    """A known title (data/titles.toml) before a name, one word or more: "PCC Matthew Scott"."""
+    phrase_before: re.Pattern[str]
+    """A title phrase read from its place before a full name: up to four words and a head
+    noun or known title, with an "of ORGANISATION" complement before a comma:
+    "Deputy headteacher Jo Bloggs", "Chancellor Rachel Reeves", "the chief economist of
+    the ONS, Grant Fitzner"."""
+    apposed: re.Pattern[str]
+    """A full name before an apposition (its title read by `_apposed_title`): "Name, ",
+    "Name, 51, ", or no comma before a capitalised role word ("Paul Johnson Chief
+    Medical Officer ... said")."""
+    bare: re.Pattern[str]
+    """A full name beside a speech verb."""
+
+
+def _title_patterns() -> _TitlePatterns:
     titles = domain.titles().title_re
+    grammar = title_grammar()
+    heads = grammar.head_re
     verbs = domain.speech().verbs.pattern
     # A name never starts with a title word: "HM Inspector of Constabulary" is one
     # title, not the title "HM" before a person called "Inspector".
-    name = rf"(?!{titles})(?P<name>{_NAME})(?!\w)"
-    before = re.compile(rf"(?P<title>{titles}),?\s+{name}")
-    after = re.compile(
-        rf"(?P<name>{_FULL_NAME}),\s+(?P<title>{titles})(?=\s*[,.;)]|\s+(?i:{verbs}))"
+    not_title = rf"(?!{titles}|{heads})"
+    name = rf"{not_title}(?P<name>{_NAME})(?!\w)"
+    full_name = rf"{not_title}(?P<name>{_FULL_NAME})(?!\w)"
+    capitalised = r"[A-Z][\w'’&.-]*"
+    organisation = rf"{capitalised}(?:\s+(?:(?:of|and|for|&)\s+)?{capitalised}){{0,5}}"
+    head = rf"(?:{titles}|{heads})"
+    # Anchored on the head: the words before it are taken by `_MODIFIERS`, which is
+    # cheaper than trying up to four words at every position of every claim.
+    phrase_before = re.compile(
+        rf"(?P<title>{head}"
+        rf"(?:\s+(?:of|for|at|with)\s+(?:the\s+)?{organisation}(?=,))?),?\s+{full_name}"
+    )
+    role_word = rf"(?:{titles}|{heads})"
+    apposed = re.compile(
+        rf"(?P<name>{_FULL_NAME})(?:,\s+(?:aged\s+)?(?P<age>\d{{1,3}})(?=,))?"
+        rf"(?:,\s+|\s+(?=[A-Z])(?={role_word}[\s,]))"
     )
     bare = re.compile(
         rf"(?P<name>{_FULL_NAME})(?:,)?\s+(?i:{verbs})|(?i:{verbs})\s+(?P<name2>{_FULL_NAME})"
     )
-    return before, after, bare
+    # "Mr Justice Goose": a courtesy title and a head noun before a surname.
+    before = re.compile(rf"(?P<title>{titles}(?:\s+{heads})?),?\s+{name}")
+    return _TitlePatterns(before, phrase_before, apposed, bare)
 
 
 # Compiled once, on first use, from the data files.
@@ -74,7 +110,10 @@ _patterns = table_cache(_title_patterns)
 
 @table_cache
 def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
-    return re.compile(rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})")
+    return re.compile(
+        rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})"
+        rf"|{title_grammar().head_re}|,\s+(?:aged\s+)?\d{{1,3}},"
+    )
 
 
 @text_cache()
@@ -144,10 +183,34 @@ def _org_mentions(text: str) -> tuple[tuple[int, int, str, bool], ...]:
     """Organisation names as written in text: (start, end, name without a leading
     "The", whether it is a person's title instead)."""
     out = []
-    for match in domain.organisations().mention_re.finditer(text):
+    mention_re = domain.organisations().mention_re
+    for match in mention_re.finditer(text):
+        start = match.start()
         name = re.sub(r"^The\s+(?=[A-Z])", "", match.group())
-        out.append((match.start(), match.end(), name, is_title(name)))
+        # "Chief Inspector Gavin House of Dorset Police": a person holding a role at
+        # the organisation, not part of its name.
+        for connector in _CONNECTOR.finditer(name):
+            head, tail = name[: connector.start()], name[connector.end() :]
+            if mention_re.fullmatch(tail) and any(_is_role_word(w) for w in head.split()):
+                start, name = match.end() - len(tail), tail
+                break
+        # "St Laurence's Church of England Primary School": the saint is in the name.
+        prefix = _ORG_PREFIX().search(text, max(0, start - 8), start)
+        if prefix is not None and start == match.start():
+            start, name = prefix.start(), text[prefix.start() : match.end()]
+        out.append((start, match.end(), name, is_title(name)))
     return tuple(out)
+
+
+@table_cache
+def _ORG_PREFIX() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
+    """A word some organisations' names open with that the name pattern does not take
+    (data/organisations.toml `name_prefixes`), right before where a name was found."""
+    prefixes = domain.table("organisations.toml").get("name_prefixes", [])
+    if not prefixes:
+        return re.compile(r"(?!)")
+    words = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’])(?:{words})\s+\Z")
 
 
 @text_cache()
@@ -261,22 +324,50 @@ def _named_people(text: str) -> tuple[tuple[int, str, str, str], ...]:
     """(position, name, title, title key) of each person text names, as the patterns
     find them; the same for every version that carries the text, so cached."""
     if not _has_person_cue(text):
-        return ()  # every pattern needs a title or a speech verb
-    before, after, bare = _patterns()
+        return ()  # every pattern needs a title, a role's head noun, an age or a speech verb
+    patterns = _patterns()
     courtesy = domain.titles().courtesy
     out: list[tuple[int, str, str, str]] = []
     # Where a person was found (one byte a character), and the organisations' spans in
     # order (they never overlap), bisected: testing every span at every match would be
     # quadratic in a text naming thousands of people.
     taken = bytearray(len(text))
+    apposed_at: dict[int, str] = {}  # where a name with an apposed title starts -> the name
     # "Tom Reddy, of Ashcombe Fire and Rescue Service": "Rescue Service" is no one.
     inside_orgs = [(start, end) for start, end, _name, _title in _org_mentions(text)]
     org_starts = [start for start, _ in inside_orgs]
-    for pattern in (after, before, bare):
+    for pattern in (patterns.apposed, patterns.phrase_before, patterns.before, patterns.bare):
         for match in pattern.finditer(text):
             group = "name" if match.groupdict().get("name") else "name2"
             name = match.groupdict().get(group) or ""
-            if not name or taken.find(1, match.start(), match.end()) != -1:
+            raw_title = match.groupdict().get("title") or ""
+            end_at = match.end()
+            begin = match.start()
+            if pattern is patterns.phrase_before:
+                begin = _modifiers_before(text, begin)
+                raw_title = text[begin : match.end("title")]
+            if pattern is patterns.apposed:
+                apposed = _apposed_title(text, match.end())
+                if apposed is None and not match.group("age"):
+                    continue  # "Eddie Dempsey, commended the crew": no title, no age
+                if apposed is not None:
+                    raw_title = text[match.end() : apposed]
+                    end_at = apposed
+                    if not match.group().rstrip().endswith(",") and " " not in raw_title.strip():
+                        continue  # "A Family Liaison Officer": no comma, one word, no title
+            elif pattern is patterns.phrase_before and not _title_before_comma_ok(
+                text, match, begin
+            ):
+                continue
+            if not name:
+                continue
+            # "Councillor Janet Oduya, chair of the fire authority": the role before the
+            # name counts beside the apposition, as a second mention.
+            second = (
+                pattern in (patterns.phrase_before, patterns.before)
+                and apposed_at.get(match.start(group)) == name
+            )
+            if taken.find(1, begin, end_at) != -1 and not second:
                 continue
             if domain.organisations().mention_re.fullmatch(name) or _org_kind(name):
                 continue  # "West Midlands Police said": an organisation speaking
@@ -284,22 +375,184 @@ def _named_people(text: str) -> tuple[tuple[int, str, str, str], ...]:
             org = bisect.bisect_right(org_starts, start) - 1
             if org >= 0 and end <= inside_orgs[org][1]:
                 continue
-            # A title this file does not know ("Area Fire Officer Jo Bloggs") leaves
-            # its words in front of the name: a name never starts with a role's word.
-            role_words = domain.titles().role_words
-            while name.split()[0] in role_words and len(name.split()) > 1:
-                start = text.index(name.split()[1], start)
-                rest = _NAME_RE.match(text, start)
-                if rest is None:
-                    break
-                name = rest.group()
             if name.split()[0] in ("The", "A", "An") or is_title(name):
                 continue  # "The Chief Constable said": a role, resolved as a speaker
-            raw_title = match.groupdict().get("title") or ""
-            title = "" if raw_title.lower().strip(".") in courtesy else raw_title.strip()
-            out.append((match.start(), name, title, title_key(title) if title else ""))
-            taken[match.start() : match.end()] = b"\1" * (match.end() - match.start())
+            name, start = _name_proper(text, name, start)
+            if not name or all(_is_role_word(w) for w in name.split()):
+                continue
+            if pattern is patterns.phrase_before:
+                raw_title = _title_proper(raw_title, begin, inside_orgs)
+            title = raw_title.strip(" ,")
+            first = title.split(" ", 1)
+            if len(first) > 1 and first[0].lower() in title_grammar().determiners:
+                title = first[1]  # "Name, the chief economist of the ONS,"
+            if title.lower().strip(".") in courtesy or not title_key(title):
+                title = ""
+            if pattern is patterns.apposed and title:
+                apposed_at[start] = name
+            elif start in apposed_at:
+                if title:
+                    out.append((start, name, title, title_key(title)))
+                continue
+            out.append((begin, name, title, title_key(title) if title else ""))
+            taken[begin:end_at] = b"\1" * (end_at - begin)
     return tuple(out)
+
+
+_MODIFIER = re.compile(r"([A-Za-z0-9][\w'’&./-]*)\s+\Z")
+
+
+def _modifiers_before(text: str, at: int) -> int:
+    """Where a title phrase whose head stands at `at` starts: up to four words before
+    it ("Deputy", "Unite regional", "Texas Lieutenant"), none of them a word no title
+    holds ("the", "said", "and"), with nothing but spaces between them."""
+    stop = title_grammar().not_in_titles
+    for _ in range(4):
+        word = _MODIFIER.search(text, max(0, at - 40), at)
+        if word is None or word.group(1).lower() in stop:
+            break
+        if word.start() > 0 and (
+            text[word.start() - 1].isalnum() or text[word.start() - 1] in "'’-"
+        ):
+            break
+        at = word.start()
+    return at
+
+
+_OPENS_TITLE = re.compile(r"(?:^|[.!?:;\"“‘(]\s*|\b(?i:the)\s+|['’]s\s+)$")
+
+
+def _title_before_comma_ok(text: str, match: re.Match[str], begin: int) -> bool:
+    """A title phrase set off from the name after it by a comma ("the Chief Inspector,
+    Charlie Taylor") is one only when it is a known title or opens its phrase (after
+    "the", a possessive, or a sentence's start): "gusts at Mace Head, Co Galway" name
+    no one."""
+    title = text[begin : match.end("title")]
+    if "," not in text[match.end("title") : match.start("name")] or is_title(title):
+        return True
+    return _OPENS_TITLE.search(text, max(0, begin - 6), begin) is not None
+
+
+def _title_proper(title: str, at: int, orgs: list[tuple[int, int]]) -> str:
+    """A title read before a name without the words in front that say where the role is
+    held: an organisation's name ("West Midlands Police DS"), or words that are no
+    role's ("Unite regional officer", "Yesterday council leader")."""
+    if is_title(title):
+        return title  # "Police and Crime Commissioner": no organisation in it
+    courtesy = domain.titles().courtesy
+    words = title.split()
+    if len(words) > 1 and words[-1].lower().strip(".") in courtesy:
+        # "Senior lecturer Dr Sarah Gerson": a title only if what precedes "Dr" is one.
+        title = " ".join(words[:-1])
+        if not re.search(rf"(?:{title_grammar().head_re}|{domain.titles().title_re})$", title):
+            return ""
+    for start, end in orgs:
+        if start <= at < end < at + len(title):
+            title = title[end - at :].lstrip()
+            break
+    grammar = title_grammar()
+    words = title.split()
+    while len(words) > 1 and not (
+        words[0][:1].islower()
+        or grammar.known.match(" ".join(words))
+        or words[0].lower() in grammar.modifiers
+        or _is_role_word(words[0])
+    ):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _is_role_word(word: str) -> bool:
+    return word in domain.titles().role_words or word.lower() in title_grammar().heads
+
+
+def _name_proper(text: str, name: str, start: int) -> tuple[str, int]:
+    """A name as found without the words around it that are not the name: a title this
+    file does not know in front ("Area Fire Officer Jo Bloggs"), a word such as "But"
+    opening a sentence, a title after it with no comma ("Paul Johnson Chief Medical
+    Officer"). Returns the name and where it starts ("" if nothing is left)."""
+    words = name.split()
+    stop = title_grammar().not_in_titles
+    courtesy = domain.titles().courtesy
+    while len(words) > 1 and (
+        _is_role_word(words[0]) or words[0].lower() in stop or words[0].lower() in courtesy
+    ):
+        start = text.index(words[1], start + len(words[0]))
+        rest = _NAME_RE.match(text, start)
+        if rest is None:
+            return "", start
+        words = rest.group().split()
+    cut = next((i for i, w in enumerate(words) if i >= 2 and _is_role_word(w)), len(words))
+    return " ".join(words[:cut]), start
+
+
+_APPOSED_END = re.compile(r"[,;:()\"“”!?\n]|\.(?:\s|$)")
+_WORD = re.compile(r"[^\s,;:()\"“”!?]+")
+
+
+def _apposed_title(text: str, at: int) -> int | None:
+    """Where a title phrase standing at `at` after a name ends, or None if none stands
+    there: "Name, TITLE, said", "Name, the X of Y,", "Name, TITLE said". The phrase
+    ends at a comma or other stop, a speech verb or a word such as "who"; it is a
+    title when, after an optional "the"/"a", up to five words lead to a head noun (or a
+    known title) that ends the phrase or opens a complement ("of ...", "for ...")."""
+    grammar = title_grammar()
+    verbs = domain.speech().verbs
+    stop = _APPOSED_END.search(text, at)
+    limit = stop.start() if stop else len(text)
+    words: list[re.Match[str]] = []
+    for word in _WORD.finditer(text, at, limit):
+        if verbs.fullmatch(word.group()) or len(words) > 16:
+            break
+        words.append(word)
+    lowered = [w.group().lower().rstrip(".") for w in words]
+    first = 0
+    if lowered and (lowered[0] in grammar.determiners or lowered[0].endswith(("'s", "’s"))):
+        first = 1
+    known = grammar.known
+    for i in range(first, min(len(words), first + 6)):
+        if i > first and lowered[i - 1] in grammar.not_in_titles:
+            return None  # "Name, who leads ...", "Name, and Home Secretary ..."
+        role = known.match(text, words[i].start())
+        head_end = i
+        if role is not None:
+            head_end = next((j for j in range(i, len(words)) if words[j].end() >= role.end()), i)
+        elif lowered[i] not in grammar.heads:
+            continue
+        after = head_end + 1
+        if after == len(words):
+            return words[head_end].end()
+        if lowered[after] in grammar.complement:
+            return _complement_end(words, lowered, after)
+        if role is not None and lowered[after] in grammar.heads:
+            continue  # "Chief Executive Officer": the head comes later
+    return None
+
+
+def _complement_end(words: list[re.Match[str]], lowered: list[str], at: int) -> int | None:
+    """Where a title's complement opened by words[at] ("of the RSPCA", "for children and
+    education") ends: at the phrase's end, or before a word no title holds ("since")."""
+    grammar = title_grammar()
+    allowed = grammar.complement | {"the", "and", "&"}
+    end = None
+    named = False  # a capitalised name has been read: a lower-case word after it ends it
+    lower_words = 0
+    for j in range(at + 1, len(words)):
+        word = words[j].group()
+        if lowered[j] in grammar.not_in_titles and lowered[j] not in allowed:
+            break
+        if lowered[j] == "and" and j + 1 < len(words) and lowered[j + 1] in grammar.determiners:
+            break  # "chief executive of the trust and a former nurse"
+        if lowered[j] in allowed:
+            continue
+        if word[:1].isupper() or word[:1].isdigit():
+            named = True
+        elif named or lower_words >= 5:
+            break  # "MP for Luton South posted on X": the sentence goes on
+        else:
+            lower_words += 1
+        end = words[j].end()
+    return end
 
 
 def _person_key(name: str, state: _ArticleState) -> str:

@@ -431,3 +431,149 @@ def test_extract_over_several_articles_keeps_sources_apart() -> None:
         ("kent-online", "good"),
         ("kent-radio", "adequate"),
     }
+
+
+# --- titles read from their grammatical place ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title", "key"),
+    [
+        (
+            "Cllr Ann Lee, cabinet member for children and education, said the plan would work.",
+            "Ann Lee",
+            "cabinet member for children and education",
+            "cabinet member",
+        ),
+        (
+            "Deputy headteacher Jo Bloggs said pupils were safe.",
+            "Jo Bloggs",
+            "Deputy headteacher",
+            "deputy headteacher",
+        ),
+        (
+            "Chancellor Rachel Reeves said the figures were disappointing.",
+            "Rachel Reeves",
+            "Chancellor",
+            "chancellor",
+        ),
+        (
+            'Dr Paul Johnson Chief Medical Officer with NHS Dorset said: "Please come forward."',
+            "Paul Johnson",
+            "Chief Medical Officer with NHS Dorset",
+            "chief medical officer",
+        ),
+        (
+            "Grant Fitzner, the chief economist of the ONS, said prices rose.",
+            "Grant Fitzner",
+            "chief economist of the ONS",
+            "chief economist",
+        ),
+        (
+            "The chief economist of the ONS, Grant Fitzner, said prices rose.",
+            "Grant Fitzner",
+            "chief economist of the ONS",
+            "chief economist",
+        ),
+        (
+            "Peter Dawson, director of the Prison Reform Trust said conditions were poor.",
+            "Peter Dawson",
+            "director of the Prison Reform Trust",
+            "director",
+        ),
+        (
+            "Unite regional officer Michelle Cook said the closure was a blow.",
+            "Michelle Cook",
+            "regional officer",
+            "regional officer",
+        ),
+    ],
+)
+def test_title_read_from_its_place(sentence: str, name: str, title: str, key: str) -> None:
+    assert (name, title, key) in people(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Eddie Dempsey, commended the train crew for their work.",
+        "Gusts of 183km/h were recorded at Mace Head, Co Galway, on Friday.",
+        "A Family Liaison Officer (FLO) has been assigned to the family.",
+    ],
+)
+def test_no_title_where_the_grammar_gives_none(sentence: str) -> None:
+    assert [p for p in people(sentence) if p[1]] == []
+
+
+def test_apposed_title_stops_at_the_sentence_going_on() -> None:
+    (found,) = people("Rachel Hopkins, MP for Luton South posted on X saying it was a blow.")
+    assert found[:2] == ("Rachel Hopkins", "MP for Luton South")
+
+
+def test_a_title_word_after_a_name_is_not_the_name() -> None:
+    names = {p[0] for p in people("Dr Paul Johnson Chief Medical Officer said it was sad.")}
+    assert names == {"Paul Johnson"}
+
+
+def test_role_with_organisation_after_the_name_keeps_the_role() -> None:
+    result = run("Chief Inspector Gavin House of Dorset Police said it was a sad discovery.")
+    assert [(p.name, p.title_key) for p in result.people] == [("Gavin House", "chief inspector")]
+    assert [o.name for o in result.orgs] == ["Dorset Police"]
+
+
+def test_person_with_an_age_and_a_descriptor() -> None:
+    assert [p[0] for p in people("Dog walker Anabela Teixeira, 51, was in Canford Heath.")] == [
+        "Anabela Teixeira"
+    ]
+
+
+def test_accented_name_is_a_name_and_keys_fold_accents_and_case() -> None:
+    (found,) = run("Zoë Billingham said the force had improved.").people
+    assert found.name == "Zoë Billingham"
+    assert found.person_key == keys.name_key("ZOE BILLINGHAM") == "zoe billingham"
+
+
+def test_organisation_keeps_its_saint() -> None:
+    result = run("Pupils at St Laurence's Church of England Primary School were praised.")
+    assert [o.name for o in result.orgs] == ["St Laurence's Church of England Primary School"]
+
+
+def test_role_before_the_name_and_apposition_both_count() -> None:
+    found = people("Councillor Janet Oduya, chair of the fire authority, said it was approved.")
+    assert {(n, k) for n, _, k in found} == {
+        ("Janet Oduya", "chair"),
+        ("Janet Oduya", "councillor"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Leader of Birmingham City Council", "council leader"),
+        ("ONS chief economist", "chief economist at the Office for National Statistics"),
+        ("chief ONS economist", "the chief economist of the ONS"),
+        ("Chief Medical Officer with NHS Dorset", "chief medical officer of NHS Dorset"),
+        ("head of the Texas Division of Emergency Management", "chief of the Texas Division"),
+        ("2 Sisters CEO", "chief executive"),
+        ("Ch Insp", "Chief Inspector"),
+        ("Secretary of State for Justice", "Justice Secretary"),
+        ("Chief Inspector of Prisons", "HM Chief Inspector of Prisons"),
+        ("Mr Justice", "Judge"),
+        ("assistant director of the RSPCA Inspectorate", "assistant director of the organization"),
+    ],
+)
+def test_title_keys_normalise_wording(a: str, b: str) -> None:
+    assert keys.title_key(a) == keys.title_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Deputy headteacher", "headteacher"),
+        ("Regional policeman at Unite", "Unite regional officer"),
+        ("president of 2SFG", "chief executive"),
+        ("Texas Lieutenant Gov.", "Governor"),
+    ],
+)
+def test_title_keys_keep_different_roles_apart(a: str, b: str) -> None:
+    assert keys.title_key(a) != keys.title_key(b)

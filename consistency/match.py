@@ -24,6 +24,9 @@ Never all claims against all claims:
    only if at least `story_link_fraction` of the article pairs between them are
    linked, so one shared templated sentence cannot chain two stories together
    (connected components would).
+   consistency.stories adds the links from what two articles are about (words
+   weighted by rarity in the feed, subjects, publication dates) and drops links
+   between different subjects or dates far apart.
 4. Claim matches are kept only within a story, and so are the related pairs:
    those scoring from `related_cutoff` up to `claim_cutoff`, paraphrases in which
    compare looks for a word changed between shared phrases.
@@ -31,7 +34,6 @@ Never all claims against all claims:
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -40,8 +42,9 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from . import stories
 from .keys import canonical_text
-from .linkage import average_linkage
+from .linkage import average_linkage as average_linkage  # re-exported: tests, graph
 from .models import Claim, ClaimMatch, Matching
 from .settings import MatchSettings
 
@@ -163,10 +166,13 @@ def match_claims(
     claims: Iterable[Claim],
     settings: MatchSettings | None = None,
     entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+    published: Mapping[str, str] | None = None,
 ) -> Matching:
     """Stories and matched claims. `entities` (source -> each person and organisation it
     names -> the claims naming it) lets one shorter shared claim link two articles that
-    name the same ones elsewhere."""
+    name the same ones elsewhere, and tells stories' subjects apart; `published`
+    (source -> its publication date as metadata gives it) keeps stories far apart in
+    time apart (see consistency.stories)."""
     settings = settings or MatchSettings()
     ordered = sorted(claims, key=lambda c: c.claim_id)
     canon = [canonical_text(c.text) for c in ordered]
@@ -210,7 +216,7 @@ def match_claims(
     matches = kept(strong)
     sources = sorted({c.source for c in ordered})
     story_of = group_stories(
-        sources, ordered, first[strong], second[strong], settings, entities or {}
+        sources, ordered, first[strong], second[strong], settings, entities or {}, published
     )
 
     # Stories first, then only the pairs inside one are made into objects: most
@@ -232,9 +238,12 @@ def group_stories(
     second: np.ndarray,
     settings: MatchSettings,
     entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+    published: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Source -> story id, by average linkage over article pairs with enough matched claims
-    (fewer when the two articles name the same people and organisations).
+    """Source -> story id: article pairs with enough matched claims (fewer when the two
+    articles name the same people and organisations) are linked, and consistency.stories
+    adds the pairs alike in what they are about, drops those about different subjects
+    or published far apart, and merges by average linkage.
 
     `first[k]`, `second[k]` index into `claims` the k-th matched pair. Counting the
     matched claims of each article pair runs in polars, not in a loop over pairs.
@@ -296,11 +305,4 @@ def group_stories(
             )
         ):
             strength[(sources[a], sources[b])] = shared
-    groups = average_linkage(sources, strength, settings.story_link_fraction)
-    story_of = {}
-    for members in groups:
-        story = (
-            "s-" + hashlib.blake2b("\n".join(sorted(members)).encode(), digest_size=4).hexdigest()
-        )
-        story_of.update(dict.fromkeys(members, story))
-    return story_of
+    return stories.group(sources, claims, strength, settings, entities, published)

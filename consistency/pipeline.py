@@ -177,7 +177,10 @@ def _check_articles(
     cleaned, claims, extraction = read_articles(articles, workers, progress)
     # 5. match: stories and matched claims, blocked so that nothing is all-pairs
     progress("match", 0, 1)
-    matching = match.match_claims(claims, settings, extract_stage.entities_by_source(extraction))
+    published = {a.source: a.metadata.get("published", "") for a in cleaned}
+    matching = match.match_claims(
+        claims, settings, extract_stage.entities_by_source(extraction), published
+    )
     progress("match", 1, 1)
     # 6. graph: clusters and people resolved across sources
     progress("graph", 0, 1)

@@ -39,6 +39,23 @@ class MatchSettings:
     """...or one matched claim at least this long when the two articles also name..."""
     min_shared_entities: int = 2
     """...at least this many of the same people and organisations."""
+    story_cosine: float = 0.25
+    """Story identity (consistency.stories): two articles whose word vectors, weighted by
+    rarity in the feed, reach this cosine are linked..."""
+    fact_weight: float = 1.0
+    """...words holding a digit (figures, dates) weighing this many times more..."""
+    entity_weight: float = 2.0
+    """...and so the people and organisations the extract stage names..."""
+    subject_words: int = 3
+    """...unless their subjects differ: each article's this many heaviest proper words..."""
+    min_subject_share: float = 0.35
+    """...of whose weight neither article's words carry this share of the other's..."""
+    max_days_apart: int = 60
+    """...or their publication dates are more than this many days apart."""
+    story_index_terms: int = 30
+    """Blocking: each article is indexed under its this many heaviest words..."""
+    max_term_articles: int = 200
+    """...found in at most this many articles; only pairs sharing one are scored."""
     story_link_fraction: float = 0.5
     """Average linkage: share of article pairs that must be linked for two groups to merge."""
     blocking: bool = True

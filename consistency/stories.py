@@ -1,0 +1,326 @@
+"""Story identity: which articles are versions of one story, from what each is about.
+
+Shared wording alone fails on real copy in both directions at once: a local
+paper's rewrite of a release keeps few sentences whole, and pages written from
+one template (four fire services' inspection pages, one release sent for two
+forces) share most of theirs. So a story is told by what it is about:
+
+1. Words weighted by rarity. Each article is a vector of its words (canonical
+   text, function words left out), each weighted `(1 + ln tf) * idf`, where idf
+   is `ln(N / df)` over the feed itself: a word every article uses weighs nothing,
+   one only a story's versions use weighs most. Words holding a digit (figures,
+   dates, years) weigh `fact_weight` times more, and so do the people and
+   organisations the extract stage found (`entity_weight`), keyed as extract
+   keys them. Two articles link when the cosine of their vectors reaches
+   `story_cosine`.
+2. Subjects. An article's subjects are its proper words: capitalised inside a
+   sentence at least as often as written otherwise ("Cleveland", not "Fire"),
+   ranked by how often the article names them times `1 + idf`, the first
+   `subject_words` kept. Two articles whose subjects the other hardly names (the
+   share of either one's subject weight that the other's words carry stays under
+   `min_subject_share`) are about different subjects: never one story, however
+   alike their wording (one template, two services).
+3. Publication date. Versions of one story appear within days: two articles
+   whose `published` dates are more than `max_days_apart` days apart are two
+   stories (a body's 2023 decision and its 2024 one). Without a date on both,
+   there is no date signal.
+4. Matched claims (the match stage's links) still link two articles, subject
+   and date permitting.
+
+Blocking: never every article against every other. Each article is indexed under
+its `story_index_terms` heaviest words found in at least two and at most
+`max_term_articles` articles; only pairs sharing an indexed word, or linked by
+matched claims, are scored. Linked articles are then merged by average linkage
+(`story_link_fraction`), strongest links first, so nothing chains.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from . import domain
+from .keys import canonical_text
+from .linkage import average_linkage
+from .models import Claim
+from .settings import MatchSettings
+
+_PROPER = r"(?:^|[^\p{L}’'-])\p{Lu}\p{Ll}[\p{L}-]+"
+"""A capitalised word (with the character before it, cut off below)."""
+
+
+def published_day(value: str) -> date | None:
+    """The calendar day of a `published` value (ISO 8601 or an RFC 2822 feed date), or
+    None when there is none to read."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def story_id(members: list[str]) -> str:
+    return "s-" + hashlib.blake2b("\n".join(sorted(members)).encode(), digest_size=4).hexdigest()
+
+
+def _terms(
+    sources: list[str],
+    claims: list[Claim],
+    entities: Mapping[str, Mapping[str, frozenset[str]]],
+    settings: MatchSettings,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(article, term, w) with each article's weights L2-normalised, and (article,
+    term, df) for every term; `term` is an integer code."""
+    code = {source: i for i, source in enumerate(sources)}
+    text = [c for c in claims if c.kind != "quote"]  # a quotation repeats its sentence
+    frame = pl.DataFrame(
+        {
+            "article": [code[c.source] for c in text],
+            "canon": [canonical_text(c.text) for c in text],
+        },
+        schema={"article": pl.Int64, "canon": pl.String},
+    )
+    stop = pl.Series(sorted(domain.wording().function_words), dtype=pl.String)
+    words = (
+        frame.lazy()
+        .select("article", pl.col("canon").str.split(" ").alias("term"))
+        .explode("term")
+        .filter((pl.col("term").str.len_chars() >= 2) & ~pl.col("term").is_in(stop.implode()))
+        .group_by("article", "term")
+        .agg(pl.len().alias("tf"))
+        .with_columns(
+            pl.when(pl.col("term").str.contains(r"\d"))
+            .then(pl.lit(float(settings.fact_weight)))
+            .otherwise(pl.lit(1.0))
+            .alias("boost")
+        )
+    )
+    named = [
+        (code[source], "\x00" + key, len(ids))
+        for source, keys in entities.items()
+        if source in code
+        for key, ids in keys.items()
+    ]
+    people = pl.LazyFrame(
+        {
+            "article": [a for a, _, _ in named],
+            "term": [t for _, t, _ in named],
+            "tf": [n for _, _, n in named],
+        },
+        schema={"article": pl.Int64, "term": pl.String, "tf": pl.UInt32},
+    ).with_columns(pl.lit(float(settings.entity_weight)).alias("boost"))
+    n = len(sources)
+    terms = (
+        pl.concat([words, people])
+        .with_columns(pl.len().over("term").alias("df"))
+        .with_columns(
+            (
+                (1 + pl.col("tf").cast(pl.Float64).log())
+                * (1 + pl.lit(float(n)) / pl.col("df")).log()
+                * pl.col("boost")
+            ).alias("w")
+        )
+        .with_columns(
+            pl.col("term").cast(pl.Categorical).to_physical().cast(pl.Int64).alias("code"),
+        )
+        .collect()
+    )
+    norm = terms.group_by("article").agg((pl.col("w") ** 2).sum().sqrt().alias("norm"))
+    vectors = (
+        terms.join(norm, on="article")
+        .filter(pl.col("norm") > 0)
+        .select("article", pl.col("code").alias("term"), (pl.col("w") / pl.col("norm")).alias("w"))
+    )
+    # The same codes for the words alone, for the subjects test.
+    present = terms.select(
+        "article", pl.col("code").alias("term"), "df", "tf", pl.col("term").alias("word")
+    )
+    return vectors, present
+
+
+def _subjects(
+    sources: list[str], claims: list[Claim], present: pl.DataFrame, settings: MatchSettings
+) -> pl.DataFrame:
+    """(article, term, weight): each article's `subject_words` heaviest proper words."""
+    code = {source: i for i, source in enumerate(sources)}
+    text = [c for c in claims if c.kind != "quote"]
+    n = len(sources)
+    # Months and weekdays are capitalised but name no subject.
+    cal = domain.calendar()
+    calendar = pl.Series(sorted({*cal.months, *cal.weekdays}), dtype=pl.String)
+    capitals = (
+        pl.DataFrame(
+            {"article": [code[c.source] for c in text], "text": [c.text for c in text]},
+            schema={"article": pl.Int64, "text": pl.String},
+        )
+        .lazy()
+        .select("article", pl.col("text").str.extract_all(_PROPER).alias("word"))
+        .explode("word")
+        .drop_nulls("word")
+        .select(
+            "article",
+            pl.col("word").str.strip_chars_start().str.replace(r"^[^\p{L}]", "").str.to_lowercase(),
+        )
+        .filter(~pl.col("word").is_in(calendar.implode()))
+        .group_by("article", "word")
+        .agg(pl.len().alias("capital"))
+    )
+    words = present.lazy().filter(pl.col("word").str.starts_with("\x00").not_())
+    # Who is quoted is not what a story is about: a rewrite may quote another
+    # spokesperson, and a speaker's name said beside every quotation would outweigh
+    # the subjects.
+    quoted = [
+        (code[c.source], word)
+        for c in claims
+        if c.speaker
+        for word in canonical_text(c.speaker).split()
+    ]
+    speakers = pl.LazyFrame(
+        {"article": [a for a, _ in quoted], "word": [w for _, w in quoted]},
+        schema={"article": pl.Int64, "word": pl.String},
+    ).unique()
+    ranked = (
+        capitals.join(speakers, on=["article", "word"], how="anti")
+        .join(words, on=["article", "word"])
+        .filter(pl.col("capital") * 2 >= pl.col("tf"))
+        .with_columns(
+            (pl.col("capital") * (1 + (pl.lit(float(n)) / pl.col("df")).log())).alias("weight")
+        )
+        .sort(["article", "weight", "word"], descending=[False, True, False])
+        .group_by("article", maintain_order=True)
+        .head(settings.subject_words)
+        .select("article", "term", "weight")
+    )
+    return ranked.collect()
+
+
+def _scored_pairs(
+    vectors: pl.DataFrame, present: pl.DataFrame, extra: pl.DataFrame, settings: MatchSettings
+) -> pl.DataFrame:
+    """(a, b, cosine) for article pairs sharing an indexed word, and for `extra` pairs."""
+    indexed = (
+        vectors.join(present.select("article", "term", "df"), on=["article", "term"])
+        .filter((pl.col("df") >= 2) & (pl.col("df") <= settings.max_term_articles))
+        .sort(["article", "w", "term"], descending=[False, True, False])
+        .group_by("article", maintain_order=True)
+        .head(settings.story_index_terms)
+        .select("article", "term")
+    )
+    candidates = (
+        indexed.join(indexed, on="term", suffix="_b")
+        .filter(pl.col("article") < pl.col("article_b"))
+        .select(pl.col("article").alias("a"), pl.col("article_b").alias("b"))
+    )
+    pairs = pl.concat([candidates, extra.select("a", "b")]).unique()
+    dots = (
+        pairs.join(vectors.rename({"article": "a", "w": "w_a"}), on="a")
+        .join(vectors.rename({"article": "b", "w": "w_b"}), on=["b", "term"])
+        .group_by("a", "b")
+        .agg((pl.col("w_a") * pl.col("w_b")).sum().alias("cosine"))
+    )
+    return pairs.join(dots, on=["a", "b"], how="left").with_columns(pl.col("cosine").fill_null(0.0))
+
+
+def _subject_share(pairs: pl.DataFrame, subjects: pl.DataFrame, present: pl.DataFrame) -> pl.Series:
+    """For each pair, the larger of: the share of a's subject weight that b's words
+    carry, and of b's that a's carry; 1 when either has no subjects."""
+    total = subjects.group_by("article").agg(pl.col("weight").sum().alias("total"))
+    words = present.select("article", "term")
+
+    def share(first: str, second: str) -> pl.DataFrame:
+        carried = (
+            pairs.select(first, second)
+            .join(subjects.rename({"article": first}), on=first)
+            .join(words.rename({"article": second}), on=[second, "term"], how="semi")
+            .group_by(first, second)
+            .agg(pl.col("weight").sum().alias("carried"))
+        )
+        return (
+            pairs.select("a", "b")
+            .join(carried, on=[first, second], how="left")
+            .join(total.rename({"article": first}), on=first, how="left")
+            .select(
+                "a",
+                "b",
+                pl.when(pl.col("total").is_null())
+                .then(1.0)
+                .otherwise(pl.col("carried").fill_null(0.0) / pl.col("total"))
+                .alias(f"share_{first}"),
+            )
+        )
+
+    both = (
+        pairs.select("a", "b")
+        .join(share("a", "b"), on=["a", "b"])
+        .join(share("b", "a"), on=["a", "b"])
+    )
+    ordered = pairs.select("a", "b").join(both, on=["a", "b"], how="left", maintain_order="left")
+    return ordered.select(pl.max_horizontal("share_a", "share_b")).to_series()
+
+
+def group(
+    sources: list[str],
+    claims: list[Claim],
+    claim_links: Mapping[tuple[str, str], float],
+    settings: MatchSettings,
+    entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+    published: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Source -> story id. `claim_links` holds the article pairs (smaller, larger) that
+    the match stage links by matched claims; `published` each source's publication
+    date as its metadata gives it."""
+    entities = entities or {}
+    published = published or {}
+    code = {source: i for i, source in enumerate(sources)}
+    vectors, present = _terms(sources, claims, entities, settings)
+    extra = pl.DataFrame(
+        {
+            "a": [code[a] for a, _ in claim_links],
+            "b": [code[b] for _, b in claim_links],
+        },
+        schema={"a": pl.Int64, "b": pl.Int64},
+    )
+    pairs = _scored_pairs(vectors, present, extra, settings).sort("a", "b")
+    subjects = _subjects(sources, claims, present, settings)
+    share = _subject_share(pairs, subjects, present).to_numpy()
+
+    days = np.array(
+        [
+            d.toordinal() if (d := published_day(published.get(s, ""))) is not None else -1
+            for s in sources
+        ],
+        dtype=np.int64,
+    )
+    first, second = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    cosine = pairs["cosine"].to_numpy()
+    dated = (days[first] >= 0) & (days[second] >= 0)
+    apart = dated & (np.abs(days[first] - days[second]) > settings.max_days_apart)
+    same_subject = share >= settings.min_subject_share
+    linked_by_claims = np.fromiter(
+        ((sources[a], sources[b]) in claim_links for a, b in zip(first, second, strict=True)),
+        np.bool_,
+        len(first),
+    )
+    keep = ((cosine >= settings.story_cosine) | linked_by_claims) & same_subject & ~apart
+    strength = {
+        (sources[a], sources[b]): float(c)
+        for a, b, c in zip(first[keep], second[keep], cosine[keep], strict=True)
+    }
+    story_of: dict[str, str] = {}
+    for members in average_linkage(sources, strength, settings.story_link_fraction):
+        story_of.update(dict.fromkeys(members, story_id(members)))
+    return story_of
+
+
+__all__ = ["group", "published_day", "story_id"]

@@ -1,0 +1,161 @@
+"""Story identity (consistency.stories): what a story is about, not shared wording alone."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from consistency import check_articles
+from consistency.models import Article, frozen_map
+from consistency.stories import published_day
+
+
+def article(source: str, body: str, published: str = "") -> Article:
+    meta = {"published": published} if published else {}
+    return Article(source, f"{source}.txt", body, metadata=frozen_map(meta))
+
+
+def stories(*articles: Article) -> set[frozenset[str]]:
+    result = check_articles(tuple(articles), workers=1)
+    groups: dict[str, set[str]] = {}
+    for source, story in result.matching.story_of.items():
+        groups.setdefault(story, set()).add(source)
+    return {frozenset(g) for g in groups.values()}
+
+
+RELEASE = """Vauxhall to close Luton van plant with 1,100 jobs at risk
+
+Stellantis has proposed closing the Vauxhall van factory in Luton, putting 1,100 jobs at risk.
+
+The carmaker said production of the Vivaro would move to Ellesmere Port in Cheshire.
+
+Maria Grazia Davino, managing director of Stellantis UK, said the zero emission mandate had
+forced the decision.
+
+The Luton plant has built vans since 1905 and employs 1,100 people.
+"""
+
+REWRITE = """Luton factory faces shutdown as Stellantis moves Vivaro work north
+
+Some 1,100 workers in Luton could lose their livelihoods after Stellantis unveiled plans to
+shut the town's Vauxhall site.
+
+Vivaro assembly is expected to head to Ellesmere Port, Cheshire, under the proposal.
+
+Stellantis UK boss Maria Grazia Davino blamed the zero emission mandate for the move.
+
+Vans have rolled off the lines there since 1905.
+"""
+
+OTHER = [
+    """Storm brings flooding to Cornish villages
+
+Heavy rain flooded homes in Mevagissey and Polperro overnight, and the Environment Agency
+issued three flood warnings for the county.
+
+Residents were moved to a village hall while firefighters pumped water from the streets.
+""",
+    """Council approves budget with council tax rise
+
+Birmingham City Council has approved its budget, with a council tax rise of 9.99% and cuts of
+£300 million over two years.
+
+The leader of the council said the decisions were the hardest it had ever taken.
+""",
+    """Hospital downgraded after inspection
+
+University Hospitals Sussex has been rated requires improvement by the Care Quality Commission
+after inspectors found long waits in its emergency departments in Brighton and Worthing.
+""",
+]
+
+
+def test_a_rewrite_sharing_no_sentence_with_its_release_is_one_story() -> None:
+    feed = [article("release", RELEASE), article("rewrite", REWRITE)]
+    feed += [article(f"other-{i}", body) for i, body in enumerate(OTHER)]
+    found = stories(*feed)
+    assert frozenset({"release", "rewrite"}) in found
+
+
+TEMPLATE = """{place} Fire and Rescue Service 2018/19
+
+This is the first annual assessment of fire and rescue services. It examines the service's
+effectiveness, efficiency and how well it looks after its people.
+
+{place} Fire and Rescue Service is good at keeping people safe and secure from fire and other
+risks, and its inspector, {person}, said {place} was making progress.
+
+The service in {place} needs to improve how it responds to {count} national risks, and it has
+a good understanding of the risks its community in {place} faces.
+
+{place} is good at preventing fires and other risks, and {place} is good at protecting the
+public through fire regulation.
+"""
+
+
+def test_two_pages_from_one_template_about_two_subjects_are_two_stories() -> None:
+    feed = [
+        article("cleveland", TEMPLATE.format(place="Cleveland", person="Phil Gormley", count=4)),
+        article(
+            "staffordshire",
+            TEMPLATE.format(place="Staffordshire", person="Wendy Williams", count=6),
+        ),
+        article(
+            "cleveland-copy", TEMPLATE.format(place="Cleveland", person="Phil Gormley", count=4)
+        ),
+    ]
+    feed += [article(f"other-{i}", body) for i, body in enumerate(OTHER)]
+    found = stories(*feed)
+    assert frozenset({"cleveland", "cleveland-copy"}) in found
+    assert frozenset({"staffordshire"}) in found
+
+
+DECISION = """Planning committee refuses Canford Heath housing scheme
+
+The planning committee of Dorset Council refused the Canford Heath housing scheme on Tuesday,
+saying the 240 homes would harm the heathland and its rare reptiles.
+
+Councillor Jane Smith, who chairs the committee, said the developer could appeal the decision
+to the Planning Inspectorate within six months.
+"""
+
+
+def test_two_decisions_a_year_apart_are_two_stories() -> None:
+    feed = [
+        article("decision-2023", DECISION, "2023-03-07"),
+        article("decision-2023-copy", DECISION, "2023-03-08"),
+        article("decision-2024", DECISION, "2024-03-05"),
+    ]
+    found = stories(*feed)
+    assert frozenset({"decision-2023", "decision-2023-copy"}) in found
+    assert frozenset({"decision-2024"}) in found
+
+
+def test_without_a_publication_date_the_same_text_is_one_story() -> None:
+    found = stories(article("a", DECISION), article("b", DECISION, "2024-03-05"))
+    assert found == {frozenset({"a", "b"})}
+
+
+def test_published_days_are_read_from_iso_and_feed_dates() -> None:
+    assert published_day("2024-03-05T10:00:00Z").isoformat() == "2024-03-05"  # type: ignore[union-attr]
+    assert published_day("Tue, 05 Mar 2024 10:00:00 +0000").isoformat() == "2024-03-05"  # type: ignore[union-attr]
+    assert published_day("") is None
+    assert published_day("last Tuesday") is None
+
+
+FEED = [
+    article("release", RELEASE, "2024-11-26"),
+    article("rewrite", REWRITE, "2024-11-27"),
+    article("cleveland", TEMPLATE.format(place="Cleveland", person="Phil Gormley", count=4)),
+    article("staffs", TEMPLATE.format(place="Staffordshire", person="Wendy Williams", count=6)),
+    article("decision", DECISION, "2023-03-07"),
+    article("decision-later", DECISION, "2024-03-05"),
+    *(article(f"other-{i}", body) for i, body in enumerate(OTHER)),
+]
+EXPECTED = stories(*FEED)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.permutations(FEED))
+def test_the_order_of_inputs_never_changes_the_grouping(feed: list[Article]) -> None:
+    assert stories(*feed) == EXPECTED

@@ -288,6 +288,10 @@ class Organisations:
     generic: tuple[tuple[re.Pattern[str], str], ...]
     aliases: tuple[tuple[str, str], ...]
     """(long name, short name), longest first, so that the most specific applies."""
+    former: tuple[tuple[str, str], ...] = ()
+    """(former name, current name) of each renamed organisation, as written in the data."""
+    distinct_words: frozenset[str] = frozenset()
+    """Lower-case words that tell two otherwise alike names apart ("east" / "west")."""
     any_generic: re.Pattern[str] = re.compile(r"(?!)")
     """Matches where any generic phrase is: a cheap first test."""
 
@@ -318,6 +322,8 @@ def organisations() -> Organisations:
         inspectorate_keys=frozenset(i.lower() for i in raw["inspectorates"]) | {"hmicfrs"},
         generic=generic,
         aliases=tuple(sorted(raw["aliases"].items(), key=lambda kv: -len(kv[0]))),
+        former=tuple((str(f["name"]), str(f["current"])) for f in raw.get("former", [])),
+        distinct_words=frozenset(w.lower() for w in raw.get("distinct_words", [])),
         any_generic=re.compile("|".join(p.pattern for p, _ in generic) or r"(?!)", re.IGNORECASE),
     )
 

@@ -376,11 +376,11 @@ def test_able_and_unable_is_a_polarity_conflict() -> None:
         (
             *swap(
                 "Agency",
-                "Squad",
+                "Agnecy",
                 "The force worked closely with the National Crime Agency to disrupt drug gangs.",
             ),
             "National Crime Agency",
-            "National Crime Squad",
+            "National Crime Agnecy",
         ),
     ],
 )
@@ -432,6 +432,53 @@ def test_the_force_for_its_name_is_no_row() -> None:
 def test_hyphenated_name_is_a_low_name_variant() -> None:
     sentence = "The force worked with the Safer Streets Cooperative to protect children."
     row = only_row(*swap("Cooperative", "Co-operative", sentence))
+    assert (row.kind, row.severity) == ("name_variant", "low")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Another organisation in the same sentence: a different subject, not a spelling.
+        swap(
+            "Agency",
+            "Squad",
+            "The force worked closely with the National Crime Agency to disrupt drug gangs.",
+        ),
+        swap(
+            "Staffordshire",
+            "Cumbria",
+            "The force worked closely with Staffordshire Fire and Rescue Service to protect "
+            "children.",
+        ),
+        swap(
+            "West Midlands",
+            "East Midlands",
+            "The force worked closely with the West Midlands Ambulance Service to protect "
+            "children.",
+        ),
+    ],
+)
+def test_plainly_different_names_are_no_row(a: str, b: str) -> None:
+    assert pair(a, b) == []
+
+
+def test_different_names_leave_the_whole_pair_uncompared() -> None:
+    """Two subjects in one template sentence: its other differences are theirs too."""
+    a = "Inspectors said Staffordshire Fire and Rescue Service was good at 12 stations."
+    b = "Inspectors said Cumbria Fire and Rescue Service was good at 15 stations."
+    assert pair(a, b) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Royal Cornwall Hospitals NHS Trust", "Royal Cornwall Hospital Trust"),
+        ("University Hospitals Sussex", "University Hospital Sussex"),
+    ],
+)
+def test_short_form_of_a_name_is_a_low_name_variant(old: str, new: str) -> None:
+    sentence = f"The force worked with {old} to protect vulnerable children in the county."
+    row = only_row(*swap(old, new, sentence))
     assert (row.kind, row.severity) == ("name_variant", "low")
 
 

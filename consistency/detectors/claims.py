@@ -17,11 +17,13 @@ Each difference is given to the first kind that explains it:
 - `number_conflict`: one quantity of one thing with two values (high), a number
   replaced by words (medium), or only the hedge changed ("almost 300" / "300", low).
 - `polarity_conflict` (high): the change adds or removes a negation and nothing else.
-- `name_variant`: a named thing written two ways that are not a known alias
-  (medium; low when only spacing or hyphens differ). Two names the sources both
-  use elsewhere mean the claims are about different subjects: no finding.
-- `claim_altered` (medium): any other changed word that carries meaning, or a
-  different person named.
+- `name_variant`: a named thing written two ways that can be one name (`_names`):
+  a misspelling, garbled initials or a former name (medium); a short form, or
+  spacing, hyphens or accents only (low). Two names that cannot be one ("Cleveland
+  Fire Brigade" / "Staffordshire Fire and Rescue Service", two people's names), or
+  that the sources both use elsewhere, mean the claims are about different
+  subjects: nothing is reported for the pair.
+- `claim_altered` (medium): any other changed word that carries meaning.
 Words only one version has (an added detail) are not a change of the claim.
 """
 
@@ -29,11 +31,15 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from .. import domain
 from ..caching import TEXT_CACHE_SIZE, text_cache
@@ -474,6 +480,28 @@ def _with_next_word(text: str, quantity: Quantity) -> str:
     return quantity.text + following.group()
 
 
+NAME_SIMILARITY = 75.0
+"""rapidfuzz `fuzz.ratio` (0-100) at or above which the words two names do not share
+are one spelling of each other: "Rudakubana" / "Rudacubana" (90), "Bogo" / "Bugo"
+(75), "Gregson" / "Gerson" (77); "Cleveland" / "Staffordshire" (18), "West Yorkshire" /
+"Staffordshire" (67) and "Gormley" / "Williams" (13) are different names. The words are
+compared after the names' shared words are set aside, so that the template words of
+"West Yorkshire Fire and Rescue Service" do not make it like "Cumbria Fire and Rescue
+Service"."""
+NAME_MAX_EDITS = 2
+"""Slips of the keyboard (rapidfuzz `OSA`: a letter added, dropped, changed, or two
+swapped) a misspelled word of six letters or more may hold; one in a shorter word.
+`fuzz.ratio` alone is fooled by a long shared ending: "Bedfordshire" / "Hertfordshire"
+(80, three edits) and "Gloucestershire" / "Leicestershire" (83, three) are two
+counties; "Gregson" / "Gerson" (two) is one name."""
+NAME_SHARED_PREFIX = 4
+"""Two single words that begin with this many letters in common, and at least half the
+shorter word, are one word mistaken for another ("Sentinel" / "Sentry") though
+`fuzz.ratio` puts them apart; "Northamptonshire" / "Northumberland" share too small a
+part, and "Bedford" / "Bedfordshire" (one word the start of the other) are two places.
+Known to misjudge "Lancaster" / "Lancashire", "Hampshire" / "Hampstead"."""
+
+
 @dataclass(frozen=True, slots=True)
 class _NameChange:
     """Two names for one subject, or two people: a finding."""
@@ -487,7 +515,8 @@ class _NameChange:
 
 @dataclass(frozen=True, slots=True)
 class _DifferentSubjects:
-    """Two names both sources use elsewhere: the claims are about different subjects."""
+    """Two names that cannot be one (or both sources use elsewhere): the claims are
+    about different subjects."""
 
 
 def _names(
@@ -498,7 +527,13 @@ def _names(
     people: dict[str, set[str]],
     named: dict[str, set[str]],
 ) -> _NameChange | _DifferentSubjects | None:
-    """What two changed names are; None when they are one subject (no finding)."""
+    """What two changed names are; None when they are one subject (no finding).
+
+    A name_variant only for names that can be one: a spelling (`_kinship`), initials,
+    a short form, a known alias or a former name the data knows. Two names that are
+    plainly different ("Cleveland Fire Brigade" / "Staffordshire Fire and Rescue
+    Service", "Phil Gormley" / "Wendy Williams": one template sentence for two subjects)
+    are different subjects, and the claims are not compared."""
     span_a, span_b = _span(hunk.a, hunk.a_at), _span(hunk.b, hunk.b_at)
     name_a, name_b = name_around(a.text, *span_a), name_around(b.text, *span_b)
     if not name_a or not name_b:
@@ -513,28 +548,168 @@ def _names(
     both = named.get(a.source, set()) & named.get(b.source, set())
     person_a, person_b = _person(name_a, people), _person(name_b, people)
     if person_a or person_b:
-        if person_a and person_b and person_a != person_b:
-            if f"person:{person_a}" in both and f"person:{person_b}" in both:
-                return _DifferentSubjects()
-            return _NameChange(
-                "claim_altered",
-                "medium",
-                name_a,
-                name_b,
-                "a different person is named",
-            )
-        return None  # one person named two ways ("the PCC", "Mr Campion")
+        return _people_named(name_a, name_b, person_a, person_b, both)
     if is_title(name_a) or is_title(name_b):
         return None
     if f"org:{key_a}" in both and f"org:{key_b}" in both:
         return _DifferentSubjects()
-    if squeezed(name_a) == squeezed(name_b):
+    if _former(key_a, key_b):
+        return _NameChange("name_variant", "medium", name_a, name_b, "a former name is used")
+    kin = _kinship(name_a, name_b)
+    if kin is None:
+        return _DifferentSubjects()
+    if not kin.why:
+        return None
+    return _NameChange("name_variant", kin.severity, name_a, name_b, kin.why)
+
+
+def _people_named(
+    name_a: str, name_b: str, person_a: str, person_b: str, both: set[str]
+) -> _NameChange | _DifferentSubjects | None:
+    """Two names of which at least one is a known person's. A surname spelled two ways
+    ("Rudakubana" / "Rudacubana") or one surname with two forenames ("Dina Heer" /
+    "Deanna Heer") is a variant; two surnames plainly different are two people."""
+    if not (person_a and person_b):
+        if is_title(name_a) or is_title(name_b):
+            return None  # "the PCC" for "Mr Campion"
+        kin = _kinship(name_a, name_b)
+        if kin is not None and kin.severity == "medium":
+            return _NameChange("name_variant", "medium", name_a, name_b, kin.why)
+        return None  # one person named two ways ("Mr Campion", "Matthew Campion")
+    if person_a == person_b:
+        return None
+    if f"person:{person_a}" in both and f"person:{person_b}" in both:
+        return _DifferentSubjects()  # each source names both people
+    surname_a, surname_b = person_a.split()[-1], person_b.split()[-1]
+    if surname_a == surname_b:
+        return _NameChange("name_variant", "medium", name_a, name_b, "the forename differs")
+    if _spelling(surname_a, surname_b):
         return _NameChange(
-            "name_variant", "low", name_a, name_b, "the name is spaced or hyphenated differently"
+            "name_variant", "medium", name_a, name_b, "the surname is spelled differently"
         )
-    return _NameChange(
-        "name_variant", "medium", name_a, name_b, "the same thing is named differently"
+    return _DifferentSubjects()  # two people
+
+
+class _Kin(NamedTuple):
+    """How two names that can be one differ: the severity and why ("" for no finding)."""
+
+    severity: Severity
+    why: str
+
+
+_NAME_SMALL_WORDS = frozenset({"of", "and", "for", "the", "&", "at", "in", "on"})
+
+
+def _name_words(name: str, fold: bool) -> list[str]:
+    """A name's words as compared: lower case, apostrophes one, possessives and
+    parenthesised initials ("(FRS)") gone, hyphens splitting words; `fold` also drops
+    accents ("Zoë" -> "zoe")."""
+    text = re.sub(r"\s*\([A-Z&]{2,8}\)?\s*$|\s*\([A-Z&]{2,8}\)", " ", name)
+    text = re.sub("[’‘`´]", "'", text).lower()
+    if fold:
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    text = re.sub(r"'s\b|(?<=s)'(?!\w)", "", text)
+    return [w for w in re.findall(r"[^\W_]+", text) if w not in _NAME_SMALL_WORDS]
+
+
+def _kinship(name_a: str, name_b: str) -> _Kin | None:
+    """How two names of organisations, places or things can be one; None when they
+    cannot: two subjects."""
+    plain_a, plain_b = _name_words(name_a, False), _name_words(name_b, False)
+    if plain_a == plain_b:
+        return _Kin("low", "")  # "Vauxhall" / "Vauxhall's": one name in the grammar
+    if "".join(plain_a) == "".join(plain_b):
+        return _Kin("low", "the name is spaced or hyphenated differently")
+    words_a, words_b = _name_words(name_a, True), _name_words(name_b, True)
+    if words_a == words_b:
+        return _Kin("low", "the name is written with and without accents")
+    if _is_initials(name_a) or _is_initials(name_b):
+        return _initials(name_a, name_b)
+    only_a, only_b = _unshared(words_a, words_b), _unshared(words_b, words_a)
+    if not only_a and not only_b:
+        return _Kin("low", "the name is written in the singular and the plural")
+    if not only_a or not only_b:
+        return _Kin("low", "one name is a short form of the other")
+    distinct = domain.organisations().distinct_words
+    if distinct & set(only_a) and distinct & set(only_b):
+        return None  # "East Sussex" / "West Sussex"
+    if _spelling(" ".join(only_a), " ".join(only_b)):
+        return _Kin("medium", "the name is spelled differently")
+    return None
+
+
+def _unshared(words: list[str], others: list[str]) -> list[str]:
+    """The words of one name the other lacks, a plural matching its singular."""
+    left = Counter(_singular(w) for w in others)
+    out = []
+    for word in words:
+        if left[_singular(word)]:
+            left[_singular(word)] -= 1
+        else:
+            out.append(word)
+    return out
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _spelling(x: str, y: str) -> bool:
+    """Two words (or runs of words) that are one spelled two ways (`NAME_SIMILARITY`
+    and `NAME_MAX_EDITS`, or `NAME_SHARED_PREFIX`)."""
+    words, most = sorted((len(x.split()), len(y.split())))
+    x, y = x.replace(" ", ""), y.replace(" ", "")
+    edits = NAME_MAX_EDITS * words if min(len(x), len(y)) > 5 else 1
+    if fuzz.ratio(x, y) >= NAME_SIMILARITY and OSA.distance(x, y) <= edits:
+        return True
+    shared = next(
+        (i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y))
     )
+    if shared == min(len(x), len(y)):
+        return False  # "Bedford" / "Bedfordshire": a place and its county, or a word and more
+    return most == 1 and shared >= NAME_SHARED_PREFIX and 2 * shared >= min(len(x), len(y))
+
+
+def _is_initials(name: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z&]{2,8}", name))
+
+
+def _initials(name_a: str, name_b: str) -> _Kin | None:
+    """Initials compared with initials or a full name: the same letters in another
+    order ("CCQ" for "CQC") or with one doubled ("ROCCU") are a misspelling; other
+    initials ("HMIC" / "HMIP", "NCA" / "NCS") are another body, however alike: string
+    likeness means nothing between initials."""
+    letters_a = name_a if _is_initials(name_a) else initialism(name_a)
+    letters_b = name_b if _is_initials(name_b) else initialism(name_b)
+    if letters_a == letters_b:
+        return _Kin("low", "")  # "CPS" for "Crown Prosecution Service"
+    undoubled_a, undoubled_b = (
+        re.sub(r"(.)\1+", r"\1", letters_a),
+        re.sub(r"(.)\1+", r"\1", letters_b),
+    )
+    if undoubled_a == undoubled_b or sorted(letters_a) == sorted(letters_b):
+        return _Kin("medium", "the initials are misspelled")
+    return None
+
+
+def _former(key_a: str, key_b: str) -> bool:
+    """Whether the data knows one organisation by both keys: a former and a current
+    name (or two former names of one)."""
+    group = _former_groups().get(key_a)
+    return group is not None and key_b in group
+
+
+@lru_cache(maxsize=1)
+def _former_groups() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for old, new in domain.organisations().former:
+        joined = {org_key(old), org_key(new)} | groups.get(org_key(old), set())
+        joined |= groups.get(org_key(new), set())
+        for key in joined:
+            groups[key] = joined
+    return {key: frozenset(group) for key, group in groups.items()}
 
 
 def _person(name: str, people: dict[str, set[str]]) -> str:
@@ -623,7 +798,7 @@ DETECTORS = (
             Kind(
                 "name_variant",
                 ("medium", "low"),
-                "a named thing written two ways that are not a known alias",
+                "a named thing written two ways that can be one name",
             ),
             Kind(
                 "claim_altered", ("medium",), "matched claims differ in a word that carries meaning"

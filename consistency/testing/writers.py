@@ -118,9 +118,46 @@ def write_negation(spot: Spot, rng: random.Random) -> Written:
 
 
 def write_name(spot: Spot, rng: random.Random) -> Written:
+    """A word of a name misspelled, as copy misspells names ("Rudacubana", "Stallantis",
+    "Commision"): what an editor calls one name written two ways. Not another word
+    ("Northmoor Police" for "Kent Police"): that is another organisation, and the
+    checker compares no claims about two subjects."""
     written = spot.written
-    new = rng.choice([n for n in simulator_data()["names"] if n != written])
+    new = misspelled(written, rng)
     return spot.change(new, subject=spot.site.note.replace(written, new, 1))
+
+
+_VOWELS = "aeiou"
+
+
+def misspelled(word: str, rng: random.Random) -> str:
+    """`word` with one slip of the keyboard: a letter doubled, dropped (words of five
+    letters or more), two neighbours swapped or a vowel changed (words of four or
+    more). The first letter stays, so a capitalised name stays one."""
+    n = len(word)
+    slips: dict[str, list[str]] = {
+        "double": [word[: i + 1] + word[i:] for i in range(1, n)],
+        "drop": [word[:i] + word[i + 1 :] for i in range(1, n)] if n >= 5 else [],
+        "swap": [
+            word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            for i in range(1, n - 1)
+            if word[i] != word[i + 1]
+        ]
+        if n >= 4
+        else [],
+        "vowel": [
+            word[:i] + v + word[i + 1 :]
+            for i in range(1, n)
+            if word[i] in _VOWELS
+            for v in _VOWELS
+            if v != word[i]
+        ]
+        if n >= 4
+        else [],
+    }
+    kinds = [k for k, made in slips.items() if any(m != word for m in made)]
+    made = [m for m in slips[rng.choice(kinds)] if m != word]
+    return rng.choice(made)
 
 
 def write_word(spot: Spot, rng: random.Random) -> Written:

@@ -42,7 +42,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from .. import domain
-from ..caching import TEXT_CACHE_SIZE, text_cache
+from ..caching import TEXT_CACHE_SIZE, table_cache, text_cache
 from ..claimdiff import (
     Hunk,
     Token,
@@ -701,7 +701,7 @@ def _former(key_a: str, key_b: str) -> bool:
     return group is not None and key_b in group
 
 
-@lru_cache(maxsize=1)
+@table_cache
 def _former_groups() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for old, new in domain.organisations().former:

@@ -187,8 +187,61 @@ def name_key(name: str) -> str:
     return " ".join(folded.split()).lower()
 
 
+_WORD = re.compile(r"[^\W_]+(?:['.][^\W_]+)*")
+
+
 @text_cache(TEXT_CACHE_SIZE * 2)
 def canonical_text(text: str) -> str:
     """Text as matching sees it: NFKC, lower case, words only."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return " ".join(re.findall(r"[^\W_]+(?:['.][^\W_]+)*", text))
+    return " ".join(_WORD.findall(text))
+
+
+NUMBER_SLOT = "#n"
+"""A number in `masked_text`: digits ("1,100", "9.99%", "£300m") or number words."""
+DATE_SLOT = "#d"
+"""A date in `masked_text`: a run of numbers holding a month or weekday ("22 May 2019")."""
+GRADE_SLOT = "#g"
+"""A grade word of a scale in `masked_text` ("requires improvement")."""
+
+
+@table_cache
+def _slot_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Number words (numbers.toml) and calendar words (dates.toml: months, weekdays)."""
+    calendar = domain.calendar()
+    return domain.lexicon().number_words, frozenset(calendar.months) | calendar.weekdays
+
+
+@text_cache(TEXT_CACHE_SIZE * 2)
+def masked_text(text: str) -> str:
+    """Text as matching aligns it: `canonical_text` with its slots (numbers, dates, grade
+    words) replaced by typed placeholders, so that two versions differing only in a
+    slot ("rose to 72" / "rose to 69") read the same. A run of numbers and calendar
+    words is one slot, a date if it holds a month or weekday ("22 May 2019"). A
+    calendar word counts only capitalised: "may" and "march" are also verbs. Names
+    are not masked: a sentence's subject is what tells "Cleveland was rated good"
+    from "Durham was rated good", which must not align.
+    """
+    number_words, calendar = _slot_words()
+    out: list[str] = []
+    last = ""  # the slot the previous word was, if any
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        low = word.lower()
+        if low in number_words or (not low.isalpha() and _DIGIT.search(low)):
+            slot = NUMBER_SLOT
+        elif low in calendar and word[0].isupper():
+            slot = DATE_SLOT
+        else:
+            out.append(low)
+            last = ""
+            continue
+        if last:
+            if slot == DATE_SLOT and last != DATE_SLOT:
+                out[-1] = last = DATE_SLOT
+        else:
+            out.append(slot)
+            last = slot
+    return domain.scales().grade_re.sub(GRADE_SLOT, " ".join(out))
+
+
+_DIGIT = re.compile(r"\d")

@@ -15,6 +15,12 @@ Never all claims against all claims:
    `WRatio` tries several, and since both sides are already normalised no
    processor is needed (rapidfuzz 3 applies none by default; we pass
    `processor=None` to say so). Pairs at or above `claim_cutoff` match.
+   Blocking and scoring also see each claim with its slots masked
+   (`keys.masked_text`: numbers, dates, grade words as placeholders): a pair not
+   matched as written in which a claim has a slot is scored again masked, and the
+   better ratio decides, so a sentence with a number changed and a word rewritten
+   still aligns with its counterpart and the number is then judged. Stories link
+   on the ratio as written only.
 3. Stories. Two articles are linked when they share at least
    `min_shared_claims` matched claims, or one matched claim of at least
    `long_claim_words` words, or one of at least `entity_claim_words` words
@@ -29,11 +35,14 @@ Never all claims against all claims:
    between different subjects or dates far apart.
 4. Claim matches are kept only within a story, and so are the related pairs:
    those scoring from `related_cutoff` up to `claim_cutoff`, paraphrases in which
-   compare looks for a word changed between shared phrases.
+   compare looks for a word changed between shared phrases. A claim left without
+   a counterpart in another source of its story is also related to a claim there
+   sharing `related_word_share` of its weighted content words (`_paraphrases`).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -42,13 +51,11 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from . import stories
-from .keys import canonical_text
+from . import domain, stories
+from .keys import canonical_text, masked_text
 from .linkage import average_linkage as average_linkage  # re-exported: tests, graph
 from .models import Claim, ClaimMatch, Matching
-from .settings import MatchSettings
-
-SCORER = "fuzz.ratio"
+from .settings import MASKED_SCORER, SCORER, WORDS_SCORER, MatchSettings
 
 
 def _group(claim: Claim) -> str:
@@ -57,8 +64,14 @@ def _group(claim: Claim) -> str:
     return "quote" if claim.kind == "quote" else "text"
 
 
-def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
+def candidate_pairs(
+    claims: list[Claim], canon: list[str], settings: MatchSettings, masked: list[str] | None = None
+) -> pl.DataFrame:
     """Claim index pairs (i < j, different sources, same group) that share a rare shingle.
+
+    Shingles are cut from `masked` (`keys.masked_text`) when given, else from `canon`:
+    two versions with a number changed every few words share masked phrases ("rose
+    to #n in") where they share no plain one. Length limits apply to `canon`.
 
     Shingling, counting and the self-join all run in polars: no Python work per word.
     A shingle is the 64-bit hash of its words, so the joins compare integers, not
@@ -75,14 +88,23 @@ def candidate_pairs(claims: list[Claim], canon: list[str], settings: MatchSettin
                 "source": np.fromiter((code[c.source] for c in claims), np.int32, len(claims)),
                 # 1 for quotations, 0 for other claims: an integer joins faster.
                 "group": np.fromiter((_group(c) == "quote" for c in claims), np.uint8, len(claims)),
-                "words": canon,
+                "canon": canon,
+                "words": canon if masked is None else masked,
             },
-            schema={"claim": pl.Int64, "source": pl.Int32, "group": pl.UInt8, "words": pl.String},
+            schema={
+                "claim": pl.Int64,
+                "source": pl.Int32,
+                "group": pl.UInt8,
+                "canon": pl.String,
+                "words": pl.String,
+            },
         )
         .lazy()  # one plan: polars streams the steps instead of building each frame
-        .filter(pl.col("words").str.len_chars() <= settings.max_claim_chars)
-        .with_columns(pl.col("words").str.split(" "))
-        .filter(pl.col("words").list.len() >= settings.min_claim_words)
+        .filter(
+            (pl.col("canon").str.len_chars() <= settings.max_claim_chars)
+            & (pl.col("canon").str.count_matches(" ") + 1 >= settings.min_claim_words)
+        )
+        .select("claim", "source", "group", pl.col("words").str.split(" "))
         .explode("words")
     )
     word, claim = pl.col("words"), pl.col("claim")
@@ -176,47 +198,71 @@ def match_claims(
     settings = settings or MatchSettings()
     ordered = sorted(claims, key=lambda c: c.claim_id)
     canon = [canonical_text(c.text) for c in ordered]
-    pairs = (candidate_pairs if settings.blocking else all_pairs)(ordered, canon, settings)
+    masked = [masked_text(c.text) for c in ordered]
+    if settings.blocking:
+        pairs = candidate_pairs(ordered, canon, settings, masked)
+    else:
+        pairs = all_pairs(ordered, canon, settings)
 
     first, second = pairs["claim"].to_numpy(), pairs["claim_b"].to_numpy()
-    texts = np.array(canon, dtype=object)
-    # Every candidate scored in one call, on all cores; Python sees only the pairs kept.
-    scores = process.cpdist(
-        texts[first],
-        texts[second],
-        scorer=fuzz.ratio,
-        processor=None,
-        score_cutoff=settings.related_cutoff,
-        workers=-1,
+
+    def ratios(texts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # Every candidate scored in one call, on all cores; Python sees only the pairs kept.
+        return process.cpdist(
+            texts[a],
+            texts[b],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=settings.related_cutoff,
+            workers=-1,
+        )
+
+    scores = ratios(np.array(canon, dtype=object), first, second)
+    # The same pairs with their slots masked: a sentence with a number changed and a
+    # word rewritten falls under the cutoff as written, and aligns masked. Only pairs
+    # not matched as written in which a claim has a slot can score otherwise.
+    slotted = np.fromiter(
+        (m != c for m, c in zip(masked, canon, strict=True)), np.bool_, len(canon)
     )
+    rescore = np.flatnonzero((scores < settings.claim_cutoff) & (slotted[first] | slotted[second]))
+    framed = scores.copy()
+    framed[rescore] = ratios(np.array(masked, dtype=object), first[rescore], second[rescore])
+    best = np.maximum(scores, framed)
 
     if not settings.blocking:
         # Sharing a phrase of `shingle_words` words is part of what a match is, not
         # only a way to find candidates: "West Midlands ROCU - adequate" and "West
         # Midlands Police - adequate" score 89 and are about two subjects. Blocking
         # adds only that the phrase be rare; the unblocked pipeline does not.
-        scored = np.flatnonzero(scores)
+        scored = np.flatnonzero(best)
         apart = [
-            k for k in scored if not _share_phrase(canon[first[k]], canon[second[k]], settings)
+            k for k in scored if not _share_phrase(masked[first[k]], masked[second[k]], settings)
         ]
         scores[apart] = 0
+        best[apart] = 0
 
     def kept(where: np.ndarray) -> list[ClaimMatch]:
+        # The ratio as written where it decides, else the masked one, and the scorer
+        # says which: a masked match ranks after every match as written.
         return [
             ClaimMatch(
                 ordered[first[k]].claim_id,
                 ordered[second[k]].claim_id,
-                round(float(scores[k]), 1),
-                SCORER,
+                *(
+                    (round(float(scores[k]), 1), SCORER)
+                    if scores[k] >= settings.claim_cutoff or scores[k] >= framed[k]
+                    else (round(float(framed[k]), 1), MASKED_SCORER)
+                ),
             )
             for k in np.flatnonzero(where)
         ]
 
-    strong = scores >= settings.claim_cutoff
+    strong = best >= settings.claim_cutoff
     matches = kept(strong)
     sources = sorted({c.source for c in ordered})
+    linking = scores >= settings.claim_cutoff  # stories link on claims as written
     story_of = group_stories(
-        sources, ordered, first[strong], second[strong], settings, entities or {}, published
+        sources, ordered, first[linking], second[linking], settings, entities or {}, published
     )
 
     # Stories first, then only the pairs inside one are made into objects: most
@@ -224,11 +270,91 @@ def match_claims(
     story_index = {story: n for n, story in enumerate(sorted(set(story_of.values())))}
     story = np.fromiter((story_index[story_of[c.source]] for c in ordered), np.int64, len(ordered))
     within = story[first] == story[second]
+    related = kept((best >= settings.related_cutoff) & ~strong & within)
+    # Paraphrases are looked for only for claims left without a counterpart in the
+    # other source: a claim already matched or related there is aligned.
+    code = {source: i for i, source in enumerate(sources)}
+    source_of = np.fromiter((code[c.source] for c in ordered), np.int64, len(ordered))
+    aligned = within & (best >= settings.related_cutoff)
+    paired = np.union1d(
+        first[aligned] * len(sources) + source_of[second[aligned]],
+        second[aligned] * len(sources) + source_of[first[aligned]],
+    )
+    unscored = np.flatnonzero(
+        within
+        & (best < settings.related_cutoff)
+        & ~np.isin(first * len(sources) + source_of[second], paired)
+        & ~np.isin(second * len(sources) + source_of[first], paired)
+    )
+    if len(unscored) and settings.related_word_share <= 1:
+        related += _paraphrases(ordered, masked, first, second, unscored, settings)
     return Matching(
         MappingProxyType(story_of),
         tuple(m for m, inside in zip(matches, within[strong], strict=True) if inside),
-        tuple(kept((scores >= settings.related_cutoff) & ~strong & within)),
+        tuple(related),
     )
+
+
+def _paraphrases(
+    claims: list[Claim],
+    masked: list[str],
+    first: np.ndarray,
+    second: np.ndarray,
+    unscored: np.ndarray,
+    settings: MatchSettings,
+) -> list[ClaimMatch]:
+    """Candidate pairs of one story under `related_cutoff` that share enough of their
+    weighted content words to be related: a paraphrase rewrites more characters than
+    fuzz.ratio forgives, and keeps the words that say what it is about.
+
+    A word weighs its inverse document frequency over the feed's claims (log of
+    claims over claims holding it), so "hospital" and "stabbing" count and "the",
+    "said" and the slot placeholders not at all (function words are dropped). The
+    share is the weight of the shared words over the weight of the lighter claim's.
+    """
+    function_words = sorted(domain.wording().function_words)
+    words = (
+        pl.DataFrame({"claim": np.arange(len(masked), dtype=np.int64), "word": masked})
+        .lazy()
+        .with_columns(pl.col("word").str.split(" "))
+        .explode("word")
+        .filter(~pl.col("word").is_in(function_words) & ~pl.col("word").str.starts_with("#"))
+        .unique()
+    )
+    weighted = words.join(
+        words.group_by("word").agg((math.log(len(masked)) - pl.len().log()).alias("weight")),
+        on="word",
+    )
+    mass = weighted.group_by("claim").agg(pl.col("weight").sum().alias("mass"))
+    pairs = pl.LazyFrame(
+        {"k": unscored.astype(np.int64), "a": first[unscored], "b": second[unscored]},
+        schema={"k": pl.Int64, "a": pl.Int64, "b": pl.Int64},
+    )
+    shared = (
+        pairs.join(weighted, left_on="a", right_on="claim")
+        .join(words, left_on=["b", "word"], right_on=["claim", "word"], how="semi")
+        .group_by("k")
+        .agg(pl.col("weight").sum().alias("shared"))
+    )
+    alike = (
+        pairs.join(shared, on="k")
+        .join(mass, left_on="a", right_on="claim")
+        .join(mass, left_on="b", right_on="claim", suffix="_b")
+        .with_columns((pl.col("shared") / pl.min_horizontal("mass", "mass_b")).alias("share"))
+        .filter(pl.col("share") >= settings.related_word_share)
+        .select("k", "share")
+        .sort("k")
+        .collect()
+    )
+    return [
+        ClaimMatch(
+            claims[first[k]].claim_id,
+            claims[second[k]].claim_id,
+            round(100 * share, 1),
+            WORDS_SCORER,
+        )
+        for k, share in alike.iter_rows()
+    ]
 
 
 def group_stories(

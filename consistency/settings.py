@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SCORER = "fuzz.ratio"
+"""How a claim pair was scored: `fuzz.ratio` on canonical text (`keys.canonical_text`)..."""
+MASKED_SCORER = "fuzz.ratio, slots masked"
+"""...or on masked text (`keys.masked_text`), where that scored higher and decided..."""
+WORDS_SCORER = "weighted shared words"
+"""...or, for a related pair under `related_cutoff` both ways, the share of its weighted
+content words the two claims have in common (x100)."""
+
 
 @dataclass(frozen=True, slots=True)
 class MatchSettings:
@@ -24,6 +32,10 @@ class MatchSettings:
     related_cutoff: float = 50.0
     """Pairs scoring from here up to `claim_cutoff` are kept as related (paraphrases):
     compare looks in them only for a word changed between shared phrases."""
+    related_word_share: float = 0.6
+    """A pair of one story under `related_cutoff` is related all the same (a paraphrase)
+    when the words the two claims share carry this share of the lighter claim's weight
+    (content words, weighted by inverse frequency over the feed's claims); above 1, never."""
     min_claim_words: int = 4
     """Claims shorter than this are not matched (too little text to be sure)."""
     max_claim_chars: int = 5000
@@ -63,4 +75,4 @@ class MatchSettings:
     to check that blocking finds everything all-pairs scoring does."""
 
 
-__all__ = ["MatchSettings"]
+__all__ = ["MASKED_SCORER", "SCORER", "WORDS_SCORER", "MatchSettings"]

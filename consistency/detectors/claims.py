@@ -62,6 +62,7 @@ from ..claimdiff import (
 from ..keys import is_title, org_key
 from ..models import Claim, ClaimMatch, Discrepancy, Severity
 from ..numbers import DateMention, Quantity, dates, quantities
+from ..settings import SCORER, WORDS_SCORER
 from .base import Context, cluster_topic, make, side
 from .registry import Detector, Kind
 
@@ -84,8 +85,14 @@ def _related_share(text_a: str, quote_a: bool, text_b: str, quote_b: bool) -> fl
 def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, bool]]:
     """(pair, matched): each claim paired at most once per other source, best pair first.
 
-    Matched pairs rank by score, before any related pair; related pairs rank by
-    how much of them lies in shared phrases (fuzz.ratio near 50 says little).
+    Matched pairs rank by score, before any related pair, and those matched as
+    written before those matched only with their slots masked (`keys.masked_text`):
+    masked, "Warwickshire was rated good in 3 areas" reads the same as "West Mercia
+    was rated good in 4 areas", and a claim's counterpart is the one that also reads
+    most alike as written. Related pairs rank by how much of them lies in shared
+    phrases (fuzz.ratio near 50 says little); a pair related by its weighted shared
+    words (a paraphrase) is kept however little, as its changes are judged only
+    between shared phrases.
     """
     ranked: list[tuple[str, str, int, float, str, str, ClaimMatch, bool]] = []
     for pairs, matched in ((ctx.matching.matches, True), (ctx.matching.related, False)):
@@ -94,12 +101,12 @@ def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, bool]]:
             if a.kind == "quote" or b.kind == "quote":
                 continue
             if matched:
-                tier, value = 0, -m.score
+                tier, value = (0 if m.scorer == SCORER else 1), -m.score
             else:
                 share = _related_share(a.text, a.in_quote, b.text, b.in_quote)
-                if share < MIN_RELATED_SHARE:
+                if share < MIN_RELATED_SHARE and m.scorer != WORDS_SCORER:
                     continue
-                tier, value = 1, -share
+                tier, value = 2, -share
             first, second = sorted((a.source, b.source))
             ranked.append((first, second, tier, value, m.claim_a, m.claim_b, m, matched))
     # One sort over every source pair, by pair, then rank, then ids (a key of plain

@@ -144,7 +144,7 @@ def quote_spans(text: str, runs_on: bool = False) -> list[tuple[int, int]]:
 
 @table_cache
 def _quote_marks_data() -> tuple[re.Pattern[str], str]:
-    raw = domain._load("sentences.toml")  # the elisions and marks: a claims-only table
+    raw = domain.table("sentences.toml")  # the elisions and marks: a claims-only table
     elisions = "|".join(
         re.escape(e) for e in sorted(raw.get("elisions", ()), key=len, reverse=True)
     )

@@ -96,7 +96,7 @@ _END = ""
 """Marks, in a trie of phrases, that a phrase ends at this node."""
 
 
-def _alternation(phrases: list[str], ignore_case: bool = False) -> str:
+def alternation(phrases: list[str], ignore_case: bool = False) -> str:
     """A regex matching any phrase (a space matches any run of white space), the
     longest that matches winning, as the most specific should.
 
@@ -149,7 +149,7 @@ def boilerplate() -> Boilerplate:
         for entry in raw["line"]
     )
     rel = raw["related"]
-    masthead = _alternation(rel["masthead_words"])
+    masthead = alternation(rel["masthead_words"])
     word = r"[A-Z][\w'&.-]*"
     related = re.compile(
         rf"(?:{word}\s+){{0,{rel['max_name_words'] - 1}}}(?:{masthead})"
@@ -192,13 +192,13 @@ def scales() -> Scales:
     cues: dict[str, re.Pattern[str]] = {}
     for key, scale in raw["scales"].items():
         names[key] = scale["name"]
-        cues[key] = re.compile(r"\b(?:" + _alternation(scale["cues"], True) + r")\b", re.IGNORECASE)
+        cues[key] = re.compile(r"\b(?:" + alternation(scale["cues"], True) + r")\b", re.IGNORECASE)
         for rank, grade in enumerate(scale["grades"]):
             for wording in [grade["official"], *grade["variants"]]:
                 wordings.setdefault(wording.lower(), []).append(
                     Grade(key, grade["official"], rank, wording.lower())
                 )
-    grade_re = re.compile(r"\b(?:" + _alternation(list(wordings), True) + r")\b", re.IGNORECASE)
+    grade_re = re.compile(r"\b(?:" + alternation(list(wordings), True) + r")\b", re.IGNORECASE)
     c = raw["cues"]
     return Scales(
         names=names,
@@ -263,8 +263,8 @@ def titles() -> Titles:
         courtesy=courtesy,
         honorifics=tuple(h.lower() for h in raw["honorifics"]),
         title_re=(
-            rf"(?<![\w'])(?:(?i:{_alternation(written + raw['courtesy'], True)})"
-            rf"|{_alternation(initialisms)})(?![\w'])"
+            rf"(?<![\w'])(?:(?i:{alternation(written + raw['courtesy'], True)})"
+            rf"|{alternation(initialisms)})(?![\w'])"
         ),
         abbreviations=abbreviations,
         expansions=dict(raw["abbreviations"]),
@@ -299,18 +299,18 @@ class Organisations:
 @table_cache
 def organisations() -> Organisations:
     raw = _load("organisations.toml")
-    suffixes = _alternation(raw["suffixes"])
+    suffixes = alternation(raw["suffixes"])
     # A name: one to five capitalised words (with "and", "of", "&" inside), then a suffix,
     # then an optional "(ABBR)". Words are capitalised as in running text.
     cap = r"(?:[A-Z][\w'’.&-]*|of|and|for|the|&)"
     # Inspectorates first: at one position the first alternative that matches wins,
     # and "His Majesty's Inspectorate of Constabulary" also ends in a force suffix.
     mention_re = re.compile(
-        rf"\b(?:{_alternation(raw['inspectorates'])})\b"
+        rf"\b(?:{alternation(raw['inspectorates'])})\b"
         rf"|\b(?:[A-Z][\w'’.&-]*\s+)(?:{cap}\s+){{0,4}}?(?:{suffixes})\b(?:\s*\([A-Z]{{2,8}}\))?"
     )
     generic = tuple(
-        (re.compile(r"\b(?:" + _alternation(phrases, True) + r")\b", re.IGNORECASE), kind)
+        (re.compile(r"\b(?:" + alternation(phrases, True) + r")\b", re.IGNORECASE), kind)
         for kind, phrases in raw["generic"].items()
     )
     return Organisations(
@@ -370,7 +370,7 @@ class Speech:
 def speech() -> Speech:
     raw = _load("speech.toml")
     return Speech(
-        verbs=re.compile(r"\b(?:" + _alternation(raw["verbs"], True) + r")\b", re.IGNORECASE),
+        verbs=re.compile(r"\b(?:" + alternation(raw["verbs"], True) + r")\b", re.IGNORECASE),
         pronouns=frozenset(raw["pronouns"]),
     )
 

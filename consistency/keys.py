@@ -60,7 +60,7 @@ def title_grammar() -> TitleGrammar:
     return TitleGrammar(
         heads=heads,
         # A trie, not a flat list: tried at every position of every claim.
-        head_re=rf"(?<![\w'’-])(?i:{domain._alternation(sorted(written), True)})(?![\w'’-])\.?"
+        head_re=rf"(?<![\w'’-])(?i:{domain.alternation(sorted(written), True)})(?![\w'’-])\.?"
         if heads
         else r"(?!)",
         not_in_titles=not_in,

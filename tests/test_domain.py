@@ -30,7 +30,7 @@ def test_trie_alternation_matches_as_a_longest_first_list_does(
     phrases: list[str], text: str
 ) -> None:
     expected = _spans(_longest_first(phrases), text, 0)
-    assert _spans(domain._alternation(phrases), text, 0) == expected
+    assert _spans(domain.alternation(phrases), text, 0) == expected
 
 
 @given(_PHRASES, _TEXT)
@@ -38,9 +38,9 @@ def test_trie_alternation_ignoring_case_matches_as_the_list_does(
     phrases: list[str], text: str
 ) -> None:
     expected = _spans(_longest_first(phrases), text, re.IGNORECASE)
-    assert _spans(domain._alternation(phrases, ignore_case=True), text, re.IGNORECASE) == expected
+    assert _spans(domain.alternation(phrases, ignore_case=True), text, re.IGNORECASE) == expected
 
 
 def test_trie_alternation_factors_shared_prefixes() -> None:
-    pattern = domain._alternation(["Chief Constable", "Chief Inspector", "Chief"])
+    pattern = domain.alternation(["Chief Constable", "Chief Inspector", "Chief"])
     assert pattern == r"Chief(?:\s+(?:Constable|Inspector))?"

@@ -21,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def simulator_data() -> dict[str, Any]:
     """consistency/data/simulator.toml: furniture lines, replacement words, invented
     names and titles, code pages. Loaded once; it depends on nothing else."""
-    return domain._load("simulator.toml")
+    return domain.table("simulator.toml")
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ def _plain_words(claim: Claim, zone: str) -> list[tuple[int, int]]:
 
 @table_cache
 def _title_words() -> frozenset[str]:
-    raw = domain._load("titles.toml")
+    raw = domain.table("titles.toml")
     return frozenset(w.lower() for role in raw["roles"] for w in role.split())
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -389,3 +389,188 @@ def name_around(text: str, start: int, end: int) -> str:
 
 def _ends_clause(text: str, span: tuple[int, int]) -> bool:
     return text[span[1] - 1 : span[1]] in ",.;:)"
+
+
+# What a changed word does to the meaning of a claim (data/meaning.toml): a word of
+# one synonym group for another is no change; a quantifier or a modality of another
+# rank changes the claim; any other content word replaced is a paraphrase.
+
+
+@table_cache
+def _meaning() -> dict[str, Any]:
+    return domain._load("meaning.toml")
+
+
+@table_cache
+def _quantifier_ranks() -> dict[str, int]:
+    return {str(k): int(v) for k, v in _meaning()["quantifiers"].items()}
+
+
+@table_cache
+def _modality_ranks() -> dict[str, int]:
+    return {str(k): int(v) for k, v in _meaning()["modality"].items()}
+
+
+def quantifier_ranks() -> dict[str, int]:
+    """Quantifier -> its rank (data/meaning.toml)."""
+    return _quantifier_ranks()
+
+
+def modality_ranks() -> dict[str, int]:
+    """Modal or status word -> its rank (data/meaning.toml)."""
+    return _modality_ranks()
+
+
+FACT = 3
+"""The modality of a claim that has no modal or status word: it states a fact."""
+
+
+@table_cache
+def _synonym_groups() -> dict[tuple[str, ...], frozenset[int]]:
+    """Content words of each synonym (as compared) -> the groups it belongs to."""
+    out: dict[tuple[str, ...], set[int]] = {}
+    groups = _meaning()["synonyms"]
+    for i, group in enumerate(groups):
+        for phrase in group:
+            words = tuple(
+                w for w in phrase.lower().split() if w not in domain.wording().function_words
+            )
+            out.setdefault(words, set()).add(i)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _lemmas(word: str) -> list[str]:
+    """The forms a written word may be listed under: "jails" -> "jail", "surged" ->
+    "surge", "trapping" -> "trap" (regular inflections only; irregular forms are
+    listed in their group)."""
+    word = word.removesuffix("'s").removesuffix("'")
+    out = [word]
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("es", ""),
+        ("s", ""),
+        ("d", ""),
+        ("ly", ""),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + replacement
+            out.append(stem)
+            if len(stem) > 3 and stem[-1] == stem[-2] and not replacement:
+                out.append(stem[:-1])  # "trapped" -> "trapp" -> "trap"
+    return out
+
+
+def _groups_of(words: list[str]) -> frozenset[int]:
+    """The synonym groups a run of content words (one phrase) belongs to."""
+    if not words or len(words) > 3:
+        return frozenset()
+    table = _synonym_groups()
+    found: set[int] = set()
+    forms: list[tuple[str, ...]] = [()]
+    for word in words:
+        forms = [(*f, lemma) for f in forms for lemma in _lemmas(word)]
+    for form in forms:
+        found |= table.get(form, frozenset())
+    return frozenset(found)
+
+
+def synonymous(words_a: list[str], words_b: list[str]) -> bool:
+    """Two runs of content words that say the same thing: one inflection of the same
+    words, phrases of one synonym group ("take advantage of" / "leverage"), or word
+    for word synonyms ("caught in" / "trapped in", "jail" / "prison")."""
+    if same_stems(words_a, words_b):
+        return True
+    if _groups_of(words_a) & _groups_of(words_b):
+        return True
+    return len(words_a) == len(words_b) and all(
+        x == y or _same_stem(x, y) or _groups_of([x]) & _groups_of([y])
+        for x, y in zip(words_a, words_b, strict=True)
+    )
+
+
+def quantifier_change(hunk: Hunk) -> tuple[str, str] | None:
+    """The quantifiers of two ranks the hunk's sides hold ("some" / "all", "many" /
+    "most"), or None: two of one rank ("some" / "many") are a paraphrase."""
+    ranks = _quantifier_ranks()
+    side_a = [t.key for t in hunk.a if t.key in ranks]
+    side_b = [t.key for t in hunk.b if t.key in ranks]
+    if side_a and side_b and {ranks[w] for w in side_a} != {ranks[w] for w in side_b}:
+        return " ".join(side_a), " ".join(side_b)
+    return None
+
+
+def modality(tokens: tuple[Token, ...]) -> int | None:
+    """The least certain modality the tokens hold ("could" 1, "should" 2, "will" 3);
+    None if they hold no modal or status word. "May" capitalised is the month."""
+    ranks = _modality_ranks()
+    found = [
+        ranks[t.key] for t in tokens if t.key in ranks and not (t.key == "may" and t.capitalised)
+    ]
+    return min(found) if found else None
+
+
+MAX_STATUS_INSERT = 2
+"""A status word added or dropped ("the [proposed] closure") with at most this many
+words is a change of modality; a longer addition is a detail added."""
+
+
+def modality_change(
+    hunk: Hunk, before_a: tuple[Token, ...], before_b: tuple[Token, ...]
+) -> tuple[str, str] | None:
+    """The modal or status words that make one version less certain than the other
+    ("could close" / "will close", "proposed closure" / "closure"), or None.
+
+    A side without such a word in the hunk takes the modality of the words just
+    before it ("could [potentially] close" is "could" on both sides); without any,
+    it states a fact."""
+    rank_a, rank_b = modality(hunk.a), modality(hunk.b)
+    if rank_a is None and rank_b is None:
+        return None
+    if (not hunk.a or not hunk.b) and len(hunk.a or hunk.b) > MAX_STATUS_INSERT:
+        return None
+    if rank_a is None:
+        rank_a = modality(before_a) or FACT
+    if rank_b is None:
+        rank_b = modality(before_b) or FACT
+    if rank_a == rank_b:
+        return None
+    return _modal_words(hunk.a) or "(stated as fact)", _modal_words(hunk.b) or "(stated as fact)"
+
+
+def _modal_words(tokens: tuple[Token, ...]) -> str:
+    ranks = _modality_ranks()
+    return " ".join(t.key for t in tokens if t.key in ranks)
+
+
+def antonym_pair(hunk: Hunk) -> tuple[str, str] | None:
+    """A word on one side that the other side negates by a prefix ("sufficient" /
+    "insufficient", "able" / "unable"), among other changed words."""
+    lexicon = domain.lexicon()
+    for x in (t.key for t in hunk.a):
+        for y in (t.key for t in hunk.b):
+            if {x, y} & lexicon.prefix_exceptions or min(len(x), len(y)) < 4:
+                continue
+            if any(y == p + x or x == p + y for p in lexicon.negating_prefixes):
+                return x, y
+    return None
+
+
+@table_cache
+def _opposites() -> frozenset[frozenset[str]]:
+    return frozenset(frozenset(pair) for pair in _meaning()["opposites"]["pairs"])
+
+
+def opposite_pair(hunk: Hunk) -> tuple[str, str] | None:
+    """A word on one side whose opposite is on the other ("created" / "disbanded",
+    "children" / "adults"): data/meaning.toml's opposites, any regular inflection."""
+    opposites = _opposites()
+    for x in (t.key for t in hunk.a):
+        for y in (t.key for t in hunk.b):
+            if any(frozenset((p, q)) in opposites for p in _lemmas(x) for q in _lemmas(y)):
+                return x, y
+    return None

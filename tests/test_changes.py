@@ -133,6 +133,13 @@ RAISED = (
 CREATED = (
     "Inspectors said the force had created a dedicated team to tackle the exploitation of children."
 )
+SUPPORT = "Inspectors said the force had given some victims the support they needed this year."
+FACTORY = "The company said the factory will close next year with the loss of jobs in the town."
+CLOSURE = "The company confirmed the closure of the factory in the town on Wednesday afternoon."
+JAIL = "Inspectors said the jail was caught in a cycle and was placed under special measures."
+SUFFICIENT = (
+    "Inspectors said the force had sufficient information to cancel the crimes it reviewed."
+)
 
 
 # --- number_conflict --------------------------------------------------------------
@@ -493,18 +500,77 @@ def test_initialism_is_no_row() -> None:
 @pytest.mark.parametrize(
     ("a", "b", "value_a", "value_b"),
     [
+        # words of opposite meaning, or opposite parties
+        (*swap("created", "disbanded", CREATED), "created", "disbanded"),
+        (*swap("children", "adults", CREATED), "children", "adults"),
+        # quantifiers of another rank
+        (*swap("some victims", "all victims", SUPPORT), "some", "all"),
+        (*swap("some victims", "most victims", SUPPORT), "some", "most"),
+        # modality and status
+        (*swap("will close", "could close", FACTORY), "will", "could"),
+        (*swap("will close", "may close", FACTORY), "will", "may"),
+        (*swap("the closure", "the proposed closure", CLOSURE), "(stated as fact)", "proposed"),
+        (*swap("confirmed the closure", "confirmed plans for the closure", CLOSURE), "", ""),
+    ],
+)
+def test_claim_altered_is_medium(a: str, b: str, value_a: str, value_b: str) -> None:
+    row = only_row(a, b)
+    assert (row.kind, row.severity) == ("claim_altered", "medium")
+    if value_a or value_b:
+        assert (row.value_a, row.value_b) == (value_a, value_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "value_a", "value_b"),
+    [
         (*swap("performance", "capabilities", RAISED), "performance", "capabilities"),
         (
             *swap("performance in relation to", "capabilities in handling", RAISED),
             "performance … relation to",
             "capabilities … handling",
         ),
-        (*swap("created", "disbanded", CREATED), "created", "disbanded"),
-        (*swap("children", "adults", CREATED), "children", "adults"),
+        # one rank of quantifier for another: as vague as each other
+        (*swap("some victims", "many victims", SUPPORT), "some", "many"),
     ],
 )
-def test_claim_altered_is_medium(a: str, b: str, value_a: str, value_b: str) -> None:
-    assert shown(only_row(a, b)) == ("claim_altered", "medium", value_a, value_b)
+def test_paraphrase_is_low(a: str, b: str, value_a: str, value_b: str) -> None:
+    assert shown(only_row(a, b)) == ("claim_altered", "low", value_a, value_b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # known equivalents (data/meaning.toml synonyms), in any inflection
+        swap("jail", "prison", JAIL),
+        swap("caught in", "trapped in", JAIL),
+        swap("placed under", "put under", JAIL),
+        swap("will close", "will shut", FACTORY),
+        # one modal for another of its rank: reported speech shifts the tense
+        swap("will close", "would close", FACTORY),
+    ],
+)
+def test_equivalent_wording_is_no_row(a: str, b: str) -> None:
+    assert [d for d in pair(a, b) if d.kind == "claim_altered"] == []
+
+
+def test_organisation_and_its_reference_are_no_row() -> None:
+    # Both articles name West Mercia Police (and HMICFRS in the headline): "the force"
+    # and "the inspectorate" refer to the organisations they name.
+    a = "HMICFRS found that West Mercia Police had improved its crime recording since 2014."
+    b = "The inspectorate found that the force had improved its crime recording since 2014."
+    assert [d for d in pair(a, b) if d.kind in ("claim_altered", "name_variant")] == []
+
+
+def test_prefix_antonym_among_other_changes_is_polarity() -> None:
+    a = "The force was good at cancelling crimes due to insufficient information in 2018."
+    b = "The force was good at cancelling crimes when sufficient information existed in 2018."
+    row = only_row(a, b)
+    assert (row.kind, row.severity) == ("polarity_conflict", "medium")
+
+
+def test_prefix_antonym_alone_is_high_polarity() -> None:
+    row = only_row(*swap("sufficient", "insufficient", SUFFICIENT))
+    assert (row.kind, row.severity) == ("polarity_conflict", "high")
 
 
 @pytest.mark.parametrize(

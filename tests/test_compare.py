@@ -381,3 +381,38 @@ def test_input_order_changes_no_row(articles: list[Article], random) -> None:
     b = check_articles(tuple(shuffled))
     assert a.discrepancies == b.discrepancies
     assert dict(a.matching.story_of) == dict(b.matching.story_of)
+
+
+# --- quotation severities (meaning, not wording) -------------------------------------
+
+
+def test_sentence_dropped_between_shared_passages_is_dropped_not_changed() -> None:
+    a = (
+        "The service faced real problems this year. Ten lives were lost in custody. "
+        "Time after time the warnings were ignored by those in charge."
+    )
+    b = (
+        "The service faced real problems this year. "
+        "Time after time the warnings were ignored by those in charge."
+    )
+    diff = compare.diff_quotes(a, b)
+    assert diff.changes == ()
+    assert diff.dropped == (("Ten lives were lost in custody", ""),)
+
+
+def test_words_added_inside_a_shared_quotation_are_a_change() -> None:
+    a = "It is with regret that we have to make such proposals for the site."
+    b = "It is with great regret that we have to make such proposals for the site."
+    assert compare.diff_quotes(a, b).changes == (("", "great"),)
+
+
+def test_quotation_cut_inside_a_word_is_no_change() -> None:
+    a = "We are all aware that reducing our poultry footprint brings uncertainty for staff"
+    b = "We are all aware that reducing our poultry footp"
+    assert compare.diff_quotes(a, b).changes == ()
+
+
+def test_contraction_is_the_same_words() -> None:
+    a = "That's why we're keen to invest where we see potential growth."
+    b = "That is why we are keen to invest where we see potential growth."
+    assert compare.diff_quotes(a, b).changes == ()

@@ -123,13 +123,16 @@ def test_only_the_expected_serious_rows(result: CheckResult) -> None:
     }
     assert serious == {
         ("grade_status", "medium", "West Midlands ROCU", frozenset({"bbc", "hits-radio"})),
-        (
-            "claim_altered",
-            "medium",
-            "West Mercia Police",
-            frozenset({"shropshire-live", "whitchurch-herald"}),
-        ),
     }
+
+
+def test_performance_became_capabilities_is_a_paraphrase(result: CheckResult) -> None:
+    # "raised the force's performance in relation to serious and organised crimes" /
+    # "raised the force's capabilities in handling ...": who raised what, for which
+    # crimes, stays; no number, name, negation, quantifier or modal changes. An editor
+    # reads one claim in two wordings: low, not a change of meaning.
+    [d] = rows(result, "claim_altered")
+    assert d.severity == "low"
 
 
 def test_performance_became_capabilities(result: CheckResult) -> None:
@@ -257,7 +260,7 @@ PLANTED_EDITS = {
     "14 May 2024": "15 May 2024",
     "has effective processes": "does not have effective processes",
     "Operation Sentinel": "Operation Sentry",
-    "keep its focus": "keep its attention",
+    "would keep its focus": "could keep its focus",
     # Benign: number words, abbreviation, quote style.
     "twelve months": "12 months",
     "Chief Constable Tim Smith": "CC Tim Smith",
@@ -286,7 +289,7 @@ def test_planted_story_finds_each_change_and_nothing_else() -> None:
             "Operation Sentinel",
             "Operation Sentry",
         ),
-        ("claim_altered", "medium", "Kent Police", "focus", "attention"),
+        ("claim_altered", "medium", "Kent Police", "would", "could"),
     }
     assert all(
         (d.source_a, d.source_b) == ("kent-messenger", "kent-online") for d in result.discrepancies

@@ -8,6 +8,7 @@ did, and `explains`/`caught`/`false_alarms` judge rows as documented.
 
 from __future__ import annotations
 
+import difflib
 import gc
 import os
 import random
@@ -402,8 +403,14 @@ def test_syndicate_injection_touches_only_its_copy() -> None:
     (change,) = story.injections
     for copy in story.copies:
         if copy.source == change.source:
-            assert copy.body != story.original.body
-            assert copy.body.replace(change.after, change.before) == story.original.body
+            # One stretch of words differs, and it is the change (a short word such as
+            # "some" may stand elsewhere in the article too).
+            before, after = story.original.body.split(), copy.body.split()
+            ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+            (changed,) = [op for op in ops if op[0] != "equal"]
+            _, i1, i2, j1, j2 = changed
+            assert change.before in " ".join(before[i1:i2])
+            assert change.after in " ".join(after[j1:j2])
         else:
             assert copy.body == story.original.body
 
@@ -468,7 +475,7 @@ def test_syndicate_encoding_damage_survives_quote_style() -> None:
 
 def test_changed_claim_is_the_claim_as_the_copy_has_it() -> None:
     path = FIXTURES / "articles" / "dev" / "stowbridge-treasurer-jailed.txt"
-    story = syndicate(_base(path), 2, injections=["claim_altered"], benign=())
+    story = syndicate(_base(path), 2, injections=["number_conflict"], benign=())
     (change,) = story.injections
     copy = next(a for a in story.copies if a.source == change.source)
     assert change.changed_claim in copy.body

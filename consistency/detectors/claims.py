@@ -16,15 +16,22 @@ Each difference is given to the first kind that explains it:
   when the sources were published on different days.
 - `number_conflict`: one quantity of one thing with two values (high), a number
   replaced by words (medium), or only the hedge changed ("almost 300" / "300", low).
-- `polarity_conflict` (high): the change adds or removes a negation and nothing else.
+- `polarity_conflict`: the change adds or removes a negation (or a negating prefix,
+  "sufficient" / "insufficient") and nothing else (high), or a prefixed opposite
+  stands among other changed words (medium).
 - `name_variant`: a named thing written two ways that can be one name (`_names`):
   a misspelling, garbled initials or a former name (medium); a short form, or
   spacing, hyphens or accents only (low). Two names that cannot be one ("Cleveland
   Fire Brigade" / "Staffordshire Fire and Rescue Service", two people's names), or
   that the sources both use elsewhere, mean the claims are about different
   subjects: nothing is reported for the pair.
-- `claim_altered` (medium): any other changed word that carries meaning.
-Words only one version has (an added detail) are not a change of the claim.
+- `claim_altered`: medium for a quantifier or a modality of another rank ("some" /
+  "all", "will" / "could", "the proposed closure" / "the closure") or words of
+  opposite meaning (data/meaning.toml); low for any other changed content word (a
+  paraphrase); nothing for synonyms of one group or a reference ("the force") to an
+  organisation the article names.
+Words only one version has (an added detail) are not a change of the claim, unless
+they are a modal or status word.
 """
 
 from __future__ import annotations
@@ -46,17 +53,21 @@ from ..caching import TEXT_CACHE_SIZE, table_cache, text_cache
 from ..claimdiff import (
     Hunk,
     Token,
+    antonym_pair,
     content_words,
     diff,
     initialism,
     is_name,
+    modality_change,
     name_around,
     negation_count,
+    opposite_pair,
     polarity_only,
-    same_stems,
+    quantifier_change,
     sandwiched,
     shared_run_share,
     squeezed,
+    synonymous,
     tokenize,
 )
 from ..keys import is_title, org_key
@@ -336,9 +347,47 @@ def _classify_pair(
         if numbers_a or numbers_b:
             _numbers(hunk, a, b, numbers_a, numbers_b, found)
             continue
+        if max(len(hunk.a), len(hunk.b)) > MAX_CHANGE_WORDS:
+            continue
+        modal = modality_change(hunk, _before(a, hunk.a_at), _before(b, hunk.b_at))
+        if modal:
+            found(
+                "claim_altered",
+                "medium",
+                hunk.text_a(a.text) or modal[0],
+                hunk.text_b(b.text) or modal[1],
+                "one version is less certain than the other (a modal or status word)",
+            )
+            continue
         if not hunk.a or not hunk.b:
             continue  # words only one version has: an added detail, not a change
-        if max(len(hunk.a), len(hunk.b)) > MAX_CHANGE_WORDS:
+        quantified = quantifier_change(hunk)
+        if quantified:
+            found(
+                "claim_altered",
+                "medium",
+                hunk.text_a(a.text),
+                hunk.text_b(b.text),
+                "the versions speak of different shares of a whole (a quantifier)",
+            )
+            continue
+        if opposite_pair(hunk):
+            found(
+                "claim_altered",
+                "medium",
+                hunk.text_a(a.text),
+                hunk.text_b(b.text),
+                "the versions use words of opposite meaning",
+            )
+            continue
+        if antonym_pair(hunk):
+            found(
+                "polarity_conflict",
+                "medium",
+                hunk.text_a(a.text),
+                hunk.text_b(b.text),
+                "one version has a word the other negates by its prefix, among other changes",
+            )
             continue
         written_a, written_b = hunk.text_a(a.text), hunk.text_b(b.text)
         words_a, words_b = content_words(hunk.a), content_words(hunk.b)
@@ -355,9 +404,9 @@ def _classify_pair(
             continue
         if not words_a or not words_b:
             continue  # a detail added beside a function word ("the" / "a new")
-        if set(words_a) | set(words_b) <= domain.wording().references:
+        if {_bare(w) for w in (*words_a, *words_b)} <= domain.wording().references:
             continue  # "police said" / "the force said"
-        if _same_referent(ctx, a, b, hunk):
+        if _same_referent(ctx, a, b, hunk) or _reference_to_named(ctx, a, b, hunk, named):
             continue
         if is_title(written_a) and is_title(written_b):
             continue  # a person's title: speaker_title compares titles person by person
@@ -368,15 +417,64 @@ def _classify_pair(
             if renamed is not None:
                 found(renamed.kind, renamed.severity, renamed.name_a, renamed.name_b, renamed.why)
             continue
-        if not same_stems(words_a, words_b):
+        if not synonymous(words_a, words_b):
             found(
                 "claim_altered",
-                "medium",
+                "low",
                 hunk.text_a(a.text),
                 hunk.text_b(b.text),
-                "words changed",
+                "a paraphrase: words changed, but no number, date, name, grade, negation, "
+                "quantifier or modal among them",
             )
     return findings
+
+
+def _before(claim: Claim, at: int, words: int = 2) -> tuple[Token, ...]:
+    """The last `words` tokens of a claim before a character offset: the auxiliary slot
+    before a changed word ("could [potentially] close")."""
+    tokens = tokenize(claim.text, claim.in_quote)
+    end = bisect.bisect_right([t.end for t in tokens], at)
+    return tokens[max(0, end - words) : end]
+
+
+def _bare(word: str) -> str:
+    """A word key without its possessive: "force's" -> "force"."""
+    return word.removesuffix("'s").removesuffix("'")
+
+
+def _reference_to_named(
+    ctx: Context, a: Claim, b: Claim, hunk: Hunk, named: dict[str, set[str]]
+) -> bool:
+    """One side only refers to an organisation ("the inspectorate", "the force's"), the
+    other names one ("HMICFRS", "Kent Police's") that the referring version's article
+    names too: one body, called two ways."""
+    references = domain.wording().references
+    sides = ((hunk.a, a, hunk.b, b, hunk.b_at), (hunk.b, b, hunk.a, a, hunk.a_at))
+    for tokens, claim, other_tokens, other, at in sides:
+        words = [_bare(w) for w in content_words(tokens)]
+        if not words or not all(w in references for w in words):
+            continue
+        capitals = tuple(t for t in other_tokens if t.capitalised)
+        if not capitals or not is_name(other_tokens):
+            continue
+        name = name_around(other.text, *_span(capitals, at))
+        if name and (
+            f"org:{org_key(name)}" in named.get(claim.source, set())
+            or _written_in(ctx, claim.source, name)
+        ):
+            return True
+    return False
+
+
+def _written_in(ctx: Context, source: str, name: str) -> bool:
+    """Whether a source's article writes a name ("... Services (HMICFRS)")."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    return any(
+        pattern.search(paragraph.text)
+        for article in ctx.articles
+        if article.source == source
+        for paragraph in (*article.paragraphs,)
+    ) or any(pattern.search(a.headline) for a in ctx.articles if a.source == source)
 
 
 class _DateVerdict(NamedTuple):
@@ -800,7 +898,9 @@ DETECTORS = (
             ),
             Kind("date_conflict", ("high", "medium", "low"), "the same event dated differently"),
             Kind(
-                "polarity_conflict", ("high",), "two versions differ by a negation and nothing else"
+                "polarity_conflict",
+                ("high", "medium"),
+                "two versions differ by a negation (or a negating prefix)",
             ),
             Kind(
                 "name_variant",
@@ -808,7 +908,9 @@ DETECTORS = (
                 "a named thing written two ways that can be one name",
             ),
             Kind(
-                "claim_altered", ("medium",), "matched claims differ in a word that carries meaning"
+                "claim_altered",
+                ("medium", "low"),
+                "matched claims differ in meaning (medium) or only in wording (low)",
             ),
         ),
     ),

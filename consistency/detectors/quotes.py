@@ -21,7 +21,7 @@ from rapidfuzz.distance import Indel, Opcode
 
 from .. import domain
 from ..caching import text_cache
-from ..claimdiff import tokenize
+from ..claimdiff import squeezed, tokenize
 from ..keys import canonical_text
 from ..models import (
     Discrepancy,
@@ -71,6 +71,9 @@ class QuoteDiff:
     """(words in a, words in b) for each changed hunk."""
     typography: tuple[tuple[str, str], ...] = ()
     """(a, b) snippets around each punctuation or capitalisation difference."""
+    dropped: tuple[tuple[str, str], ...] = ()
+    """(a, b) for each whole sentence one version leaves out of the quotation (the other
+    side empty)."""
 
 
 @text_cache()
@@ -87,6 +90,7 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
         swapped.coverage,
         tuple((y, x) for x, y in swapped.changes),
         tuple((y, x) for x, y in swapped.typography),
+        tuple((y, x) for x, y in swapped.dropped),
     )
 
 
@@ -128,14 +132,24 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
     coverage = sum(ops[k].src_end - ops[k].src_start for k in equal_at) / shorter
     # Between the first and last shared words every difference is an alteration.
     changes: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str]] = []
     pending_a: list[str] = []
     pending_b: list[str] = []
+    start_a = start_b = 0
     for op in ops[equal_at[0] : equal_at[-1] + 1]:
         if op.tag == "equal":
             if pending_a or pending_b:
-                changes.append((" ".join(pending_a), " ".join(pending_b)))
+                change = (" ".join(pending_a), " ".join(pending_b))
+                if (not pending_b and _whole_sentences(wa, start_a, len(pending_a))) or (
+                    not pending_a and _whole_sentences(wb, start_b, len(pending_b))
+                ):
+                    dropped.append(change)
+                else:
+                    changes.append(change)
                 pending_a, pending_b = [], []
             continue
+        if not pending_a and not pending_b:
+            start_a, start_b = op.src_start, op.dest_start
         pending_a += wa.surface[op.src_start : op.src_end]
         pending_b += wb.surface[op.dest_start : op.dest_end]
     # Outside the shared part, a difference on both sides (a changed first or last
@@ -148,7 +162,9 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
     if lead_a and lead_b:
         changes.insert(0, (" ".join(lead_a[-3:]), " ".join(lead_b[-len(lead_a[-3:]) :])))
     tail_a, tail_b = _strip_common(wa.surface[last.src_end :], wb.surface[last.dest_end :], 1)
-    if tail_a and tail_b:
+    if _cut_mid_word(wa, wb, tail_a, tail_b):
+        pass  # the stored text stops inside a word: a cut, not a changed word
+    elif tail_a and tail_b:
         changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
     elif _lost_last_words(wa, wb, tail_a, tail_b, last):
         changes.append((" ".join(tail_a), " ".join(tail_b)))
@@ -165,7 +181,38 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             )
             if recased or (inner and wa.punct_after[i] != wb.punct_after[j]):
                 typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
-    return QuoteDiff(coverage, tuple(changes), tuple(typography))
+    return QuoteDiff(coverage, tuple(changes), tuple(typography), tuple(dropped))
+
+
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
+def _whole_sentences(words: _Words, start: int, count: int) -> bool:
+    """The `count` words from `start` are whole sentences: the word before them ends a
+    sentence, and so does their last ("... report. Ten lives lost. Time after ...")."""
+    if count == 0 or start == 0:
+        return False
+    return bool(
+        _SENTENCE_END.search(words.punct_after[start - 1])
+        and _SENTENCE_END.search(words.punct_after[start + count - 1])
+    )
+
+
+def _cut_mid_word(wa: _Words, wb: _Words, tail_a: tuple[str, ...], tail_b: tuple[str, ...]) -> bool:
+    """One quotation ends on a word the other has whole, or on its first letters with
+    nothing after ("... our UK poultry footp" / "... footprint review"): the text was
+    cut where it was stored."""
+    for short, long, words in ((tail_a, tail_b, wa), (tail_b, tail_a, wb)):
+        if (
+            len(short) == 1
+            and long
+            and words.surface[-1] == short[0]
+            and not words.punct_after[-1]
+            and long[0].lower().startswith(short[0].lower())
+            and len(long[0]) > len(short[0])
+        ):
+            return True
+    return False
 
 
 MAX_LOST_WORDS = 2
@@ -313,12 +360,17 @@ def _attribution(
 def _altered(
     ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff
 ) -> Iterator[Discrepancy]:
-    if diff.changes:
-        severity, why = _quote_severity(diff.changes)
-        shown = diff.changes
-    elif diff.typography:
-        severity, why = "low", "punctuation or capitals only"
-        shown = diff.typography
+    changes = tuple((x, y) for x, y in diff.changes if squeezed(x) != squeezed(y))
+    if changes:
+        severity, why = _quote_severity(changes)
+        shown = changes
+    elif diff.dropped:
+        severity, why = "low", "a whole sentence is left out of the quotation"
+        shown = diff.dropped
+    elif diff.typography or diff.changes:
+        # "air fares" / "airfares": one word spaced two ways is typography too.
+        severity, why = "low", "punctuation, spacing or capitals only"
+        shown = diff.typography + diff.changes
     else:
         return
     name = ctx.graph.person_name.get(speaker, speaker)

@@ -19,6 +19,7 @@ from .sites import (
     damageable,
     date_sites,
     grade_sites,
+    meaning_sites,
     name_sites,
     number_sites,
     omission_sites,
@@ -26,7 +27,6 @@ from .sites import (
     quote_sites,
     status_sites,
     title_sites,
-    word_sites,
     wording_sites,
 )
 from .writers import (
@@ -35,6 +35,7 @@ from .writers import (
     write_date,
     write_grade,
     write_grade_wording,
+    write_meaning,
     write_name,
     write_negation,
     write_not_graded,
@@ -43,7 +44,6 @@ from .writers import (
     write_quoted_word,
     write_speaker,
     write_title,
-    write_word,
 )
 
 
@@ -79,7 +79,7 @@ INJECTORS: MappingProxyType[str, Injector] = MappingProxyType(
         "date_conflict": Injector(date_sites, write_date),
         "polarity_conflict": Injector(polarity_sites, write_negation),
         "name_variant": Injector(name_sites, write_name, also=_ABSENT),
-        "claim_altered": Injector(word_sites, write_word),
+        "claim_altered": Injector(meaning_sites, write_meaning),
         "quote_altered": Injector(quote_sites, write_quoted_word),
         # Reported speech names the speaker too.
         "quote_attribution": Injector(

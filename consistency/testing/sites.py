@@ -177,6 +177,32 @@ def word_sites(base: Base) -> list[Site]:
     ]
 
 
+MODAL_VERBS: tuple[str, ...] = ("will", "would", "should", "could", "can", "may", "might", "must")
+QUANTIFIERS: tuple[str, ...] = ("few", "some", "several", "many", "most", "all")
+"""The words a claim_altered change swaps for one of another rank (data/meaning.toml):
+a modal verb for a modal verb, a quantifier for a quantifier, so the copy still reads."""
+
+_MEANING_WORD = re.compile(r"\b(?:" + "|".join((*MODAL_VERBS, *QUANTIFIERS)) + r")\b")
+
+
+def meaning_sites(base: Base) -> list[Site]:
+    """Modal verbs and quantifiers in running text: where an editor's change of meaning
+    without a number, date, name or negation goes ("will close" / "could close",
+    "some victims" / "all victims"). A plain word swapped for another ("libraries" /
+    "weather") is a paraphrase to the checker (low), not a change of meaning."""
+    out = []
+    for claim in _statements(base):
+        text = claim.text
+        taken = [(d.start, d.end) for d in dates(text)] + [
+            (q.start, q.end) for q in quantities(text)
+        ]
+        inside = _zone_spans(claim, "text")
+        for m in _MEANING_WORD.finditer(text):
+            if inside(*m.span()) and not any(a < m.end() and m.start() < b for a, b in taken):
+                out.append(_site(base, claim, *m.span()))
+    return out
+
+
 def _quote_claims(base: Base, named_only: bool) -> list[tuple[Claim, str]]:
     """(quotation claim, its speaker's full name) for quotations of a named person."""
     speakers = {q.claim_id: q for q in base.result.extraction.quotes}

@@ -6,11 +6,18 @@ import random
 import re
 from dataclasses import dataclass
 
-from .. import domain
+from .. import claimdiff, domain
 from ..keys import title_key, untenured
 from ..models import Severity
 from .records import Base, Change, Site, simulator_data
-from .sites import graded_claims, scale_grades, site_text, wording_alternatives
+from .sites import (
+    MODAL_VERBS,
+    QUANTIFIERS,
+    graded_claims,
+    scale_grades,
+    site_text,
+    wording_alternatives,
+)
 
 
 def _new_number(written: str, rng: random.Random) -> str:
@@ -162,6 +169,18 @@ def misspelled(word: str, rng: random.Random) -> str:
 
 def write_word(spot: Spot, rng: random.Random) -> Written:
     return spot.change(_other_word(spot.written, rng))
+
+
+def write_meaning(spot: Spot, rng: random.Random) -> Written:
+    """A modal verb or quantifier replaced by one of another rank: "will" / "could",
+    "some" / "all" (claimdiff.modality_change, quantifier_change)."""
+    word = spot.written.lower()
+    if word in MODAL_VERBS:
+        ranks, pool = claimdiff.modality_ranks(), MODAL_VERBS
+    else:
+        ranks, pool = claimdiff.quantifier_ranks(), QUANTIFIERS
+    choices = [w for w in pool if ranks[w] != ranks[word]]
+    return spot.change(_case_like(rng.choice(choices), spot.written))
 
 
 def write_quoted_word(spot: Spot, rng: random.Random) -> Written:

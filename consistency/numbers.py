@@ -175,6 +175,7 @@ class Reading:
     hedge_ranges: dict[str, HedgeRange]
     share_words_slack: float
     share_agree_within: float
+    same_hedge_within: float
     measures: dict[str, tuple[str, float]]
     vague: dict[str, tuple[float, float]]
     time_hedges: tuple[str, ...]
@@ -194,6 +195,7 @@ def reading() -> Reading:
         },
         share_words_slack=raw["shares"]["words_slack"],
         share_agree_within=raw["shares"]["agree_within"],
+        same_hedge_within=raw["rounding"]["same_hedge_within"],
         measures={k.lower(): (v[0], float(v[1])) for k, v in raw["measures"].items()},
         vague={k: (float(v[0]), float(v[1])) for k, v in raw["vague"].items()},
         time_hedges=tuple(times["hedges"]),
@@ -507,14 +509,18 @@ def judge(qa: Quantity, qb: Quantity) -> Judgement:
         if qa.qualifier == qb.qualifier:
             return _AGREE
         if {side_a, side_b} == {"above", "below"}:
-            apart = not _overlap(_range(qa, False), _range(qb, False))
+            disjoint = not _overlap(_range(qa, False), _range(qb, False))
             return Judgement(
                 "contradict",
-                "high" if apart else "medium",
+                "high" if disjoint else "medium",
                 "the hedges bound the number from opposite sides",
             )
-        if _exact(qa) or _exact(qb):
-            return _AGREE  # "nearly 600" and 600; "at least 72" and 72
+        hedged = qb if _exact(qa) else qa if _exact(qb) else None
+        hedge = reading().hedge_ranges.get(hedged.qualifier) if hedged else None
+        if hedge and hedge.unbounded and not hedge.open:
+            return _AGREE  # "at least 72" dead and 72: the bound is the count
+        # A hedge added to or dropped from one figure ("nearly 600" / "600"): both can be
+        # true, but the copy's wording of the figure changed. A note, no more.
         return Judgement("compatible", "low", "only the hedge differs")
     # A bound on a precise count against the count or another bound on the same side:
     # "at least 69" and "at least 72" dead are two tolls, not two roundings.
@@ -530,11 +536,13 @@ def judge(qa: Quantity, qb: Quantity) -> Judgement:
         return Judgement("compatible", "low", "the same figure rounded differently")
     if not _overlap(_range(qa, False), _range(qb, False)):
         return contradiction
-    if qa.qualifier == qb.qualifier and confident and not (_is_round(qa) and _is_round(qb)):
+    share_apart = abs(qa.value - qb.value) / max(abs(qa.value), abs(qb.value))
+    roundings = _is_round(qa) and _is_round(qb) and share_apart <= reading().same_hedge_within
+    if qa.qualifier == qb.qualifier and confident and not roundings:
         # "about 35 per cent" / "about 40 per cent", "more than 300" / "more than 358": the
         # hedge both share does not explain the change of figure. Medium: the ranges
-        # overlap, so neither is read exactly. Two round figures under one hedge are two
-        # roundings ("more than 1,000" / "more than 1,100"): low, below.
+        # overlap, so neither is read exactly. Two close round figures under one hedge are
+        # two roundings ("more than 1,000" / "more than 1,100"): low, below.
         return Judgement("contradict", "medium", "the same hedge on two different figures")
     if _exact(qa) != _exact(qb):
         hedged, exact = (qb, qa) if _exact(qa) else (qa, qb)

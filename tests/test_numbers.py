@@ -351,10 +351,14 @@ def verdict(one: str, other: str) -> tuple[str, str]:
     [
         # hedges that admit the figure agree
         ("More than 200 people were hurt.", "212 people were hurt.", ("agree", "")),
-        ("Nearly 600 houses were wrecked.", "600 houses were wrecked.", ("agree", "")),
+        ("Nearly 590 houses were wrecked.", "570 houses were wrecked.", ("agree", "")),
         ("About 240 people were rescued.", "237 people were rescued.", ("agree", "")),
         ("At least 72 people were killed.", "72 people were killed.", ("agree", "")),
         ("Nearly 300 officers were absent.", "Almost 300 officers were absent.", ("agree", "")),
+        # a hedge added to one figure is a note; an inclusive bound is the count itself
+        ("Nearly 600 houses were wrecked.", "600 houses were wrecked.", ("compatible", "low")),
+        ("About 300 were absent.", "300 were absent.", ("compatible", "low")),
+        ("More than 312 were arrested.", "312 were arrested.", ("compatible", "low")),
         # opposite bounds on one number: they touch (medium) or cannot meet (high)
         ("At least 30 people were hurt.", "Up to 30 people were hurt.", ("contradict", "medium")),
         ("Fewer than 300 were hurt.", "More than 300 were hurt.", ("contradict", "high")),
@@ -370,7 +374,11 @@ def verdict(one: str, other: str) -> tuple[str, str]:
         ("About 35 per cent.", "About 40 per cent.", ("contradict", "medium")),
         ("About £38,000 was lost.", "About £41,798 was lost.", ("contradict", "medium")),
         ("More than 300 were referred.", "More than 358 were referred.", ("contradict", "medium")),
-        ("More than 150 were hurt.", "More than 200 were hurt.", ("compatible", "low")),
+        (
+            "More than 30 shifts were short.",
+            "More than 40 shifts were short.",
+            ("contradict", "medium"),
+        ),
         ("About 120,000 scans a year.", "About 131,070 scans a year.", ("contradict", "medium")),
         # hedged ranges that cannot overlap contradict
         ("Nearly 300 were injured.", "More than 360 were injured.", ("contradict", "high")),

@@ -18,8 +18,9 @@ Each difference is given to the first kind that explains it:
 - `number_conflict`: one quantity of one thing read two ways (`numbers.judge`: a
   value with a hedge as a range, and a unit). High where both are read with confidence
   and contradict; medium for hedges touching from opposite sides, or a share in words
-  or a vague amount that does not admit the figure; low for hedged rounding or a figure
-  replaced by other words. Rows name each version's publication time where known.
+  or a vague amount that does not admit the figure; low for hedged rounding, a hedge
+  added to the same figure ("almost 300" / "300") or a figure replaced by other words.
+  Rows name each version's publication time where known.
 - `polarity_conflict` (high): the change adds or removes a negation and nothing else.
 - `name_variant`: a named thing written two ways that can be one name (`_names`):
   a misspelling, garbled initials or a former name (medium); a short form, or
@@ -398,6 +399,9 @@ def _date_verdict(
     if da.kind == "time":
         return _time_verdict(da, db)
     if da.kind == "absolute":
+        stamps = (_published(ctx, a.source), _published(ctx, b.source))
+        if (da.text, db.text) == (da.value, db.value) == stamps:
+            return None  # each copy's own machine date stamp: the days they were published
         return _DateVerdict("high", "the same event is dated differently")
     published = {_published(ctx, a.source), _published(ctx, b.source)}
     if len(published) == 2 and "" not in published:

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import domain
 from .caching import table_cache
@@ -37,6 +39,12 @@ class Quantity:
     qualifier: str
     """The hedge's meaning ("almost", "more than"), or ""."""
     text: str
+    step: float = 1.0
+    """The last written place, in the unit: 0.01 million for "£1.15m", 0.1 for "3.7%"."""
+    measure: str = ""
+    """The unit of measure as written ("miles"), when `unit` is converted from it."""
+    loose: bool = False
+    """A share written in words ("nearly a third"): not read with confidence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +55,11 @@ class DateMention:
     """"absolute" or "relative"."""
     value: str
     """Absolute: "YYYY-MM-DD" with "?" for parts not given. Relative: "direction:days"
-    ("after:334.8" for "eleven months on") or a named period ("year:-1")."""
+    ("after:334.8" for "eleven months on") or a named period ("year:-1"). A time of day:
+    "time:705" (minutes after midnight) for "11.45am", "11:45", "11 45 a.m"."""
     text: str
+    qualifier: str = ""
+    """A time's hedge as written ("about", "just after"), or ""."""
 
 
 def _words_alternation(words: list[str]) -> str:
@@ -81,12 +92,15 @@ def _patterns() -> _Patterns:
     )
     hedge = _words_alternation(list(lex.hedges))
     fraction = _words_alternation(list(lex.fractions))
-    currency_before = "|".join(re.escape(c) for c in lex.currencies if not c.isalpha())
+    currency_before = _words_alternation(
+        [c for c in lex.currencies if not c.isalpha() or c.isupper()]
+    )
     currency_after = _words_alternation([c for c in lex.currencies if c.isalpha()])
     # "pc" only in lower case and straight after digits ("10pc"): "PC" is a constable.
     percent = _words_alternation([p for p in lex.percent]) + r"|(?<=\d)(?-i:pc)"
     magnitude = _words_alternation([m for m in lex.multipliers if m not in ("hundred", "dozen")])
     multiplier = _words_alternation([m for m in lex.multipliers if len(m) > 2])
+    measure = _words_alternation(list(reading().measures))
     quantity = re.compile(
         rf"(?<![\w.,£$€/-])(?:(?P<hedge>{hedge})\s+)?"
         rf"(?:(?P<fraction>{fraction})(?:\s+an?\s+(?P<fraction_of>{multiplier}))?(?![\w-])"
@@ -94,7 +108,8 @@ def _patterns() -> _Patterns:
         rf"(?:(?P<digits>{_DIGITS})|(?P<words>an?\s+(?:{multiplier})(?!\w)|{word_number}))"
         rf"(?![\w,]*\d)"
         rf"(?:\s?(?P<magnitude>{magnitude})(?![\w]))?"
-        rf"(?:\s?(?P<percent>{percent})(?!\w))?)"
+        rf"(?:\s?(?P<percent>{percent})(?!\w))?"
+        rf"(?:\s?(?P<measure>{measure})(?![\w²/]))?)"
         rf"(?:\s+(?P<currency_word>{currency_after})(?!\w))?",
         re.IGNORECASE,
     )
@@ -114,9 +129,17 @@ def _patterns() -> _Patterns:
     named = _words_alternation(list(cal.named))
     weekday = _words_alternation([w.capitalize() for w in cal.weekdays])
     year_cues = _words_alternation(list(cal.year_cues))
+    time_hedge = _words_alternation(list(reading().time_hedges))
+    named_time = _words_alternation(list(reading().named_times))
+    meridiem = r"(?P<ampm>[ap])(?:\.\s?m\b\.?|\s?m\b)"  # "am", "a.m.", "a.m"
+    zone = r"(?:\s?(?:GMT|BST|UTC|CET|EST|EDT|PST|PDT|local\s+time))?"
     date = re.compile(
-        rf"(?<![\w/-])(?:"
-        rf"(?P<iso>(?P<iso_y>{year})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}}))"
+        rf"(?<![\w/-])(?:(?P<t_hedge>{time_hedge})\s+)?(?:"
+        rf"(?P<time12>(?P<t_h>1[0-2]|0?\d)(?:[.:\s](?P<t_m>[0-5]\d))?\s?{meridiem})"
+        rf"|(?P<time24>(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?!\d){zone})"
+        rf"|(?P<time_gmt>(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\s?(?:GMT|BST|UTC|hrs|hours\b))"
+        rf"|(?P<time_named>{named_time})"
+        rf"|(?P<iso>(?P<iso_y>{year})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}}))"
         rf"|(?P<slash>(?P<sl_d>\d{{1,2}})/(?P<sl_m>\d{{1,2}})/(?P<sl_y>{year}))"
         rf"|(?P<fy>(?P<fy_y>{year})[-/–](?:\d{{2}}(?!\d)|{year}))"
         rf"|(?P<range>(?P<r_d>{day})(?=\s*(?:-|–|to|and)\s*{day}\s+(?:of\s+)?"
@@ -134,6 +157,52 @@ def _patterns() -> _Patterns:
         re.IGNORECASE,
     )
     return _Patterns(quantity, date)
+
+
+@dataclass(frozen=True)
+class HedgeRange:
+    low: float
+    high: float
+    open: bool
+    unbounded: str
+    """"above", "below" or "": the side the hedge leaves open ("more than 300")."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The tables behind how an editor reads a number (numbers.toml)."""
+
+    hedge_ranges: dict[str, HedgeRange]
+    share_words_slack: float
+    share_agree_within: float
+    same_hedge_within: float
+    measures: dict[str, tuple[str, float]]
+    vague: dict[str, tuple[float, float]]
+    time_hedges: tuple[str, ...]
+    named_times: dict[str, int]
+    close_minutes: float
+    hedged_minutes: float
+
+
+@table_cache
+def reading() -> Reading:
+    raw = domain.table("numbers.toml")
+    times = raw["times"]
+    return Reading(
+        hedge_ranges={
+            k: HedgeRange(v["low"], v["high"], v.get("open", False), v.get("unbounded", ""))
+            for k, v in raw["hedge_ranges"].items()
+        },
+        share_words_slack=raw["shares"]["words_slack"],
+        share_agree_within=raw["shares"]["agree_within"],
+        same_hedge_within=raw["rounding"]["same_hedge_within"],
+        measures={k.lower(): (v[0], float(v[1])) for k, v in raw["measures"].items()},
+        vague={k: (float(v[0]), float(v[1])) for k, v in raw["vague"].items()},
+        time_hedges=tuple(times["hedges"]),
+        named_times=dict(times["named"]),
+        close_minutes=times["close_minutes"],
+        hedged_minutes=times["hedged_minutes"],
+    )
 
 
 def number_value(words: str) -> float | None:
@@ -176,6 +245,14 @@ def dates(text: str) -> list[DateMention]:
     for m in _patterns().date.finditer(text):
         g = m.groupdict()
         value: str | None
+        minutes = _minutes(g)
+        if minutes is not None:
+            hedge = re.sub(r"\s+", " ", (g["t_hedge"] or "").lower())
+            start = m.start("t_hedge") if hedge else m.start()
+            found.append(DateMention(start, m.end(), "time", f"time:{minutes}", m.group(), hedge))
+            continue
+        if g["t_hedge"]:
+            continue  # "around" before something that is not a time
         if g["iso"]:
             value = f"{g['iso_y']}-{g['iso_m']}-{g['iso_d']}"
         elif g["fy"]:
@@ -227,6 +304,20 @@ def dates(text: str) -> list[DateMention]:
     return found
 
 
+def _minutes(g: dict[str, str | None]) -> int | None:
+    """A time of day in minutes after midnight: "7.39pm", "19:39", "1939 GMT", "noon"."""
+    if g["time12"]:
+        hour = int(g["t_h"] or 0) % 12 + (12 if (g["ampm"] or "").lower() == "p" else 0)
+        return hour * 60 + int(g["t_m"] or 0)
+    if g["time24"]:
+        return int(g["h24"] or 0) * 60 + int(g["m24"] or 0)
+    if g["time_gmt"]:
+        return int(g["h4"] or 0) * 60 + int(g["m4"] or 0)
+    if g["time_named"]:
+        return reading().named_times[g["time_named"].lower()]
+    return None
+
+
 def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
     """Quantities in text, leaving out any inside the `skip` spans (dates)."""
     lex = domain.lexicon()
@@ -244,7 +335,7 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
         g = m.groupdict()
         digits_end = m.end("digits") if g["digits"] else -1
         letter_after = digits_end >= 0 and text[digits_end : digits_end + 1].isalpha()
-        if letter_after and not (g["magnitude"] or g["percent"]):
+        if letter_after and not (g["magnitude"] or g["percent"] or g["measure"]):
             continue  # "2nd", "5am": not a count
         if g["words"] and g["words"].lower() == "one" and text.startswith(" of ", m.end()):
             continue  # "one of the men": a pronoun, not a count
@@ -267,10 +358,19 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
         service = after and after.group(1).lower() in lex.service_words
         if g["digits"] in lex.service_numbers and service:
             continue  # "999 calls": the emergency number, not a count
+        step = _step(g["digits"]) if g["digits"] else 1.0
         if g["magnitude"]:
-            value *= lex.multipliers[g["magnitude"].lower()]
-        currency = g["currency"] or (g["currency_word"] or "").lower()
+            scale = lex.multipliers[g["magnitude"].lower()]
+            value *= scale
+            step *= scale
+        currency = g["currency"] or g["currency_word"] or ""
         unit = "%" if g["percent"] else lex.currencies.get(currency, "")
+        unit = unit or lex.currencies.get(currency.lower(), "")
+        measure = ""
+        if g["measure"] and not unit:
+            measure = re.sub(r"\s+", " ", g["measure"].lower())
+            unit, factor = reading().measures[measure]
+            value, step = value * factor, step * factor
         if fraction_only and value is not None:
             # "a third of forces" is a share: compared with "33%" as 33.3%.
             value, unit = round(value * 100, 2), "%"
@@ -281,12 +381,21 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
                 m.end(),
                 value,
                 unit,
-                _thing_after(text, m.end()),
+                unit if measure else _thing_after(text, m.end()),
                 lex.hedges.get(hedge, ""),
                 m.group(),
+                step,
+                measure,
+                fraction_only,
             )
         )
     return found
+
+
+def _step(digits: str) -> float:
+    """The last written place of a figure: 1 for "555", 0.01 for "1.15"."""
+    _, point, decimals = digits.partition(".")
+    return 10.0 ** -len(decimals) if point else 1.0
 
 
 _NEXT_WORDS = re.compile(r"[\w'’-]+")
@@ -307,3 +416,177 @@ def _thing_after(text: str, position: int) -> str:
             word = word[:-1]
         return word
     return ""
+
+
+class Judgement(NamedTuple):
+    """How an editor reads two figures for one slot of one claim."""
+
+    verdict: str
+    """"agree" (no row), "compatible" (hedged rounding: low) or "contradict"."""
+    severity: str
+    """"" when they agree; otherwise "low", "medium" or "high"."""
+    why: str
+
+
+_AGREE = Judgement("agree", "", "")
+_EPS = 1e-9
+
+
+class _Range(NamedTuple):
+    low: float
+    high: float
+    low_open: bool
+    high_open: bool
+
+
+def _overlap(a: _Range, b: _Range) -> bool:
+    if a.low > b.high or b.low > a.high:
+        return False
+    if a.low == b.high and (a.low_open or b.high_open):
+        return False
+    return not (b.low == a.high and (b.low_open or a.high_open))
+
+
+def _is_round(q: Quantity) -> bool:
+    """A figure written round ("1,000", "£300m", "more than a million"): a bound on it is
+    a rounding. A bound on a precise count ("at least 69 dead") is the count itself."""
+    if q.loose:
+        return True
+    places = q.value / q.step if q.step else q.value
+    whole = round(places)
+    if abs(places - whole) > 1e-6 or whole < 10 or whole % 10:
+        return False
+    return len(str(whole).rstrip("0")) <= 2  # "1,100" and "38,000", not "131,070"
+
+
+def _count_read(q: Quantity) -> bool:
+    """Whether a bound is read as the count it gives ("at least 72 people were killed")."""
+    hedge = reading().hedge_ranges.get(q.qualifier)
+    return bool(hedge and hedge.unbounded) and not _is_round(q)
+
+
+def _range(q: Quantity, window: bool) -> _Range:
+    """The values a quantity admits. `window`: only those it reads as agreeing ("more than
+    200" agrees with 212, not with 2,000); else all it admits (2,000 is more than 200)."""
+    slack = reading().share_words_slack * q.value if q.loose else 0.0
+    hedge = reading().hedge_ranges.get(q.qualifier)
+    if hedge is None or hedge.low == hedge.high == 1.0:
+        half = q.step / 2
+        return _Range(q.value - half - slack, q.value + half + slack, False, False)
+    low, high = q.value * hedge.low - slack, q.value * hedge.high + slack
+    if not window and hedge.unbounded == "above":
+        high = math.inf
+    if not window and hedge.unbounded == "below":
+        low = -math.inf
+    low_open = hedge.open and hedge.low == 1.0 and not slack
+    high_open = hedge.open and hedge.high == 1.0 and not slack
+    return _Range(low, high, low_open, high_open)
+
+
+def _exact(q: Quantity) -> bool:
+    hedge = reading().hedge_ranges.get(q.qualifier)
+    return hedge is None or hedge.low == hedge.high == 1.0
+
+
+def judge(qa: Quantity, qb: Quantity) -> Judgement:
+    """Agree, compatible or contradict: two figures given for one slot of one claim.
+
+    High only where both are read with confidence (figures, not a share in words) and
+    they contradict each other: both exact and different beyond rounding, or hedged so
+    that their ranges cannot overlap ("nearly 300" / "more than 360")."""
+    if qa.unit != qb.unit:
+        return _other_units(qa, qb)
+    confident = not (qa.loose or qb.loose)
+    contradiction = Judgement(
+        "contradict",
+        "high" if confident else "medium",
+        "the same quantity differs" if confident else "a share in words against another figure",
+    )
+    bounds = domain.lexicon().hedge_bounds
+    side_a, side_b = bounds.get(qa.qualifier), bounds.get(qb.qualifier)
+    near = reading().share_agree_within if not confident and qa.unit == "%" else 0.0
+    if abs(qa.value - qb.value) <= near + _EPS * max(abs(qa.value), 1):
+        if qa.qualifier == qb.qualifier:
+            return _AGREE
+        if {side_a, side_b} == {"above", "below"}:
+            disjoint = not _overlap(_range(qa, False), _range(qb, False))
+            return Judgement(
+                "contradict",
+                "high" if disjoint else "medium",
+                "the hedges bound the number from opposite sides",
+            )
+        hedged = qb if _exact(qa) else qa if _exact(qb) else None
+        hedge = reading().hedge_ranges.get(hedged.qualifier) if hedged else None
+        if hedge and hedge.unbounded and not hedge.open:
+            return _AGREE  # "at least 72" dead and 72: the bound is the count
+        # A hedge added to or dropped from one figure ("nearly 600" / "600"): both can be
+        # true, but the copy's wording of the figure changed. A note, no more.
+        return Judgement("compatible", "low", "only the hedge differs")
+    # A bound on a precise count against the count or another bound on the same side:
+    # "at least 69" and "at least 72" dead are two tolls, not two roundings.
+    counted_a = _exact(qa) or (_count_read(qa) and (_exact(qb) or side_a == side_b))
+    counted_b = _exact(qb) or (_count_read(qb) and (_exact(qa) or side_a == side_b))
+    if counted_a and counted_b and not (qa.loose or qb.loose):
+        # Strictly within half the coarser last place: "£1m" is not "£1.5 million".
+        tolerance = max(qa.step, qb.step) / 2 - _EPS * max(abs(qa.value), abs(qb.value), 1)
+        if abs(qa.value - qb.value) >= tolerance:
+            return contradiction
+        if qa.measure != qb.measure:
+            return _AGREE  # "5 kilometers (3 miles)": a conversion, rounded
+        return Judgement("compatible", "low", "the same figure rounded differently")
+    if not _overlap(_range(qa, False), _range(qb, False)):
+        return contradiction
+    share_apart = abs(qa.value - qb.value) / max(abs(qa.value), abs(qb.value))
+    roundings = _is_round(qa) and _is_round(qb) and share_apart <= reading().same_hedge_within
+    if qa.qualifier == qb.qualifier and confident and not roundings:
+        # "about 35 per cent" / "about 40 per cent", "more than 300" / "more than 358": the
+        # hedge both share does not explain the change of figure. Medium: the ranges
+        # overlap, so neither is read exactly. Two close round figures under one hedge are
+        # two roundings ("more than 1,000" / "more than 1,100"): low, below.
+        return Judgement("contradict", "medium", "the same hedge on two different figures")
+    if _exact(qa) != _exact(qb):
+        hedged, exact = (qb, qa) if _exact(qa) else (qa, qb)
+        if _overlap(_range(hedged, True), _range(exact, True)):
+            if hedged.loose or exact.loose:
+                return Judgement("compatible", "low", "a share in words against a figure")
+            return _AGREE  # "more than 200" and 212
+        return Judgement("compatible", "low", "a loose bound: the figure is far past it")
+    return Judgement("compatible", "low", "hedged figures that can both be true")
+
+
+def _other_units(qa: Quantity, qb: Quantity) -> Judgement:
+    same = abs(qa.value - qb.value) <= max(qa.step, qb.step) / 2 + _EPS
+    if not same and re.sub(r"[^0-9]", "", qa.text) == re.sub(r"[^0-9]", "", qb.text):
+        # "59,500m²" / "59,500m": one figure as written, its unit lost or changed.
+        return Judgement("contradict", "medium", "the same figure in another unit")
+    units = {qa.unit, qb.unit}
+    if units == {"%", "points"}:
+        if same:
+            return Judgement("compatible", "low", "per cent against percentage points")
+    elif same and "" in units and units - {""} <= set(domain.lexicon().currencies.values()):
+        return _AGREE  # "£50 million investment" and "50M investment": the currency unsaid
+    if same:
+        return Judgement("contradict", "medium", "the same figure in another unit")
+    return Judgement("contradict", "high", "the same quantity differs")
+
+
+def vague_amount(text: str) -> tuple[float, float] | None:
+    """The counts a vague amount admits: "a number of" 2 and more, "dozens" 24 to 199."""
+    key = re.sub(r"\s+", " ", text.lower())
+    found = None
+    for phrase, span in reading().vague.items():
+        longer = found is None or len(phrase) > len(found[0])
+        if longer and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key):
+            found = (phrase, span)
+    return found[1] if found else None
+
+
+_LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*")
+
+
+def listed(text: str) -> int:
+    """How many things a list names ("Kent, Essex and Surrey": 3); 0 if not a list."""
+    items = [i for i in _LIST_ITEM.split(text.strip(" .;:")) if i]
+    if len(items) < 2 or any(len(i.split()) > 4 for i in items):
+        return 0
+    return len(items)

@@ -19,6 +19,7 @@ from consistency.claimdiff import (
     shared_run_share,
     tokenize,
 )
+from consistency.detectors.quotes import diff_quotes
 from consistency.models import Article, Discrepancy, frozen_map
 from consistency.pipeline import check_articles
 from consistency.report import coverage_frame
@@ -153,6 +154,12 @@ SUFFICIENT = (
         (*swap("£1m", "£1.5 million", GRANT), "high", "£1m grant", "£1.5 million grant"),
         (*swap("10%", "12 per cent", OFFENCES), "high", "10% increase", "12 per cent increase"),
         (*swap("Almost 300", "300", TRAINED), "low", "Almost 300 officers", "300 officers"),
+        (  # a hedged rounding: both can be true
+            *swap("Almost 300", "About 310", TRAINED),
+            "low",
+            "Almost 300 officers",
+            "About 310 officers",
+        ),
         (  # "almost" bounds from below, "more than" from above: a contradiction
             *swap("Almost 300", "More than 300", TRAINED),
             "high",
@@ -229,6 +236,100 @@ def test_opposite_hedges_are_high() -> None:
         *swap("Fewer than 300", "More than 300", TRAINED.replace("Almost", "Fewer than"))
     )
     assert row.severity == "high"
+
+
+INVESTMENT = "The force announced a £50 million investment in its Worcester training centre."
+TOLL = "Police said 13 people had died in the flooding across the county on Friday."
+CALLED = "Officers were called to the station at 7.39pm after reports of a disturbance."
+FORCES = "Officers from three forces took part in the raids across the region last week."
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        swap("£50 million", "50M", INVESTMENT),
+        swap("£50 million", "GBP 50M", INVESTMENT),
+        swap("£50 million", "£50m", INVESTMENT),
+        swap("13 people", "more than 10 people", TOLL),
+        swap("13 people", "at least 13 people", TOLL),
+        swap("12", "a number of", ARRESTS),
+        swap("three forces", "Kent, Essex and Surrey", FORCES),
+    ],
+)
+def test_figures_an_editor_reads_as_one_are_no_row(a: str, b: str) -> None:
+    assert pair(a, b) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "severity"),
+    [
+        (*swap("13 people", "at least 24 people", TOLL), "high"),
+        (*swap("Almost 300", "About 310", TRAINED), "low"),
+        (*swap("Almost 300", "More than 350", TRAINED), "high"),
+        (*swap("12", "dozens of", ARRESTS), "medium"),
+    ],
+)
+def test_number_conflict_calibrated(a: str, b: str, severity: str) -> None:
+    row = only_row(a, b)
+    assert (row.kind, row.severity) == ("number_conflict", severity)
+
+
+def test_figure_replaced_by_other_words_is_low() -> None:
+    row = only_row(*swap("£1m", "a large sum", INVESTED))
+    assert (row.kind, row.severity) == ("number_conflict", "low")
+
+
+def test_stale_take_names_each_version_publication_time() -> None:
+    row = only_row(
+        *swap("13 people", "24 people", TOLL), ("2025-10-01T09:12:00Z", "2025-10-01T15:40:00Z")
+    )
+    assert (row.kind, row.severity) == ("number_conflict", "high")
+    assert "a (published 2025-10-01 09:12) says '13 people'" in row.explanation
+    assert "b (published 2025-10-01 15:40) says '24 people'" in row.explanation
+    assert "a's copy is the older" in row.explanation
+
+
+def test_each_copy_stamped_with_its_own_publication_day_is_no_row() -> None:
+    a, b = swap("2024-05-14", "2024-05-15", PUBLISHED.replace("14 May 2024", "2024-05-14"))
+    assert pair(a, b, ("2024-05-14", "2024-05-15")) == []
+    assert only_row(a, b, ("2024-05-15", "2024-05-14")).severity == "high"
+
+
+def test_without_publication_time_the_row_names_the_source_only() -> None:
+    row = only_row(*swap("13 people", "24 people", TOLL))
+    assert "a says '13 people'" in row.explanation and "published" not in row.explanation
+
+
+@pytest.mark.parametrize("other", ["19:39", "7:39 p.m.", "1939 GMT", "7.39 pm"])
+def test_time_of_day_in_another_house_style_is_no_row(other: str) -> None:
+    assert pair(*swap("7.39pm", other, CALLED)) == []
+
+
+@pytest.mark.parametrize(
+    ("other", "severity"),
+    [("7.42pm", "low"), ("about 7.50pm", "low"), ("8.15pm", "high"), ("about 9pm", "medium")],
+)
+def test_time_of_day_conflict(other: str, severity: str) -> None:
+    row = only_row(*swap("7.39pm", other, CALLED))
+    assert (row.kind, row.severity) == ("date_conflict", severity)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The attack began at 11.45am and ended", "The attack began at 11 45 a.m and ended"),
+        ("The attack began at 11.45am and ended", "The attack began at 11:45 a.m. and ended"),
+        ("We will invest £50m in the plant now", "We will invest £50 million in the plant now"),
+        ("There were six suicides in the prison", "There were 6 suicides in the prison"),
+    ],
+)
+def test_quotation_differing_only_in_a_figure_style_is_unchanged(a: str, b: str) -> None:
+    assert diff_quotes(a, b).changes == ()
+
+
+def test_quotation_losing_a_hedge_is_changed() -> None:
+    changes = diff_quotes("We lost nearly 300 jobs at the site", "We lost 300 jobs at the site")
+    assert changes.changes
 
 
 # --- date_conflict ----------------------------------------------------------------
@@ -737,7 +838,7 @@ def test_coverage_frame() -> None:
 
 CHANGED = [
     swap("12 arrests", "15 arrests", ARRESTS),
-    swap("Almost 300", "300", TRAINED),
+    swap("Almost 300", "More than 300", TRAINED),
     swap("14 May 2024", "15 May 2024", PUBLISHED),
     swap("Eleven months on", "Ten months on", MONTHS_ON),
     swap("has effective", "does not have effective", PROCESSES),

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consistency.numbers import DateMention, Quantity, dates, number_value, quantities
+from consistency.numbers import (
+    DateMention,
+    Quantity,
+    dates,
+    judge,
+    listed,
+    number_value,
+    quantities,
+    vague_amount,
+)
 
 
 def only_quantity(text: str) -> Quantity:
@@ -327,3 +336,133 @@ def test_day_range_is_not_a_quantity() -> None:
 
 def test_date_text_leaves_the_full_stop() -> None:
     assert only_date("The report was published on 1 January.").text == "1 January"
+
+
+# --- reading a number as an editor does ---------------------------------------------
+
+
+def verdict(one: str, other: str) -> tuple[str, str]:
+    judged = judge(only_quantity(one), only_quantity(other))
+    return judged.verdict, judged.severity
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "expected"),
+    [
+        # hedges that admit the figure agree
+        ("More than 200 people were hurt.", "212 people were hurt.", ("agree", "")),
+        ("Nearly 590 houses were wrecked.", "570 houses were wrecked.", ("agree", "")),
+        ("About 240 people were rescued.", "237 people were rescued.", ("agree", "")),
+        ("At least 72 people were killed.", "72 people were killed.", ("agree", "")),
+        ("Nearly 300 officers were absent.", "Almost 300 officers were absent.", ("agree", "")),
+        # a hedge added to one figure is a note; an inclusive bound is the count itself
+        ("Nearly 600 houses were wrecked.", "600 houses were wrecked.", ("compatible", "low")),
+        ("About 300 were absent.", "300 were absent.", ("compatible", "low")),
+        ("More than 312 were arrested.", "312 were arrested.", ("compatible", "low")),
+        # opposite bounds on one number: they touch (medium) or cannot meet (high)
+        ("At least 30 people were hurt.", "Up to 30 people were hurt.", ("contradict", "medium")),
+        ("Fewer than 300 were hurt.", "More than 300 were hurt.", ("contradict", "high")),
+        ("Almost 300 were hurt.", "More than 300 were hurt.", ("contradict", "high")),
+        # two roundings on one side do not contradict
+        (
+            "More than 1,000 jobs are at risk.",
+            "More than 1,100 jobs are at risk.",
+            ("compatible", "low"),
+        ),
+        ("More than 200 were injured.", "Nearly 300 were injured.", ("compatible", "low")),
+        # one hedge on two figures: the hedge does not explain the change
+        ("About 35 per cent.", "About 40 per cent.", ("contradict", "medium")),
+        ("About £38,000 was lost.", "About £41,798 was lost.", ("contradict", "medium")),
+        ("More than 300 were referred.", "More than 358 were referred.", ("contradict", "medium")),
+        (
+            "More than 30 shifts were short.",
+            "More than 40 shifts were short.",
+            ("contradict", "medium"),
+        ),
+        ("About 120,000 scans a year.", "About 131,070 scans a year.", ("contradict", "medium")),
+        # hedged ranges that cannot overlap contradict
+        ("Nearly 300 were injured.", "More than 360 were injured.", ("contradict", "high")),
+        ("Calls rose by nearly 5%.", "Calls rose by nearly 4%.", ("contradict", "high")),
+        ("It took nearly two years.", "It took nearly three years.", ("contradict", "high")),
+        # a bound on a precise count is the count: a toll that moved
+        (
+            "At least 69 people were killed.",
+            "At least 72 people were killed.",
+            ("contradict", "high"),
+        ),
+        ("At least 13 people died.", "24 people died.", ("contradict", "high")),
+        # rounding
+        ("Council tax rises by 9.99%.", "Council tax rises by 10%.", ("compatible", "low")),
+        ("There were 1.15million calls.", "There were 1,153,744 calls.", ("compatible", "low")),
+        ("The force spent £1m on it.", "The force spent £1.5m on it.", ("contradict", "high")),
+        ("The site employs 555 people.", "The site employs 600 people.", ("contradict", "high")),
+        # shares in words against figures: never read with confidence
+        ("Nearly a third tested positive.", "28% tested positive.", ("compatible", "low")),
+        ("A third tested positive.", "33% tested positive.", ("agree", "")),
+        ("Half tested positive.", "28% tested positive.", ("contradict", "medium")),
+        # units: money with scale in every style, distances, lengths of time
+        ("The £50 million investment.", "The 50M investment.", ("agree", "")),
+        ("The £50 million investment.", "The GBP 50M investment.", ("agree", "")),
+        ("It cost fifty million pounds.", "It cost £50m.", ("agree", "")),
+        ("It was 5 kilometers deep.", "It was 3 miles deep.", ("agree", "")),
+        ("It was 19 kilometres away.", "It was 12 miles away.", ("agree", "")),
+        ("It was 19 kilometres away.", "It was 30 miles away.", ("contradict", "high")),
+        ("They worked 1.5 hours each day.", "They worked 90 minutes each day.", ("agree", "")),
+        ("It lasted 15 minutes.", "It lasted 12 minutes.", ("contradict", "high")),
+        ("A rise of 0.5 per cent.", "A rise of 0.5 percentage points.", ("compatible", "low")),
+        ("The 59,500m² centre.", "The 59,500 m² centre.", ("agree", "")),
+        ("The 59,500m² centre.", "The 59,500m centre.", ("contradict", "medium")),
+    ],
+)
+def test_judge(one: str, other: str, expected: tuple[str, str]) -> None:
+    assert verdict(one, other) == expected
+    assert verdict(other, one) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("The call came at 7.39pm.", 1179),
+        ("The call came at 19:39.", 1179),
+        ("The call came at 7:39 p.m. that day.", 1179),
+        ("The call came at 7:39 PM that day.", 1179),
+        ("Police were called at 1939 GMT.", 1179),
+        ("It happened at 11.45am.", 705),
+        ("It happened at 11 45 a.m on the day.", 705),
+        ("It happened at 11:45 a.m. on the day.", 705),
+        ("It struck at 10 p.m. local time.", 1320),
+        ("The storm woke them just after midnight.", 0),
+    ],
+)
+def test_time_of_day_in_every_house_style(text: str, minutes: int) -> None:
+    found = only_date(text)
+    assert (found.kind, found.value) == ("time", f"time:{minutes}")
+    assert quantities(text) == []  # the figures of a time are not counts
+
+
+def test_hedged_time_keeps_its_hedge() -> None:
+    found = only_date("Officers boarded at about 7.40pm.")
+    assert (found.value, found.qualifier, found.text) == ("time:1180", "about", "about 7.40pm")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("A number of hospitals", (2, 1e12)),
+        ("dozens of rescues", (24, 199)),
+        ("Tens of thousands of homes", (20000, 199999)),
+        ("several arrests", (3, 9)),
+    ],
+)
+def test_vague_amount(text: str, span: tuple[float, float]) -> None:
+    assert vague_amount(text) == span
+
+
+def test_not_a_vague_amount() -> None:
+    assert vague_amount("the remaining two") is None
+
+
+def test_list_counts_its_items() -> None:
+    assert listed("Kent, Essex and Surrey") == 3
+    assert listed("Kent and Essex") == 2
+    assert listed("the force said it would improve") == 0

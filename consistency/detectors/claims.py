@@ -11,11 +11,16 @@ quotation detectors; grades to the grade detectors.
 
 Each difference is given to the first kind that explains it:
 
-- `date_conflict`: the changed words hold a date and the two dates disagree.
-  High for absolute dates; a relative one ("eleven months on") is medium, or low
-  when the sources were published on different days.
-- `number_conflict`: one quantity of one thing with two values (high), a number
-  replaced by words (medium), or only the hedge changed ("almost 300" / "300", low).
+- `date_conflict`: the changed words hold a date or a time of day and the two
+  disagree. High for absolute dates and exact times; a relative date ("eleven months
+  on") is medium, or low when the sources were published on different days; times a
+  few minutes apart, or within a hedged time, are low.
+- `number_conflict`: one quantity of one thing read two ways (`numbers.judge`: a
+  value with a hedge as a range, and a unit). High where both are read with confidence
+  and contradict; medium for hedges touching from opposite sides, or a share in words
+  or a vague amount that does not admit the figure; low for hedged rounding, a hedge
+  added to the same figure ("almost 300" / "300") or a figure replaced by other words.
+  Rows name each version's publication time where known.
 - `polarity_conflict`: the change adds or removes a negation (or a negating prefix,
   "sufficient" / "insufficient") and nothing else (high), or a prefixed opposite
   stands among other changed words (medium).
@@ -43,7 +48,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar, cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -72,7 +77,16 @@ from ..claimdiff import (
 )
 from ..keys import is_title, org_key
 from ..models import Claim, ClaimMatch, Discrepancy, Severity
-from ..numbers import DateMention, Quantity, dates, quantities
+from ..numbers import (
+    DateMention,
+    Quantity,
+    dates,
+    judge,
+    listed,
+    quantities,
+    reading,
+    vague_amount,
+)
 from ..settings import SCORER, WORDS_SCORER
 from .base import Context, cluster_topic, make, side
 from .registry import Detector, Kind
@@ -487,7 +501,12 @@ def _date_verdict(
 ) -> _DateVerdict | None:
     if da.kind != db.kind or _dates_agree(da.value, db.value):
         return None
+    if da.kind == "time":
+        return _time_verdict(da, db)
     if da.kind == "absolute":
+        stamps = (_published(ctx, a.source), _published(ctx, b.source))
+        if (da.text, db.text) == (da.value, db.value) == stamps:
+            return None  # each copy's own machine date stamp: the days they were published
         return _DateVerdict("high", "the same event is dated differently")
     published = {_published(ctx, a.source), _published(ctx, b.source)}
     if len(published) == 2 and "" not in published:
@@ -497,7 +516,46 @@ def _date_verdict(
     return _DateVerdict("medium", "a relative date differs")
 
 
+def _time_verdict(da: DateMention, db: DateMention) -> _DateVerdict | None:
+    """Two times of day, in minutes after midnight: a few minutes apart is one time
+    rounded (low); a hedged time ("about 7.40pm") admits a quarter of an hour; beyond
+    that two exact times contradict each other (high), a hedged one is medium."""
+    table = reading()
+    apart = abs(int(da.value[5:]) - int(db.value[5:]))
+    apart = min(apart, 24 * 60 - apart)
+    hedged = bool(da.qualifier or db.qualifier)
+    if apart <= table.close_minutes or (hedged and apart <= table.hedged_minutes):
+        return _DateVerdict("low", f"the times differ by {apart} minutes")
+    if hedged:
+        return _DateVerdict("medium", "the times of day differ, one of them hedged")
+    return _DateVerdict("high", "the same event is timed differently")
+
+
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?")
+
+
+def _when_published(ctx: Context, source_a: str, source_b: str) -> tuple[str, str, str]:
+    """Each source named with its `published` metadata where known ("bbc (published
+    2025-10-01 09:12)"), and a note naming the older copy when both are known and differ."""
+    named, stamps = [], []
+    for source in (source_a, source_b):
+        value = ctx.metadata(source).get("published", "").strip()
+        stamp = _TIMESTAMP.match(value)
+        shown = " ".join(p for p in stamp.groups() if p) if stamp else value
+        named.append(f"{source} (published {shown})" if shown else source)
+        stamps.append(shown if stamp else "")
+    older = ""
+    if len(stamps[0]) != len(stamps[1]):
+        stamps = [s[:10] for s in stamps]  # a day against a time: compare the days
+    if all(stamps) and stamps[0] != stamps[1]:
+        first = source_a if stamps[0] < stamps[1] else source_b
+        older = f"; {first}'s copy is the older"
+    return named[0], named[1], older
+
+
 def _dates_agree(x: str, y: str) -> bool:
+    if x.startswith("time:") and y.startswith("time:"):
+        return x == y
     if ":" in x or ":" in y:
         dx, _, vx = x.partition(":")
         dy, _, vy = y.partition(":")
@@ -533,16 +591,11 @@ def _numbers(
 ) -> None:
     if not numbers_a or not numbers_b:
         if hunk.a and hunk.b and max(len(hunk.a), len(hunk.b)) <= MAX_CHANGE_WORDS:
-            report(
-                "number_conflict",
-                "medium",
-                hunk.text_a(a.text),
-                hunk.text_b(b.text),
-                "a number is given in one version and replaced by words in the other",
-            )
+            _figure_against_words(hunk, a, b, numbers_a, numbers_b, report)
         return
     for qa, qb in zip(numbers_a, numbers_b, strict=False):
-        if qa.thing and qb.thing and qa.thing != qb.thing:
+        measured = qa.measure or qb.measure  # what a measure counts is its unit
+        if qa.thing and qb.thing and qa.thing != qb.thing and not measured:
             report(
                 "claim_altered",
                 "medium",
@@ -550,26 +603,54 @@ def _numbers(
                 _with_next_word(b.text, qb),
                 "a number and what it counts changed",
             )
-        elif not _same_amount(qa, qb):
+            continue
+        judged = judge(qa, qb)
+        if judged.verdict != "agree":
             report(
                 "number_conflict",
-                "high",
+                cast(Severity, judged.severity),
                 _with_next_word(a.text, qa),
                 _with_next_word(b.text, qb),
-                "the same quantity differs",
+                judged.why,
             )
-        elif qa.qualifier != qb.qualifier:
-            bounds = domain.lexicon().hedge_bounds
-            opposite = {bounds.get(qa.qualifier), bounds.get(qb.qualifier)} == {"above", "below"}
-            report(
-                "number_conflict",
-                "high" if opposite else "low",
-                _with_next_word(a.text, qa),
-                _with_next_word(b.text, qb),
-                "the hedges bound the number from opposite sides"
-                if opposite
-                else "only the hedge differs",
-            )
+
+
+def _figure_against_words(
+    hunk: Hunk,
+    a: Claim,
+    b: Claim,
+    numbers_a: list[Quantity],
+    numbers_b: list[Quantity],
+    report: Report,
+) -> None:
+    """A figure in one version, words in the other: a vague amount ("a number of",
+    "dozens") agrees with a figure it admits and disagrees (medium: a vague amount is not
+    read with confidence) with one it does not; a list agrees with a count of its items;
+    other words in a figure's place lose the figure without contradicting it (low)."""
+    written_a, written_b = hunk.text_a(a.text), hunk.text_b(b.text)
+    figures, words = (numbers_a, written_b) if numbers_a else (numbers_b, written_a)
+    counts = [q for q in figures if not q.unit]
+    vague = vague_amount(words)
+    if vague is not None and counts:
+        if all(vague[0] <= q.value <= vague[1] for q in counts):
+            return
+        report(
+            "number_conflict",
+            "medium",
+            written_a,
+            written_b,
+            "a vague amount in one version does not admit the figure in the other",
+        )
+        return
+    if counts and listed(words) and all(listed(words) == q.value for q in counts):
+        return  # "three forces" / "Kent, Essex and Surrey"
+    report(
+        "number_conflict",
+        "low",
+        written_a,
+        written_b,
+        "a number is given in one version and replaced by words in the other",
+    )
 
 
 _NEXT_WORD = re.compile(r"\s+[A-Za-z][\w'-]*")
@@ -854,17 +935,6 @@ def _has_negation(hunk: Hunk) -> bool:
     return bool(negation_count(hunk.a) or negation_count(hunk.b))
 
 
-def _same_amount(qa: Quantity, qb: Quantity) -> bool:
-    """Equal values; a share written in words ("a third") is within a point of "33%"."""
-    if qa.unit != qb.unit:
-        return False
-    if qa.unit == "%" and not (
-        any(c.isdigit() for c in qa.text) and any(c.isdigit() for c in qb.text)
-    ):
-        return abs(qa.value - qb.value) <= 1.0
-    return qa.value == qb.value
-
-
 def _row(
     ctx: Context, kind: str, finding: _Finding, a: Claim, b: Claim, score: float
 ) -> Discrepancy:
@@ -874,13 +944,18 @@ def _row(
         " / ".join(sorted({value_a, value_b})) if kind == "name_variant" else cluster_topic(ctx, a)
     )
     why = "; ".join(dict.fromkeys(finding.why))
+    said_a, said_b = a.source, b.source
+    if kind in ("number_conflict", "date_conflict"):
+        # A developing story: each copy's publication time shows which one is stale.
+        said_a, said_b, older = _when_published(ctx, a.source, b.source)
+        why += older
     return make(
         kind,
         finding.severity,
         subject,
         side(ctx, a.claim_id, value_a),
         side(ctx, b.claim_id, value_b),
-        f"{subject}: {a.source} says {value_a!r}, {b.source} says {value_b!r} ({why})",
+        f"{subject}: {said_a} says {value_a!r}, {said_b} says {value_b!r} ({why})",
         ctx,
         similarity=score,
     )

@@ -21,12 +21,13 @@ from rapidfuzz.distance import Indel, Opcode
 
 from .. import domain
 from ..caching import text_cache
-from ..claimdiff import squeezed, tokenize
+from ..claimdiff import Token, squeezed, tokenize
 from ..keys import canonical_text
 from ..models import (
     Discrepancy,
     Severity,
 )
+from ..numbers import dates, quantities, reading
 from .base import Context, make, side
 from .registry import Detector, Kind
 
@@ -54,7 +55,7 @@ def _words(text: str) -> _Words:
     """The words of a quotation as compared (claimdiff's word keys): lower case, number
     words as digits, title abbreviations spelled out, equivalent spellings as one
     ("10%" and "10 per cent", "HM" and "His Majesty's" are the same words)."""
-    tokens = tokenize(text)
+    tokens = _quantities_as_words(text, tokenize(text))
     punct: list[str] = []
     for i, token in enumerate(tokens):
         following = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
@@ -62,6 +63,47 @@ def _words(text: str) -> _Words:
     return _Words(
         tuple(t.key for t in tokens), tuple(text[t.start : t.end] for t in tokens), tuple(punct)
     )
+
+
+def _quantities_as_words(text: str, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Each time of day and each figure read as one word keyed by its value, so that a
+    house style is no alteration: "11.45am", "11:45 a.m." and "11 45 a.m" are one word,
+    as are "£50m" and "£50 million"; a hedge stays part of the word ("nearly 300" is
+    not "300")."""
+    found = dates(text)
+    spans = [(_figure_start(d.text, d.start), d.end, d.value) for d in found if d.kind == "time"]
+    spans += [
+        (_figure_start(q.text, q.start), q.end, f"={q.value:g}{q.unit}")
+        for q in quantities(text, [(d.start, d.end) for d in found])
+    ]
+    if not spans:
+        return tokens
+    out: list[Token] = []
+    spans.sort()
+    k = 0
+    for token in tokens:
+        while k < len(spans) and spans[k][1] <= token.start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= token.start and token.end <= spans[k][1]:
+            start, end, key = spans[k]
+            if out and out[-1].key == key and out[-1].start == start:
+                continue  # the rest of the figure's words
+            out.append(token._replace(key=key, start=start, end=end))
+        else:
+            out.append(token)
+    return tuple(out)
+
+
+def _figure_start(written: str, start: int) -> int:
+    """Where a figure or a time starts after its hedge ("nearly", "about"): the hedge
+    stays a word of its own, so that a hedge dropped from a quotation is still seen."""
+    lowered = re.sub(r"\s+", " ", written.lower())
+    hedges = {*domain.lexicon().hedges, *reading().time_hedges}
+    for hedge in sorted(hedges, key=len, reverse=True):
+        if lowered.startswith(hedge + " "):
+            skip = re.match(r"(?:\S+\s+){%s}" % len(hedge.split()), written)  # noqa: UP031
+            return start + (skip.end() if skip else 0)
+    return start
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ from typing import NamedTuple
 
 import ftfy
 
-from . import domain
+from . import domain, furniture
 from .caching import table_cache, text_cache
-from .models import Article, CleanArticle, Paragraph, Repair, frozen_map
+from .models import Article, CleanArticle, Paragraph, Repair, RepairKind, frozen_map
 
 # Code pages whose mojibake we reverse, in order of preference on a tie.
 CODE_PAGES = ("cp1252", "cp1257", "cp1250", "cp1251", "cp1254", "latin-1")
@@ -266,6 +266,7 @@ def normalise_typography(line: str) -> str:
 
 
 _TERMINAL = re.compile(r"[.!?:;”\"')\]]$")
+_SENTENCE_BREAK = re.compile(r"[a-z][.!?] [A-Z]")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _LIST_ITEM = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
 
@@ -351,8 +352,9 @@ def _is_masthead_line(text: str) -> bool:
     return len(text.split()) <= 3 and not _TERMINAL.search(text)
 
 
-def clean_article(article: Article) -> CleanArticle:
-    """Run every cleaning step on one article."""
+def clean_article(article: Article, template: frozenset[str] = frozenset()) -> CleanArticle:
+    """Run every cleaning step on one article. `template`: the keys of lines that are
+    the feed's site templates (see `furniture.template_lines`), dropped as furniture."""
     source, offset = article.source, article.first_line - 1
     repairs: list[Repair] = []
     text, encoding = repair_encoding(article.body)
@@ -394,16 +396,98 @@ def clean_article(article: Article) -> CleanArticle:
 
     kept = _drop_masthead(kept, source, repairs)
     width = _is_wrapped([t for _, t in kept])
+    kept = _drop_furniture(kept, furniture, metadata, template, article, repairs, width)
+    width = _is_wrapped([t for _, t in kept])
     kept = _furniture_tails(kept, furniture, width, source, repairs)
     paragraphs = tuple(_unwrapped_boilerplate(_paragraphs(kept, width), source, repairs))
     headline = metadata.get("headline", "")
     if not headline and paragraphs:
         first = paragraphs[0].text
-        if len(first) <= 160 and not first.endswith((".", "?")) and len(first.split()) >= 3:
+        if (
+            len(first) <= 160
+            and not first.endswith((".", "?"))
+            and len(first.split()) >= 3
+            and first != first.lower()  # "— the home of dogs —": a tagline
+            and not _SENTENCE_BREAK.search(first)  # a headline is one sentence
+        ):
             headline = first
     return CleanArticle(
         source, article.path, paragraphs, tuple(repairs), frozen_map(metadata), headline
     )
+
+
+def _drop_furniture(
+    lines: list[tuple[int, str]],
+    dropped: dict[int, str],
+    metadata: dict[str, str],
+    template: frozenset[str],
+    article: Article,
+    repairs: list[Repair],
+    width: int,
+) -> list[tuple[int, str]]:
+    """Judge every line with `furniture.classify` and `furniture.sweep`: furniture is
+    dropped (kind "boilerplate"), stamps and bylines become metadata where they parse,
+    and furniture glued to copy is cut from it; each with its reason in the log. In
+    hard-wrapped text (`width`) a line that carries on the line before it, or is
+    carried on by the next, is part of a paragraph and left to the paragraph checks."""
+    source = article.source
+    outlet = furniture.outlet_words(article)
+    verdicts: list[furniture.Verdict | None] = []
+    previous = ""  # the line before, if it was copy
+    for index, (_, text) in enumerate(lines):
+        # In hard-wrapped text only a line standing alone may be a site's template line,
+        # not a piece of a wrapped sentence that happens to recur.
+        alone = not width or (
+            (index == 0 or not lines[index - 1][1])
+            and (index + 1 == len(lines) or not lines[index + 1][1])
+        )
+        following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if not text:
+            verdicts.append(None)
+        elif width and (
+            (previous and _continues(previous, text, width))
+            or (following and _continues(text, following, width))
+        ):  # a piece of a wrapped paragraph: judged whole, as a paragraph, later
+            verdicts.append(furniture.Verdict("copy", "", text))
+        elif template and alone and text.count(" ") < 12 and furniture.key(text) in template:
+            verdicts.append(furniture.Verdict("furniture", "site template", ""))
+        else:
+            verdicts.append(furniture.classify(text, outlet))
+        last = verdicts[-1]
+        previous = text if last is not None and last.kind in ("copy", "weak") else ""
+    # The first line is the headline's place: "Watch: ..." there is a kicker on a
+    # headline (a video story), not a promotion inside the copy.
+    top = next((i for i, verdict in enumerate(verdicts) if verdict is not None), None)
+    first = verdicts[top] if top is not None else None
+    if top is not None and first is not None and first.reason == "promotion or link":
+        verdicts[top] = furniture.Verdict("copy", "", lines[top][1])
+    placed = furniture.sweep(verdicts)
+    out: list[tuple[int, str]] = []
+    for (number, text), verdict, place in zip(lines, verdicts, placed, strict=True):
+        if verdict is None or (
+            verdict.kind in ("copy", "weak") and not place and verdict.text == text
+        ):
+            out.append((number, text))
+            continue
+        for name, value in verdict.metadata:
+            metadata.setdefault(name, value)
+        kind: RepairKind
+        if place:
+            kind, why, after = "boilerplate", f"boilerplate: {place}", ""
+        elif verdict.kind == "metadata":
+            kind, why, after = "metadata", f"metadata line: {verdict.reason}", ""
+        elif verdict.kind == "furniture":
+            kind, why, after = "boilerplate", f"boilerplate: {verdict.reason}", ""
+        else:  # copy with furniture cut from it
+            kind, why, after = "boilerplate", f"boilerplate: {verdict.reason}", verdict.text
+        if verdict.metadata and kind == "boilerplate" and not place:
+            kind = "metadata"  # a stamp or byline read, whatever else went with it
+        repairs.append(Repair(source, kind, number, text, after, why))
+        if after:
+            out.append((number, after))
+        else:
+            dropped[number] = text
+    return out
 
 
 def _unwrapped_boilerplate(

@@ -13,6 +13,7 @@ from typing import Literal
 ClaimKind = Literal["headline", "heading", "sentence", "list_item", "rating_line", "quote"]
 GradeStatus = Literal["graded", "graded_unnamed", "not_graded"]
 Severity = Literal["high", "medium", "low"]
+RepairKind = Literal["encoding", "boilerplate", "metadata", "typography", "wrap"]
 
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 
@@ -62,7 +63,7 @@ class Repair:
     """One change the clean stage made, with the reason, so it can be reported."""
 
     source: str
-    kind: Literal["encoding", "boilerplate", "metadata", "typography", "wrap"]
+    kind: RepairKind
     line: int
     before: str
     after: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import dataclasses
+import functools
 import gc
 import os
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
-from . import caching, domain, ingest, match
+from . import caching, domain, furniture, ingest, match
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
@@ -55,9 +56,10 @@ class _ReadArticle(NamedTuple):
     extraction: Extraction
 
 
-def _read(article: Article) -> _ReadArticle:
-    """The stages that look at one article alone: clean, claims, extract."""
-    cleaned = clean_stage.clean_article(article)
+def _read(article: Article, template: frozenset[str] = frozenset()) -> _ReadArticle:
+    """The stages that look at one article alone: clean, claims, extract. `template`:
+    the feed's site-template lines, found before (see `furniture.template_lines`)."""
+    cleaned = clean_stage.clean_article(article, template)
     claims = claims_stage.article_claims(cleaned)
     return _ReadArticle(cleaned, claims, extract_stage.extract_article(cleaned, claims))
 
@@ -94,6 +96,9 @@ def read_articles(
     depend on the number of workers."""
     workers = processes(workers, len(articles))
     total = len(articles)
+    # The one feed-level step of reading: lines that recur across articles sharing no
+    # copy are a site's template, dropped by clean as furniture (one pass, hashes).
+    read = functools.partial(_read, template=furniture.template_lines(articles))
     every = max(1, total // 100)
     parts: list[_ReadArticle] = []
     progress("read", 0, total)
@@ -101,12 +106,12 @@ def read_articles(
         if workers > 1 and total > 1:
             # The first article is read here, before the workers start: it compiles the
             # domain's patterns once, and forked workers inherit them compiled.
-            parts.append(_read(articles[0]))
+            parts.append(read(articles[0]))
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
             rest = articles[1:]
-            done = pool.map(_read, rest, chunksize=max(1, len(rest) // (workers * 8)))
+            done = pool.map(read, rest, chunksize=max(1, len(rest) // (workers * 8)))
         else:
-            done = map(_read, articles)
+            done = map(read, articles)
         for part in done:
             parts.append(part)
             if len(parts) % every == 0 or len(parts) == total:

@@ -1,0 +1,507 @@
+"""Page furniture: the lines of a page that are not the story's copy.
+
+Pages are stored as outlets publish them, with their menus, sign-in links, cookie
+banners, bylines, date stamps, photo captions and promotions. None of it is a claim
+or a headline. No list of one site's strings catches the next site's furniture, so
+lines are judged by general signals, with the vocabulary as data
+(`data/furniture.toml`):
+
+- what a line is made of: only menu words, function words, numbers and the outlet's
+  own name ("Login Register", "Comments (2)", "Latest News", "You are here"); only
+  dates and date labels (a stamp, kept as metadata); a byline ("By Jo Bloggs |
+  Posted: ..."); a photo credit ending a caption; a promotion opening with a verb
+  such as "Watch" in a short line without a full stop; a short sentence addressing
+  the reader about the website (cookies, sign-in); figures without words; lower-case
+  keyword tags; markup and embeds;
+- where a line is: a short line without end punctuation between two furniture
+  lines is furniture too (jusText's "class of the neighbours"), and so is a run of
+  one- or two-word bullets (a menu);
+- the feed (`template_lines`): a short line that recurs in articles sharing no line
+  of copy (a site's template, not a syndicated sentence).
+
+`classify` judges one line, `sweep` the lines of one article in order. Real copy is
+kept whenever a signal is in doubt: a long line, a line ending in a full stop, and a
+line with a word outside the vocabulary are copy unless a stronger signal says not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from . import domain
+from .caching import table_cache, text_cache
+from .errors import DataError
+from .models import Article
+
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2,})")
+_WORD = re.compile(r"[a-z][a-z']*|\d+")
+_BULLET = re.compile(r"^(?:[-*•·▪●◦|]+\s*)+")
+_TERMINAL = re.compile(r"[.!?][”\"')\]]*$")
+_LETTER = re.compile(r"[^\W\d_]")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_DOMAIN = re.compile(
+    r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|gov\.uk|uk|ie|io)\b"
+)
+_NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}:\d{2}")
+_HANDLE = re.compile(r"[#@]\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_DIGIT = re.compile(r"\d")
+_CREDIT_MARKS = ("credit", "source", "photo", "picture", "image", "pic", "illustration")
+_WEB_MARKS = (".com", ".org", ".net", ".uk", ".ie", ".io", "www.", "http")
+_QUOTED = re.compile(r"[“”\"]")
+_TICKER = re.compile(r"^[A-Z]{2,5}$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    stopwords: frozenset[str]
+    menu: frozenset[str]
+    promo: frozenset[str]
+    web: frozenset[str]
+    address: frozenset[str]
+    dates: frozenset[str]
+    months: frozenset[str]
+    labels: dict[str, str]
+    roles: frozenset[str]
+    agencies: frozenset[str]
+    known: frozenset[str]
+    byline: re.Pattern[str]
+    credit: re.Pattern[str]
+    junk: re.Pattern[str]
+    inline_junk: re.Pattern[str]
+    stamp: re.Pattern[str]
+    glued_promo: re.Pattern[str]
+    read_more: re.Pattern[str]
+    max_menu: int
+    max_promo: int
+    max_notice: int
+    weak_words: int
+    template_words: int
+    template_chars: int
+    prose_words: int
+
+
+@table_cache
+def vocabulary() -> Vocabulary:
+    raw = domain.table("furniture.toml")
+    s, p = raw["settings"], raw["patterns"]
+    agencies = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in raw["agencies"])
+    leads = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in raw["byline_leads"])
+    words = frozenset
+
+    def compiled(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern, flags)
+        except re.error as exc:  # pragma: no cover - a bad data file
+            raise DataError(f"furniture.toml: bad pattern {name}: {exc}") from exc
+
+    return Vocabulary(
+        stopwords=words(raw["stopwords"]),
+        menu=words(raw["menu_words"]),
+        promo=words(raw["promo_verbs"]),
+        web=words(raw["web_terms"]),
+        address=words(raw["address_words"]),
+        dates=words(raw["date_words"]),
+        months=words(raw["months"]),
+        labels=dict(raw["date_labels"]),
+        roles=words(raw["byline_roles"]),
+        agencies=words(w for a in raw["agencies"] for w in a.split()),
+        known=words(raw["menu_words"] + raw["stopwords"] + raw["date_words"]),
+        byline=compiled(
+            "byline",
+            rf"(?:{leads})\s*:?\s+(?P<author>(?-i:[A-Z])[\w'.&-]*(?:\s+(?-i:[A-Z])[\w'.&-]*){{0,4}}?)"
+            r"\s*(?:(?:\||,|\bon\b)\s*(?P<rest>.*))?",
+        ),
+        credit=compiled("credit", rf"(?:{p['credit'].replace('{agencies}', agencies)})$"),
+        junk=compiled("junk", p["junk"]),
+        inline_junk=compiled("inline_junk", p["inline_junk"]),
+        stamp=compiled("leading_stamp", p["leading_stamp"]),
+        glued_promo=compiled("glued_promo", p["glued_promo"], 0),
+        read_more=compiled("read_more", p["read_more"]),
+        max_menu=s["max_menu_words"],
+        max_promo=s["max_promo_words"],
+        max_notice=s["max_notice_words"],
+        weak_words=s["weak_words"],
+        template_words=s["template_max_words"],
+        template_chars=s["template_max_chars"],
+        prose_words=s["prose_words"],
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a line is. `kind`: "copy", "weak" (copy unless its neighbours are
+    furniture), "furniture" or "metadata". `text` is the line to keep: the line itself,
+    the line with furniture cut from it (a stamp before it, a promotion glued after
+    it), or "" when nothing is kept. `metadata`: fields read from it."""
+
+    kind: str
+    reason: str
+    text: str
+    metadata: tuple[tuple[str, str], ...] = ()
+    bullet: bool = False
+
+
+def words_of(line: str) -> list[str]:
+    """Lower-case words and numbers, glued words split ("AdAdvertisement", "2025By")."""
+    return _WORD.findall(_GLUED.sub(" ", line).lower())
+
+
+def key(line: str) -> str:
+    """The form in which two lines count as the same line across a feed."""
+    return " ".join("0" if w.isdigit() else w for w in words_of(line.replace("’", "'")))
+
+
+def outlet_words(article: Article) -> frozenset[str]:
+    """The words of the outlet's name and web address: a line of these and menu words
+    is the site's masthead or a link to the site ("More on ExampleOnline")."""
+    meta = article.metadata
+    found: set[str] = set()
+    for field in ("outlet", "site", "publisher"):
+        name = re.sub(r"\([^)]*\)", "", meta.get(field, ""))  # "(copy of ...)": a gloss
+        found.update(w for w in words_of(name) if not w.isdigit())
+    host = urlsplit(meta.get("url", "")).hostname or ""
+    labels = host.lower().removeprefix("www.").split(".")
+    found.update(label for label in labels[:-1] if len(label) > 2)
+    return frozenset(found - vocabulary().stopwords)
+
+
+MAX_CHARS = 5000
+"""Lines longer than this are copy, unjudged: furniture is short (the longest, a cookie
+banner of several sentences, is under 1,000 characters), and judging stays linear."""
+
+
+def classify(line: str, outlet: frozenset[str] = frozenset()) -> Verdict:
+    """Judge one cleaned line (typography normalised, not empty) of an article of the
+    outlet whose name has the words `outlet` (see `outlet_words`)."""
+    if len(line) > MAX_CHARS:
+        return Verdict("copy", "", line)
+    if outlet:  # only the outlet's words in the line matter: versions share a cache entry
+        lower = line.lower()
+        outlet = frozenset(w for w in outlet if w in lower)
+    return _classified(line, outlet)
+
+
+@text_cache()
+def _classified(line: str, outlet: frozenset[str]) -> Verdict:
+    return _judge(line, outlet, 0)
+
+
+def _judge(line: str, outlet: frozenset[str], depth: int) -> Verdict:
+    """`classify`, furniture cut from the line (a stamp, markup, a glued promotion)
+    at most twice before the rest is judged as it is."""
+    v = vocabulary()
+    if depth > 2:
+        return _classify(line, outlet, v)
+    # Each cut is looked for only where its cheap sign is (a bracket, a link, a hyphen
+    # in the first word): most lines are copy, and judging them must stay cheap.
+    first = line.split(" ", 1)[0]
+    marked = "[" in line or "pic.twitter" in line or first.count("-") >= 4
+    cut = v.inline_junk.sub("", line).strip() if marked else line
+    if cut != line:
+        if not cut:
+            return Verdict("furniture", "markup", "")
+        inner = _judge(cut, outlet, depth + 1)
+        if inner.kind == "weak" or (len(cut.split()) <= 8 and not _TERMINAL.search(cut)):
+            # what is left of an embed: its label
+            return Verdict("furniture", "markup or embed", "")
+        return inner if inner.kind in ("furniture", "metadata") else _cut(inner, "markup")
+    stamp = v.stamp.match(line) if first.lower().rstrip(":") in v.labels else None
+    if stamp:
+        field = v.labels.get(stamp.group("label").lower(), "published")
+        meta = ((field, stamp.group("date")),)
+        rest = line[stamp.end() :].strip()
+        if not rest:
+            return Verdict("metadata", "date stamp", "", meta)
+        inner = _judge(rest, outlet, depth + 1)
+        reason = "date stamp before the line" + (f"; {inner.reason}" if inner.reason else "")
+        text = inner.text if inner.kind != "furniture" else ""
+        return Verdict(inner.kind, reason, text, meta + inner.metadata, inner.bullet)
+    glued = v.glued_promo.search(line)
+    if glued and glued.start() > 0:
+        return _cut(
+            _judge(line[: glued.start()].strip(), outlet, depth + 1), "promotion glued to copy"
+        )
+    head, sep, rest = _split_site(line)
+    if sep and outlet:
+        named = [w for w in words_of(head) if not w.isdigit()]
+        if named and all(w in outlet for w in named) and len(rest.split()) >= 3:
+            return _cut(_judge(rest, outlet, depth + 1), "site name before the line")
+    more = v.read_more.search(line) if len(line) < 200 else None
+    if more and more.start() > 0 and len(line[: more.start()].split()) <= 8:
+        head = line[: more.start()].strip()
+        if not _TERMINAL.search(head):
+            return _cut(_judge(head, outlet, depth + 1), "link after a label")
+    return _classify(line, outlet, v)
+
+
+_SEPARATOR = re.compile(r"\s+[-–—|]\s+")
+
+
+def _split_site(line: str) -> tuple[str, str, str]:
+    """ "Site - Headline": the part before the first spaced dash or bar, and after."""
+    m = _SEPARATOR.search(line)
+    return (line[: m.start()], m.group(), line[m.end() :]) if m else (line, "", "")
+
+
+def _cut(inner: Verdict, why: str) -> Verdict:
+    reason = why + (f"; {inner.reason}" if inner.reason else "")
+    return Verdict(inner.kind, reason, inner.text, inner.metadata, inner.bullet)
+
+
+def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
+    body = _BULLET.sub("", line).strip()
+    bullet = body != line
+    if len(body.split()) > 3 * v.max_notice:  # longer than any furniture: copy
+        return Verdict("copy", "", line, bullet=bullet)
+    words = words_of(body)
+    n = len(words)
+    terminal = bool(_TERMINAL.search(body))
+    if not _LETTER.search(body) and not any(w.isdigit() and len(w) > 2 for w in words):
+        return Verdict("furniture", "no words", "")
+    if v.junk.fullmatch(body):
+        return Verdict("furniture", "markup or embed", "")
+    lower = body.lower()
+    credited = body.endswith(")") or any(mark in lower for mark in _CREDIT_MARKS)
+    if n <= 60 and credited and v.credit.search(body):
+        return Verdict("furniture", "caption with a photo credit", "")
+    byline = _byline(body, words, v)
+    if byline is not None:
+        return byline
+    dated = _date_stamp(body, words, v)
+    if dated is not None:
+        return dated
+    web = sum(1 for w in words if w in v.web)
+    if any(mark in lower for mark in _WEB_MARKS):
+        web += len(_DOMAIN.findall(body))
+    addressed = any(w in v.address for w in words)
+    if web and (
+        (n <= v.max_notice and (web >= 2 or addressed))
+        or (n <= 3 * v.max_notice and web >= 2 and addressed)  # a banner of sentences
+    ):
+        return Verdict("furniture", "site notice (cookies, sign-in, comments)", "")
+    if _EMAIL.search(body) and len(body.split()) >= 2 and n <= 12 and not terminal:
+        return Verdict("furniture", "contact line", "")
+    first = body.split()[0].strip(":.,!").lower() if body.split() else ""
+    if first in v.promo and n <= v.max_promo and not body.endswith("."):
+        return Verdict("furniture", "promotion or link", "")
+    plain = [w for w in words_of(_HANDLE.sub("", body)) if not w.isdigit()]
+    menu = n <= v.max_menu and plain and all(w in v.known or w in outlet for w in plain)
+    # Menu words, or the outlet's name alone (a masthead): the outlet's name with
+    # function words is a sentence about it ("Riverside Hospital has been ...").
+    if menu and (any(w in v.menu for w in plain) or all(w in outlet for w in plain)):
+        return Verdict("furniture", "menu, label or counter", "")
+    if n <= 4 and plain and all(w in v.agencies or w in v.menu for w in plain):
+        return Verdict("furniture", "agency credit", "")
+    numbers = sum(1 for w in words if w.isdigit())
+    if numbers >= 2 and not terminal:
+        tickers = [t for t in body.split() if _TICKER.match(t)]
+        others = [w for w in plain if w not in v.known and w not in outlet]
+        if len(others) <= len(tickers) <= 1 and sum(1 for w in plain if w in v.months) <= 1:
+            return Verdict("furniture", "figures without words", "")
+    if (
+        n >= 4
+        and body == body.lower()
+        and not terminal
+        and not any(w in v.stopwords for w in words)
+        and re.fullmatch(r"[a-z ]+", body)
+    ):
+        return Verdict("furniture", "keyword tags", "")
+    if n <= 6 and not terminal and any(w in v.roles for w in plain):
+        return Verdict("metadata", "byline (role)", "")
+    if n <= v.weak_words and not terminal:
+        return Verdict("weak", "", line, bullet=bullet)
+    if n <= v.max_promo and addressed and not _QUOTED.search(body):
+        # "Sorry, there was a problem. Please try again.": a site speaking to its reader,
+        # dropped only beside a site notice or menu (`sweep`), else copy.
+        return Verdict("copy", "addressed", line, bullet=bullet)
+    return Verdict("copy", "", line, bullet=bullet)
+
+
+def _date_stamp(body: str, words: list[str], v: Vocabulary) -> Verdict | None:
+    """A line of a date and date labels only ("Published: 3 March 2024", "06 Dec
+    2025"), possibly after an author's name ("Jo Bloggs 5 March 2024")."""
+    if len(words) > 16 or not _DIGIT.search(body):
+        return None
+    tokens = _GLUED.sub(" ", body).split()
+    lead: list[str] = []
+    for token in tokens:  # an author's name before the date
+        word = token.strip(",:|.")
+        if token.endswith(":") or word.lower() in v.dates or word.lower() in v.labels:
+            break
+        if token[:1].isupper():
+            lead.append(word)
+        else:
+            break
+    rest = words[len(words_of(" ".join(lead))) :]
+    if not rest or not any(w.isdigit() for w in rest) or len(lead) == 1 or len(lead) > 3:
+        return None
+    labels = [v.labels[w] for w in rest if w in v.labels]
+    allowed = v.dates | set(v.labels) | v.stopwords | (v.menu if labels else frozenset())
+    if not all(w.isdigit() or w in allowed for w in rest):
+        return None
+    if sum(1 for w in rest if w in v.months) > 1 and not labels:
+        return None  # "21 & 22 September, 4 & 18 October": dates the copy gives
+    full_date = any(w in v.months for w in rest) or _NUMERIC_DATE.search(body)
+    if lead and not full_date:
+        return None  # "West Yorkshire 2018/19": a title, not a byline
+    if not full_date and not labels and not any(w in v.dates for w in rest):
+        return None  # a bare number
+    meta: list[tuple[str, str]] = []
+    if lead:
+        meta.append(("author", " ".join(lead)))
+    date = _first_date(body[len(" ".join(lead)) :] if lead else body, v)
+    if date:
+        meta.append((labels[0] if labels else "published", date))
+    return Verdict("metadata", "byline and date" if lead else "date stamp", "", tuple(meta))
+
+
+_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+)
+
+
+def _first_date(text: str, v: Vocabulary) -> str:
+    text = _GLUED.sub(" ", text)
+    for m in _DATE.finditer(text):
+        letters = re.findall(r"[A-Za-z]+", m.group())
+        if all(w.lower() in v.months or w.lower() in ("st", "nd", "rd", "th") for w in letters):
+            return m.group()
+    return ""
+
+
+def _byline(body: str, words: list[str], v: Vocabulary) -> Verdict | None:
+    m = v.byline.fullmatch(body)
+    if not m or _TERMINAL.search(m.group("author")):
+        return None
+    author = m.group("author").strip()
+    if any(w in v.months for w in words_of(author)) or not author[:1].isalpha():
+        return None
+    meta = [("author", author)]
+    rest = (m.group("rest") or "").strip()
+    if rest:
+        parts = [part.strip() for part in rest.split("|") if part.strip()]
+        for part in parts:
+            stamp = _date_stamp(part, words_of(part), v)
+            if stamp is not None:
+                meta += [kv for kv in stamp.metadata if kv[0] != "author"]
+            elif len(words_of(part)) > 4 or _TERMINAL.search(part):
+                return None  # "By September 2024, it was ...": copy
+    return Verdict("metadata", "byline", "", tuple(meta))
+
+
+def sweep(verdicts: Sequence[Verdict | None]) -> list[str]:
+    """Reasons to drop lines that are furniture by their place: "weak" lines (short,
+    no end punctuation) between two furniture lines, and runs of one- or two-word
+    bullets (a menu). `verdicts` holds one per line, None for a blank line; the result
+    holds a reason per line ("" to keep the line as its verdict says)."""
+    out = [""] * len(verdicts)
+    filled = [i for i, verdict in enumerate(verdicts) if verdict is not None]
+
+    def furniture(i: int | None) -> bool:
+        if i is None:
+            return False
+        verdict = verdicts[i]
+        return verdict is not None and (verdict.kind in ("furniture", "metadata") or bool(out[i]))
+
+    for pos, i in enumerate(filled):
+        verdict = verdicts[i]
+        assert verdict is not None
+        if verdict.kind != "weak":
+            continue
+        before = filled[pos - 1] if pos else None
+        after = filled[pos + 1] if pos + 1 < len(filled) else None
+        if furniture(before) and furniture(after):
+            # Inside a block of one kind (a menu, a run of bullets), not a title
+            # between the navigation above it and a link below it.
+            assert before is not None and after is not None
+            alike = _reason(verdicts[before], out[before]) == _reason(verdicts[after], out[after])
+            if verdict.bullet or alike:
+                out[i] = "beside furniture"
+    site = ("site notice", "menu", "promotion")
+    for pos, i in enumerate(filled):
+        verdict = verdicts[i]
+        assert verdict is not None
+        if verdict.kind == "copy" and verdict.reason == "addressed":
+            near = [filled[q] for q in (pos - 1, pos + 1) if 0 <= q < len(filled)]
+            if any(_reason(verdicts[j], out[j]).startswith(site) for j in near):
+                out[i] = "beside a site notice"
+    run: list[int] = []
+    for line in [*filled, None]:
+        verdict = verdicts[line] if line is not None else None
+        short_bullet = (
+            verdict is not None
+            and verdict.kind == "weak"
+            and verdict.bullet
+            and len(words_of(verdict.text)) <= 2
+        )
+        if short_bullet and line is not None:
+            run.append(line)
+            continue
+        if len(run) >= 2:
+            for j in run:
+                out[j] = out[j] or "menu of short bullets"
+        run = []
+    return out
+
+
+def _reason(verdict: Verdict | None, placed: str) -> str:
+    return placed or (verdict.reason if verdict is not None else "")
+
+
+def template_lines(articles: Iterable[Article]) -> frozenset[str]:
+    """The keys (see `key`) of short lines that are a site's template: found in two
+    articles that share no line of copy, of one outlet, or of three or more articles.
+
+    Versions of one story share their copy (syndication), so a short line they share
+    (a subheading, a list item, a rating line) is theirs, not a template; a line
+    repeated in articles that have no sentence of eight words or more in common is the
+    page around them. One pass over the text with hashes; at most `CHECKED` articles
+    are compared per line.
+    """
+    v = vocabulary()
+    occurs: dict[str, list[int]] = defaultdict(list)
+    prose: list[set[int]] = []
+    outlets: list[str] = []
+    for index, article in enumerate(articles):
+        seen: set[str] = set()
+        for raw in article.body.split("\n"):
+            line = raw.strip()
+            count = len(line.split())
+            if 0 < count <= v.template_words and len(line) <= v.template_chars:
+                k = key(line)
+                if k and k not in seen and not _TERMINAL.search(line):
+                    seen.add(k)
+                    occurs[k].append(index)
+        # Sentences, not lines, so that a hard-wrapped copy still shares its copy.
+        text = " ".join(article.body.split())
+        copy = {
+            hash(sentence)
+            for sentence in _SENTENCE_END.split(text.lower())
+            if sentence.count(" ") >= v.prose_words - 1
+        }
+        prose.append(copy)
+        meta = article.metadata
+        outlets.append(meta.get("outlet") or urlsplit(meta.get("url", "")).hostname or "")
+    found = set()
+    for k, where in occurs.items():
+        if len(where) < 2:
+            continue
+        first = where[0]
+        for other in where[1:CHECKED]:
+            alike = bool(prose[first] & prose[other])
+            same_outlet = outlets[first] != "" and outlets[first] == outlets[other]
+            if not alike and (same_outlet or len(where) >= 3):
+                found.add(k)
+                break
+    return frozenset(found)
+
+
+CHECKED = 64
+"""Articles compared with the first that carries a line, when deciding if it is a template."""

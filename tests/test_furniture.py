@@ -1,0 +1,258 @@
+"""Page furniture: the line classifier, the article sweep, the feed-level template pass,
+and a golden test on real pages (tests/../../shared/real-dev, skipped when absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from consistency import claims, clean, furniture, ingest
+from consistency.models import Article, frozen_map
+
+
+def kind(line: str, outlet: frozenset[str] = frozenset()) -> str:
+    return furniture.classify(line, outlet).kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sign In Register",
+        "Most Read",
+        "Comments (14)",
+        "SPORT",
+        "• Home",
+        "Back to top",
+        "Share on WhatsApp",
+        "Advertisement Hide Ad",
+        "Hide AdAdvertisement",
+        "Skip to navigation",
+        "Listen: the full interview with the minister",
+        "Watch our reporter's film from the scene",
+        "Read more: Ten things to do this weekend",
+        "Click here to download the app",
+        "Accept all cookies?",
+        "We use cookies to improve your experience of our website.",
+        "Thank you! Please check your inbox to confirm your subscription.",
+        "The harbour at dawn on Tuesday. Credit: Example Photos",
+        "Firefighters at the scene (Jo Bloggs/PA)",
+        "The new bridge (Image: Borough Council)",
+        "Image source, Getty Images",
+        "(PDF, 2.1 MB)",
+        "ABCD 1.25% 104.10 $",
+        "12 | 04.05.2023, 09:15 |",
+        "flooding river levels warnings",
+        "[gallery ids=”12,13”]",
+        "#",
+        "3 hours ago 12",
+    ],
+)
+def test_furniture_lines(line: str) -> None:
+    assert kind(line) in ("furniture", "metadata"), furniture.classify(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("Published: 4 June 2023", {"published": "4 June 2023"}),
+        ("Last updated 12/08/2021", {"updated": "12/08/2021"}),
+        ("Tuesday, October 3, 2023 9:41 am", {"published": "October 3, 2023"}),
+        ("By Jane Roe | Posted: May 2, 2019", {"author": "Jane Roe", "published": "May 2, 2019"}),
+        ("By Jane Roe", {"author": "Jane Roe"}),
+        ("Alex Example 14 April 2022", {"author": "Alex Example", "published": "14 April 2022"}),
+        ("Health correspondent, Example News", {}),
+    ],
+)
+def test_stamps_and_bylines_become_metadata(line: str, fields: dict[str, str]) -> None:
+    verdict = furniture.classify(line)
+    assert verdict.kind == "metadata", verdict
+    assert dict(verdict.metadata) == fields
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # short real copy: subheadings, findings in a list, one-line wire paragraphs
+        "Staff shortages on the night shift",
+        "- Wards were left without a nurse in charge",
+        "Flood warnings remain in place.",
+        "'Deeply shocking'",
+        "The court heard the attack lasted 12 minutes.",
+        "By March 2024, the scheme had cost £3m and helped 400 families.",
+        "Please contact police on 101 quoting incident 123 if you saw the crash.",
+        "The report is at inspectorate.example.gov.uk.",
+        "The council's website crashed twice during the vote, residents said.",
+        "Cumbria 2018/19",
+        "21 & 22 September 2021, 4 & 18 October 2021",
+        "Essex (4,566)",
+        "Read, who scored twice, said the team deserved the win.",
+        "Share prices fell 4% after the announcement.",
+        "“Please, just come home,” her mother said.",
+    ],
+)
+def test_copy_is_kept(line: str) -> None:
+    verdict = furniture.classify(line)
+    assert verdict.kind in ("copy", "weak"), verdict
+    assert verdict.text == line
+
+
+def test_stamp_before_a_line_is_cut_and_kept_as_metadata() -> None:
+    verdict = furniture.classify("date 2023-05-04 Council approves budget rise")
+    assert verdict.text == "Council approves budget rise"
+    assert ("published", "2023-05-04") in verdict.metadata
+
+
+def test_promotion_glued_to_copy_is_cut() -> None:
+    verdict = furniture.classify("The ban was for life.Watch the video of the rescue")
+    assert verdict.text == "The ban was for life."
+
+
+def test_outlet_name_is_a_masthead() -> None:
+    outlet = frozenset({"riverside", "gazette"})
+    assert kind("Riverside Gazette", outlet) == "furniture"
+    assert kind("More on RiversideGazette", outlet | {"riversidegazette"}) == "furniture"
+    assert kind("Riverside Gazette", frozenset()) != "furniture"
+    # a line of a hard-wrapped sentence about the outlet is copy
+    assert kind("Riverside Gazette has been", outlet) != "furniture"
+
+
+def test_sweep_drops_short_lines_inside_a_menu_not_a_title() -> None:
+    lines = [
+        "- Home",
+        "- Cost of Living",
+        "- Sport",
+        None,
+        "Skip to content",
+        "Anytown 2019/20",
+        "Read more about Anytown",
+        "Anytown was rated good.",
+    ]
+    verdicts = [furniture.classify(x) if x else None for x in lines]
+    placed = furniture.sweep(verdicts)
+    assert placed[1] == "beside furniture"  # between two menu entries
+    assert placed[5] == ""  # a title between navigation and a link stays
+
+
+def article(source: str, body: str, outlet: str = "") -> Article:
+    meta = frozen_map({"outlet": outlet} if outlet else {})
+    return Article(source, f"{source}.txt", body, metadata=meta)
+
+
+def test_template_lines_recur_across_stories_not_within_one() -> None:
+    story_a = "Bridge to close for repairs next month, council says\n" * 1
+    story_b = "Hospital waiting times fall for the third month running\n"
+    shared_sub = "Residents angry"
+    feed = [
+        # one outlet, two different stories, one short template line
+        article(
+            "a1",
+            f"Print edition extra\n{story_a}The bridge will shut on 3 May for six weeks.",
+            "Gazette",
+        ),
+        article(
+            "a2",
+            f"Print edition extra\n{story_b}Waiting times fell to 14 weeks in March.",
+            "Gazette",
+        ),
+        # two versions of one story share a subheading and their copy: not a template
+        article(
+            "b1", f"{shared_sub}\nThe bridge will shut on 3 May for six weeks of repairs.", "Echo"
+        ),
+        article(
+            "b2", f"{shared_sub}\nThe bridge will shut on 3 May for six weeks of repairs.", "Post"
+        ),
+    ]
+    found = furniture.template_lines(feed)
+    assert furniture.key("Print edition extra") in found
+    assert furniture.key(shared_sub) not in found
+    cleaned = clean.clean_article(feed[0], found)
+    assert "Print edition extra" not in [p.text for p in cleaned.paragraphs]
+    assert any(r.explanation == "boilerplate: site template" for r in cleaned.repairs)
+
+
+def test_cleaning_with_furniture_is_idempotent() -> None:
+    body = (
+        "Login Register\nCouncil approves budget rise\nBy Jane Roe | Posted: May 2, 2019\n"
+        "Comments (3)\nThe council approved a 5% rise on Tuesday, the largest it has made in a"
+        " decade, after a meeting that lasted more than six hours.\n"
+        "The harbour at dawn. Credit: Example Photos\nWatch our film\n"
+        "Councillors voted 40 to 12 in favour.\n"
+    )
+    body = body.replace("\n", "\n\n")  # paragraphs apart, as pages are stored
+    first = clean.clean_article(Article("x", "x.txt", body))
+    assert first.headline == "Council approves budget rise"
+    assert first.metadata["author"] == "Jane Roe"
+    text = "\n\n".join(p.text for p in first.paragraphs)
+    again = clean.clean_article(Article("x", "x.txt", text))
+    assert [p.text for p in again.paragraphs] == [p.text for p in first.paragraphs]
+    assert [p.text for p in first.paragraphs] == [
+        "Council approves budget rise",
+        "The council approved a 5% rise on Tuesday, the largest it has made in a decade, after a"
+        " meeting that lasted more than six hours.",
+        "Councillors voted 40 to 12 in favour.",
+    ]
+
+
+# --- real pages --------------------------------------------------------------------
+
+REAL_DEV = Path(
+    os.environ.get(
+        "CONSISTENCY_REAL_DEV", Path(__file__).resolve().parents[2] / "shared" / "real-dev"
+    )
+)
+
+GOLDEN = [
+    # (file, furniture that must be gone, the real headline, a first sentence kept)
+    (
+        "insp-cqc-royal-cornwall-hospitals-2014-03/west-briton.txt",
+        ["Login Register", "Comments (2)", "By Western Morning News"],
+        "Royal Cornwall Hospital 'needs improvement' after tough inspection",
+        "Running at nearly full capacity is having a major impact on patients",
+    ),
+    (
+        "insp-cqc-plymouth-derriford-2022-01/itv-news-west-country.txt",
+        ["Watch Sam Blackledge's report", "Credit: ITV News"],
+        "Plymouth's Derriford Hospital 'requires improvement' as watchdog raises"
+        " 'significant concerns",
+        "The trust which runs the South West's largest hospital",
+    ),
+    (
+        "insp-cqc-plymouth-derriford-2022-01/bbc-news.txt",
+        ["date 2022-01-19"],
+        "Watchdog says Derriford Hospital still needs to improve",
+        "Patients on trolleys had no privacy",
+    ),
+    (
+        "insp-hmp-exeter-urgent-notification-2022-11/hmi-prisons.txt",
+        ["cookies", "Skip to content", "Published:"],
+        None,
+        "Yesterday, the Chief Inspector of Prisons wrote to the Secretary of State",
+    ),
+    (
+        "insp-devon-cornwall-police-engage-exit-2025-07/cornish-stuff.txt",
+        ["Published On", "Last Updated"],
+        "Devon and Cornwall Police Removed from HMICFRS Enhanced Monitoring",
+        "Devon and Cornwall Police has officially been removed from enhanced monitoring",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "gone", "headline", "kept"), GOLDEN)
+def test_real_pages_lose_their_furniture(
+    name: str, gone: list[str], headline: str | None, kept: str
+) -> None:
+    path = REAL_DEV / name
+    if not path.exists():
+        pytest.skip(f"{path} not found (set CONSISTENCY_REAL_DEV)")
+    (art,) = ingest.read_feed([path]).articles
+    cleaned = clean.clean_article(art)
+    found = claims.article_claims(cleaned)
+    texts = [c.text for c in found]
+    for furniture_text in gone:
+        assert not any(furniture_text in t for t in texts), furniture_text
+        assert furniture_text not in cleaned.headline
+    if headline is not None:
+        assert cleaned.headline == headline
+    assert any(t.startswith(kept) for t in texts), kept

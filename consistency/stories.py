@@ -19,7 +19,16 @@ forces) share most of theirs. So a story is told by what it is about:
    `subject_words` kept. Two articles whose subjects the other hardly names (the
    share of either one's subject weight that the other's words carry stays under
    `min_subject_share`) are about different subjects: never one story, however
-   alike their wording (one template, two services).
+   alike their wording (one template, two services). Nor are two articles each
+   of whose main subject the other never names: an article's main subject is its
+   heaviest, if named at least `main_subject_mentions` times and weighing
+   `main_subject_lead` times its next (a page about Holworth names Holworth far
+   more than anything else; a rewrite's subjects are often level). Pages from one
+   template share its capitalised words ("Police", "Constable", "Cllr"), which can
+   carry the share on their own. A quotation's attribution does not count as
+   naming the words of its speaker (a rewrite may quote someone else), but a word
+   named elsewhere too stays a subject ("chair of Holworth Fire Authority" on a
+   page about Holworth).
 3. Publication date. Versions of one story appear within days: two articles
    whose `published` dates are more than `max_days_apart` days apart are two
    stories (a body's 2023 decision and its 2024 one). Without a date on both,
@@ -152,7 +161,9 @@ def _terms(
 def _subjects(
     sources: list[str], claims: list[Claim], present: pl.DataFrame, settings: MatchSettings
 ) -> pl.DataFrame:
-    """(article, term, weight): each article's `subject_words` heaviest proper words."""
+    """(article, term, weight, named): each article's `subject_words` heaviest proper
+    words, heaviest first, and how often each is named there (capitalised, outside
+    quotations' attributions)."""
     code = {source: i for i, source in enumerate(sources)}
     text = [c for c in claims if c.kind != "quote"]
     n = len(sources)
@@ -179,28 +190,42 @@ def _subjects(
     words = present.lazy().filter(pl.col("word").str.starts_with("\x00").not_())
     # Who is quoted is not what a story is about: a rewrite may quote another
     # spokesperson, and a speaker's name said beside every quotation would outweigh
-    # the subjects.
+    # the subjects. So each quotation takes one mention off each word of its
+    # speaker's attribution, and a word named only there is no subject. A word named
+    # elsewhere too stays: "chair of Holworth Fire Authority" attributes a quotation
+    # on a page about Holworth, and a template's pages may name their place or body
+    # mostly in such titles.
     quoted = [
         (code[c.source], word)
         for c in claims
         if c.speaker
-        for word in canonical_text(c.speaker).split()
+        for word in set(canonical_text(c.speaker).split())
     ]
-    speakers = pl.LazyFrame(
-        {"article": [a for a, _ in quoted], "word": [w for _, w in quoted]},
-        schema={"article": pl.Int64, "word": pl.String},
-    ).unique()
+    speakers = (
+        pl.LazyFrame(
+            {"article": [a for a, _ in quoted], "word": [w for _, w in quoted]},
+            schema={"article": pl.Int64, "word": pl.String},
+        )
+        .group_by("article", "word")
+        .agg(pl.len().alias("quoted"))
+    )
     ranked = (
-        capitals.join(speakers, on=["article", "word"], how="anti")
-        .join(words, on=["article", "word"])
+        capitals.join(words, on=["article", "word"])
         .filter(pl.col("capital") * 2 >= pl.col("tf"))
+        .join(speakers, on=["article", "word"], how="left")
         .with_columns(
-            (pl.col("capital") * (1 + (pl.lit(float(n)) / pl.col("df")).log())).alias("weight")
+            (pl.col("capital").cast(pl.Int64) - pl.col("quoted").fill_null(0).cast(pl.Int64)).alias(
+                "named"
+            )
+        )
+        .filter(pl.col("named") >= 1)
+        .with_columns(
+            (pl.col("named") * (1 + (pl.lit(float(n)) / pl.col("df")).log())).alias("weight")
         )
         .sort(["article", "weight", "word"], descending=[False, True, False])
         .group_by("article", maintain_order=True)
         .head(settings.subject_words)
-        .select("article", "term", "weight")
+        .select("article", "term", "weight", "named")
     )
     return ranked.collect()
 
@@ -269,6 +294,45 @@ def _subject_share(pairs: pl.DataFrame, subjects: pl.DataFrame, present: pl.Data
     return ordered.select(pl.max_horizontal("share_a", "share_b")).to_series()
 
 
+def _main_subject_named(
+    first: np.ndarray,
+    second: np.ndarray,
+    subjects: pl.DataFrame,
+    present: pl.DataFrame,
+    n: int,
+    settings: MatchSettings,
+) -> np.ndarray:
+    """For each pair (`first[k]`, `second[k]`), whether either article's main subject
+    (its heaviest, if named at least `main_subject_mentions` times and weighing
+    `main_subject_lead` times its next) is among the other's words; True when either
+    has none. Two pages from one template, each about a place, body or person the
+    other never names, are two stories however many of their lesser subjects (the
+    template's own capitalised words: "Police", "Constable") they share.
+    A word named once, or barely ahead of the next, is too weak a subject to part two
+    articles on: a rewrite's heaviest proper word may be a photo credit."""
+    top = np.full(n, -1, np.int64)
+    main = (
+        subjects.group_by("article", maintain_order=True)
+        .agg(
+            pl.col("term").first(),
+            pl.col("named").first(),
+            (pl.col("weight").first() / pl.col("weight").get(1, null_on_oob=True)).alias("lead"),
+        )
+        .filter(
+            (pl.col("named") >= settings.main_subject_mentions)
+            & (pl.col("lead").fill_null(float("inf")) >= settings.main_subject_lead)
+        )
+    )
+    top[main["article"].to_numpy()] = main["term"].to_numpy()
+    terms = present["term"].to_numpy()
+    span = int(terms.max(initial=0)) + 1
+    held = present["article"].to_numpy() * span + terms
+    a_named_by_b = np.isin(second * span + top[first], held)
+    b_named_by_a = np.isin(first * span + top[second], held)
+    named: np.ndarray = (top[first] < 0) | (top[second] < 0) | a_named_by_b | b_named_by_a
+    return named
+
+
 def group(
     sources: list[str],
     claims: list[Claim],
@@ -306,7 +370,9 @@ def group(
     cosine = pairs["cosine"].to_numpy()
     dated = (days[first] >= 0) & (days[second] >= 0)
     apart = dated & (np.abs(days[first] - days[second]) > settings.max_days_apart)
-    same_subject = share >= settings.min_subject_share
+    same_subject = (share >= settings.min_subject_share) & _main_subject_named(
+        first, second, subjects, present, len(sources), settings
+    )
     linked_by_claims = np.fromiter(
         ((sources[a], sources[b]) in claim_links for a, b in zip(first, second, strict=True)),
         np.bool_,

@@ -138,19 +138,22 @@ def inspection(source: str, place: str, chief: str, inspector: str, councillor: 
 def test_pages_from_one_template_naming_their_subject_in_speakers_titles_are_two_stories() -> None:
     """Each page names its force mostly where it says who speaks, and shares the
     template's capitalised words ("Police", "Constable", "Plan") with the other: its
-    force is still its subject, and the other never names it."""
+    force is still its subject, and the other never names it (Elmhurst's chief
+    constable is called Ormbridge: a person's name is not the place)."""
     feed = [
         inspection("ormbridge", "Ormbridge", "Ann Tolley", "Roy Vance", "Jo Marsh"),
         inspection("ormbridge-copy", "Ormbridge", "Ann Tolley", "Roy Vance", "Jo Marsh"),
         inspection("norhurst", "Norhurst", "Tom Pryce", "Eve Lund", "Sam Okoro"),
         inspection("norhurst-copy", "Norhurst", "Tom Pryce", "Eve Lund", "Sam Okoro"),
-        inspection("elmhurst", "Elmhurst", "Kay Rowe", "Ian Bell", "Viv Hart"),
+        inspection("elmhurst", "Elmhurst", "Kay Ormbridge", "Ian Bell", "Viv Hart"),
+        inspection("caldham", "Caldham", "Lee Shaw", "Pat Noon", "Cy Dale"),
+        inspection("westmoor", "Westmoor", "Al Grant", "Di Rees", "Mo Khan"),
     ]
     feed += [article(f"other-{i}", body) for i, body in enumerate(OTHER)]
     found = stories(*feed)
     assert frozenset({"ormbridge", "ormbridge-copy"}) in found
     assert frozenset({"norhurst", "norhurst-copy"}) in found
-    assert frozenset({"elmhurst"}) in found
+    assert {frozenset({"elmhurst"}), frozenset({"caldham"}), frozenset({"westmoor"})} <= found
 
 
 DECISION = """Planning committee refuses Canford Heath housing scheme

@@ -62,6 +62,11 @@ class MatchSettings:
     """...unless their subjects differ: each article's this many heaviest proper words..."""
     min_subject_share: float = 0.35
     """...of whose weight neither article's words carry this share of the other's..."""
+    main_subject_mentions: int = 2
+    """...or each article's main subject is a word the other never uses (one template,
+    two places): its heaviest subject, named at least this many times there..."""
+    main_subject_lead: float = 1.5
+    """...and weighing at least this many times its next subject..."""
     max_days_apart: int = 60
     """...or their publication dates are more than this many days apart."""
     story_index_terms: int = 30

@@ -19,7 +19,19 @@ forces) share most of theirs. So a story is told by what it is about:
    `subject_words` kept. Two articles whose subjects the other hardly names (the
    share of either one's subject weight that the other's words carry stays under
    `min_subject_share`) are about different subjects: never one story, however
-   alike their wording (one template, two services).
+   alike their wording (one template, two services). Nor are two articles each
+   of whose main subject the other never names: an article's main subject is its
+   heaviest, if named at least `main_subject_mentions` times and weighing
+   `main_subject_lead` times its next (a page about Holworth names Holworth far
+   more than anything else; a rewrite's subjects are often level). Pages from one
+   template share its capitalised words ("Police", "Constable", "Cllr"), which can
+   carry the share on their own. A quotation's attribution does not count as
+   naming the words of its speaker (a rewrite may quote someone else), but a word
+   named elsewhere too stays a subject ("chair of Holworth Fire Authority" on a
+   page about Holworth). A word said only in a person's name does not name a place
+   of that word ("Chief Executive Nicola Radworth" on another hospital's page),
+   and two main subjects one slip of the keyboard apart are one ("Rudakubana" /
+   "Rudacubana").
 3. Publication date. Versions of one story appear within days: two articles
    whose `published` dates are more than `max_days_apart` days apart are two
    stories (a body's 2023 decision and its 2024 one). Without a date on both,
@@ -43,6 +55,7 @@ from datetime import date
 
 import numpy as np
 import polars as pl
+from rapidfuzz.distance import OSA
 
 from . import domain
 from .keys import canonical_text
@@ -140,19 +153,32 @@ def _terms(
     vectors = (
         terms.join(norm, on="article")
         .filter(pl.col("norm") > 0)
-        .select("article", pl.col("code").alias("term"), (pl.col("w") / pl.col("norm")).alias("w"))
+        .select(
+            "article",
+            pl.col("code").alias("term"),
+            (pl.col("w") / pl.col("norm")).alias("w"),
+        )
     )
     # The same codes for the words alone, for the subjects test.
     present = terms.select(
-        "article", pl.col("code").alias("term"), "df", "tf", pl.col("term").alias("word")
+        "article",
+        pl.col("code").alias("term"),
+        "df",
+        "tf",
+        pl.col("term").alias("word"),
     )
     return vectors, present
 
 
 def _subjects(
-    sources: list[str], claims: list[Claim], present: pl.DataFrame, settings: MatchSettings
+    sources: list[str],
+    claims: list[Claim],
+    present: pl.DataFrame,
+    settings: MatchSettings,
 ) -> pl.DataFrame:
-    """(article, term, weight): each article's `subject_words` heaviest proper words."""
+    """(article, term, weight, named): each article's `subject_words` heaviest proper
+    words, heaviest first, and how often each is named there (capitalised, outside
+    quotations' attributions)."""
     code = {source: i for i, source in enumerate(sources)}
     text = [c for c in claims if c.kind != "quote"]
     n = len(sources)
@@ -179,36 +205,53 @@ def _subjects(
     words = present.lazy().filter(pl.col("word").str.starts_with("\x00").not_())
     # Who is quoted is not what a story is about: a rewrite may quote another
     # spokesperson, and a speaker's name said beside every quotation would outweigh
-    # the subjects.
+    # the subjects. So each quotation takes one mention off each word of its
+    # speaker's attribution, and a word named only there is no subject. A word named
+    # elsewhere too stays: "chair of Holworth Fire Authority" attributes a quotation
+    # on a page about Holworth, and a template's pages may name their place or body
+    # mostly in such titles.
     quoted = [
         (code[c.source], word)
         for c in claims
         if c.speaker
-        for word in canonical_text(c.speaker).split()
+        for word in set(canonical_text(c.speaker).split())
     ]
-    speakers = pl.LazyFrame(
-        {"article": [a for a, _ in quoted], "word": [w for _, w in quoted]},
-        schema={"article": pl.Int64, "word": pl.String},
-    ).unique()
+    speakers = (
+        pl.LazyFrame(
+            {"article": [a for a, _ in quoted], "word": [w for _, w in quoted]},
+            schema={"article": pl.Int64, "word": pl.String},
+        )
+        .group_by("article", "word")
+        .agg(pl.len().alias("quoted"))
+    )
     ranked = (
-        capitals.join(speakers, on=["article", "word"], how="anti")
-        .join(words, on=["article", "word"])
+        capitals.join(words, on=["article", "word"])
         .filter(pl.col("capital") * 2 >= pl.col("tf"))
+        .join(speakers, on=["article", "word"], how="left")
         .with_columns(
-            (pl.col("capital") * (1 + (pl.lit(float(n)) / pl.col("df")).log())).alias("weight")
+            (pl.col("capital").cast(pl.Int64) - pl.col("quoted").fill_null(0).cast(pl.Int64)).alias(
+                "named"
+            )
+        )
+        .filter(pl.col("named") >= 1)
+        .with_columns(
+            (pl.col("named") * (1 + (pl.lit(float(n)) / pl.col("df")).log())).alias("weight")
         )
         .sort(["article", "weight", "word"], descending=[False, True, False])
         .group_by("article", maintain_order=True)
         .head(settings.subject_words)
-        .select("article", "term", "weight")
+        .select("article", "term", "weight", "named")
     )
     return ranked.collect()
 
 
-def _scored_pairs(
-    vectors: pl.DataFrame, present: pl.DataFrame, extra: pl.DataFrame, settings: MatchSettings
+def _candidate_pairs(
+    vectors: pl.DataFrame,
+    present: pl.DataFrame,
+    extra: pl.DataFrame,
+    settings: MatchSettings,
 ) -> pl.DataFrame:
-    """(a, b, cosine) for article pairs sharing an indexed word, and for `extra` pairs."""
+    """(a, b) for article pairs sharing an indexed word, and the `extra` pairs."""
     indexed = (
         vectors.join(present.select("article", "term", "df"), on=["article", "term"])
         .filter((pl.col("df") >= 2) & (pl.col("df") <= settings.max_term_articles))
@@ -222,14 +265,23 @@ def _scored_pairs(
         .filter(pl.col("article") < pl.col("article_b"))
         .select(pl.col("article").alias("a"), pl.col("article_b").alias("b"))
     )
-    pairs = pl.concat([candidates, extra.select("a", "b")]).unique()
+    return pl.concat([candidates, extra.select("a", "b")]).unique()
+
+
+def _cosines(pairs: pl.DataFrame, vectors: pl.DataFrame) -> np.ndarray:
+    """The cosine of each pair's word vectors, in the pairs' order."""
     dots = (
         pairs.join(vectors.rename({"article": "a", "w": "w_a"}), on="a")
         .join(vectors.rename({"article": "b", "w": "w_b"}), on=["b", "term"])
         .group_by("a", "b")
         .agg((pl.col("w_a") * pl.col("w_b")).sum().alias("cosine"))
     )
-    return pairs.join(dots, on=["a", "b"], how="left").with_columns(pl.col("cosine").fill_null(0.0))
+    cosine: np.ndarray = (
+        pairs.join(dots, on=["a", "b"], how="left", maintain_order="left")["cosine"]
+        .fill_null(0.0)
+        .to_numpy()
+    )
+    return cosine
 
 
 def _subject_share(pairs: pl.DataFrame, subjects: pl.DataFrame, present: pl.DataFrame) -> pl.Series:
@@ -269,6 +321,89 @@ def _subject_share(pairs: pl.DataFrame, subjects: pl.DataFrame, present: pl.Data
     return ordered.select(pl.max_horizontal("share_a", "share_b")).to_series()
 
 
+def _one_slip(x: str, y: str) -> bool:
+    """Two words one slip of the keyboard apart (OSA distance 1), both longer than four
+    letters and with the same first letter."""
+    return min(len(x), len(y)) > 4 and x[0] == y[0] and OSA.distance(x, y) <= 1
+
+
+def _main_subject_named(
+    first: np.ndarray,
+    second: np.ndarray,
+    subjects: pl.DataFrame,
+    present: pl.DataFrame,
+    n: int,
+    settings: MatchSettings,
+    people: Mapping[int, Mapping[str, frozenset[str]]],
+) -> np.ndarray:
+    """For each pair (`first[k]`, `second[k]`), whether either article's main subject
+    (its heaviest, if named at least `main_subject_mentions` times and weighing
+    `main_subject_lead` times its next) is among the other's words; True when either
+    has none. Two pages from one template, each about a place, body or person the
+    other never names, are two stories however many of their lesser subjects (the
+    template's own capitalised words: "Police", "Constable") they share.
+    A word named once, or barely ahead of the next, is too weak a subject to part two
+    articles on: a rewrite's heaviest proper word may be a photo credit."""
+    top = np.full(n, -1, np.int64)
+    main = (
+        subjects.group_by("article", maintain_order=True)
+        .agg(
+            pl.col("term").first(),
+            pl.col("named").first(),
+            (pl.col("weight").first() / pl.col("weight").get(1, null_on_oob=True)).alias("lead"),
+        )
+        .filter(
+            (pl.col("named") >= settings.main_subject_mentions)
+            & (pl.col("lead").fill_null(float("inf")) >= settings.main_subject_lead)
+        )
+    )
+    top[main["article"].to_numpy()] = main["term"].to_numpy()
+    span = int(present["term"].to_numpy().max(initial=0)) + 1
+    # A word said only as part of a person's name does not name a place or body of
+    # that word ("Chief Executive Nicola Radworth" on another hospital's page).
+    in_names = pl.DataFrame(
+        [
+            (code, word, len(ids))
+            for code, keys in people.items()
+            for key, ids in keys.items()
+            if key.startswith("person:")
+            for word in set(key.removeprefix("person:").split())
+        ],
+        schema={"article": pl.Int64, "word": pl.String, "in_names": pl.Int64},
+        orient="row",
+    )
+    if len(in_names):
+        in_names = in_names.group_by("article", "word").agg(pl.col("in_names").sum())
+    said = present.join(in_names, on=["article", "word"], how="left").filter(
+        pl.col("tf").cast(pl.Int64) - pl.col("in_names").fill_null(0) >= 1
+    )
+    held = said["article"].to_numpy() * span + said["term"].to_numpy()
+    a_named_by_b = np.isin(second * span + top[first], held)
+    b_named_by_a = np.isin(first * span + top[second], held)
+    named: np.ndarray = (
+        (top[first] < 0)
+        | (top[second] < 0)
+        | (top[first] == top[second])
+        | a_named_by_b
+        | b_named_by_a
+    )
+    # Two main subjects that are one name with one slip of the keyboard ("Rudakubana"
+    # / "Rudacubana": a letter added, dropped, changed or two swapped) are one
+    # subject. One slip only: two places of a template's pages are often alike
+    # ("Radworth" / "Bramworth").
+    word = dict(zip(present["term"].to_list(), present["word"].to_list(), strict=True))
+    left = np.flatnonzero(~named)
+    subject_pairs, which = np.unique(
+        np.stack([top[first[left]], top[second[left]]], axis=1), axis=0, return_inverse=True
+    )
+    alike = np.array(
+        [_one_slip(word[int(x)], word[int(y)]) for x, y in subject_pairs], dtype=np.bool_
+    )
+    if len(left):
+        named[left] = alike[which.reshape(-1)]
+    return named
+
+
 def group(
     sources: list[str],
     claims: list[Claim],
@@ -291,7 +426,7 @@ def group(
         },
         schema={"a": pl.Int64, "b": pl.Int64},
     )
-    pairs = _scored_pairs(vectors, present, extra, settings).sort("a", "b")
+    pairs = _candidate_pairs(vectors, present, extra, settings).sort("a", "b")
     subjects = _subjects(sources, claims, present, settings)
     share = _subject_share(pairs, subjects, present).to_numpy()
 
@@ -303,16 +438,33 @@ def group(
         dtype=np.int64,
     )
     first, second = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    cosine = pairs["cosine"].to_numpy()
     dated = (days[first] >= 0) & (days[second] >= 0)
     apart = dated & (np.abs(days[first] - days[second]) > settings.max_days_apart)
-    same_subject = share >= settings.min_subject_share
-    linked_by_claims = np.fromiter(
-        ((sources[a], sources[b]) in claim_links for a, b in zip(first, second, strict=True)),
-        np.bool_,
-        len(first),
+    same_subject = (share >= settings.min_subject_share) & _main_subject_named(
+        first,
+        second,
+        subjects,
+        present,
+        len(sources),
+        settings,
+        {code[source]: keys for source, keys in entities.items() if source in code},
     )
-    keep = ((cosine >= settings.story_cosine) | linked_by_claims) & same_subject & ~apart
+    # Only pairs that subject and date allow are worth their cosine: in a templated
+    # feed most candidate pairs (shared template wording) are two subjects.
+    possible = same_subject & ~apart
+    cosine = np.zeros(len(first))
+    cosine[possible] = _cosines(pairs.filter(pl.Series(possible)), vectors)
+    linked_by_claims = (
+        pairs.join(
+            extra.unique().with_columns(pl.lit(True).alias("linked")),
+            on=["a", "b"],
+            how="left",
+            maintain_order="left",
+        )["linked"]
+        .fill_null(False)
+        .to_numpy()
+    )
+    keep = ((cosine >= settings.story_cosine) | linked_by_claims) & possible
     strength = {
         (sources[a], sources[b]): float(c)
         for a, b, c in zip(first[keep], second[keep], cosine[keep], strict=True)

@@ -110,6 +110,52 @@ def test_two_pages_from_one_template_about_two_subjects_are_two_stories() -> Non
     assert frozenset({"staffordshire"}) in found
 
 
+INSPECTION = """{place} Police told to improve how it answers 999 calls
+
+His Majesty's Inspectorate of Constabulary and Fire and Rescue Services inspected {place}
+Police and rated it adequate at investigating crime and at Protecting Vulnerable People.
+
+Inspectors said the Police Control Room answered {calls} of emergency calls within ten
+seconds, and that Chief Constable {chief} had set out a Plan to improve.
+
+"The Force must improve how it manages offenders," said Inspector of Constabulary
+{inspector}.
+
+"We accept the findings in full," said Councillor {councillor}, chair of the {place} Police,
+Fire and Crime Panel.
+
+"Officers in {place} work hard for the public," said Chief Constable {chief}.
+"""
+
+
+def inspection(source: str, place: str, chief: str, inspector: str, councillor: str) -> Article:
+    body = INSPECTION.format(
+        place=place, chief=chief, inspector=inspector, councillor=councillor, calls="81%"
+    )
+    return article(source, body)
+
+
+def test_pages_from_one_template_naming_their_subject_in_speakers_titles_are_two_stories() -> None:
+    """Each page names its force mostly where it says who speaks, and shares the
+    template's capitalised words ("Police", "Constable", "Plan") with the other: its
+    force is still its subject, and the other never names it (Elmhurst's chief
+    constable is called Ormbridge: a person's name is not the place)."""
+    feed = [
+        inspection("ormbridge", "Ormbridge", "Ann Tolley", "Roy Vance", "Jo Marsh"),
+        inspection("ormbridge-copy", "Ormbridge", "Ann Tolley", "Roy Vance", "Jo Marsh"),
+        inspection("norhurst", "Norhurst", "Tom Pryce", "Eve Lund", "Sam Okoro"),
+        inspection("norhurst-copy", "Norhurst", "Tom Pryce", "Eve Lund", "Sam Okoro"),
+        inspection("elmhurst", "Elmhurst", "Kay Ormbridge", "Ian Bell", "Viv Hart"),
+        inspection("caldham", "Caldham", "Lee Shaw", "Pat Noon", "Cy Dale"),
+        inspection("westmoor", "Westmoor", "Al Grant", "Di Rees", "Mo Khan"),
+    ]
+    feed += [article(f"other-{i}", body) for i, body in enumerate(OTHER)]
+    found = stories(*feed)
+    assert frozenset({"ormbridge", "ormbridge-copy"}) in found
+    assert frozenset({"norhurst", "norhurst-copy"}) in found
+    assert {frozenset({"elmhurst"}), frozenset({"caldham"}), frozenset({"westmoor"})} <= found
+
+
 DECISION = """Planning committee refuses Canford Heath housing scheme
 
 The planning committee of Dorset Council refused the Canford Heath housing scheme on Tuesday,

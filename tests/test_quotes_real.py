@@ -5,25 +5,16 @@ skipped where it is absent."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from realdev import needs_real_dev, read_real
 
-import pytest
+from consistency import extract
 
-from consistency import claims, clean, extract, ingest
-
-REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "real-dev"
-
-pytestmark = pytest.mark.skipif(not REAL_DEV.is_dir(), reason="shared/real-dev is absent")
+pytestmark = needs_real_dev
 
 
 def speakers(story: str, version: str) -> list[tuple[str, str, bool]]:
     """(quotation, speaker key, named beside it) of each quotation in one real version."""
-    path = REAL_DEV / story / f"{version}.txt"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    (article,) = ingest.read_file(path)
-    cleaned = clean.clean_article(article)
-    found = claims.article_claims(cleaned)
+    cleaned, found = read_real(story, version)
     return [
         (q.text, q.speaker_key, q.named) for q in extract.extract_article(cleaned, found).quotes
     ]

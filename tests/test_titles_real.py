@@ -5,25 +5,17 @@ where it is absent."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from realdev import needs_real_dev, read_real
 
-import pytest
+from consistency import extract
 
-from consistency import claims, clean, extract, ingest
-
-REAL_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "real-dev"
-
-pytestmark = pytest.mark.skipif(not REAL_DEV.is_dir(), reason="shared/real-dev is absent")
+pytestmark = needs_real_dev
 
 
 def titled(story: str, version: str) -> set[tuple[str, str, str]]:
     """(name, title as written, title key) of each titled person in one real version."""
-    path = REAL_DEV / story / f"{version}.txt"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    (article,) = ingest.read_file(path)
-    cleaned = clean.clean_article(article)
-    people = extract.extract_article(cleaned, claims.article_claims(cleaned)).people
+    cleaned, found = read_real(story, version)
+    people = extract.extract_article(cleaned, found).people
     return {(p.name, p.title, p.title_key) for p in people if p.title}
 
 

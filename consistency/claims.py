@@ -233,7 +233,9 @@ def _speaker_before(prefix: str) -> str:
     if match and verbs.fullmatch(match.group("verb")):
         return _trim_speaker(match.group("who"))
     # Reported speech: "he insisted that “more needs...”": the clause before the verb.
-    for verb in reversed(list(verbs.finditer(sentence))):
+    # The first speech verb: in "Jo said thefts were never reported because “...”" a
+    # later one is inside what was said, and the words before it are not a speaker.
+    for verb in verbs.finditer(sentence):
         who = sentence[: verb.start()].rstrip()
         if who:
             return _trim_speaker(who)
@@ -417,6 +419,10 @@ def _release_attribution(text: str) -> str:
     return _trim_speaker(match.group("who"))
 
 
+def _pronoun(who: str) -> bool:
+    return who.lower() in domain.speech().pronouns
+
+
 def _span_start(span: tuple[int, int]) -> int:
     return span[0]
 
@@ -432,8 +438,14 @@ def _quotes(
         between = text[previous_end + 1 if previous_end else 0 : start - 1]
         previous_end = end
         speaker = _speaker_before(between) if between.strip() else ""
-        if not speaker:
-            speaker = _speaker_after(_attribution_after(text, end + 1))
+        if not speaker or _TERMINAL.search(between.rstrip()):
+            # A quotation opening a new sentence ('Jo said X. “...,” Sam said.') is
+            # the attribution after it's; the sentence before speaks for it only
+            # when nothing after does or a pronoun there points back to it ('Jo
+            # said X. “...,” she said.').
+            after = _speaker_after(_attribution_after(text, end + 1))
+            if after and not (speaker and _pronoun(after)):
+                speaker = after
         carried = not speaker
         if not speaker and start == 1:
             # A paragraph that opens with a quotation and names nobody continues

@@ -135,6 +135,52 @@ def test_reported_speech_that_opens_a_quote() -> None:
     assert speaker.split()[-1] == "he"
 
 
+@pytest.mark.parametrize("quantifier", ["many", "most"])
+def test_reported_speech_sentence_before_a_quote_does_not_speak_for_it(quantifier: str) -> None:
+    # The sentence before reports what Jo Hart said; the quotation after it opens a
+    # new sentence and is attributed after it. A speech verb inside the report
+    # ("reported") must not make its words ("said many burglaries were never") the
+    # speaker, which would change with a benign edit to the reported speech.
+    body = (
+        f"{HEADLINE}\n\n"
+        f"Jo Hart, chair of the Residents' Group, said {quantifier} burglaries were never "
+        "reported because people had given up. “Our street has been hit four times this "
+        "winter alone,” she said."
+    )
+    # "she" after the quotation points back to the person the sentence before names.
+    assert quotes(body) == [
+        ("Our street has been hit four times this winter alone,",
+         "Jo Hart, chair of the Residents' Group")
+    ]  # fmt: skip
+
+
+def test_a_name_after_a_quote_beats_the_sentence_before_it() -> None:
+    body = (
+        f"{HEADLINE}\n\n"
+        "Jo Hart said burglaries had doubled. “Nobody answers the phone any more,” said "
+        "Sam Reid."
+    )
+    assert [s for _, s in quotes(body)] == ["Sam Reid"]
+
+
+def test_reported_speech_before_a_quote_is_read_from_its_first_speech_verb() -> None:
+    body = (
+        f"{HEADLINE}\n\n"
+        "Jo Hart said burglaries were rarely reported because “nothing ever happens when "
+        "you call.”"
+    )
+    assert [s for _, s in quotes(body)] == ["Jo Hart"]
+
+
+def test_sentence_before_a_quote_speaks_for_it_when_nothing_after_does() -> None:
+    body = (
+        f"{HEADLINE}\n\n"
+        "“We are disappointed by the report,” said Chief Constable Tim Smith. “But we accept "
+        "every one of its recommendations.” The force will publish a plan."
+    )
+    assert [s for _, s in quotes(body)] == ["Chief Constable Tim Smith"] * 2
+
+
 def test_title_before_comma_is_kept_with_the_name() -> None:
     body = (
         f"{HEADLINE}\n\n"

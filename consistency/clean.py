@@ -444,6 +444,16 @@ def _drop_furniture(
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
         if not text:
             verdicts.append(None)
+        elif index and text == lines[index - 1][1] and text.count(" ") >= 2:
+            # the line before printed again ("Headline" / "Headline"): one copy is kept,
+            # and furniture printed twice stays furniture of its kind (a site notice)
+            last = verdicts[-1]
+            again = last is not None and last.kind in ("furniture", "metadata")
+            verdicts.append(
+                furniture.Verdict("furniture", last.reason, "")
+                if again and last is not None
+                else furniture.Verdict("furniture", "line printed twice", "")
+            )
         elif width and (
             (previous and _continues(previous, text, width))
             or (following and _continues(text, following, width))

@@ -311,7 +311,7 @@ def _cleaned(body: str) -> tuple[str, list[str]]:
 
 def test_name_alone_near_the_top_is_a_byline_and_tags_before_a_headline_go() -> None:
     body = (
-        "Sign in to your account\n\nHealth Care Patients wards Trust nursing\n\n"
+        "Home News Sport\n\nHealth Care Patients wards Trust nursing\n\n"
         "Hospital rated inadequate after inspection\n\n"
         "Inspectors found serious failings on two wards.\n\nJo Bloggs\n\n"
         "The trust said it had already acted on the findings.\n\n"

@@ -273,7 +273,12 @@ def _printed_twice(line: str) -> str:
     """ "Jobs at risk at factory Jobs at risk at factory": one half, or ""."""
     tokens = line.split()
     n = len(tokens)
-    if n >= 6 and n % 2 == 0 and tokens[: n // 2] == tokens[n // 2 :]:
+    if (
+        n >= 6
+        and n % 2 == 0
+        and tokens[: n // 2] == tokens[n // 2 :]
+        and not _TERMINAL.search(tokens[n // 2 - 1])  # a headline: a sentence is copy's own
+    ):
         return " ".join(tokens[: n // 2])
     return ""
 

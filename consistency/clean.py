@@ -444,6 +444,22 @@ def _drop_furniture(
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
         if not text:
             verdicts.append(None)
+        elif (
+            index
+            and text == lines[index - 1][1]
+            and text.count(" ") >= 2
+            and (not _TERMINAL.search(text) or verdicts[-1] is None or verdicts[-1].kind != "copy")
+        ):
+            # the line before printed again ("Headline" / "Headline"): one copy is kept,
+            # and furniture printed twice stays furniture of its kind (a site notice);
+            # a sentence of copy said twice is the copy's own (left to the checks)
+            last = verdicts[-1]
+            again = last is not None and last.kind in ("furniture", "metadata")
+            verdicts.append(
+                furniture.Verdict("furniture", last.reason, "")
+                if again and last is not None
+                else furniture.Verdict("furniture", "line printed twice", "")
+            )
         elif width and (
             (previous and _continues(previous, text, width))
             or (following and _continues(text, following, width))

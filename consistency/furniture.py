@@ -76,6 +76,10 @@ class Vocabulary:
     stamp: re.Pattern[str]
     glued_promo: re.Pattern[str]
     read_more: re.Pattern[str]
+    time_range: re.Pattern[str]
+    credit_label: re.Pattern[str]
+    platforms: frozenset[str]
+    site_credit: frozenset[str]
     max_menu: int
     max_promo: int
     max_notice: int
@@ -83,6 +87,8 @@ class Vocabulary:
     template_words: int
     template_chars: int
     prose_words: int
+    max_name_lines: int
+    max_section_words: int
 
 
 @table_cache
@@ -122,6 +128,15 @@ def vocabulary() -> Vocabulary:
         stamp=compiled("leading_stamp", p["leading_stamp"]),
         glued_promo=compiled("glued_promo", p["glued_promo"], 0),
         read_more=compiled("read_more", p["read_more"]),
+        time_range=compiled("time_range", p["time_range"]),
+        credit_label=compiled(
+            "credit_labels",
+            r"(?:{})\s*:\s*(?-i:[A-Z0-9])[^.!?:()]{{0,60}}(?:\([^()]{{0,20}}\))?".format(
+                "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in raw["credit_labels"])
+            ),
+        ),
+        platforms=words(raw["site_platforms"]),
+        site_credit=words(raw["site_credit_words"]),
         max_menu=s["max_menu_words"],
         max_promo=s["max_promo_words"],
         max_notice=s["max_notice_words"],
@@ -129,6 +144,8 @@ def vocabulary() -> Vocabulary:
         template_words=s["template_max_words"],
         template_chars=s["template_max_chars"],
         prose_words=s["prose_words"],
+        max_name_lines=s["max_name_lines"],
+        max_section_words=s["max_section_words"],
     )
 
 
@@ -226,6 +243,19 @@ def _judge(line: str, outlet: frozenset[str], depth: int) -> Verdict:
         return _cut(
             _judge(line[: glued.start()].strip(), outlet, depth + 1), "promotion glued to copy"
         )
+    half = _printed_twice(line)
+    if half:
+        return _cut(_judge(half, outlet, depth + 1), "line printed twice")
+    if " | " in line:
+        head, _, section = line.rpartition(" | ")
+        tail = words_of(section)
+        if (
+            0 < len(tail) <= v.max_section_words
+            and tail[-1] in v.menu
+            and section[:1].isupper()
+            and len(head.split()) >= 3
+        ):
+            return _cut(_judge(head.strip(), outlet, depth + 1), "site section after a bar")
     head, sep, rest = _split_site(line)
     if sep and outlet:
         named = [w for w in words_of(head) if not w.isdigit()]
@@ -237,6 +267,20 @@ def _judge(line: str, outlet: frozenset[str], depth: int) -> Verdict:
         if not _TERMINAL.search(head):
             return _cut(_judge(head, outlet, depth + 1), "link after a label")
     return _classify(line, outlet, v)
+
+
+def _printed_twice(line: str) -> str:
+    """ "Jobs at risk at factory Jobs at risk at factory": one half, or ""."""
+    tokens = line.split()
+    n = len(tokens)
+    if (
+        n >= 6
+        and n % 2 == 0
+        and tokens[: n // 2] == tokens[n // 2 :]
+        and not _TERMINAL.search(tokens[n // 2 - 1])  # a headline: a sentence is copy's own
+    ):
+        return " ".join(tokens[: n // 2])
+    return ""
 
 
 _SEPARATOR = re.compile(r"\s+[-–—|]\s+")
@@ -275,6 +319,9 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     dated = _date_stamp(body, words, v)
     if dated is not None:
         return dated
+    own = _own_line(body, words, terminal, outlet, v)
+    if own is not None:
+        return own
     web = sum(1 for w in words if w in v.web)
     if any(mark in lower for mark in _WEB_MARKS):
         web += len(_DOMAIN.findall(body))
@@ -313,6 +360,15 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("furniture", "keyword tags", "")
     if n <= 6 and not terminal and any(w in v.roles for w in plain):
         return Verdict("metadata", "byline (role)", "")
+    if (
+        not bullet
+        and _NAME.fullmatch(body)
+        and not any(w in v.known or w in v.roles or w in v.agencies or w in outlet for w in words)
+    ):
+        # a person's name alone: a byline near the top (`sweep`), else copy
+        return Verdict("weak", "name", line)
+    if not terminal and 4 <= n <= 10 and _is_tag_list(body, words, v):
+        return Verdict("weak", "tag list", line, bullet=bullet)
     if n <= v.weak_words and not terminal:
         return Verdict("weak", "", line, bullet=bullet)
     if n <= v.max_promo and addressed and not _QUOTED.search(body):
@@ -320,6 +376,59 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         # dropped only beside a site notice or menu (`sweep`), else copy.
         return Verdict("copy", "addressed", line, bullet=bullet)
     return Verdict("copy", "", line, bullet=bullet)
+
+
+_NAME = re.compile(
+    r"(?-i:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*)(?:\s+(?-i:[A-Z]\.))?"
+    r"(?:\s+(?-i:(?:Mc|Mac|O')?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*)){1,2}"
+)
+_URL_END = re.compile(r"(?:https?://|www\.)\S+$")
+_ALPHA_WORDS = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)+")
+
+
+def _own_line(
+    body: str, words: list[str], terminal: bool, outlet: frozenset[str], v: Vocabulary
+) -> Verdict | None:
+    """Lines of a page's own: a source credit ("Source: Business Wire"), a promotion
+    ending in a link, a broadcast schedule ("Jo Bloggs 4pm - 6pm"), a blog theme's
+    credit ("Free WordPress Themes")."""
+    n = len(words)
+    if n <= 8 and v.credit_label.fullmatch(body):
+        return Verdict("furniture", "source credit", "")
+    if n <= 2 * v.max_promo and _URL_END.search(body):
+        text = _URL_END.sub("", body)
+        for sentence in _SENTENCE_END.split(text):
+            first = sentence.split()[0].strip(":.,!").lower() if sentence.split() else ""
+            if first in v.promo:
+                return Verdict("furniture", "promotion ending in a link", "")
+    if n <= 10 and not terminal:
+        span = v.time_range.search(body)
+        if span:
+            rest = (body[: span.start()] + " " + body[span.end() :]).split()
+            if (
+                1 <= len(rest) <= 5
+                and all(t[:1].isupper() and t.isalpha() for t in rest)
+                and not any(w in v.stopwords for w in words_of(" ".join(rest)))
+            ):
+                return Verdict("furniture", "broadcast schedule", "")
+    plain = re.findall(r"[a-z]+", body.lower())  # "WordPress" one word
+    if n <= 12 and not terminal and any(w in v.platforms for w in plain):
+        others = [w for w in plain if w in v.stopwords and w != "by"]
+        if any(w in v.site_credit for w in plain) and not others:
+            return Verdict("furniture", "site credit (theme, platform)", "")
+    return None
+
+
+def _is_tag_list(body: str, words: list[str], v: Vocabulary) -> bool:
+    """ "Animal Welfare Cats dogs Pets rescue": words only, no function word, capitals
+    broken both ways (title case, then lower case, then capitals again)."""
+    if not _ALPHA_WORDS.fullmatch(body) or any(w in v.stopwords for w in words):
+        return False
+    caps = [t[:1].isupper() for t in body.split()]
+    if not (caps[0] and caps[1]) or sum(1 for c in caps if not c) < 2:
+        return False
+    lowered = caps.index(False)
+    return any(caps[lowered:]) and not caps[-1]
 
 
 def _date_stamp(body: str, words: list[str], v: Vocabulary) -> Verdict | None:
@@ -432,6 +541,21 @@ def sweep(verdicts: Sequence[Verdict | None]) -> list[str]:
             near = [filled[q] for q in (pos - 1, pos + 1) if 0 <= q < len(filled)]
             if any(_reason(verdicts[j], out[j]).startswith(site) for j in near):
                 out[i] = "beside a site notice"
+    for pos, i in enumerate(filled):
+        verdict = verdicts[i]
+        assert verdict is not None
+        if verdict.kind != "weak" or out[i] or verdict.reason not in ("name", "tag list"):
+            continue
+        before = filled[pos - 1] if pos else None
+        after = filled[pos + 1] if pos + 1 < len(filled) else None
+        following = verdicts[after] if after is not None else None
+        if following is None or following.kind not in ("copy", "weak"):
+            continue
+        ends = bool(_TERMINAL.search(following.text))
+        if verdict.reason == "name" and 0 < pos < vocabulary().max_name_lines and ends:
+            out[i] = "byline (a name alone near the top)"
+        elif verdict.reason == "tag list" and furniture(before) and not ends:
+            out[i] = "tag list before a headline"
     run: list[int] = []
     for line in [*filled, None]:
         verdict = verdicts[line] if line is not None else None

@@ -256,3 +256,82 @@ def test_real_pages_lose_their_furniture(
     if headline is not None:
         assert cleaned.headline == headline
     assert any(t.startswith(kept) for t in texts), kept
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Jo Bloggs 4pm - 6pm", "broadcast schedule"),
+        ("Quelle: Deutsche Presse Agentur", "source credit"),
+        ("Source: Example Wire (engl.)", "source credit"),
+        ("See the full report here: https://example.com/report", "promotion ending in a link"),
+        (
+            "This release has pictures. Read it here: https://example.com/x",
+            "promotion ending in a link",
+        ),
+        ("Free WordPress Themes, Free Mobile Games", "site credit (theme, platform)"),
+        ("Powered by WordPress", "site credit (theme, platform)"),
+    ],
+)
+def test_page_lines_of_a_sites_own(line: str, reason: str) -> None:
+    verdict = furniture.classify(line)
+    assert (verdict.kind, verdict.reason) == ("furniture", reason)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Polls open 7am - 10pm",
+        "The shop opens from 9am to 5pm on weekdays.",
+        "Source: the ministry said prices rose.",
+        "The report is published at https://example.com/report",
+        "WordPress themes hit by a hack",
+        "Texas floods: death toll rises",
+        "Patients on trolleys had no privacy",
+    ],
+)
+def test_look_alike_copy_is_kept(line: str) -> None:
+    assert kind(line) in ("copy", "weak")
+
+
+def test_headline_cut_of_a_section_or_a_second_printing() -> None:
+    cut = furniture.classify("Toll rises to 72 after quake | Earthquakes News")
+    assert cut.text == "Toll rises to 72 after quake"
+    twice = furniture.classify("Union opposes plant closure Union opposes plant closure")
+    assert twice.text == "Union opposes plant closure"
+    kept = furniture.classify("Rates held | Bank says inflation is easing")
+    assert kept.text == "Rates held | Bank says inflation is easing"
+
+
+def _cleaned(body: str) -> tuple[str, list[str]]:
+    article = Article("a", "a.txt", body)
+    done = clean.clean_article(article)
+    return done.headline, [p.text for p in done.paragraphs]
+
+
+def test_name_alone_near_the_top_is_a_byline_and_tags_before_a_headline_go() -> None:
+    body = (
+        "Home News Sport\n\nHealth Care Patients wards Trust nursing\n\n"
+        "Hospital rated inadequate after inspection\n\n"
+        "Inspectors found serious failings on two wards.\n\nJo Bloggs\n\n"
+        "The trust said it had already acted on the findings.\n\n"
+        "Patients on trolleys had no privacy\n\nStaff said they felt unheard.\n"
+    )
+    headline, paragraphs = _cleaned(body)
+    assert headline != "Health Care Patients wards Trust nursing"
+    assert "Jo Bloggs" not in paragraphs
+    assert "Health Care Patients wards Trust nursing" not in paragraphs
+    assert "Patients on trolleys had no privacy" in paragraphs
+
+
+def test_a_name_as_a_subheading_lower_down_and_a_repeated_short_line_are_kept() -> None:
+    body = (
+        "Council approves budget\n\nThe council approved its budget on Tuesday.\n\n"
+        "It was the first vote of the year.\n\nA third line of copy here.\n\n"
+        "More copy of the story follows.\n\nAnd still more copy.\n\nJo Bloggs\n\n"
+        "She said the cuts were painful.\n\nYes\nYes\n"
+    )
+    _, paragraphs = _cleaned(body)
+    assert "Jo Bloggs" in paragraphs
+    line = furniture.classify("Jo Bloggs")
+    assert (line.kind, line.reason) == ("weak", "name")

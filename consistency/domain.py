@@ -85,7 +85,7 @@ def clear_caches() -> None:
     caching.clear_caches()
 
 
-def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+def compile_pattern(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     try:
         return re.compile(pattern, flags)
     except re.error as exc:
@@ -145,7 +145,7 @@ class Boilerplate:
 def boilerplate() -> Boilerplate:
     raw = _load("boilerplate.toml")
     lines = tuple(
-        (entry["name"], _compile(rf"(?:{entry['pattern']})", "boilerplate.toml"))
+        (entry["name"], compile_pattern(rf"(?:{entry['pattern']})", "boilerplate.toml"))
         for entry in raw["line"]
     )
     rel = raw["related"]
@@ -156,7 +156,8 @@ def boilerplate() -> Boilerplate:
         rf"(?:\s+{word}){{0,2}}\s*:\s+\S.*"
     )
     metadata = tuple(
-        (entry["name"], _compile(entry["pattern"], "boilerplate.toml")) for entry in raw["metadata"]
+        (entry["name"], compile_pattern(entry["pattern"], "boilerplate.toml"))
+        for entry in raw["metadata"]
     )
     return Boilerplate(lines, rel["name"], related, metadata)
 
@@ -205,11 +206,11 @@ def scales() -> Scales:
         cues=cues,
         wordings={k: tuple(v) for k, v in wordings.items()},
         grade_re=grade_re,
-        grading_cue=_compile(c["grading"], "scales.toml"),
-        negation=_compile(c["negation"], "scales.toml"),
-        previous=_compile(c["previous"], "scales.toml"),
-        graded_unnamed=_compile(c["graded_unnamed"], "scales.toml"),
-        not_graded=_compile(c["not_graded"], "scales.toml"),
+        grading_cue=compile_pattern(c["grading"], "scales.toml"),
+        negation=compile_pattern(c["negation"], "scales.toml"),
+        previous=compile_pattern(c["previous"], "scales.toml"),
+        graded_unnamed=compile_pattern(c["graded_unnamed"], "scales.toml"),
+        not_graded=compile_pattern(c["not_graded"], "scales.toml"),
     )
 
 
@@ -332,7 +333,7 @@ def organisations() -> Organisations:
 def aspects() -> tuple[tuple[str, re.Pattern[str]], ...]:
     raw = _load("aspects.toml")
     return tuple(
-        (name, _compile("|".join(f"(?:{p})" for p in patterns), "aspects.toml"))
+        (name, compile_pattern("|".join(f"(?:{p})" for p in patterns), "aspects.toml"))
         for name, patterns in raw["aspects"].items()
     )
 

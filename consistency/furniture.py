@@ -34,7 +34,6 @@ from urllib.parse import urlsplit
 
 from . import domain
 from .caching import table_cache, text_cache
-from .errors import DataError
 from .models import Article
 
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2,})")
@@ -100,10 +99,7 @@ def vocabulary() -> Vocabulary:
     words = frozenset
 
     def compiled(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-        try:
-            return re.compile(pattern, flags)
-        except re.error as exc:  # pragma: no cover - a bad data file
-            raise DataError(f"furniture.toml: bad pattern {name}: {exc}") from exc
+        return domain.compile_pattern(pattern, f"furniture.toml ({name})", flags)
 
     return Vocabulary(
         stopwords=words(raw["stopwords"]),

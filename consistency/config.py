@@ -237,6 +237,8 @@ def _thresholds(value: Any, problems: list[str]) -> MatchSettings:
             problems.append(f"{where}: {number!r} is out of range")
         elif name == "story_link_fraction" and not 0 < number <= 1:
             problems.append(f"{where}: expected a fraction above 0 and at most 1, got {number!r}")
+        elif name.endswith("_share") and number > 1:
+            problems.append(f"{where}: expected a share from 0 to 1, got {number!r}")
         else:
             given[name] = number if integral else float(number)
     settings = dataclasses.replace(MatchSettings(), **given)

@@ -121,6 +121,15 @@ def test_every_problem_is_reported_at_once() -> None:
     assert str(caught.value).startswith(f"consistency.toml: {len(expected)} problems:")
 
 
+@pytest.mark.parametrize("name", ["min_subject_share", "related_word_share"])
+def test_a_share_above_one_is_refused(name: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config.parse({"thresholds": {name: 1.5}}, "consistency.toml")
+    assert caught.value.problems == [f"thresholds.{name}: expected a share from 0 to 1, got 1.5"]
+    settings = config.parse({"thresholds": {name: 1}}, "consistency.toml").match
+    assert getattr(settings, name) == 1.0
+
+
 def test_invalid_toml_is_one_line_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "consistency.toml"
     path.write_text("severity = [\n")

@@ -248,6 +248,24 @@ def _touches(start: int, end: int, span: tuple[int, int]) -> bool:
     return start < span[1] and span[0] < end
 
 
+_MEANING_CHANGES: tuple[tuple[Callable[[Hunk], tuple[str, str] | None], tuple[str, str]], ...] = (
+    (
+        quantifier_change,
+        ("claim_altered", "the versions speak of different shares of a whole (a quantifier)"),
+    ),
+    (opposite_pair, ("claim_altered", "the versions use words of opposite meaning")),
+    (
+        antonym_pair,
+        (
+            "polarity_conflict",
+            "one version has a word the other negates by its prefix, among other changes",
+        ),
+    ),
+)
+"""A changed word that changes what a claim means, tried in order: the test, then the
+row's kind and explanation (each reported medium)."""
+
+
 def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
     people = _people_by_surname(ctx)
     named = _named_by_source(ctx)
@@ -375,33 +393,9 @@ def _classify_pair(
             continue
         if not hunk.a or not hunk.b:
             continue  # words only one version has: an added detail, not a change
-        quantified = quantifier_change(hunk)
-        if quantified:
-            found(
-                "claim_altered",
-                "medium",
-                hunk.text_a(a.text),
-                hunk.text_b(b.text),
-                "the versions speak of different shares of a whole (a quantifier)",
-            )
-            continue
-        if opposite_pair(hunk):
-            found(
-                "claim_altered",
-                "medium",
-                hunk.text_a(a.text),
-                hunk.text_b(b.text),
-                "the versions use words of opposite meaning",
-            )
-            continue
-        if antonym_pair(hunk):
-            found(
-                "polarity_conflict",
-                "medium",
-                hunk.text_a(a.text),
-                hunk.text_b(b.text),
-                "one version has a word the other negates by its prefix, among other changes",
-            )
+        meaning = next((why for test, why in _MEANING_CHANGES if test(hunk)), None)
+        if meaning:
+            found(meaning[0], "medium", hunk.text_a(a.text), hunk.text_b(b.text), meaning[1])
             continue
         written_a, written_b = hunk.text_a(a.text), hunk.text_b(b.text)
         words_a, words_b = content_words(hunk.a), content_words(hunk.b)

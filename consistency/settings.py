@@ -51,9 +51,15 @@ class MatchSettings:
     """...or one matched claim at least this long when the two articles also name..."""
     min_shared_entities: int = 2
     """...at least this many of the same people and organisations."""
-    story_cosine: float = 0.25
+    story_cosine: float = 0.15
     """Story identity (consistency.stories): two articles whose word vectors, weighted by
     rarity in the feed, reach this cosine are linked..."""
+    story_content_cosine: float = 0.05
+    """...of which the words other than names (people, organisations, subjects) carry at
+    least this much: names alone are not a story..."""
+    background_articles: int = 200
+    """...rarity counted as if the feed also held this many articles of general English
+    (consistency.rarity: a one-story feed's names still weigh as names); 0, the feed alone..."""
     fact_weight: float = 1.0
     """...words holding a digit (figures, dates) weighing this many times more..."""
     entity_weight: float = 2.0
@@ -67,6 +73,9 @@ class MatchSettings:
     two places): its heaviest subject, named at least this many times there..."""
     main_subject_lead: float = 1.5
     """...and weighing at least this many times its next subject..."""
+    main_subject_usage: float = 0.01
+    """...among its subjects rare in English (used by at most this share of general
+    articles: "Fairleigh", not the "Police" of "Fairleigh Police")..."""
     max_days_apart: int = 60
     """...or their publication dates are more than this many days apart."""
     story_index_terms: int = 30

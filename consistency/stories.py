@@ -57,7 +57,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz.distance import OSA
 
-from . import domain
+from . import domain, rarity
 from .keys import canonical_text
 from .linkage import average_linkage
 from .models import Claim
@@ -85,6 +85,17 @@ def published_day(value: str) -> date | None:
 
 def story_id(members: list[str]) -> str:
     return "s-" + hashlib.blake2b("\n".join(sorted(members)).encode(), digest_size=4).hexdigest()
+
+
+def _usage(settings: MatchSettings) -> pl.LazyFrame:
+    """(word, usage) of general English, or nothing when the prior is off."""
+    if settings.background_articles <= 0:
+        return pl.LazyFrame(schema={"word": pl.String, "usage": pl.Float64})
+    return rarity.background().lazy()
+
+
+def _rarity(articles: int, settings: MatchSettings) -> pl.Expr:
+    return rarity.rarity(pl.col("df"), articles, pl.col("usage"), settings.background_articles)
 
 
 def _terms(
@@ -137,10 +148,14 @@ def _terms(
     terms = (
         pl.concat([words, people])
         .with_columns(pl.len().over("term").alias("df"))
+        .join(_usage(settings), left_on="term", right_on="word", how="left")
+        .with_columns(
+            _rarity(n, settings).alias("rarity"),
+        )
         .with_columns(
             (
                 (1 + pl.col("tf").cast(pl.Float64).log())
-                * (1 + pl.lit(float(n)) / pl.col("df")).log()
+                * (1 + pl.col("rarity")).log()
                 * pl.col("boost")
             ).alias("w")
         )
@@ -165,6 +180,8 @@ def _terms(
         pl.col("code").alias("term"),
         "df",
         "tf",
+        "rarity",
+        pl.col("usage").fill_null(0.0),
         pl.col("term").alias("word"),
     )
     return vectors, present
@@ -181,7 +198,6 @@ def _subjects(
     quotations' attributions)."""
     code = {source: i for i, source in enumerate(sources)}
     text = [c for c in claims if c.kind != "quote"]
-    n = len(sources)
     # Months and weekdays are capitalised but name no subject.
     cal = domain.calendar()
     calendar = pl.Series(sorted({*cal.months, *cal.weekdays}), dtype=pl.String)
@@ -234,13 +250,11 @@ def _subjects(
             )
         )
         .filter(pl.col("named") >= 1)
-        .with_columns(
-            (pl.col("named") * (1 + (pl.lit(float(n)) / pl.col("df")).log())).alias("weight")
-        )
+        .with_columns((pl.col("named") * (1 + pl.col("rarity").log())).alias("weight"))
         .sort(["article", "weight", "word"], descending=[False, True, False])
         .group_by("article", maintain_order=True)
         .head(settings.subject_words)
-        .select("article", "term", "weight", "named")
+        .select("article", "term", "weight", "named", "usage")
     )
     return ranked.collect()
 
@@ -346,7 +360,8 @@ def _main_subject_named(
     articles on: a rewrite's heaviest proper word may be a photo credit."""
     top = np.full(n, -1, np.int64)
     main = (
-        subjects.group_by("article", maintain_order=True)
+        subjects.filter(pl.col("usage") <= settings.main_subject_usage)
+        .group_by("article", maintain_order=True)
         .agg(
             pl.col("term").first(),
             pl.col("named").first(),
@@ -464,7 +479,20 @@ def group(
         .fill_null(False)
         .to_numpy()
     )
-    keep = ((cosine >= settings.story_cosine) | linked_by_claims) & possible
+    # Names alone are not a story: two pieces about one force and its chief (a court
+    # case, a crime survey) share those and nothing else. So the words other than
+    # names (the people and organisations found, and every article's subjects) must
+    # carry some of the cosine themselves.
+    content = np.zeros(len(first))
+    named = set(subjects["term"].to_list())
+    said = vectors.join(present.select("term", "word").unique("term"), on="term").filter(
+        ~pl.col("word").str.starts_with("\x00") & ~pl.col("term").is_in(list(named))
+    )
+    linkable = possible & (cosine >= settings.story_cosine)
+    content[linkable] = _cosines(
+        pairs.filter(pl.Series(linkable)), said.select("article", "term", "w")
+    )
+    keep = ((linkable & (content >= settings.story_content_cosine)) | linked_by_claims) & possible
     strength = {
         (sources[a], sources[b]): float(c)
         for a, b, c in zip(first[keep], second[keep], cosine[keep], strict=True)

@@ -111,8 +111,9 @@ The inspectorate said the force had improved its response to victims across the 
 
 
 @pytest.fixture(scope="module")
-def result(west_mercia: Path) -> CheckResult:
-    return check([west_mercia])
+def result(west_mercia_dated: Path) -> CheckResult:
+    # Dated: two stories, so the per-story parts of the page have two to show.
+    return check([west_mercia_dated])
 
 
 @pytest.fixture(scope="module")

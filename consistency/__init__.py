@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from .report import write_reports
     from .results import CheckResult
 
+    __version__: str
+
 # The stages load rapidfuzz, networkx and polars: imported on first use, so that
 # `import consistency` (or reading a settings file) stays cheap.
 _LAZY = {
@@ -38,12 +40,26 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = _version()
+        return globals()[name]
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'consistency' has no attribute {name!r}")
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's); a source tree run
+    without installing has no metadata, and says so in a version PEP 440 accepts."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("consistency")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 __all__ = [

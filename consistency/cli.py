@@ -25,6 +25,9 @@ from .results import CheckResult
 
 app = typer.Typer(
     add_completion=False,
+    # Plain click help: rich markup would eat "[tool.consistency]" from a help text,
+    # and typer's rich panels show flags as taking a value ("--quiet <bool>").
+    rich_markup_mode=None,
     no_args_is_help=True,
     help="Audit syndicated news copy: find where outlets' versions of a story disagree.",
 )
@@ -39,19 +42,38 @@ class FailOn(StrEnum):
     low = "low"
 
 
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from . import __version__  # looked up in the package metadata only when asked
+
+        typer.echo(f"consistency {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
     """Audit syndicated news copy: find where outlets' versions of a story disagree."""
 
 
 PathsArgument = Annotated[
     list[Path],
-    typer.Argument(help="Article files or directories (see README: Inputs)."),
+    typer.Argument(metavar="PATH", help="Article files or directories (see README: Inputs)."),
 ]
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="Settings file (default: the nearest consistency.toml, or pyproject.toml "
         "with [tool.consistency], here or in a folder above).",
     ),
@@ -71,6 +93,7 @@ WorkersOption = Annotated[
     int | None,
     typer.Option(
         "--workers",
+        metavar="N",
         min=1,
         help="Processes reading articles (default: every core for 400 articles or more).",
     ),
@@ -80,7 +103,9 @@ WorkersOption = Annotated[
 @app.command()
 def check(
     paths: PathsArgument,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the reports.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Directory for the reports.")
+    ],
     fail_on: Annotated[
         FailOn | None,
         typer.Option(
@@ -91,6 +116,7 @@ def check(
         Path | None,
         typer.Option(
             "--baseline",
+            metavar="FILE",
             help="Known discrepancies (an earlier discrepancies.csv, a file from "
             "`consistency baseline`, or ids one a line): reported as known, never failing.",
         ),
@@ -99,6 +125,7 @@ def check(
         str,
         typer.Option(
             "--format",
+            metavar="LIST",
             help="Formats of the three tables, comma-separated: csv, json, jsonl, parquet.",
         ),
     ] = "csv",
@@ -115,7 +142,7 @@ def check(
     Example: consistency check fixtures/west-mercia --out out/ --fail-on high
     """
     with _user_errors():
-        chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        chosen = report.parse_formats(formats)
         known = baseline.read(baseline_file) if baseline_file else None
         # Never read this run's reports (a second run with --out inside the feed) nor
         # the baseline (kept beside the copy).
@@ -125,13 +152,26 @@ def check(
             result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
         )
     new, old = known.split(result.discrepancies) if known else (list(result.discrepancies), [])
+    failing = (
+        [d for d in new if SEVERITY_RANK[d.severity] <= SEVERITY_RANK[fail_on.value]]
+        if fail_on is not None
+        else []
+    )
     if not quiet:
         stories = len(set(result.matching.story_of.values()))
         typer.echo(
-            report.summary(result.discrepancies, len(result.articles), len(result.claims), stories)
+            report.summary(
+                result.discrepancies,
+                len(result.articles),
+                len(result.claims),
+                stories,
+                known=known.ids if known else None,
+                settings=result.config.path,
+            )
         )
         if result.skipped:
-            typer.echo(f"\nskipped {len(result.skipped)} unreadable inputs (see skipped.csv):")
+            inputs = report.counted(len(result.skipped), "unreadable input")
+            typer.echo(f"\nskipped {inputs} (see skipped.csv):")
             for skipped in result.skipped:
                 where = f"{skipped.path}:{skipped.line}" if skipped.line else skipped.path
                 typer.echo(f"  {where}: {skipped.problem}")
@@ -143,17 +183,18 @@ def check(
             )
         typer.echo("")
         typer.echo("wrote " + ", ".join(str(p) for p in written))
-    if fail_on is not None:
-        threshold = SEVERITY_RANK[fail_on.value]
-        if any(SEVERITY_RANK[d.severity] <= threshold for d in new):
-            raise typer.Exit(EXIT_FINDINGS)
+    if fail_on is not None and failing:
+        # Why the exit is 1, last (on stderr under --quiet, which a failure must not silence).
+        verdict = report.gate_failure(failing, fail_on.value, baseline=known is not None)
+        typer.echo(("" if quiet else "\n") + verdict, err=quiet)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command("baseline")
 def write_baseline(
     paths: PathsArgument,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The baseline file to write.")
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The baseline file to write.")
     ] = Path("consistency-baseline.csv"),
     config_file: ConfigOption = None,
     quiet: QuietOption = False,
@@ -168,7 +209,8 @@ def write_baseline(
         result = _check(paths, config_file, quiet, workers, keep_going, [output])
         written = baseline.write(result.discrepancies, output)
     if not quiet:
-        typer.echo(f"wrote {written}: {len(result.discrepancies)} known discrepancies")
+        rows = report.counted(len(result.discrepancies), "known discrepancy", "known discrepancies")
+        typer.echo(f"wrote {written}: {rows}")
 
 
 @app.command("config")
@@ -193,7 +235,9 @@ def show_config(
 
 @app.command("claims")
 def show_claims(
-    file: Annotated[Path, typer.Argument(help="One article file (every article in it).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="One article file (every article in it).")
+    ],
     config_file: ConfigOption = None,
 ) -> None:
     """Show how one file is read: metadata, repairs, cleaned paragraphs, claims and

@@ -369,6 +369,8 @@ def _render(result: CheckResult, known: frozenset[str]) -> str:
         f"{'discrepancy' if len(rows) == 1 else 'discrepancies'}"
         f"{f' ({len(rows) - known_rows:,} new, {known_rows:,} known)' if known else ''}</p>\n"
     )
+    # Settings found in a folder above change results: the page names the file in effect.
+    add(f'<p class="muted" id="settings">settings: {_esc(result.config.path or "none")}</p>\n')
     _summary(out, result, feed, rows)
     _discrepancies(out, result, rows, known)
     _coverage(out, result, feed)

@@ -412,12 +412,17 @@ class _Exclusions:
 
 def _holds_reports(folder: Path) -> bool:
     """Whether `folder` holds the three tables of a run in one format."""
+    return bool(report_formats(folder))
+
+
+def report_formats(folder: Path) -> tuple[str, ...]:
+    """The formats in which `folder` holds the three tables of a run of this tool."""
     try:
         names = {entry.name for entry in folder.iterdir()}
     except OSError:
-        return False
-    return any(
-        all(f"{table}.{fmt}" in names for table in _REPORT_TABLES) for fmt in _REPORT_FORMATS
+        return ()
+    return tuple(
+        fmt for fmt in _REPORT_FORMATS if all(f"{table}.{fmt}" in names for table in _REPORT_TABLES)
     )
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from . import htmlreport
+from . import htmlreport, ingest
 from .errors import ConsistencyError, UsageError
 from .graph import write_graphml
 from .models import SEVERITY_RANK, Discrepancy
@@ -210,6 +210,29 @@ def _table_writer(frame: Callable[[], pl.DataFrame], fmt: str) -> Callable[[Path
     return write
 
 
+def parse_formats(text: str) -> tuple[str, ...]:
+    """The table formats named in `text` ("csv,parquet"), each once; an empty name
+    ("csv,,json") or an unknown one is a UsageError."""
+    names = [name.strip().lower() for name in text.split(",")]
+    if "" in names:
+        raise UsageError(
+            f"--format {text!r}: an empty format name; "
+            f"expected some of {', '.join(TABLE_FORMATS)}, comma-separated"
+        )
+    return _known_formats(names)
+
+
+def _known_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in TABLE_FORMATS]
+    if unknown or not formats:
+        raise UsageError(
+            f"unknown output format {', '.join(unknown) or '(none)'}; "
+            f"expected some of {', '.join(TABLE_FORMATS)}"
+        )
+    return formats
+
+
 def write_reports(
     result: CheckResult,
     out_dir: str | Path,
@@ -222,15 +245,14 @@ def write_reports(
     (the inputs a keep-going read left out), report.html
     (unless not `html`), and graph.graphml when `graph` is true (for a day's feed it is
     hundreds of megabytes, and editors never open it). `known`: discrepancy ids of a
-    baseline, marked known."""
+    baseline, marked known.
+
+    When `out_dir` already holds a run's reports (the three tables in one format), the
+    files of that run this one does not rewrite (tables in another format, graph.graphml
+    without `graph`) are removed once the new set is in place, so that nothing in the
+    folder looks current that is not. Nothing else is touched."""
     out_dir = Path(out_dir)
-    formats = tuple(dict.fromkeys(formats))
-    unknown = [f for f in formats if f not in TABLE_FORMATS]
-    if unknown or not formats:
-        raise UsageError(
-            f"unknown output format {', '.join(unknown) or '(none)'}; "
-            f"expected some of {', '.join(TABLE_FORMATS)}"
-        )
+    formats = _known_formats(formats)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -254,6 +276,7 @@ def write_reports(
         targets["report.html"] = lambda p: _write_html(result, known, p)
     if graph:
         targets["graph.graphml"] = lambda p: write_graphml(result.graph, p)
+    stale = _stale_reports(out_dir, set(targets))
     written: list[tuple[Path, Path]] = []
     try:
         for name, write in targets.items():
@@ -273,7 +296,27 @@ def write_reports(
     with _signals_deferred():
         for tmp, final in written:
             tmp.replace(final)
+        for path in stale:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise ConsistencyError(
+                    f"{path}: cannot remove this report of an earlier run: {exc.strerror or exc}"
+                ) from exc
     return [final for _, final in written]
+
+
+def _stale_reports(out_dir: Path, writing: set[str]) -> list[Path]:
+    """The files of an earlier run in `out_dir` (by the names this tool writes, and
+    only where the folder holds a run's tables, as `ingest` recognises them) that a
+    run writing `writing` leaves as they are."""
+    if not ingest.report_formats(out_dir):
+        return []
+    return [
+        out_dir / name
+        for name in sorted(ingest.REPORT_FILES - writing)
+        if (out_dir / name).is_file() or (out_dir / name).is_symlink()
+    ]
 
 
 _DEFERRED = (signal.SIGINT, signal.SIGTERM)
@@ -338,13 +381,41 @@ def _new_temporary(folder: Path, name: str) -> Path:
         return path
 
 
+SUBJECT_WIDTH = 30
+"""Characters of a subject the summary shows; a longer one is cut with an ellipsis."""
+SOURCE_WIDTH = 32
+"""Likewise for each source id (a feed's ids can be a whole URL slug)."""
+VALUE_WIDTH = 40
+"""Likewise for each of the two values."""
+
+
+def counted(n: int, one: str, many: str = "") -> str:
+    """`n` with its noun in the singular or plural ("1 story", "2 stories")."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def summary(
-    rows: tuple[Discrepancy, ...], sources: int, claims: int, stories: int, worst: int = 8
+    rows: tuple[Discrepancy, ...],
+    sources: int,
+    claims: int,
+    stories: int,
+    worst: int = 8,
+    *,
+    known: frozenset[str] | None = None,
+    settings: str | None = None,
 ) -> str:
-    """A short plain-text summary: counts by kind and severity, then the worst rows."""
-    lines = [f"{sources} sources, {stories} stories, {claims} claims, {len(rows)} discrepancies"]
+    """A short plain-text summary: counts, the settings file in effect (`settings`: its
+    path, "" for none; None leaves the line out), counts by kind and severity, then the
+    worst rows. With `known` (a baseline's ids), the worst rows list new ones first and
+    mark each new or known."""
+    lines = [
+        f"{counted(sources, 'source')}, {counted(stories, 'story', 'stories')}, "
+        f"{counted(claims, 'claim')}, {counted(len(rows), 'discrepancy', 'discrepancies')}"
+    ]
+    if settings is not None:
+        lines.append(f"settings: {settings or 'none'}")
     if not rows:
-        return lines[0]
+        return "\n".join(lines)
     counts = Counter((r.kind, r.severity) for r in rows)
     kinds = sorted({k for k, _ in counts})
     width = max(len(k) for k in [*kinds, "kind"])
@@ -357,14 +428,54 @@ def summary(
         )
     lines.append("")
     lines.append("worst:")
-    for r in sorted(rows, key=lambda r: SEVERITY_RANK[r.severity])[:worst]:
-        pair = f"{r.source_a} vs {r.source_b}" if r.source_b else r.source_a
-        lines.append(
-            f"  {r.severity:<6} {r.kind:<17} {r.subject[:30]:<30} {pair}: "
-            f"{_short(r.value_a)} | {_short(r.value_b)}"
-        )
+    first = sorted(
+        rows,
+        key=lambda r: (known is not None and r.id in known, SEVERITY_RANK[r.severity]),
+    )
+    lines.extend(row_lines(first[:worst], known))
     return "\n".join(lines)
 
 
-def _short(text: str, limit: int = 40) -> str:
+def gate_failure(
+    failing: Sequence[Discrepancy], threshold: str, baseline: bool, listed: int = 20
+) -> str:
+    """Why a --fail-on gate failed: the `failing` rows (new ones at or above `threshold`),
+    the first `listed` of them, and a last line that says how many."""
+    new = "new " if baseline else ""
+    rows = sorted(failing, key=lambda r: SEVERITY_RANK[r.severity])
+    lines = [f"{new}discrepancies at {threshold} or above:", *row_lines(rows[:listed])]
+    if len(rows) > listed:
+        lines.append(f"  ... and {len(rows) - listed} more in discrepancies.csv")
+    lines.append(
+        f"failed: {counted(len(rows), new + 'discrepancy', new + 'discrepancies')} "
+        f"at {threshold} or above"
+    )
+    return "\n".join(lines)
+
+
+def row_lines(rows: Sequence[Discrepancy], known: frozenset[str] | None = None) -> list[str]:
+    """One line a row, in columns sized to what they hold (texts cut with an ellipsis);
+    with `known`, each marked new or known."""
+    if not rows:
+        return []
+    cells = [
+        (
+            r.severity,
+            *((("known" if r.id in known else "new"),) if known is not None else ()),
+            r.kind,
+            _short(r.subject, SUBJECT_WIDTH),
+            " vs ".join(_short(s, SOURCE_WIDTH) for s in (r.source_a, r.source_b) if s) + ":",
+        )
+        for r in rows
+    ]
+    widths = [max(len(cell[i]) for cell in cells) for i in range(len(cells[0]))]
+    return [
+        "  "
+        + " ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        + f" {_short(r.value_a, VALUE_WIDTH)} | {_short(r.value_b, VALUE_WIDTH)}"
+        for row, r in zip(cells, rows, strict=True)
+    ]
+
+
+def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

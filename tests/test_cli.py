@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
+import consistency
 from consistency.cli import app
 
 runner = CliRunner()
@@ -125,6 +129,72 @@ def test_front_matter_and_json_inputs_agree(tmp_path: Path) -> None:
 def test_every_command_has_help() -> None:
     result = runner.invoke(app, ["check", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help_shows_each_option_s_text_as_written(command: str) -> None:
+    # Wide enough that no help text wraps: each must appear whole, brackets and all.
+    result = runner.invoke(app, [command, "--help"], terminal_width=500, max_content_width=500)
+    assert result.exit_code == 0, result.output
+    for param in COMMANDS[command].params:
+        if param.help:
+            assert param.help in result.output, f"{command} --help mangles {param.help!r}"
+    assert "[tool.consistency]" in result.output or command not in {"check", "config"}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help_shows_flags_without_a_value(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], terminal_width=500, max_content_width=500)
+    flags = [p.opts[0] for p in COMMANDS[command].params if getattr(p, "is_flag", False)]
+    for flag in [*flags, "--help"]:
+        # The option's own line: "  -q, --quiet   Print nothing..." (or in a rich panel).
+        own = re.compile(rf"^[\s│]*(-\w,?\s+)?{flag}\b")
+        (line,) = [line for line in result.output.splitlines() if own.match(line)]
+        assert "<" not in line, f"{command} --help shows a value for a flag: {line.strip()}"
+
+
+def test_version() -> None:
+    installed = importlib.metadata.version("consistency")
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"consistency {installed}\n"
+    assert consistency.__version__ == installed
+
+
+def test_version_of_a_source_tree_never_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert consistency._version() == "0+unknown"
+
+
+def test_the_summary_names_a_settings_file_found_above(
+    west_mercia: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "consistency.toml"
+    settings.write_text('[severity]\nrating_wording = "ignore"\n')
+    below = tmp_path / "desk" / "today"
+    below.mkdir(parents=True)
+    monkeypatch.chdir(below)
+    result = runner.invoke(app, ["check", str(west_mercia), "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert f"settings: {settings.resolve()}" in result.output.splitlines()
+    page = (below / "out" / "report.html").read_text()
+    assert f'id="settings">settings: {settings.resolve()}<' in page
+
+
+def test_the_summary_says_when_no_settings_file_is_in_effect(
+    west_mercia: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["check", str(west_mercia), "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert "settings: none" in result.output.splitlines()
+    assert 'id="settings">settings: none<' in (tmp_path / "out" / "report.html").read_text()
 
 
 def test_workers_give_the_same_report(west_mercia: Path, tmp_path: Path) -> None:

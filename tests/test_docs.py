@@ -250,6 +250,7 @@ def test_every_option_readme_uses_exists() -> None:
             if word.startswith("-"):
                 assert word in declared, f"README runs `consistency {command} {word}`: no option"
     every = {o for command in COMMANDS for p in COMMANDS[command].params for o in p.opts}
+    every |= {o for p in typer.main.get_command(cli.app).params for o in p.opts}  # --version
     for heading in ("## The command line", "## Output", "## Guarantees"):
         for name in re.findall(r"(?<![\w-])(--[a-z][\w-]*)", section(heading)):
             assert name in every, f"README's {heading!r} names {name}: no command has it"
@@ -378,6 +379,27 @@ def test_python_version() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     version = pyproject["project"]["requires-python"].removeprefix(">=")
     assert f"Python {version} or newer" in README
+
+
+def test_the_license_is_an_spdx_expression() -> None:
+    # The table form ({ text = "MIT" }) is deprecated by setuptools (PEP 639).
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    assert pyproject["project"]["license"] == "MIT"
+    assert "setuptools>=77" in pyproject["build-system"]["requires"]  # reads the string form
+
+
+def test_ci_runs_readme_s_two_commands_with_the_pip_a_venv_ships() -> None:
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    commands = [
+        line
+        for block in code_blocks(section("## Two commands"), "sh")
+        for line in block.splitlines()
+    ]
+    assert len(commands) == 2
+    for command in commands:
+        assert command in ci.splitlines(), f".ci/run does not run README's {command!r}"
+    steps = [line for line in ci.splitlines() if not line.lstrip().startswith("#")]
+    assert not any("pip" in line and "upgrade" in line for line in steps)
 
 
 def test_every_data_file_is_named() -> None:

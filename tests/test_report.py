@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -12,7 +13,8 @@ from typer.testing import CliRunner
 
 from consistency import baseline, pipeline, report
 from consistency.cli import app
-from consistency.errors import InputError, UsageError
+from consistency.errors import ConsistencyError, InputError, UsageError
+from consistency.models import Discrepancy
 from consistency.results import CheckResult
 
 runner = CliRunner()
@@ -233,3 +235,195 @@ def test_signals_arriving_during_the_renames_wait_for_them(
         "report.html",
     }
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# ------------------------------------------------------------------ formats, earlier runs
+
+
+@pytest.mark.parametrize("formats", ["csv,,json", "csv,", ",", " "])
+def test_an_empty_format_name_is_a_one_line_error(
+    west_mercia: Path, tmp_path: Path, formats: str
+) -> None:
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["check", str(west_mercia), "--out", str(out), "--format", formats])
+    assert done.exit_code == 2
+    assert done.stderr == (
+        f"Error: --format {formats!r}: an empty format name; "
+        "expected some of csv, json, jsonl, parquet, comma-separated\n"
+    )
+    assert not out.exists()  # refused before the check ran
+
+
+def test_an_unknown_format_is_refused_before_the_check(tmp_path: Path) -> None:
+    # No such input either: the format is what is said, so the check never began.
+    missing = str(tmp_path / "no-such-feed")
+    done = runner.invoke(app, ["check", missing, "--out", str(tmp_path), "--format", "csv,xls"])
+    assert done.exit_code == 2
+    assert done.stderr.startswith("Error: unknown output format xls;")
+
+
+def test_switching_format_removes_the_earlier_run_s_files(
+    result: CheckResult, tmp_path: Path
+) -> None:
+    report.write_reports(result, tmp_path, formats=["json", "jsonl"], graph=True)
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "claims.xml").write_text("mine too")
+    written = report.write_reports(result, tmp_path, formats=["csv", "parquet"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [p.name for p in written] + ["notes.txt", "claims.xml"]
+    )
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_folder_without_a_run_s_tables_keeps_its_files(
+    result: CheckResult, tmp_path: Path
+) -> None:
+    # One table's name alone is not an earlier run's: someone's file, never removed.
+    (tmp_path / "claims.json").write_text("[]")
+    (tmp_path / "graph.graphml").write_text("<graphml/>")
+    report.write_reports(result, tmp_path)
+    assert (tmp_path / "claims.json").read_text() == "[]"
+    assert (tmp_path / "graph.graphml").read_text() == "<graphml/>"
+
+
+def test_a_failed_run_removes_nothing_of_the_earlier_one(
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report.write_reports(result, tmp_path, formats=["json"])
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def disk_full(self: pl.DataFrame, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", disk_full)
+    with pytest.raises(ConsistencyError, match="No space left on device"):
+        report.write_reports(result, tmp_path, formats=["parquet"])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_the_cli_switching_format_leaves_only_this_run_s_tables(
+    west_mercia: Path, tmp_path: Path
+) -> None:
+    command = ["check", str(west_mercia), "--out", str(tmp_path), "-q", "--format"]
+    assert runner.invoke(app, [*command, "json"]).exit_code == 0
+    assert runner.invoke(app, [*command, "csv"]).exit_code == 0
+    assert not list(tmp_path.glob("*.json"))
+    assert (tmp_path / "discrepancies.csv").exists()
+
+
+# ------------------------------------------------------------------ the terminal summary
+
+
+def _row(
+    ident: str,
+    severity: str = "medium",
+    kind: str = "number_conflict",
+    subject: str = "Kent Police",
+    sources: tuple[str, str] = ("bbc", "itv"),
+) -> Discrepancy:
+    return Discrepancy(
+        ident,
+        kind,
+        severity,  # type: ignore[arg-type]
+        subject,
+        *sources,
+        "312",
+        "321",
+        "",
+        "",
+        None,
+        None,
+        None,
+        "C1",
+        "",
+    )
+
+
+def _worst(text: str) -> list[str]:
+    return text.split("worst:\n", 1)[1].splitlines()
+
+
+def test_the_summary_counts_one_in_the_singular() -> None:
+    assert report.summary((_row("d1"),), 1, 1, 1).splitlines()[0] == (
+        "1 source, 1 story, 1 claim, 1 discrepancy"
+    )
+    assert report.summary((), 2, 3, 2) == "2 sources, 2 stories, 3 claims, 0 discrepancies"
+
+
+def test_the_summary_cuts_a_long_subject_with_an_ellipsis() -> None:
+    subject = "West Midlands Regional Organised Crime Unit"
+    (line,) = _worst(report.summary((_row("d1", subject=subject),), 2, 2, 1))
+    assert f" {subject[: report.SUBJECT_WIDTH - 1]}… " in line
+    assert subject[: report.SUBJECT_WIDTH] not in line
+
+
+def test_the_summary_columns_line_up_whatever_the_source_ids() -> None:
+    long_id = "tag-marchesgazette.example-2024-05-14-news-west-mercia-organised-crime"
+    rows = (
+        _row("d1", "high", "quote_altered", "Alex Murray", ("bbc", long_id)),
+        _row("d2", "low", "omission", "West Mercia Police", ("a", "b")),
+        _row("d3", "medium", "encoding_damage", "encoding", ("hits-radio", "")),
+    )
+    lines = _worst(report.summary(rows, 3, 9, 1))
+    assert len({line.index(" 312 | 321") for line in lines}) == 1, "\n".join(lines)
+    kinds = [
+        line.index(kind)
+        for line, kind in zip(lines, ["quote", "encoding", "omission"], strict=True)
+    ]
+    assert len(set(kinds)) == 1, "\n".join(lines)
+    assert f"{long_id[: report.SOURCE_WIDTH - 1]}…:" in lines[0]
+
+
+def test_the_summary_lists_new_rows_first_and_marks_them() -> None:
+    rows = (_row("k1", "high"), _row("n1", "low"), _row("k2", "medium"), _row("n2", "medium"))
+    lines = _worst(report.summary(rows, 2, 2, 1, known=frozenset({"k1", "k2"})))
+    assert [line.split()[:2] for line in lines] == [
+        ["medium", "new"],
+        ["low", "new"],
+        ["high", "known"],
+        ["medium", "known"],
+    ]
+
+
+def test_the_gate_s_verdict_lists_every_failing_row_then_says_why() -> None:
+    failing = [_row(f"n{i}", "medium", subject=f"subject {i}") for i in range(3)]
+    lines = report.gate_failure(failing, "medium", baseline=True).splitlines()
+    assert lines[0] == "new discrepancies at medium or above:"
+    assert [f"subject {i}" in line for i, line in enumerate(lines[1:4])] == [True] * 3
+    assert lines[-1] == "failed: 3 new discrepancies at medium or above"
+    (one,) = [_row("n1", "high")]
+    assert report.gate_failure([one], "high", baseline=False).splitlines()[-1] == (
+        "failed: 1 discrepancy at high or above"
+    )
+    many = report.gate_failure(failing * 10, "medium", baseline=True, listed=20).splitlines()
+    assert many[-2] == "  ... and 10 more in discrepancies.csv" and len(many) == 23
+
+
+def _gated(west_mercia: Path, tmp_path: Path, *extra: str) -> tuple[Any, list[Discrepancy]]:
+    """A check gated at low with a baseline knowing every other row: the new rows too."""
+    full = pipeline.check([west_mercia])
+    base = baseline.write(full.discrepancies[::2], tmp_path / "base.csv")
+    new = list(full.discrepancies[1::2])
+    command = ["check", str(west_mercia), "--out", str(tmp_path / "o"), "--fail-on", "low"]
+    return runner.invoke(app, [*command, "--baseline", str(base), *extra]), new
+
+
+def test_a_failed_gate_ends_with_why(west_mercia: Path, tmp_path: Path) -> None:
+    done, new = _gated(west_mercia, tmp_path)
+    assert done.exit_code == 1
+    out = done.stdout.splitlines()
+    assert out[-1] == f"failed: {len(new)} new discrepancies at low or above"
+    listed = out[out.index("new discrepancies at low or above:") + 1 : -1]
+    assert len(listed) == len(new)
+    worst = out[out.index("worst:") + 1 : out.index("worst:") + 1 + len(new)]
+    assert all(line.split()[1] == "new" for line in worst)
+
+
+def test_a_quiet_failed_gate_says_why_on_stderr(west_mercia: Path, tmp_path: Path) -> None:
+    done, new = _gated(west_mercia, tmp_path, "-q")
+    assert done.exit_code == 1
+    assert done.stdout == ""
+    err = done.stderr.splitlines()
+    assert err[-1] == f"failed: {len(new)} new discrepancies at low or above"
+    for row in new:
+        assert any(row.kind in line and row.source_a in line for line in err[1:-1])

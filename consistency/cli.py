@@ -18,8 +18,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from . import baseline, config, domain, explain, pipeline, report
-from .errors import ConsistencyError
+from . import baseline, config, domain, explain, fetch, pipeline, report
+from .errors import ConsistencyError, UsageError
 from .models import SEVERITY_RANK
 from .results import CheckResult
 
@@ -66,8 +66,21 @@ def _root(
 
 
 PathsArgument = Annotated[
-    list[Path],
-    typer.Argument(metavar="PATH", help="Article files or directories (see README: Inputs)."),
+    list[str] | None,
+    typer.Argument(
+        metavar="PATH",
+        help="Article files or directories, http:// or https:// URLs, or - for one "
+        "article on standard input (see README: Inputs).",
+        show_default=False,
+    ),
+]
+UrlsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--urls",
+        metavar="FILE",
+        help="A file of URLs to fetch, one a line (blank lines and # comments ignored).",
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -102,7 +115,6 @@ WorkersOption = Annotated[
 
 @app.command()
 def check(
-    paths: PathsArgument,
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="DIR", help="Directory for the reports.")
     ],
@@ -136,6 +148,8 @@ def check(
     ] = False,
     workers: WorkersOption = None,
     keep_going: KeepGoingOption = False,
+    urls: UrlsOption = None,
+    paths: PathsArgument = None,
 ) -> None:
     """Check articles; write discrepancies, claims and coverage tables and report.html.
 
@@ -147,7 +161,7 @@ def check(
         # Never read this run's reports (a second run with --out inside the feed) nor
         # the baseline (kept beside the copy).
         exclude = [out, *([baseline_file] if baseline_file else [])]
-        result = _check(paths, config_file, quiet, workers, keep_going, exclude)
+        result = _check(paths, urls, config_file, quiet, workers, keep_going, exclude)
         written = report.write_reports(
             result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
         )
@@ -192,7 +206,6 @@ def check(
 
 @app.command("baseline")
 def write_baseline(
-    paths: PathsArgument,
     output: Annotated[
         Path, typer.Option("--output", "-o", metavar="FILE", help="The baseline file to write.")
     ] = Path("consistency-baseline.csv"),
@@ -200,13 +213,15 @@ def write_baseline(
     quiet: QuietOption = False,
     workers: WorkersOption = None,
     keep_going: KeepGoingOption = False,
+    urls: UrlsOption = None,
+    paths: PathsArgument = None,
 ) -> None:
     """Check articles and record every discrepancy found as known, for `check --baseline`.
 
     Example: consistency baseline feed/ --output consistency-baseline.csv
     """
     with _user_errors():
-        result = _check(paths, config_file, quiet, workers, keep_going, [output])
+        result = _check(paths, urls, config_file, quiet, workers, keep_going, [output])
         written = baseline.write(result.discrepancies, output)
     if not quiet:
         rows = report.counted(len(result.discrepancies), "known discrepancy", "known discrepancies")
@@ -253,17 +268,21 @@ def show_claims(
 
 
 def _check(
-    paths: list[Path],
+    paths: list[str] | None,
+    urls: Path | None,
     config_file: Path | None,
     quiet: bool,
     workers: int | None,
     keep_going: bool = False,
     exclude: list[Path] | None = None,
 ) -> CheckResult:
+    inputs = [*(paths or []), *(fetch.read_url_list(urls) if urls else [])]
+    if not inputs:
+        raise UsageError("nothing to check: give files, folders, URLs, - or --urls FILE")
     settings = config.load(config_file)
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         result = pipeline.check(
-            paths,
+            inputs,
             workers=workers,
             progress=progress,
             config=settings,

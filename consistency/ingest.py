@@ -8,6 +8,9 @@ Accepted inputs:
   plain records with fields id, outlet, url, published, author, headline, body, or
   IPTC ninjs objects (1.x `body_text` / `body_html`, 2.x `bodies` / `headlines`);
 - RSS (0.9x, 1.0, 2.0) and Atom feeds saved to disk, one article per item.
+- web pages given by http:// or https:// URL, fetched by `fetch` and read as HTML
+  files are (their ids from the URL, `url_id`; metadata `url` and `fetched`);
+- `-`: one article on standard input, JSON Lines when it starts with `{`, else text.
 
 The source id of an article is its front-matter or record `id` (a ninjs `uri`, a
 feed item's guid or link), made safe to print and to use in a file name, else the
@@ -23,18 +26,22 @@ nor a folder holding this tool's reports. Every problem is an
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import io
 import json
 import re
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
+from . import fetch
 from .errors import InputError
 from .models import METADATA_KEYS, Article, Notice, Skipped, frozen_map
 
@@ -51,6 +58,11 @@ big is a mistake (a database dump, a log) that would only slow every stage down.
 MAX_FEED_BYTES = 512 * 1024 * 1024
 """The largest JSON, JSON Lines or feed file: a day's wire holds thousands of
 articles in one file, so these get a larger limit than one article."""
+STDIN = "-"
+"""The input that reads one article from standard input."""
+STDIN_NAME = "<stdin>"
+"""Standard input as messages and `Article.path` name it; its articles' ids default
+to `stdin`."""
 MAX_ID_CHARS = 80
 """Source ids longer than this are cut and given a hash of the whole id, so that
 they stay unique and fit in a report column and in a file name."""
@@ -136,13 +148,20 @@ class _Log:
 
 
 def read_feed(
-    paths: Iterable[str | Path], keep_going: bool = False, exclude: Iterable[str | Path] = ()
+    paths: Iterable[str | Path],
+    keep_going: bool = False,
+    exclude: Iterable[str | Path] = (),
+    limits: fetch.Limits | None = None,
+    stdin: BinaryIO | None = None,
 ) -> Feed:
-    """Read every article under `paths` (files or directories).
+    """Read every article under `paths`: files or directories, http:// and https://
+    URLs (fetched within `limits`; see `fetch`), and `-` for standard input (`stdin`,
+    by default the process's).
 
     With `keep_going` false the first problem raises `InputError`. With it true every
-    unreadable file or record is left out and listed in `Feed.skipped`, and the rest
-    is read; reading nothing at all is still an error.
+    unreadable file or record and every page that cannot be fetched is left out and
+    listed in `Feed.skipped`, and the rest is read; reading nothing at all is still an
+    error.
 
     Nothing at or under a path in `exclude` (the run's output folder, its baseline) is
     read; see `discover`. Files sharing a source id get ids naming their folders; see
@@ -150,31 +169,34 @@ def read_feed(
     """
     paths = list(paths)
     log = _Log(keep_going)
+    files = [p for p in paths if not fetch.is_url(str(p)) and str(p) != STDIN]
+    urls = list(dict.fromkeys(str(p) for p in paths if fetch.is_url(str(p))))
     read: list[_Read] = []
-    for path, folders in _discover(paths, log, exclude).items():
+    if files:
         try:
-            items = list(_file_items(path, log))
+            found = _discover(files, log, exclude)
+        except InputError as exc:
+            if len(files) == len(paths):
+                raise
+            log.problem(exc)  # pages or standard input may still give articles
+            found = {}
+        for path, folders in found.items():
+            try:
+                items = list(_file_items(path, log))
+            except InputError as exc:
+                log.problem(exc)
+                continue
+            read += _one_file(items, path, folders, log)
+    if urls:
+        read += _page_reads(urls, limits, log)
+    if STDIN in (str(p) for p in paths):
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        try:
+            items = list(_stdin_items(stream, log))
         except InputError as exc:
             log.problem(exc)
-            continue
-        earlier: dict[str, Article] = {}
-        for item in items:
-            if isinstance(item, InputError):
-                log.problem(item)
-            elif item.source in earlier:
-                # Records of one file cannot be told apart by its path.
-                first = earlier[item.source].first_line
-                log.problem(
-                    InputError(
-                        item.path,
-                        f"source id {item.source!r} is also used by the record at line "
-                        f"{first} of this file",
-                        item.first_line,
-                    )
-                )
-            else:
-                earlier[item.source] = item
-                read.append(_Read(item, path, folders))
+        else:
+            read += _one_file(items, Path(STDIN_NAME), (), log)
     articles = _unique_ids(read, log)
     if not articles:
         where = ", ".join(str(p) for p in paths)
@@ -196,9 +218,36 @@ def read_feed(
     )
 
 
+def _one_file(
+    items: list[Article | InputError], path: Path, folders: tuple[str, ...], log: _Log
+) -> list[_Read]:
+    """The articles of one file (or standard input), its problems given to `log`."""
+    read: list[_Read] = []
+    earlier: dict[str, Article] = {}
+    for item in items:
+        if isinstance(item, InputError):
+            log.problem(item)
+        elif item.source in earlier:
+            # Records of one file cannot be told apart by its path.
+            first = earlier[item.source].first_line
+            log.problem(
+                InputError(
+                    item.path,
+                    f"source id {item.source!r} is also used by the record at line "
+                    f"{first} of this file",
+                    item.first_line,
+                )
+            )
+        else:
+            earlier[item.source] = item
+            read.append(_Read(item, path, folders))
+    return read
+
+
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """An article as read, with its file and the folders that tell it apart."""
+    """An article as read, with its file and the folders that tell it apart (for a
+    fetched page: its host and path, and no folders)."""
 
     article: Article
     path: Path
@@ -230,7 +279,9 @@ def _unique_ids(read: list[_Read], log: _Log) -> dict[str, Article]:
             same = kept.setdefault(_resolved(entry.path), entry)
             if same is not entry:
                 log.problem(
-                    InputError(entry.article.path, f"source id {sid!r} is also used by {same.path}")
+                    InputError(
+                        entry.article.path, f"source id {sid!r} is also used by {same.article.path}"
+                    )
                 )
         group = list(kept.values())
         if len(group) == 1:
@@ -243,7 +294,8 @@ def _unique_ids(read: list[_Read], log: _Log) -> dict[str, Article]:
             for entry in rest:
                 log.problem(
                     InputError(
-                        entry.article.path, f"source id {sid!r} is also used by {first.path}"
+                        entry.article.path,
+                        f"source id {sid!r} is also used by {first.article.path}",
                     )
                 )
             continue
@@ -254,7 +306,8 @@ def _unique_ids(read: list[_Read], log: _Log) -> dict[str, Article]:
             articles[new] = replace(entry.article, source=new)
             told = "kept" if new == sid else f"read as {new!r}"
             log.notice(
-                entry.path, f"source id {sid!r} is also used by {others} other {files}; {told}"
+                entry.article.path,
+                f"source id {sid!r} is also used by {others} other {files}; {told}",
             )
     return articles
 
@@ -475,7 +528,7 @@ def _too_big(size: int, limit: int) -> str:
     return f"file is {size / mb:.1f} MB, over the {limit // mb} MB limit"
 
 
-def decode(path: Path, raw: bytes) -> tuple[str, str]:
+def decode(path: Path | str, raw: bytes) -> tuple[str, str]:
     """Text of `raw`, and what the user should be told when it was not UTF-8 (else "").
 
     UTF-8 (with or without a byte-order mark) is taken as it is; UTF-16 and UTF-32
@@ -513,7 +566,7 @@ _STRAY = re.compile("[\udc80-\udcff]")
 _WIDE = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
-def _mixed(path: Path, raw: bytes) -> tuple[str, str] | None:
+def _mixed(path: Path | str, raw: bytes) -> tuple[str, str] | None:
     """UTF-8 with stray bytes, when its valid multi-byte characters outnumber them.
 
     Legacy text almost never forms a valid UTF-8 sequence by chance (a capital with
@@ -536,13 +589,13 @@ def _mixed(path: Path, raw: bytes) -> tuple[str, str] | None:
     return _non_empty(path, _STRAY.sub(legacy, text)), message
 
 
-def _non_empty(path: Path, text: str) -> str:
+def _non_empty(path: Path | str, text: str) -> str:
     if not text.strip():
         raise InputError(str(path), "file is empty")
     return text
 
 
-def _detect(path: Path, raw: bytes, error: UnicodeDecodeError) -> tuple[str, str]:
+def _detect(path: Path | str, raw: bytes, error: UnicodeDecodeError) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
@@ -569,7 +622,7 @@ def encoding_name(codec: str) -> str:
     return name
 
 
-def source_id(value: str, path: Path) -> str:
+def source_id(value: str, path: Path | str) -> str:
     """A source id safe to print and to use in a file name.
 
     Characters other than letters, digits, `_`, `.` and `-` become `-` (so no path
@@ -623,7 +676,7 @@ def _read_text(path: Path, text: str) -> Article:
 
 
 def _article(
-    path: Path,
+    path: Path | str,
     meta: dict[str, Any],
     body: str,
     first_line: int,
@@ -635,7 +688,7 @@ def _article(
         mb = MAX_ARTICLE_BYTES // (1024 * 1024)
         raise InputError(str(path), f"article body is over the {mb} MB limit", line)
     try:
-        sid = source_id(str(metadata.get("id") or fallback_id or path.stem), path)
+        sid = source_id(str(metadata.get("id") or fallback_id or Path(path).stem), path)
     except InputError as exc:
         raise InputError(exc.path, exc.problem, line) from None
     metadata.pop("id", None)
@@ -655,8 +708,10 @@ _TOO_DEEP = "JSON nested too deeply to be an article record"
 """json.loads gives up (RecursionError) on arrays or objects nested thousands deep."""
 
 
-def _read_json(path: Path, text: str) -> Iterator[Article | InputError]:
-    lines = path.suffix.lower() == ".jsonl"
+def _read_json(path: Path, text: str, lines: bool | None = None) -> Iterator[Article | InputError]:
+    """The records of a JSON or JSON Lines text (`lines`: by default, by the suffix)."""
+    if lines is None:
+        lines = path.suffix.lower() == ".jsonl"
     records: list[tuple[int, Any]] = []
     if lines:
         for number, line in enumerate(text.split("\n"), start=1):
@@ -922,6 +977,79 @@ def _feed_date(entry: Any, key: str) -> str:
     return _text(entry.get(key))
 
 
+# ---------------------------------------------------------------- pages and standard input
+
+
+def _page_reads(urls: list[str], limits: fetch.Limits | None, log: _Log) -> list[_Read]:
+    """The pages at `urls`, fetched and read as .html files are. Two URLs leading to
+    one page (after redirects) are one page reached twice: a problem, as one file
+    reached by two paths is."""
+    read: list[_Read] = []
+    seen: dict[str, str] = {}
+    for page in fetch.fetch_pages(urls, limits):
+        if isinstance(page, InputError):
+            log.problem(page)
+            continue
+        address = page.final_url.partition("#")[0]
+        if address in seen:
+            log.problem(InputError(page.url, f"the same page as {seen[address]} ({address})"))
+            continue
+        seen[address] = page.url
+        try:
+            article = _page_article(page, log)
+        except InputError as exc:
+            log.problem(exc)
+            continue
+        parts = urlsplit(page.url)
+        read.append(_Read(article, Path(parts.netloc, *parts.path.split("/")), ()))
+    return read
+
+
+def _page_article(page: fetch.Page, log: _Log) -> Article:
+    """A fetched page read as an .html file, its id from its URL (`url_id`), with the
+    page's address and the fetch time as metadata `url` and `fetched`."""
+    if not page.content.strip():
+        raise InputError(page.url, "page is empty")
+    text = ""
+    if page.charset:
+        # A wrong declaration (no such codec, bytes it cannot read): detect as for a file.
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            text = page.content.decode(page.charset)
+    if not text.strip():
+        text, notice = decode(page.url, page.content)
+        if notice:
+            log.notice(page.url, notice)
+    article = _read_html(page.url, text, url_id(page.url))
+    meta = {**article.metadata, "url": page.final_url, "fetched": page.fetched}
+    return replace(article, metadata=frozen_map(meta))
+
+
+def url_id(url: str) -> str:
+    """The source id of a fetched page: its host (without `www.`) and path, with the
+    query when there is one, made safe as `source_id` makes ids
+    (`https://www.bbc.co.uk/news/uk-123` is `bbc.co.uk-news-uk-123`)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2].lower().removeprefix("www.")
+    query = f"?{parts.query}" if parts.query else ""
+    return source_id(f"{host}{parts.path}{query}", url)
+
+
+def _stdin_items(stream: BinaryIO, log: _Log) -> Iterator[Article | InputError]:
+    """The article on standard input: JSON Lines when it starts with `{`, else text
+    with optional front matter, read as a .jsonl or a .txt file is."""
+    path = Path(STDIN_NAME)
+    raw = stream.read(MAX_FEED_BYTES + 1)
+    if len(raw) > MAX_FEED_BYTES:
+        raise InputError(STDIN_NAME, f"more than the {MAX_FEED_BYTES // 2**20} MB limit")
+    text, notice = decode(path, raw)
+    if notice:
+        log.notice(path, notice)
+    if text.lstrip("\ufeff \t\r\n").startswith("{"):
+        yield from _read_json(path, text, lines=True)
+    else:
+        yield _read_text(path, text)
+
+
 # ---------------------------------------------------------------- HTML
 
 
@@ -941,7 +1069,7 @@ def _missing_module(exc: ImportError) -> str:
     return frame.tb_frame.f_globals.get("__name__", "trafilatura") if frame else "trafilatura"
 
 
-def _read_html(path: Path, text: str) -> Article:
+def _read_html(path: Path | str, text: str, fallback_id: str | None = None) -> Article:
     try:
         import trafilatura
     except ImportError as exc:
@@ -976,7 +1104,7 @@ def _read_html(path: Path, text: str) -> Article:
         "outlet": doc.get("sitename"),
     }
     # Extracted text has no lines of the page; number lines of the extracted text.
-    return _article(path, {k: v for k, v in meta.items() if v}, body, 1)
+    return _article(path, {k: v for k, v in meta.items() if v}, body, 1, fallback_id)
 
 
 _HTML_TAG = re.compile(

@@ -23,7 +23,18 @@ import typer.main
 from typer.testing import CliRunner
 
 import consistency
-from consistency import baseline, clean, cli, config, htmlreport, ingest, models, pipeline, report
+from consistency import (
+    baseline,
+    clean,
+    cli,
+    config,
+    fetch,
+    htmlreport,
+    ingest,
+    models,
+    pipeline,
+    report,
+)
 from consistency.detectors import quotes
 from consistency.settings import MatchSettings
 
@@ -128,6 +139,9 @@ FIGURES: list[tuple[str, Any]] = [
     (r"files over the size limit: (\d+) MB for a text", ingest.MAX_ARTICLE_BYTES / 2**20),
     (r"(\d+) MB for a JSON, JSON Lines or feed file", ingest.MAX_FEED_BYTES / 2**20),
     (r"ids over (\d+) characters are cut", ingest.MAX_ID_CHARS),
+    (r"at most (\d+) s for a page from", fetch.TIMEOUT_SECONDS),
+    (r"at most (\d+) redirects", fetch.MAX_REDIRECTS),
+    (r"at most (\d+) MB of HTML", fetch.MAX_PAGE_BYTES / 2**20),
     # The command line
     (r"every core for feeds of (\d+) articles or more", pipeline.PARALLEL_FROM),
     # report.html

@@ -128,7 +128,13 @@ def check(
     if not quiet:
         stories = len(set(result.matching.story_of.values()))
         typer.echo(
-            report.summary(result.discrepancies, len(result.articles), len(result.claims), stories)
+            report.summary(
+                result.discrepancies,
+                len(result.articles),
+                len(result.claims),
+                stories,
+                found=result.problems,
+            )
         )
         if result.skipped:
             typer.echo(f"\nskipped {len(result.skipped)} unreadable inputs (see skipped.csv):")

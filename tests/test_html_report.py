@@ -329,7 +329,19 @@ def test_known_rows_are_marked(result: CheckResult) -> None:
     assert f"({len(rest)} new, 1 known)" in dom.by_id("totals").text()
 
 
-def test_coverage_lists_which_source_carries_each_claim(result: CheckResult, dom: Node) -> None:
+def wordings(cell: Node) -> dict[str, str]:
+    """A coverage cell's wordings: letter -> text as shown."""
+    return {
+        p.attrs["data-label"]: "".join(
+            c if isinstance(c, str) else c.text() for c in p.children if c not in p.all("b")
+        ).strip()
+        for p in cell.all("p", "wording")
+    }
+
+
+def test_coverage_shows_each_source_carrying_a_claim_in_its_own_wording(
+    result: CheckResult, dom: Node
+) -> None:
     clusters = Counter(result.graph.cluster_of.values())
     tables = dom.by_id("coverage").all("table", "coverage")
     assert sum(len(t.all("tr")) - 1 for t in tables) == len(clusters)
@@ -338,10 +350,25 @@ def test_coverage_lists_which_source_carries_each_claim(result: CheckResult, dom
     mine = next(s for s in story if s.attrs["data-story"] == result.matching.story_of["bbc"])
     header, *lines = mine.one("table").all("tr")
     sources = [th.text() for th in header.all("th")[2:]]
-    line = next(tr for tr in lines if tr.all("td")[0].text() == omitted.text_a)
-    ticks = {s: td.text() == "✓" for s, td in zip(sources, line.all("td")[2:], strict=True)}
-    assert ticks == {s: s != omitted.source_b for s in sources}
+    line = next(tr for tr in lines if omitted.text_a in wordings(tr.all("td")[0]).values())
     assert line.all("td")[1].text() == f"3/{len(sources)}"
+    # The claim's carriers word it in two ways: each column names the wording of its own
+    # version, not the first version's as if every one carried that.
+    cluster = result.graph.cluster_of[omitted.claim_a]
+    own = {
+        c.source: c.text
+        for c in result.claims
+        if result.graph.cluster_of.get(c.claim_id) == cluster
+    }
+    shown = wordings(line.all("td")[0])
+    assert len(set(own.values())) == len(shown) > 1
+    cells = dict(zip(sources, line.all("td")[2:], strict=True))
+    assert cells.pop(omitted.source_b).text() == ""
+    assert {s: shown[td.text()] for s, td in cells.items()} == own
+    # The most carried wording first, and what the others change from it marked.
+    assert next(iter(shown)) == "A"
+    first, *others = line.all("td")[0].all("p", "wording")
+    assert not first.all("mark") and all(p.all("mark") for p in others)
 
 
 def test_big_feeds_list_only_the_gaps(result: CheckResult, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -398,8 +425,11 @@ def test_content_security_policy_allows_only_the_page_own_script_and_style(page:
     assert rules["script-src"] == digest(dom.one("script").text())
     assert rules["style-src"] == digest(dom.one("style").text())
     assert rules["base-uri"] == "'none'" and rules["form-action"] == "'none'"
-    # Nothing that could load anything, and no inline handlers or styles to allow.
-    assert not re.search(r"\s(?:src|href|srcset|style|on\w+)=", page.split("<script>")[0])
+    # Nothing that could load anything, and no inline handlers or styles to allow: the
+    # only links are to the page itself (a problem's rows, a row's problem).
+    head = page.split("<script>")[0]
+    assert not re.search(r"\s(?:src|srcset|style|on\w+)=|\shref=(?!\"#)", head)
+    assert re.search(r'\shref="#', head)
 
 
 def test_rendering_is_deterministic(result: CheckResult) -> None:
@@ -555,6 +585,9 @@ def test_browser_payloads_in_articles_do_not_run(
     d = hostile.discrepancies[0]
     row = p.locator("article.d")
     assert row.count() == 1 and row.is_visible()
+    # Below the problems: laid out once scrolled to (content-visibility).
+    row.scroll_into_view_if_needed()
+    p.wait_for_function("() => document.querySelector('article.d').innerText !== ''")
     assert SCRIPT in row.locator(".side-a .text").inner_text()
     assert SOURCE in row.locator(".side-a .who").inner_text()
     assert row.get_attribute("data-a") == SOURCE

@@ -1,4 +1,4 @@
-"""Stage 8, report: the tables (CSV, JSON, JSON Lines, Parquet), report.html, the
+"""Stage 9, report: the tables (CSV, JSON, JSON Lines, Parquet), report.html, the
 GraphML graph and the terminal summary.
 
 Column orders are declared once here; discrepancies.csv is a contract. Every file

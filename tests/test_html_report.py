@@ -391,6 +391,107 @@ def test_big_feeds_list_only_the_gaps(result: CheckResult, monkeypatch: pytest.M
         assert (f"{n} claims carried" in details.text()) == (n > 1)
 
 
+def test_problems_come_first_each_linked_to_its_rows(result: CheckResult, dom: Node) -> None:
+    sections = [n.attrs["id"] for n in dom.all("section") if n.attrs.get("id")]
+    assert sections[0] == "problems" and sections.index("summary") == 1
+    shown = dom.by_id("problems").all("article", "p")
+    assert [a.attrs["id"] for a in shown] == [p.id for p in result.problems]
+    rows = {a.attrs["data-id"]: a for a in dom.all("article", "d")}
+    for article, p in zip(shown, result.problems, strict=True):
+        assert article.one("p", "says").text() == p.describe()
+        assert article.attrs["data-outlets"] == ";".join(p.outlets)
+        links = [a.attrs["href"] for a in article.one("p", "rows").all("a")]
+        assert links == [f"#d-{i}" for i in p.discrepancies]
+        for i in p.discrepancies:
+            # ...and each row links back to its problem.
+            assert rows[i].attrs["data-problem"] == p.id
+            assert rows[i].one("a", "pid").attrs["href"] == f"#{p.id}"
+    assert sorted(rows) == sorted(i for p in result.problems for i in p.discrepancies)
+    totals = dom.by_id("totals")
+    assert totals.text().endswith(f"{len(result.discrepancies)} discrepancies in 8 problems")
+    assert totals.all("strong")[1].attrs["data-problems"] == str(len(result.problems)) == "8"
+    quote = next(a for a in shown if a.attrs["data-kind"] == "quote_altered")
+    assert quote.attrs["data-differing"] == "bbc"
+    assert quote.one("p", "says").text() == (
+        "bbc: reduce including, where hits-radio and shropshire-live say reduce, including"
+    )
+
+
+def test_stories_are_titled_by_their_headlines_not_their_ids(
+    result: CheckResult, dom: Node
+) -> None:
+    shown = dom.by_id("problems").text() + dom.by_id("summary").text()
+    shown += dom.by_id("discrepancies").text() + dom.by_id("coverage").text()
+    for story in set(result.matching.story_of.values()):
+        assert story not in shown
+    titles = {
+        d.attrs["data-story"]: d.one("summary").text() for d in dom.all("details", "matrix-story")
+    }
+    bbc, peel = result.matching.story_of["bbc"], result.matching.story_of["peel-2025"]
+    assert titles[bbc].startswith("Flaws exposed in police approach to organised crime")
+    # No version of the PEEL story has a headline: its opening words stand for one.
+    assert titles[peel].startswith("WEST Mercia Police has missed out on an Outstanding rating")
+    assert titles[peel].split(" (")[0].endswith(" …")
+
+
+OUTLETS = {
+    "kent-messenger": "Kent Messenger",
+    "kent-online": "KentOnline",
+    "km-2": "Kent Messenger",
+}
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> CheckResult:
+    """Three versions with their outlets in front matter, two of one outlet; one figure
+    changed in one of them."""
+    folder = tmp_path_factory.mktemp("named")
+    body = STORY.split("---\n", 1)[1].replace(SCRIPT, "").replace(IMAGE, "")
+    for source, outlet in OUTLETS.items():
+        text = body.replace("312", "321") if source == "kent-online" else body
+        front = (
+            f"id: {source}\noutlet: {outlet}\nheadline: Kent Police praised by inspectors\n---\n"
+        )
+        (folder / f"{source}.txt").write_text(front + text, encoding="utf-8")
+    return check([folder])
+
+
+def test_sources_are_named_by_their_outlets(named: CheckResult) -> None:
+    assert htmlreport.outlet_names(named.cleaned) == {
+        "kent-messenger": "Kent Messenger (kent-messenger)",
+        "kent-online": "KentOnline",
+        "km-2": "Kent Messenger (km-2)",
+    }
+    dom = parse(render(named))
+    [problem] = dom.by_id("problems").all("article", "p")
+    assert problem.one("p", "says").text() == (
+        "KentOnline: 321 arrests, where Kent Messenger (kent-messenger) and Kent Messenger "
+        "(km-2) say 312 arrests"
+    )
+    article = next(a for a in dom.all("article", "d") if a.attrs["data-b"] == "kent-online")
+    assert (
+        article.one("div", "side-b").one("div", "who").text().startswith("KentOnline kent-online")
+    )
+    matrix = dom.one("table", "matrix")
+    assert [th.text() for th in matrix.all("tr")[0].all("th")[1:]] == [
+        "Kent Messenger (kent-messenger)",
+        "KentOnline",
+        "Kent Messenger (km-2)",
+    ]
+    coverage = dom.one("table", "coverage")
+    assert [th.text() for th in coverage.all("tr")[0].all("th")[2:]] == [
+        "Kent Messenger (kent-messenger)",
+        "KentOnline",
+        "Kent Messenger (km-2)",
+    ]
+    source = next(n for n in dom.all("select") if n.attrs["name"] == "source")
+    options = {o.attrs["value"]: o.text() for o in source.all("option")}
+    assert options["kent-online"] == "KentOnline (2)"
+    assert options["km-2"] == "Kent Messenger (km-2) (1)"
+    title = dom.one("details", "matrix-story").one("summary").text()
+    assert title.startswith("Kent Police praised by inspectors")
+
+
 def test_article_text_is_escaped_everywhere(hostile: CheckResult) -> None:
     page = render(hostile)
     for payload in (SCRIPT, IMAGE, META, SOURCE, "<img", "window.__xss_id=1</script>"):
@@ -561,6 +662,33 @@ def test_browser_filters_hide_and_show_the_right_rows(
         "n => document.getElementById('shown').textContent === n + ' of ' + n", arg=len(rows)
     )
     expect(lambda d: True)
+
+
+@pytest.mark.browser
+def test_browser_leads_with_the_problems_and_links_them_to_their_rows(
+    open_page: Callable[..., Loaded], named: CheckResult
+) -> None:
+    loaded = open_page(render(named))
+    p = loaded.page
+    [problem] = named.problems
+    card = p.locator("article.p")
+    assert card.count() == 1 and card.is_visible()
+    assert card.locator(".says").inner_text() == problem.describe(
+        htmlreport.outlet_names(named.cleaned).__getitem__
+    )
+    # It is the first thing after the totals: above the summary, in the first screen.
+    top = card.bounding_box()
+    assert top is not None and top["y"] < p.locator("#summary").bounding_box()["y"]  # type: ignore[index]
+    assert top["y"] < p.viewport_size["height"]  # type: ignore[index]
+    # A row link goes to the row, which links back.
+    [first, *_] = problem.discrepancies
+    card.locator(f'a[href="#d-{first}"]').click()
+    assert p.evaluate("location.hash") == f"#d-{first}"
+    row = p.locator(f"#d-{first}")
+    p.wait_for_function("id => document.getElementById(id).innerText !== ''", arg=f"d-{first}")
+    assert row.locator(".side-b .who").inner_text().startswith("KentOnline")
+    row.locator("a.pid").click()
+    assert p.evaluate("location.hash") == f"#{problem.id}"
 
 
 @pytest.mark.browser

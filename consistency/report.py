@@ -107,7 +107,7 @@ def problems_frame(found: Sequence[problems.Problem]) -> pl.DataFrame:
     it, then each differing outlet and what it says, in the same order."""
 
     def differing(p: problems.Problem) -> list[tuple[str, str]]:
-        return [(s, "absent" if r.absent else r.value) for r in p.differing for s in r.sources]
+        return [(s, r.value) for r in p.differing for s in r.sources]
 
     data: dict[str, list[object]] = {
         "problem": [p.id for p in found],

@@ -181,6 +181,7 @@ def check(
                 stories,
                 known=known.ids if known else None,
                 settings=result.config.path,
+                found=result.problems,
             )
         )
         if result.skipped:

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel
 
-from .models import SEVERITY_RANK, Discrepancy
+from .models import SEVERITY_RANK, CleanArticle, Discrepancy
+from .problems import Problem, problem_of
 
 if TYPE_CHECKING:
     from .results import CheckResult
@@ -148,10 +149,30 @@ class Story:
     id: str
     sources: tuple[str, ...]
     headline: str
+    opening: str = ""
+    """The first words of its first version, for a story no version gives a headline."""
+
+    @property
+    def title(self) -> str:
+        """How the page names the story: its headline, else its opening words, never
+        its id (s-7f20199d) unless it has no words at all."""
+        return self.headline or self.opening or self.id
+
+
+TITLE_CHARS = 90
+"""An opening used as a story's title is cut to about this many characters."""
+
+
+def _opening(text: str) -> str:
+    if len(text) <= TITLE_CHARS:
+        return text
+    cut = text[:TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
 
 
 def stories(result: CheckResult) -> tuple[Story, ...]:
-    """The feed's stories, each with its sources and the headline most of them give."""
+    """The feed's stories, each with its sources, the headline most of them give and
+    the opening words of the first (by id) that has any."""
     story_of = result.matching.story_of
     members: dict[str, list[str]] = defaultdict(list)
     for source in sorted({a.source for a in result.articles}):
@@ -160,12 +181,46 @@ def stories(result: CheckResult) -> tuple[Story, ...]:
     for article in result.cleaned:
         if article.headline:
             headlines[story_of.get(article.source, "")][article.headline] += 1
+    first: dict[str, str] = {}
+    for claim in result.claims:
+        first.setdefault(claim.source, claim.text)
     out = []
     for story, sources in members.items():
         counts = headlines.get(story)
         headline = min(counts, key=lambda h: (-counts[h], h)) if counts else ""
-        out.append(Story(story, tuple(sources), headline))
+        opening = next((first[s] for s in sources if s in first), "")
+        out.append(Story(story, tuple(sources), headline, _opening(opening)))
     return tuple(out)
+
+
+def outlet_names(articles: Iterable[CleanArticle]) -> dict[str, str]:
+    """Source id -> how the page names it: its `outlet` (metadata) where it has one and
+    no other source shows the same, else the outlet with the id ("BBC (2024-05-15-bbc)"),
+    else the id."""
+    outlet = {a.source: " ".join(a.metadata.get("outlet", "").split()) for a in articles}
+    shown = Counter(o or s for s, o in outlet.items())
+    return {s: o if o and shown[o] == 1 else f"{o} ({s})" if o else s for s, o in outlet.items()}
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """How the page names sources and stories (escaped, ready to write)."""
+
+    names: Mapping[str, str]
+    titles: Mapping[str, str]
+
+    def source(self, source: str) -> str:
+        return _esc(self.names.get(source, source))
+
+    def who(self, source: str) -> str:
+        """The outlet's name, and its source id beside it when that says more."""
+        name = self.names.get(source, source)
+        return _esc(name) + (
+            f' <span class="muted">{_esc(source)}</span>' if name != source else ""
+        )
+
+    def story(self, story: str) -> str:
+        return _esc(self.titles.get(story) or story or "no story")
 
 
 def _pair(d: Discrepancy) -> tuple[str, str]:
@@ -228,7 +283,9 @@ color:#fff;text-transform:uppercase;letter-spacing:.02em}
 font-size:.75rem}
 td.cell-high{background:#fbe4e2}td.cell-medium{background:#fdf0d9}td.cell-low{background:#eef0f3}
 td.agree{color:var(--agree)}td.self{background:var(--soft)}
-.matrix th.col{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
+/* Outlet names as column heads run upwards: long ones must not squeeze the claims. */
+.matrix th.col,.coverage th.col{writing-mode:vertical-rl;transform:rotate(180deg);
+white-space:nowrap}.coverage td:first-child{min-width:20rem}
 details.story{margin:.3rem 0;border:1px solid var(--line);border-radius:4px;padding:.2rem .6rem}
 details.story>summary{cursor:pointer;font-weight:600}
 .muted{color:var(--low);font-weight:400}
@@ -260,6 +317,17 @@ mark.c{background:#ffd54f;border-radius:2px}
 mark.o{background:#e3f2fd;border-radius:2px}
 mark.v{background:#ffd54f;border-radius:2px}
 .legend mark{padding:0 .2rem}
+article.p{content-visibility:auto;contain-intrinsic-size:auto 120px;
+border:1px solid var(--line);border-left:4px solid var(--low);border-radius:4px;
+margin:.5rem 0;padding:.4rem .7rem}
+article.p[data-severity=high]{border-left-color:var(--high)}
+article.p[data-severity=medium]{border-left-color:var(--medium)}
+article.p>header{display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline}
+.says{margin:.3rem 0;font-size:1.05rem}
+.ctx{margin:.2rem 0;padding-left:.6rem;border-left:3px solid var(--line);color:#3b4450;
+overflow-wrap:anywhere}
+.rows{margin:.2rem 0;font-size:.85rem}
+.wording{margin:.1rem 0}.wl{font-family:ui-monospace,Menlo,Consolas,monospace;margin-right:.3rem}
 """
 
 # The whole script: it reads only data-* attributes and form controls, so no article
@@ -367,13 +435,17 @@ def _render(result: CheckResult, known: frozenset[str]) -> str:
         f"{_count(len(result.articles), 'source')}, {_count(len(feed), 'story', 'stories')}, "
         f"{_count(len(result.claims), 'claim')}, <strong>{len(rows):,}</strong> "
         f"{'discrepancy' if len(rows) == 1 else 'discrepancies'}"
-        f"{f' ({len(rows) - known_rows:,} new, {known_rows:,} known)' if known else ''}</p>\n"
+        f"{f' ({len(rows) - known_rows:,} new, {known_rows:,} known)' if known else ''} in "
+        f'<strong data-problems="{len(result.problems)}">'
+        f"{_count(len(result.problems), 'problem')}</strong></p>\n"
     )
     # Settings found in a folder above change results: the page names the file in effect.
     add(f'<p class="muted" id="settings">settings: {_esc(result.config.path or "none")}</p>\n')
-    _summary(out, result, feed, rows)
-    _discrepancies(out, result, rows, known)
-    _coverage(out, result, feed)
+    labels = _Labels(outlet_names(result.cleaned), {story.id: story.title for story in feed})
+    _problems(out, result.problems, labels)
+    _summary(out, result, feed, rows, labels)
+    _discrepancies(out, result, rows, known, labels)
+    _coverage(out, result, feed, labels)
     add(f"<script>{_JS}</script>\n</body>\n</html>\n")
     return "".join(out)
 
@@ -390,8 +462,47 @@ def _severity_header() -> str:
     return "".join(f'<th scope=col><span class="sev {s}">{s}</span></th>' for s in SEVERITIES)
 
 
+def _problems(out: list[str], found: tuple[Problem, ...], labels: _Labels) -> None:
+    """The problems, worst first: what the version that differs says and what the
+    others say, the claim for context, and links to the rows behind each."""
+    add = out.append
+    add('<section id="problems">\n<h2>Problems</h2>\n')
+    if not found:
+        add("<p>No problems: the versions agree.</p>\n</section>\n")
+        return
+    add(
+        "<p class='muted'>Each problem is one slot of one claim, quotation or subject that "
+        "the versions do not agree on: the versions that differ first, then what most "
+        "versions say. The rows behind it (one per pair of versions) are under "
+        "Discrepancies.</p>\n"
+    )
+    for p in found:
+        odd = ";".join(s for r in p.differing for s in r.sources)
+        add(
+            f'<article class="p" id="{_esc(p.id)}" data-severity="{p.severity}" '
+            f'data-kind="{_esc(p.kind)}" data-basis="{p.basis}" '
+            f'data-outlets="{_esc(";".join(p.outlets))}" data-differing="{_esc(odd)}">\n'
+            f'<header><span class="sev {p.severity}">{p.severity}</span> '
+            f'<span class="kind">{_esc(p.kind)}</span> <strong class="subject">'
+            f"{_esc(p.subject)}</strong>"
+            f'<span class="muted story">{labels.story(p.story)}</span>'
+            f'<span class="rid">{_esc(p.id)}</span></header>\n'
+            f'<p class="says">{_esc(p.describe(lambda s: labels.names.get(s, s)))}</p>\n'
+        )
+        if p.text:
+            add(f'<p class="ctx">{_esc(p.text)}</p>\n')
+        links = " ".join(f'<a href="#d-{_esc(i)}">{_esc(i)}</a>' for i in p.discrepancies)
+        add(f'<p class="rows muted">{_count(len(p.discrepancies), "row")}: {links}</p>\n')
+        add("</article>\n")
+    add("</section>\n")
+
+
 def _summary(
-    out: list[str], result: CheckResult, feed: tuple[Story, ...], rows: tuple[Discrepancy, ...]
+    out: list[str],
+    result: CheckResult,
+    feed: tuple[Story, ...],
+    rows: tuple[Discrepancy, ...],
+    labels: _Labels,
 ) -> None:
     add = out.append
     add('<section id="summary">\n<h2>Summary</h2>\n<div class="summary-grid">\n')
@@ -416,12 +527,14 @@ def _summary(
             f'{_counts_cells(counts)}<td class="n">{sum(counts.values()):,}</td></tr>\n'
         )
     add("</table>\n</div>\n")
-    _by_source(out, result, rows)
-    _matrices(out, feed, rows)
+    _by_source(out, result, rows, labels)
+    _matrices(out, feed, rows, labels)
     add("</section>\n")
 
 
-def _by_source(out: list[str], result: CheckResult, rows: tuple[Discrepancy, ...]) -> None:
+def _by_source(
+    out: list[str], result: CheckResult, rows: tuple[Discrepancy, ...], labels: _Labels
+) -> None:
     counts = source_counts(rows)
     story_of = result.matching.story_of
     articles = sorted(result.cleaned, key=lambda a: (-sum(counts[a.source].values()), a.source))
@@ -441,7 +554,7 @@ def _by_source(out: list[str], result: CheckResult, rows: tuple[Discrepancy, ...
         out.append(
             f'<tr data-source="{_esc(a.source)}"><th scope=row>{_esc(a.source)}</th>'
             f"<td>{_esc(a.metadata.get('outlet', ''))}</td><td>{_esc(a.headline)}</td>"
-            f"<td class='nw'>{_esc(story_of.get(a.source, ''))}</td>{_counts_cells(c)}"
+            f"<td>{labels.story(story_of.get(a.source, ''))}</td>{_counts_cells(c)}"
             f'<td class="n">{sum(c.values()):,}</td></tr>\n'
         )
     out.append("</table></div>\n</details>\n")
@@ -457,14 +570,15 @@ def _cell(counts: Counter[str] | None, agree: str) -> str:
 
 def _story_label(story: Story, counts: Counter[str]) -> str:
     tally = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s)) or "no rows"
-    headline = f" — {_esc(story.headline)}" if story.headline else ""
     return (
-        f"<summary>{_esc(story.id or 'no story')}{headline} "
+        f"<summary>{_esc(story.title or 'no story')} "
         f"<span class='muted'>({_count(len(story.sources), 'source')}; {tally})</span></summary>\n"
     )
 
 
-def _matrices(out: list[str], feed: tuple[Story, ...], rows: tuple[Discrepancy, ...]) -> None:
+def _matrices(
+    out: list[str], feed: tuple[Story, ...], rows: tuple[Discrepancy, ...], labels: _Labels
+) -> None:
     add = out.append
     pairs = pair_counts(rows)
     story_of = {source: story.id for story in feed for source in story.sources}
@@ -487,9 +601,9 @@ def _matrices(out: list[str], feed: tuple[Story, ...], rows: tuple[Discrepancy, 
         add(f'<details class="story matrix-story" data-story="{_esc(story.id)}"{is_open}>')
         add(_story_label(story, by_story.get(story.id, Counter())))
         if len(story.sources) > MATRIX_SOURCES_UP_TO:
-            _pair_list(out, story, pairs)
+            _pair_list(out, story, pairs, labels)
         else:
-            _matrix(out, story, pairs)
+            _matrix(out, story, pairs, labels)
         add("</details>\n")
     if across:
         add("<div id='across'><h3>Between sources of different stories</h3>\n")
@@ -499,7 +613,10 @@ def _matrices(out: list[str], feed: tuple[Story, ...], rows: tuple[Discrepancy, 
             f"{_severity_header()}</tr>\n"
         )
         for (a, b), counts in sorted(across.items()):
-            add(f"<tr><td>{_esc(a)}</td><td>{_esc(b)}</td>{_counts_cells(counts)}</tr>\n")
+            add(
+                f"<tr><td>{labels.source(a)}</td><td>{labels.source(b)}</td>"
+                f"{_counts_cells(counts)}</tr>\n"
+            )
         add("</table>\n</div>\n")
 
 
@@ -509,13 +626,18 @@ def _rank(counts: Counter[str] | None) -> tuple[int, ...]:
     return tuple(-counts.get(s, 0) for s in SEVERITIES)
 
 
-def _matrix(out: list[str], story: Story, pairs: Mapping[tuple[str, str], Counter[str]]) -> None:
-    names = [_esc(s) for s in story.sources]
+def _matrix(
+    out: list[str],
+    story: Story,
+    pairs: Mapping[tuple[str, str], Counter[str]],
+    labels: _Labels,
+) -> None:
+    names = [labels.source(s) for s in story.sources]
     out.append('<table class="matrix"><tr><th></th>')
     out.extend(f'<th scope=col class="col">{n}</th>' for n in names)
     out.append("</tr>\n")
     for i, a in enumerate(story.sources):
-        out.append(f'<tr><th scope=row data-source="{names[i]}">{names[i]}</th>')
+        out.append(f'<tr><th scope=row data-source="{_esc(a)}">{names[i]}</th>')
         for b in story.sources:
             key = (a, b) if a <= b else (b, a)
             out.append(_cell(pairs.get(key), "self" if a == b else "agree"))
@@ -523,7 +645,12 @@ def _matrix(out: list[str], story: Story, pairs: Mapping[tuple[str, str], Counte
     out.append("</table>\n")
 
 
-def _pair_list(out: list[str], story: Story, pairs: Mapping[tuple[str, str], Counter[str]]) -> None:
+def _pair_list(
+    out: list[str],
+    story: Story,
+    pairs: Mapping[tuple[str, str], Counter[str]],
+    labels: _Labels,
+) -> None:
     members = set(story.sources)
     found = [(counts, a, b) for (a, b), counts in pairs.items() if a in members and b in members]
     found.sort(key=lambda t: (_rank(t[0]), t[1], t[2]))
@@ -535,12 +662,19 @@ def _pair_list(out: list[str], story: Story, pairs: Mapping[tuple[str, str], Cou
         f"<table><tr><th scope=col>source</th><th scope=col>source</th>{_severity_header()}</tr>\n"
     )
     for counts, a, b in found:
-        out.append(f"<tr><td>{_esc(a)}</td><td>{_esc(b)}</td>{_counts_cells(counts)}</tr>\n")
+        out.append(
+            f"<tr><td>{labels.source(a)}</td><td>{labels.source(b)}</td>"
+            f"{_counts_cells(counts)}</tr>\n"
+        )
     out.append("</table>\n")
 
 
 def _discrepancies(
-    out: list[str], result: CheckResult, rows: tuple[Discrepancy, ...], known: frozenset[str]
+    out: list[str],
+    result: CheckResult,
+    rows: tuple[Discrepancy, ...],
+    known: frozenset[str],
+    labels: _Labels,
 ) -> None:
     add = out.append
     add('<section id="discrepancies">\n<h2>Discrepancies</h2>\n')
@@ -552,8 +686,9 @@ def _discrepancies(
         "other version, <mark class='o'>words only this version has</mark>; in two different "
         "sentences, <mark class='v'>the values compared</mark>.</p>\n"
     )
-    _filters(out, rows, known)
+    _filters(out, rows, known, labels)
     story_of = result.matching.story_of
+    problems = problem_of(result.problems)
     escaped: dict[str, str] = {}
 
     def esc(value: str) -> str:
@@ -581,12 +716,14 @@ def _discrepancies(
             f'<span class="muted">(<span class="count">{len(members)}</span>)</span></h3>\n'
         )
         for d in members:
-            _row(out, d, d.id in known, esc, story_of)
+            _row(out, d, d.id in known, esc, story_of, labels, problems.get(d.id, ""))
         add("</section>\n")
     add("</section>\n</section>\n")
 
 
-def _filters(out: list[str], rows: tuple[Discrepancy, ...], known: frozenset[str]) -> None:
+def _filters(
+    out: list[str], rows: tuple[Discrepancy, ...], known: frozenset[str], labels: _Labels
+) -> None:
     add = out.append
     add('<form id="filters" hidden aria-controls="discrepancies">\n')
     add("<fieldset><legend>Severity</legend>")
@@ -604,7 +741,10 @@ def _filters(out: list[str], rows: tuple[Discrepancy, ...], known: frozenset[str
         "</select></label>\n<label>Source <select name=source><option value=''>all sources</option>"
     )
     for source, counts in sorted(source_counts(rows).items()):
-        add(f'<option value="{_esc(source)}">{_esc(source)} ({sum(counts.values())})</option>')
+        add(
+            f'<option value="{_esc(source)}">{labels.source(source)} '
+            f"({sum(counts.values())})</option>"
+        )
     n_known = sum(1 for d in rows if d.id in known)
     add(
         "</select></label>\n<label>Baseline <select name=known>"
@@ -623,19 +763,22 @@ def _row(
     is_known: bool,
     e: Callable[[str], str],
     story_of: Mapping[str, str],
+    labels: _Labels,
+    problem: str,
 ) -> None:
     a, b = e(d.source_a), e(d.source_b)
     badge = ' <span class="known-badge">known</span>' if is_known else ""
     stories = {story_of.get(d.source_a, ""), story_of.get(d.source_b or d.source_a, "")}
-    story = " / ".join(sorted(stories))
+    story = " / ".join(labels.story(s) for s in sorted(stories))
+    link = f'<a class="pid" href="#{_esc(problem)}">{_esc(problem)}</a>' if problem else ""
     out.append(
         f'<article class="d" id="d-{_esc(d.id)}" data-id="{_esc(d.id)}" '
         f'data-severity="{e(d.severity)}" data-kind="{e(d.kind)}" data-a="{a}" data-b="{b}" '
-        f'data-known="{"known" if is_known else "new"}">\n'
+        f'data-known="{"known" if is_known else "new"}" data-problem="{_esc(problem)}">\n'
         f'<header><span class="sev {e(d.severity)}">{e(d.severity)}</span> '
         f'<span class="kind">{e(d.kind)}</span>{badge}'
-        f'<span class="muted">{"stories" if len(stories) > 1 else "story"} {e(story)}</span>'
-        f'<span class="rid">{_esc(d.id)}</span></header>\n'
+        f'<span class="muted story">{story}</span>'
+        f'<span class="rid">{_esc(d.id)} {link}</span></header>\n'
         f'<p class="expl">{_esc(d.explanation)}</p>\n'
     )
     if not d.source_b:
@@ -644,13 +787,13 @@ def _row(
         out.append('<div class="pair one">')
         shown, _ = highlight(d.text_a, d.text_b, d.value_a)
         value = f"{d.value_a} → {d.value_b}" if d.value_b else d.value_a
-        out.append(_side(a, d.line_a, value, d.text_a, shown, "a"))
+        out.append(_side(labels.who(d.source_a), d.line_a, value, d.text_a, shown, "a"))
         out.append("</div>\n</article>\n")
         return
     out.append('<div class="pair">')
     shown_a, shown_b = highlight(d.text_a, d.text_b, d.value_a, d.value_b)
-    out.append(_side(a, d.line_a, d.value_a, d.text_a, shown_a, "a"))
-    out.append(_side(b, d.line_b, d.value_b, d.text_b, shown_b, "b"))
+    out.append(_side(labels.who(d.source_a), d.line_a, d.value_a, d.text_a, shown_a, "a"))
+    out.append(_side(labels.who(d.source_b), d.line_b, d.value_b, d.text_b, shown_b, "b"))
     out.append("</div>\n</article>\n")
 
 
@@ -669,8 +812,11 @@ def _side(source: str, line: int | None, value: str, text: str, shown: str, whic
     )
 
 
-def _coverage(out: list[str], result: CheckResult, feed: tuple[Story, ...]) -> None:
-    """Per story, which of its sources carries each claim cluster: the gaps first."""
+def _coverage(
+    out: list[str], result: CheckResult, feed: tuple[Story, ...], labels: _Labels
+) -> None:
+    """Per story, which of its sources carries each claim cluster, in which wording:
+    the gaps first."""
     add = out.append
     source_of = {c.claim_id: c.source for c in result.claims}
     text_of = {c.claim_id: c.text for c in result.claims}
@@ -679,15 +825,17 @@ def _coverage(out: list[str], result: CheckResult, feed: tuple[Story, ...]) -> N
     for claim_id, cluster in result.graph.cluster_of.items():
         members[cluster].append(claim_id)
     everything = len(members) <= COVERAGE_ALL_UP_TO
-    clusters: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+    clusters: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
     for ids in members.values():
         first = min(ids, key=lambda i: (source_of[i], i))
-        carriers = frozenset(source_of[i] for i in ids)
-        clusters[story_of.get(source_of[first], "")].append((first, carriers))
+        wording = {source_of[i]: text_of[i] for i in ids}
+        clusters[story_of.get(source_of[first], "")].append((first, wording))
     add('<section id="coverage">\n<h2>Coverage</h2>\n')
     add(
         "<p class='muted'>Per story, each claim (with its counterparts in the other "
-        "versions) and which of the story's sources carry it, least carried first."
+        "versions) and which of the story's sources carry it, least carried first; where "
+        "the versions word it differently, each wording and who carries it, with "
+        "<mark class='c'>what differs</mark> from the most carried wording."
     )
     if not everything:
         add(
@@ -709,8 +857,7 @@ def _coverage(out: list[str], result: CheckResult, feed: tuple[Story, ...]) -> N
         full = sum(1 for _, carriers in entries if len(carriers) == n)
         add(
             f'<details class="story coverage-story" data-story="{_esc(story.id)}"{is_open}>'
-            f"<summary>{_esc(story.id or 'no story')}"
-            f"{f' — {_esc(story.headline)}' if story.headline else ''} "
+            f"<summary>{_esc(story.title or 'no story')} "
             f"<span class='muted'>({_count(len(entries), 'claim')}; "
             + (
                 f"{len(entries) - full:,} not in every one of its {n} sources"
@@ -722,7 +869,7 @@ def _coverage(out: list[str], result: CheckResult, feed: tuple[Story, ...]) -> N
         if not everything:
             entries = [e for e in entries if len(e[1]) < n]
         if entries:
-            _coverage_table(out, story, entries, text_of)
+            _coverage_table(out, story, entries, labels)
         if not everything and full:
             every = f"by all {n} sources" if n > 1 else "by its one source"
             add(f"<p class='muted'>{_count(full, 'claim')} carried {every}, not listed.</p>\n")
@@ -730,31 +877,63 @@ def _coverage(out: list[str], result: CheckResult, feed: tuple[Story, ...]) -> N
     add("</section>\n")
 
 
+def _wording_label(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else str(i + 1)
+
+
 def _coverage_table(
     out: list[str],
     story: Story,
-    entries: list[tuple[str, frozenset[str]]],
-    text_of: Mapping[str, str],
+    entries: list[tuple[str, dict[str, str]]],
+    labels: _Labels,
 ) -> None:
+    """One row per claim. A claim all its carriers word alike shows that wording and a
+    tick for each; otherwise each wording gets a letter, shown with its text (what it
+    changes from the most carried one marked) and in the column of each outlet using it
+    (or with the outlets named, when the story has too many for columns)."""
     add = out.append
     n = len(story.sources)
     columns = n <= COVERAGE_COLUMNS_UP_TO
     add("<table class='coverage'><tr><th scope=col>claim</th><th scope=col>sources</th>")
     if columns:
-        add("".join(f'<th scope=col class="col">{_esc(s)}</th>' for s in story.sources))
+        add("".join(f'<th scope=col class="col">{labels.source(s)}</th>' for s in story.sources))
     else:
         add("<th scope=col>missing from</th>")
     add("</tr>\n")
-    for first, carriers in entries:
-        add(f'<tr><td>{_esc(text_of[first])}</td><td class="n">{len(carriers)}/{n}</td>')
+    for _first, wording in entries:
+        counts = Counter(wording.values())
+        texts = sorted(counts, key=lambda t: (-counts[t], t))
+        add("<tr>")
+        if len(texts) == 1:
+            add(f"<td>{_esc(texts[0])}</td>")
+        else:
+            add("<td>")
+            for i, text in enumerate(texts):
+                shown = _esc(text) if i == 0 else highlight(texts[0], text)[1]
+                who = ""
+                if not columns:
+                    users = [s for s in story.sources if wording.get(s) == text]
+                    who = f' <span class="muted">({"; ".join(map(labels.source, users))})</span>'
+                add(
+                    f'<p class="wording" data-label="{_wording_label(i)}"><b class="wl">'
+                    f"{_wording_label(i)}</b> {shown}{who}</p>"
+                )
+            add("</td>")
+        add(f'<td class="n">{len(wording)}/{n}</td>')
+        letter = {t: _wording_label(i) for i, t in enumerate(texts)}
         if columns:
             add(
                 "".join(
-                    '<td class="agree">✓</td>' if s in carriers else "<td></td>"
+                    "<td></td>"
+                    if s not in wording
+                    else '<td class="agree">✓</td>'
+                    if len(texts) == 1
+                    else f'<td class="agree">{letter[wording[s]]}</td>'
                     for s in story.sources
                 )
             )
         else:
-            add(f"<td>{'; '.join(_esc(s) for s in story.sources if s not in carriers)}</td>")
+            missing = "; ".join(labels.source(s) for s in story.sources if s not in wording)
+            add(f"<td>{missing}</td>")
         add("</tr>\n")
     add("</table>\n")

@@ -69,11 +69,12 @@ they stay unique and fit in a report column and in a file name."""
 
 # The files `report.write_reports` writes (not imported: that would load polars for
 # every read); tests/test_ingest.py checks the two agree. A folder holding the three
-# tables in one format holds the reports of a run, and is never read as articles.
+# tables in one format holds the reports of a run, and is never read as articles
+# (problems, added later, is not required: an older run's folder is still known).
 _REPORT_TABLES = ("discrepancies", "claims", "coverage")
 _REPORT_FORMATS = ("csv", "json", "jsonl", "parquet")
 REPORT_FILES = frozenset(
-    {f"{table}.{fmt}" for table in _REPORT_TABLES for fmt in _REPORT_FORMATS}
+    {f"{table}.{fmt}" for table in (*_REPORT_TABLES, "problems") for fmt in _REPORT_FORMATS}
     | {"skipped.csv", "report.html", "graph.graphml"}
 )
 """Names of the files the tool writes into its output folder."""

@@ -210,3 +210,10 @@ class Discrepancy:
     similarity: float | None
     cluster: str
     explanation: str
+    claim_a: str = ""
+    claim_b: str = ""
+    """The claims (ids) the two sides show, where a side is a claim; not columns of
+    discrepancies.csv: the problems stage finds a row's claim cluster by them."""
+    standard: str = ""
+    """The reading a kind holds right whatever the versions say (a grade's official
+    wording, the repaired text); empty where versions are only compared with each other."""

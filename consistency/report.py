@@ -1,4 +1,4 @@
-"""Stage 8, report: the tables (CSV, JSON, JSON Lines, Parquet), report.html, the
+"""Stage 9, report: the tables (CSV, JSON, JSON Lines, Parquet), report.html, the
 GraphML graph and the terminal summary.
 
 Column orders are declared once here; discrepancies.csv is a contract. Every file
@@ -21,13 +21,13 @@ import secrets
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from . import htmlreport, ingest
+from . import htmlreport, ingest, problems
 from .errors import ConsistencyError, UsageError
 from .graph import write_graphml
 from .models import SEVERITY_RANK, Discrepancy
@@ -52,9 +52,11 @@ DISCREPANCY_COLUMNS: dict[str, type[pl.DataType]] = {
     "cluster": pl.String,
     "explanation": pl.String,
     "status": pl.String,
+    "problem": pl.String,
 }
-"""`status` is "new", or "known" for an id in the baseline given (see baseline.py)."""
-FIELDS = tuple(name for name in DISCREPANCY_COLUMNS if name != "status")
+"""`status` is "new", or "known" for an id in the baseline given (see baseline.py);
+`problem` the id of the row's problem (problems.csv)."""
+FIELDS = tuple(name for name in DISCREPANCY_COLUMNS if name not in ("status", "problem"))
 CLAIM_COLUMNS: dict[str, type[pl.DataType]] = {
     "claim_id": pl.String,
     "source": pl.String,
@@ -68,13 +70,62 @@ CLAIM_COLUMNS: dict[str, type[pl.DataType]] = {
 
 
 def discrepancies_frame(
-    rows: tuple[Discrepancy, ...], known: frozenset[str] = frozenset()
+    rows: tuple[Discrepancy, ...],
+    known: frozenset[str] = frozenset(),
+    problem_of: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
-    data = {
-        name: [getattr(r, name) for r in rows] for name in DISCREPANCY_COLUMNS if name != "status"
-    }
+    """`problem_of`: row id -> the id of its problem (`problems.problem_of`)."""
+    problem_of = problem_of or {}
+    data: dict[str, list[object]] = {name: [getattr(r, name) for r in rows] for name in FIELDS}
     data["status"] = ["known" if r.id in known else "new" for r in rows]
+    data["problem"] = [problem_of.get(r.id, "") for r in rows]
     return pl.DataFrame(data, schema=DISCREPANCY_COLUMNS)
+
+
+PROBLEM_COLUMNS: dict[str, type[pl.DataType]] = {
+    "problem": pl.String,
+    "kind": pl.String,
+    "severity": pl.String,
+    "story": pl.String,
+    "subject": pl.String,
+    "value": pl.String,
+    "outlets": pl.String,
+    "differing": pl.String,
+    "differing_values": pl.String,
+    "basis": pl.String,
+    "rows": pl.Int64,
+    "discrepancies": pl.String,
+    "summary": pl.String,
+    "text": pl.String,
+}
+VALUE_SEPARATOR = " | "
+"""Between the values of `differing_values` (a value may hold "; ")."""
+
+
+def problems_frame(found: Sequence[problems.Problem]) -> pl.DataFrame:
+    """One row per problem: the reading most versions carry and the outlets carrying
+    it, then each differing outlet and what it says, in the same order."""
+
+    def differing(p: problems.Problem) -> list[tuple[str, str]]:
+        return [(s, r.value) for r in p.differing for s in r.sources]
+
+    data: dict[str, list[object]] = {
+        "problem": [p.id for p in found],
+        "kind": [p.kind for p in found],
+        "severity": [p.severity for p in found],
+        "story": [p.story for p in found],
+        "subject": [p.subject for p in found],
+        "value": [p.value for p in found],
+        "outlets": [LIST_SEPARATOR.join(p.outlets) for p in found],
+        "differing": [LIST_SEPARATOR.join(s for s, _ in differing(p)) for p in found],
+        "differing_values": [VALUE_SEPARATOR.join(v for _, v in differing(p)) for p in found],
+        "basis": [p.basis for p in found],
+        "rows": [len(p.discrepancies) for p in found],
+        "discrepancies": [LIST_SEPARATOR.join(p.discrepancies) for p in found],
+        "summary": [p.describe() for p in found],
+        "text": [p.text for p in found],
+    }
+    return pl.DataFrame(data, schema=PROBLEM_COLUMNS)
 
 
 def claims_frame(result: CheckResult) -> pl.DataFrame:
@@ -192,7 +243,7 @@ def _spreadsheet_safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 TABLE_FORMATS = ("csv", "json", "jsonl", "parquet")
-"""How the three tables can be written; csv is the default."""
+"""How the four tables can be written; csv is the default."""
 
 
 def _table_writer(frame: Callable[[], pl.DataFrame], fmt: str) -> Callable[[Path], None]:
@@ -241,7 +292,7 @@ def write_reports(
     known: frozenset[str] = frozenset(),
     html: bool = True,
 ) -> list[Path]:
-    """Write the reports into `out_dir`: the three tables in each of `formats`, skipped.csv
+    """Write the reports into `out_dir`: the four tables in each of `formats`, skipped.csv
     (the inputs a keep-going read left out), report.html
     (unless not `html`), and graph.graphml when `graph` is true (for a day's feed it is
     hundreds of megabytes, and editors never open it). `known`: discrepancy ids of a
@@ -260,7 +311,10 @@ def write_reports(
             f"{out_dir}: cannot create output directory: {exc.strerror or exc}"
         ) from exc
     tables: dict[str, Callable[[], pl.DataFrame]] = {
-        "discrepancies": lambda: discrepancies_frame(result.discrepancies, known),
+        "discrepancies": lambda: discrepancies_frame(
+            result.discrepancies, known, problems.problem_of(result.problems)
+        ),
+        "problems": lambda: problems_frame(result.problems),
         "claims": lambda: claims_frame(result),
         "coverage": lambda: coverage_frame(result),
     }
@@ -403,11 +457,13 @@ def summary(
     *,
     known: frozenset[str] | None = None,
     settings: str | None = None,
+    found: Sequence[problems.Problem] = (),
 ) -> str:
     """A short plain-text summary: counts, the settings file in effect (`settings`: its
-    path, "" for none; None leaves the line out), counts by kind and severity, then the
-    worst rows. With `known` (a baseline's ids), the worst rows list new ones first and
-    mark each new or known."""
+    path, "" for none; None leaves the line out), the problems `found` (worst first),
+    then the rows behind them: counts by kind and severity, then the worst rows. With
+    `known` (a baseline's ids), the worst rows list new ones first and mark each new or
+    known."""
     lines = [
         f"{counted(sources, 'source')}, {counted(stories, 'story', 'stories')}, "
         f"{counted(claims, 'claim')}, {counted(len(rows), 'discrepancy', 'discrepancies')}"
@@ -416,6 +472,7 @@ def summary(
         lines.append(f"settings: {settings or 'none'}")
     if not rows:
         return "\n".join(lines)
+    lines += problem_lines(found, worst)
     counts = Counter((r.kind, r.severity) for r in rows)
     kinds = sorted({k for k, _ in counts})
     width = max(len(k) for k in [*kinds, "kind"])
@@ -475,6 +532,21 @@ def row_lines(rows: Sequence[Discrepancy], known: frozenset[str] | None = None) 
         + f" {_short(r.value_a, VALUE_WIDTH)} | {_short(r.value_b, VALUE_WIDTH)}"
         for row, r in zip(cells, rows, strict=True)
     ]
+
+
+def problem_lines(found: Sequence[problems.Problem], shown: int = 8) -> list[str]:
+    """The summary's problems: one line each, worst first, the first `shown` of them."""
+    if not found:
+        return []
+    lines = ["", f"{counted(len(found), 'problem')}:"]
+    for p in found[:shown]:
+        subject = _short(p.subject, SUBJECT_WIDTH)
+        lines.append(
+            f"  {p.severity:<6} {p.kind:<17} {subject:<{SUBJECT_WIDTH}} {p.describe(limit=40)}"
+        )
+    if len(found) > shown:
+        lines.append(f"  ... {len(found) - shown} more in problems.csv")
+    return lines
 
 
 def _short(text: str, limit: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 
 from .config import Config
 from .graph import ClaimGraph
@@ -19,6 +20,7 @@ from .models import (
     Notice,
     Skipped,
 )
+from .problems import Problem, find_problems
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,11 @@ class CheckResult:
     """Inputs left out by a keep-going read, with the reason."""
     notices: tuple[Notice, ...] = ()
     """What reading did that a user should know (a file decoded as windows-1252)."""
+
+    @cached_property
+    def problems(self) -> tuple[Problem, ...]:
+        """The discrepancies as the editor's findings: one per slot the versions do not
+        agree on (see consistency/problems.py). Worked out on first use."""
+        return find_problems(
+            self.discrepancies, self.claims, self.graph.cluster_of, self.matching.story_of
+        )

@@ -368,6 +368,11 @@ def test_the_columns_readme_lists_are_those_written() -> None:
     assert said == list(report.DISCREPANCY_COLUMNS), "discrepancies.csv columns: " + ", ".join(
         report.DISCREPANCY_COLUMNS
     )
+    problems = re.findall(r"^\| (`.*?`) \|", section("### problems.csv"), re.M)
+    said = [name for row in problems for name in backticked(row)]
+    assert said == list(report.PROBLEM_COLUMNS), "problems.csv columns: " + ", ".join(
+        report.PROBLEM_COLUMNS
+    )
     lists = {
         "claims.csv": report.CLAIM_COLUMNS,
         "coverage.csv": report.COVERAGE_COLUMNS,

@@ -250,8 +250,12 @@ def test_discrepancies_csv_contract(result: CheckResult, tmp_path: Path) -> None
         "cluster",
         "explanation",
         "status",
+        "problem",
     ]
     assert frame["id"].n_unique() == frame.height
+    # Every row belongs to one problem, written in problems.csv.
+    problems = pl.read_csv(tmp_path / "problems.csv")
+    assert set(frame["problem"]) == set(problems["problem"])
 
 
 def test_reports_are_byte_identical_whatever_the_input_order(
@@ -260,7 +264,8 @@ def test_reports_are_byte_identical_whatever_the_input_order(
     files = sorted(west_mercia.iterdir())
     write_reports(check(files), tmp_path / "a", graph=True)
     write_reports(check(list(reversed(files))), tmp_path / "b", graph=True)
-    for name in ("discrepancies.csv", "claims.csv", "coverage.csv", "graph.graphml"):
+    names = ("discrepancies.csv", "problems.csv", "claims.csv", "coverage.csv", "graph.graphml")
+    for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 

@@ -330,7 +330,19 @@ def test_known_rows_are_marked(result: CheckResult) -> None:
     assert f"({len(rest)} new, 1 known)" in dom.by_id("totals").text()
 
 
-def test_coverage_lists_which_source_carries_each_claim(result: CheckResult, dom: Node) -> None:
+def wordings(cell: Node) -> dict[str, str]:
+    """A coverage cell's wordings: letter -> text as shown."""
+    return {
+        p.attrs["data-label"]: "".join(
+            c if isinstance(c, str) else c.text() for c in p.children if c not in p.all("b")
+        ).strip()
+        for p in cell.all("p", "wording")
+    }
+
+
+def test_coverage_shows_each_source_carrying_a_claim_in_its_own_wording(
+    result: CheckResult, dom: Node
+) -> None:
     clusters = Counter(result.graph.cluster_of.values())
     tables = dom.by_id("coverage").all("table", "coverage")
     assert sum(len(t.all("tr")) - 1 for t in tables) == len(clusters)
@@ -339,10 +351,25 @@ def test_coverage_lists_which_source_carries_each_claim(result: CheckResult, dom
     mine = next(s for s in story if s.attrs["data-story"] == result.matching.story_of["bbc"])
     header, *lines = mine.one("table").all("tr")
     sources = [th.text() for th in header.all("th")[2:]]
-    line = next(tr for tr in lines if tr.all("td")[0].text() == omitted.text_a)
-    ticks = {s: td.text() == "✓" for s, td in zip(sources, line.all("td")[2:], strict=True)}
-    assert ticks == {s: s != omitted.source_b for s in sources}
+    line = next(tr for tr in lines if omitted.text_a in wordings(tr.all("td")[0]).values())
     assert line.all("td")[1].text() == f"3/{len(sources)}"
+    # The claim's carriers word it in two ways: each column names the wording of its own
+    # version, not the first version's as if every one carried that.
+    cluster = result.graph.cluster_of[omitted.claim_a]
+    own = {
+        c.source: c.text
+        for c in result.claims
+        if result.graph.cluster_of.get(c.claim_id) == cluster
+    }
+    shown = wordings(line.all("td")[0])
+    assert len(set(own.values())) == len(shown) > 1
+    cells = dict(zip(sources, line.all("td")[2:], strict=True))
+    assert cells.pop(omitted.source_b).text() == ""
+    assert {s: shown[td.text()] for s, td in cells.items()} == own
+    # The most carried wording first, and what the others change from it marked.
+    assert next(iter(shown)) == "A"
+    first, *others = line.all("td")[0].all("p", "wording")
+    assert not first.all("mark") and all(p.all("mark") for p in others)
 
 
 def test_big_feeds_list_only_the_gaps(result: CheckResult, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -363,6 +390,107 @@ def test_big_feeds_list_only_the_gaps(result: CheckResult, monkeypatch: pytest.M
     for details in coverage.all("details", "coverage-story"):
         n = full[details.attrs["data-story"]]
         assert (f"{n} claims carried" in details.text()) == (n > 1)
+
+
+def test_problems_come_first_each_linked_to_its_rows(result: CheckResult, dom: Node) -> None:
+    sections = [n.attrs["id"] for n in dom.all("section") if n.attrs.get("id")]
+    assert sections[0] == "problems" and sections.index("summary") == 1
+    shown = dom.by_id("problems").all("article", "p")
+    assert [a.attrs["id"] for a in shown] == [p.id for p in result.problems]
+    rows = {a.attrs["data-id"]: a for a in dom.all("article", "d")}
+    for article, p in zip(shown, result.problems, strict=True):
+        assert article.one("p", "says").text() == p.describe()
+        assert article.attrs["data-outlets"] == ";".join(p.outlets)
+        links = [a.attrs["href"] for a in article.one("p", "rows").all("a")]
+        assert links == [f"#d-{i}" for i in p.discrepancies]
+        for i in p.discrepancies:
+            # ...and each row links back to its problem.
+            assert rows[i].attrs["data-problem"] == p.id
+            assert rows[i].one("a", "pid").attrs["href"] == f"#{p.id}"
+    assert sorted(rows) == sorted(i for p in result.problems for i in p.discrepancies)
+    totals = dom.by_id("totals")
+    assert totals.text().endswith(f"{len(result.discrepancies)} discrepancies in 8 problems")
+    assert totals.all("strong")[1].attrs["data-problems"] == str(len(result.problems)) == "8"
+    quote = next(a for a in shown if a.attrs["data-kind"] == "quote_altered")
+    assert quote.attrs["data-differing"] == "bbc"
+    assert quote.one("p", "says").text() == (
+        "bbc: reduce including, where hits-radio and shropshire-live say reduce, including"
+    )
+
+
+def test_stories_are_titled_by_their_headlines_not_their_ids(
+    result: CheckResult, dom: Node
+) -> None:
+    shown = dom.by_id("problems").text() + dom.by_id("summary").text()
+    shown += dom.by_id("discrepancies").text() + dom.by_id("coverage").text()
+    for story in set(result.matching.story_of.values()):
+        assert story not in shown
+    titles = {
+        d.attrs["data-story"]: d.one("summary").text() for d in dom.all("details", "matrix-story")
+    }
+    bbc, peel = result.matching.story_of["bbc"], result.matching.story_of["peel-2025"]
+    assert titles[bbc].startswith("Flaws exposed in police approach to organised crime")
+    # No version of the PEEL story has a headline: its opening words stand for one.
+    assert titles[peel].startswith("WEST Mercia Police has missed out on an Outstanding rating")
+    assert titles[peel].split(" (")[0].endswith(" …")
+
+
+OUTLETS = {
+    "kent-messenger": "Kent Messenger",
+    "kent-online": "KentOnline",
+    "km-2": "Kent Messenger",
+}
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> CheckResult:
+    """Three versions with their outlets in front matter, two of one outlet; one figure
+    changed in one of them."""
+    folder = tmp_path_factory.mktemp("named")
+    body = STORY.split("---\n", 1)[1].replace(SCRIPT, "").replace(IMAGE, "")
+    for source, outlet in OUTLETS.items():
+        text = body.replace("312", "321") if source == "kent-online" else body
+        front = (
+            f"id: {source}\noutlet: {outlet}\nheadline: Kent Police praised by inspectors\n---\n"
+        )
+        (folder / f"{source}.txt").write_text(front + text, encoding="utf-8")
+    return check([folder])
+
+
+def test_sources_are_named_by_their_outlets(named: CheckResult) -> None:
+    assert htmlreport.outlet_names(named.cleaned) == {
+        "kent-messenger": "Kent Messenger (kent-messenger)",
+        "kent-online": "KentOnline",
+        "km-2": "Kent Messenger (km-2)",
+    }
+    dom = parse(render(named))
+    [problem] = dom.by_id("problems").all("article", "p")
+    assert problem.one("p", "says").text() == (
+        "KentOnline: 321 arrests, where Kent Messenger (kent-messenger) and Kent Messenger "
+        "(km-2) say 312 arrests"
+    )
+    article = next(a for a in dom.all("article", "d") if a.attrs["data-b"] == "kent-online")
+    assert (
+        article.one("div", "side-b").one("div", "who").text().startswith("KentOnline kent-online")
+    )
+    matrix = dom.one("table", "matrix")
+    assert [th.text() for th in matrix.all("tr")[0].all("th")[1:]] == [
+        "Kent Messenger (kent-messenger)",
+        "KentOnline",
+        "Kent Messenger (km-2)",
+    ]
+    coverage = dom.one("table", "coverage")
+    assert [th.text() for th in coverage.all("tr")[0].all("th")[2:]] == [
+        "Kent Messenger (kent-messenger)",
+        "KentOnline",
+        "Kent Messenger (km-2)",
+    ]
+    source = next(n for n in dom.all("select") if n.attrs["name"] == "source")
+    options = {o.attrs["value"]: o.text() for o in source.all("option")}
+    assert options["kent-online"] == "KentOnline (2)"
+    assert options["km-2"] == "Kent Messenger (km-2) (1)"
+    title = dom.one("details", "matrix-story").one("summary").text()
+    assert title.startswith("Kent Police praised by inspectors")
 
 
 def test_article_text_is_escaped_everywhere(hostile: CheckResult) -> None:
@@ -399,8 +527,11 @@ def test_content_security_policy_allows_only_the_page_own_script_and_style(page:
     assert rules["script-src"] == digest(dom.one("script").text())
     assert rules["style-src"] == digest(dom.one("style").text())
     assert rules["base-uri"] == "'none'" and rules["form-action"] == "'none'"
-    # Nothing that could load anything, and no inline handlers or styles to allow.
-    assert not re.search(r"\s(?:src|href|srcset|style|on\w+)=", page.split("<script>")[0])
+    # Nothing that could load anything, and no inline handlers or styles to allow: the
+    # only links are to the page itself (a problem's rows, a row's problem).
+    head = page.split("<script>")[0]
+    assert not re.search(r"\s(?:src|srcset|style|on\w+)=|\shref=(?!\"#)", head)
+    assert re.search(r'\shref="#', head)
 
 
 def test_rendering_is_deterministic(result: CheckResult) -> None:
@@ -535,6 +666,33 @@ def test_browser_filters_hide_and_show_the_right_rows(
 
 
 @pytest.mark.browser
+def test_browser_leads_with_the_problems_and_links_them_to_their_rows(
+    open_page: Callable[..., Loaded], named: CheckResult
+) -> None:
+    loaded = open_page(render(named))
+    p = loaded.page
+    [problem] = named.problems
+    card = p.locator("article.p")
+    assert card.count() == 1 and card.is_visible()
+    assert card.locator(".says").inner_text() == problem.describe(
+        htmlreport.outlet_names(named.cleaned).__getitem__
+    )
+    # It is the first thing after the totals: above the summary, in the first screen.
+    top = card.bounding_box()
+    assert top is not None and top["y"] < p.locator("#summary").bounding_box()["y"]  # type: ignore[index]
+    assert top["y"] < p.viewport_size["height"]  # type: ignore[index]
+    # A row link goes to the row, which links back.
+    [first, *_] = problem.discrepancies
+    card.locator(f'a[href="#d-{first}"]').click()
+    assert p.evaluate("location.hash") == f"#d-{first}"
+    row = p.locator(f"#d-{first}")
+    p.wait_for_function("id => document.getElementById(id).innerText !== ''", arg=f"d-{first}")
+    assert row.locator(".side-b .who").inner_text().startswith("KentOnline")
+    row.locator("a.pid").click()
+    assert p.evaluate("location.hash") == f"#{problem.id}"
+
+
+@pytest.mark.browser
 def test_browser_without_javascript_shows_everything(
     open_page: Callable[..., Loaded], result: CheckResult, page: str
 ) -> None:
@@ -556,6 +714,9 @@ def test_browser_payloads_in_articles_do_not_run(
     d = hostile.discrepancies[0]
     row = p.locator("article.d")
     assert row.count() == 1 and row.is_visible()
+    # Below the problems: laid out once scrolled to (content-visibility).
+    row.scroll_into_view_if_needed()
+    p.wait_for_function("() => document.querySelector('article.d').innerText !== ''")
     assert SCRIPT in row.locator(".side-a .text").inner_text()
     assert SOURCE in row.locator(".side-a .who").inner_text()
     assert row.get_attribute("data-a") == SOURCE

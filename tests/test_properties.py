@@ -96,6 +96,35 @@ def test_rows_do_not_depend_on_input_order(name: str, seed: int, order: list[int
     assert _rows(shuffled) == _rows(story.articles)
 
 
+def _problems(articles: tuple[Article, ...]) -> list[tuple[object, ...]]:
+    """The problems as comparable tuples, sorted: all a problem says."""
+    return sorted(
+        (
+            p.id,
+            p.kind,
+            p.severity,
+            p.story,
+            p.subject,
+            p.value,
+            p.outlets,
+            p.differing,
+            p.basis,
+            p.discrepancies,
+            p.text,
+        )
+        for p in check_articles(articles).problems
+    )
+
+
+@heavy
+@given(_names(), SEEDS, st.permutations(range(4)))
+def test_problems_do_not_depend_on_input_order(name: str, seed: int, order: list[int]) -> None:
+    # Several changes in several copies: problems that share versions, ties and majorities.
+    story = _story(name, seed, copies=3, injections=4)
+    shuffled = tuple(story.articles[i] for i in order)
+    assert _problems(shuffled) == _problems(story.articles)
+
+
 def _renamed(article: Article, name: str) -> Article:
     return Article(name, f"{name}.txt", article.body, article.first_line, article.metadata)
 

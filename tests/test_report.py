@@ -33,7 +33,7 @@ def west_mercia_module() -> Path:
 def test_every_format_holds_the_same_rows(result: CheckResult, tmp_path: Path) -> None:
     written = report.write_reports(result, tmp_path, formats=["csv", "json", "jsonl", "parquet"])
     names = {p.name for p in written}
-    for table in ("discrepancies", "claims", "coverage"):
+    for table in ("discrepancies", "problems", "claims", "coverage"):
         assert {f"{table}.{f}" for f in ("csv", "json", "jsonl", "parquet")} <= names
         from_csv = pl.read_csv(tmp_path / f"{table}.csv", infer_schema=False)
         from_parquet = pl.read_parquet(tmp_path / f"{table}.parquet")
@@ -229,6 +229,7 @@ def test_signals_arriving_during_the_renames_wait_for_them(
         report.write_reports(result, tmp_path)
     assert set(renamed) == {
         "discrepancies.csv",
+        "problems.csv",
         "claims.csv",
         "coverage.csv",
         "skipped.csv",

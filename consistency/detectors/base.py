@@ -102,8 +102,10 @@ def make(
     explanation: str,
     ctx: Context,
     similarity: float | None = None,
+    standard: str = "",
 ) -> Discrepancy:
-    """A discrepancy with its sides in a fixed order, so input order never changes a row."""
+    """A discrepancy with its sides in a fixed order, so input order never changes a row.
+    `standard`: the reading the kind holds right (see `Discrepancy.standard`)."""
     b = b or Side("", "")
     # Two sources: alphabetical. One source on both sides (a wording and the
     # official wording elsewhere in the same article): the caller's order.
@@ -132,6 +134,9 @@ def make(
         similarity,
         cluster,
         explanation,
+        a.claim_id,
+        b.claim_id,
+        standard,
     )
 
 

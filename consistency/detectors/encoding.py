@@ -35,6 +35,7 @@ def encoding_damage(ctx: Context) -> Iterator[Discrepancy]:
             f"{len(repairs)} line(s) of {article.source} repaired ({'; '.join(kinds)}); "
             "check the published page",
             ctx,
+            standard=value_b,
         )
 
 

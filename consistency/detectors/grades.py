@@ -137,6 +137,7 @@ def rating_wording(ctx: Context) -> Iterator[Discrepancy]:
             f"{source} writes {wording!r} for {subject} ({aspects}); the official "
             f"{scale_name} wording is {first.official!r}",
             ctx,
+            standard=first.official,
         )
 
 

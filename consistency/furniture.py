@@ -336,7 +336,14 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     menu = n <= v.max_menu and plain and all(w in v.known or w in outlet for w in plain)
     # Menu words, or the outlet's name alone (a masthead): the outlet's name with
     # function words is a sentence about it ("Riverside Hospital has been ...").
-    if menu and (any(w in v.menu for w in plain) or all(w in outlet for w in plain)):
+    # A sentence of function words and one such word is copy ("It was clear.", "By
+    # then it was live."): a menu does not end a clause it does not have.
+    sentence = body.rstrip("”\"')]").endswith(".") and any(w in v.stopwords for w in plain)
+    if (
+        menu
+        and not sentence
+        and (any(w in v.menu for w in plain) or all(w in outlet for w in plain))
+    ):
         return Verdict("furniture", "menu, label or counter", "")
     if n <= 4 and plain and all(w in v.agencies or w in v.menu for w in plain):
         return Verdict("furniture", "agency credit", "")
@@ -496,9 +503,16 @@ def _byline(body: str, words: list[str], v: Vocabulary) -> Verdict | None:
             stamp = _date_stamp(part, words_of(part), v)
             if stamp is not None:
                 meta += [kv for kv in stamp.metadata if kv[0] != "author"]
-            elif len(words_of(part)) > 4 or _TERMINAL.search(part):
+            elif len(words_of(part)) > 4 or (_TERMINAL.search(part) and not _abbreviated(part)):
                 return None  # "By September 2024, it was ...": copy
     return Verdict("metadata", "byline", "", tuple(meta))
+
+
+def _abbreviated(part: str) -> bool:
+    """Whether a byline's part ends in an abbreviation's full stop, not a sentence's
+    ("By Jo Bloggs | Mattel Inc.")."""
+    last = part.split()[-1].rstrip(".") if part.split() else ""
+    return last in domain.sentence_abbreviations()
 
 
 def sweep(verdicts: Sequence[Verdict | None]) -> list[str]:

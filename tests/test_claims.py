@@ -43,6 +43,8 @@ HEADLINE = "Kent Police told to improve after inspection"
         "Cllr. Ann Jones backed the plan. Mrs. Patel agreed with her.",
         "The force is based in St. Albans. It has 3,000 officers.",
         "Inspectors visited in Sept. 2023 and found problems. The report followed.",
+        "Lt. Gov. Dan Patrick said the search would go on. Crews worked through the night.",
+        "Alabama Sen. Jo Example posted a message. Rep. Sam Example agreed with her.",
     ],
 )
 def test_abbreviations_and_initials_do_not_end_a_sentence(text: str) -> None:

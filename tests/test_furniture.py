@@ -39,6 +39,7 @@ def kind(line: str, outlet: frozenset[str] = frozenset()) -> str:
         "The harbour at dawn on Tuesday. Credit: Example Photos",
         "Firefighters at the scene (Jo Bloggs/PA)",
         "The new bridge (Image: Borough Council)",
+        "(Representational image: Example Agency)",
         "Image source, Getty Images",
         "(PDF, 2.1 MB)",
         "ABCD 1.25% 104.10 $",
@@ -61,6 +62,8 @@ def test_furniture_lines(line: str) -> None:
         ("Tuesday, October 3, 2023 9:41 am", {"published": "October 3, 2023"}),
         ("By Jane Roe | Posted: May 2, 2019", {"author": "Jane Roe", "published": "May 2, 2019"}),
         ("By Jane Roe", {"author": "Jane Roe"}),
+        # a part ending in an abbreviation's full stop is no sentence
+        ("By Jane Roe | Example Toys Inc.", {"author": "Jane Roe"}),
         ("Alex Example 14 April 2022", {"author": "Alex Example", "published": "14 April 2022"}),
         ("Health correspondent, Example News", {}),
     ],
@@ -90,6 +93,9 @@ def test_stamps_and_bylines_become_metadata(line: str, fields: dict[str, str]) -
         "Read, who scored twice, said the team deserved the win.",
         "Share prices fell 4% after the announcement.",
         "“Please, just come home,” her mother said.",
+        # function words and one menu word ("clear", "live"), as a sentence
+        "It was clear.",
+        "By then it was live.",
     ],
 )
 def test_copy_is_kept(line: str) -> None:

@@ -181,6 +181,9 @@ class Scales:
     grading_cue: re.Pattern[str]
     negation: re.Pattern[str]
     previous: re.Pattern[str]
+    current: re.Pattern[str]
+    transition_from: re.Pattern[str]
+    transition_to: re.Pattern[str]
     graded_unnamed: re.Pattern[str]
     not_graded: re.Pattern[str]
 
@@ -209,6 +212,9 @@ def scales() -> Scales:
         grading_cue=compile_pattern(c["grading"], "scales.toml"),
         negation=compile_pattern(c["negation"], "scales.toml"),
         previous=compile_pattern(c["previous"], "scales.toml"),
+        current=compile_pattern(c["current"], "scales.toml"),
+        transition_from=compile_pattern(c["transition_from"], "scales.toml"),
+        transition_to=compile_pattern(c["transition_to"], "scales.toml"),
         graded_unnamed=compile_pattern(c["graded_unnamed"], "scales.toml"),
         not_graded=compile_pattern(c["not_graded"], "scales.toml"),
     )

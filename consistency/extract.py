@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -682,6 +682,28 @@ def _aspects_for(
     return [aspects[before - 1].name if before else default]
 
 
+_AS = re.compile(r"\b(?:as|to be)\s*['‘“\"]?\s*$", re.IGNORECASE)
+
+
+def _aspects_named_as(
+    text: str,
+    mentions: Sequence[_GradeMention],
+    index: int,
+    aspects: tuple[_AspectMention, ...],
+) -> list[str]:
+    """The aspects a grade is given by "A as G": "We rated caring as outstanding,
+    effective as good, and safe, responsive and well led as requires improvement"
+    names each grade's aspects before it, since the last grade. Empty when the grade is
+    not written that way."""
+    start = mentions[index].start
+    since = mentions[index - 1].end if index else 0
+    if not _AS.search(text, since, start):
+        return []
+    lo = bisect.bisect_right(aspects, since, key=_start)
+    hi = bisect.bisect_left(aspects, start, key=_start)
+    return list(dict.fromkeys(name for _, name in aspects[lo:hi]))
+
+
 def _start(found: _AspectMention) -> int:
     return found.start
 
@@ -840,19 +862,30 @@ def _judgments(
     # An earlier-inspection cue counts for the grades after it. Searched once, not up to
     # each grade, which would be quadratic in a claim listing thousands. No cue phrase can
     # run into a grade word, so the first cue in the claim is the first before any grade.
-    cue = domain.scales().previous.search(claim.text)
+    scales = domain.scales()
+    cue = scales.previous.search(claim.text)
     subjects_at = _Subjects(found, gazetteer)
     out = []
     for index, (start, end, grade, negated) in enumerate(mentions):
         next_grade = mentions[index + 1].start if index + 1 < len(mentions) else len(claim.text)
-        graded_aspects = _aspects_for(end, next_grade, aspects, default_aspect)
+        previous = _earlier_grade(claim.text, mentions, index, cue, scales)
+        named_before = _aspects_named_as(claim.text, mentions, index, aspects)
+        if named_before:
+            graded_aspects = named_before
+        elif index + 1 < len(mentions) and _aspects_named_as(
+            claim.text, mentions, index + 1, aspects
+        ):
+            # The aspects up to the next grade are its own ("B as good"): this grade's
+            # are the ones before it, as for a grade with nothing after it.
+            graded_aspects = _aspects_for(end, end, aspects, default_aspect)
+        else:
+            graded_aspects = _aspects_for(end, next_grade, aspects, default_aspect)
         if claim.kind == "rating_line":
             subject = rating_line_subject(claim.text)
             key = org_key(subject)
             subjects = [(gazetteer.get(key, _Introduced(subject, "")).display, key)]
         else:
             subjects = subjects_at(start) or _carried_subject(claim, state) or _principal(state)
-        previous = cue is not None and cue.end() <= start
         for display, key in subjects:
             out += [
                 Judgment(
@@ -873,6 +906,36 @@ def _judgments(
                 for aspect in graded_aspects
             ]
     return out
+
+
+def _earlier_grade(
+    text: str,
+    mentions: Sequence[_GradeMention],
+    index: int,
+    cue: re.Match[str] | None,
+    scales: domain.Scales,
+) -> bool:
+    """Whether the `index`th grade of a claim is an earlier inspection's: the first of
+    "from X to Y" (the second is the current one, whatever came before), or any grade
+    after an earlier-inspection cue unless a word of the present ("now") comes between
+    them."""
+    start, end = mentions[index].start, mentions[index].end
+    later = mentions[index + 1] if index + 1 < len(mentions) else None
+    if (
+        later is not None
+        and scales.transition_from.search(text, max(0, start - 40), start)
+        and scales.transition_to.match(text[end : later.start])
+    ):
+        return True
+    if index > 0:
+        before = mentions[index - 1]
+        if scales.transition_to.match(text[before.end : start]) and scales.transition_from.search(
+            text, max(0, before.start - 40), before.start
+        ):
+            return False
+    if cue is None or cue.end() > start:
+        return False
+    return scales.current.search(text, cue.end(), start) is None
 
 
 @text_cache()

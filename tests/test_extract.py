@@ -577,3 +577,58 @@ def test_title_keys_normalise_wording(a: str, b: str) -> None:
 )
 def test_title_keys_keep_different_roles_apart(a: str, b: str) -> None:
     assert keys.title_key(a) != keys.title_key(b)
+
+
+def earlier(*paragraphs: str) -> list[tuple[str, bool]]:
+    """(grade, from an earlier inspection) of each graded judgment."""
+    return [(j.grade, j.previous) for j in run(*paragraphs).judgments if j.status == "graded"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "from X to Y": X is history, Y current, with no cue word at all
+        (
+            "The regulator downgraded the overall rating of Hillside Trust from outstanding to "
+            "requires improvement.",
+            [("outstanding", True), ("requires improvement", False)],
+        ),
+        # a word of the present after the cue brings the sentence back to now
+        (
+            "Kent Police had previously been graded as 'inadequate', but inspectors have now "
+            "judged it 'outstanding' in how it records crime.",
+            [("inadequate", True), ("outstanding", False)],
+        ),
+        (
+            "Ratings from previous inspections have lowered the overall rating for Hillside "
+            "Trust to 'requires improvement'.",
+            [("requires improvement", False)],
+        ),
+        # the cue may hold a word or two: "earlier CQC inspections"
+        (
+            "The report follows earlier CQC inspections of Hillside Trust, which rated its "
+            "surgery as 'inadequate' in December 2022.",
+            [("inadequate", True)],
+        ),
+        ("Inspectors rated Hillside Trust as good.", [("good", False)]),
+    ],
+)
+def test_earlier_and_current_grades(sentence: str, expected: list[tuple[str, bool]]) -> None:
+    assert earlier(sentence) == expected
+
+
+def test_aspects_named_before_their_grade_with_as() -> None:
+    found = {
+        (aspect, grade)
+        for _, aspect, grade, _ in graded(
+            "We rated Hillside Trust's caring as outstanding, effective as good, and safe, "
+            "responsive and well led as requires improvement."
+        )
+    }
+    assert found == {
+        ("caring", "outstanding"),
+        ("effective", "good"),
+        ("safe", "requires improvement"),
+        ("responsive", "requires improvement"),
+        ("well-led", "requires improvement"),
+    }

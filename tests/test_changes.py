@@ -777,6 +777,26 @@ def test_copy_dropping_a_quoted_paragraph_is_one_omission() -> None:
     assert row.text_b == QUOTE
 
 
+def cut(source: str, text: str, after: str) -> Article:
+    """A stored copy cut short after the paragraph `after`, and marked so."""
+    kept = text[: text.index(after) + len(after)]
+    return Article(source, f"{source}.txt", kept, metadata=frozen_map({"partial": "yes"}))
+
+
+def test_a_cut_copy_omits_nothing_after_its_cut() -> None:
+    full = body(ARRESTS)
+    result = run(article("echo", full), article("gazette", full), cut("radio", full, ANALYSTS))
+    assert result.discrepancies == ()
+
+
+def test_a_cut_copy_still_omits_what_it_left_out_before_its_cut() -> None:
+    full = body(ARRESTS)
+    short = body(ARRESTS, drop=UNDERSTANDING)
+    result = run(article("echo", full), article("gazette", full), cut("radio", short, ANALYSTS))
+    (row,) = result.discrepancies
+    assert row.kind == "omission" and UNDERSTANDING in (row.text_a, row.text_b)
+
+
 def test_two_copies_dropping_an_ungraded_paragraph_is_no_omission() -> None:
     result = run(article("a", body(ARRESTS)), article("b", body(ARRESTS, drop=ANALYSTS)))
     assert result.discrepancies == ()

@@ -12,6 +12,10 @@ editing; the row tells the editor where to look):
   paraphrase the match stage found related counts as carrying it). A cluster
   grading a subject the source never grades is left to the judgment rule, and
   quotations to the sentences that hold them.
+
+A text stored cut short (`partial: yes` in its metadata: most archived copies are
+a page's opening) is not said to omit what, in the source that carries it, comes
+after everything the two share: that was cut off, not left out.
 """
 
 from __future__ import annotations
@@ -48,12 +52,48 @@ def _carried_each_way(text_a: str, quote_a: bool, text_b: str, quote_b: bool) ->
     return _carries(ta, tb), _carries(tb, ta)
 
 
+CUT_MARKS = frozenset({"yes", "true", "1"})
+"""Values of an article's `partial` metadata that say its stored text was cut short."""
+
+
 def omissions(ctx: Context) -> Iterator[Discrepancy]:
     judged: dict[str, set[str]] = defaultdict(set)  # source -> subject keys it judges
     for j in ctx.extraction.judgments:
         judged[j.source].add(j.subject_key)
-    yield from _judgment_omissions(ctx, judged)
-    yield from _cluster_omissions(ctx, judged)
+    reach = _reach_of_cut_texts(ctx)
+    for row in (*_judgment_omissions(ctx, judged), *_cluster_omissions(ctx, judged)):
+        if not _beyond_the_cut(ctx, row, reach):
+            yield row
+
+
+def _reach_of_cut_texts(ctx: Context) -> dict[str, dict[str, int]]:
+    """For each article whose stored text was cut short (`partial: yes`), how far into
+    each other source of its story it reaches: the line of that source's last claim
+    it shares a cluster with. A claim further on may have been in the cut-off rest."""
+    cut = {a.source for a in ctx.articles if a.metadata.get("partial", "").lower() in CUT_MARKS}
+    reach: dict[str, dict[str, int]] = {source: {} for source in cut}
+    if not cut:
+        return reach
+    for members in ctx.cluster_members.values():
+        claims = [ctx.claims[m] for m in members]
+        for short in {c.source for c in claims} & cut:
+            seen = reach[short]
+            for c in claims:
+                if c.source != short:
+                    seen[c.source] = max(seen.get(c.source, 0), c.line)
+    return reach
+
+
+def _beyond_the_cut(ctx: Context, row: Discrepancy, reach: dict[str, dict[str, int]]) -> bool:
+    """An omission by a cut text of a claim placed, in the source that carries it, after
+    everything the cut text shares with that source: not left out, cut off."""
+    lacking, carrier = row.source_a, row.source_b
+    if row.value_a not in ("absent", "not graded in this version"):
+        lacking, carrier = carrier, lacking
+    if lacking not in reach:
+        return False
+    claim = ctx.claims.get(row.claim_b if carrier == row.source_b else row.claim_a)
+    return claim is None or claim.line > reach[lacking].get(carrier, 0)
 
 
 def _judgment_omissions(ctx: Context, mentioned: dict[str, set[str]]) -> Iterator[Discrepancy]:

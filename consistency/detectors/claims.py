@@ -89,6 +89,7 @@ from ..numbers import (
 )
 from ..settings import SCORER, WORDS_SCORER
 from .base import Context, cluster_topic, make, side
+from .facts import NUMBER_CONFLICT, same_count
 from .registry import Detector, Kind
 
 Report = Callable[[str, Severity, str, str, str], None]
@@ -588,6 +589,8 @@ def _numbers(
             _figure_against_words(hunk, a, b, numbers_a, numbers_b, report)
         return
     for qa, qb in zip(numbers_a, numbers_b, strict=False):
+        if not same_count(a.text, qa, b.text, qb):
+            continue  # "ten injured" / "nine critically", "283,000 at its peak" / "250,000"
         measured = qa.measure or qb.measure  # what a measure counts is its unit
         if qa.thing and qb.thing and qa.thing != qb.thing and not measured:
             report(
@@ -960,11 +963,7 @@ DETECTORS = (
         "claim_changes",
         claim_changes,
         (
-            Kind(
-                "number_conflict",
-                ("high", "medium", "low"),
-                "one quantity of one thing with two values",
-            ),
+            NUMBER_CONFLICT,
             Kind("date_conflict", ("high", "medium", "low"), "the same event dated differently"),
             Kind(
                 "polarity_conflict",

@@ -34,7 +34,7 @@ import bisect
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import cast
@@ -212,6 +212,10 @@ _OTHER_AFTER = re.compile(r"^\s+(?:other|others|more|additional|further)\b", re.
 _OTHER_BEFORE = re.compile(r"\b(?:another|other|an additional|a further)\s+$", re.I)
 _NOUN_AFTER = re.compile(r"^\s+([A-Za-z][a-z]+s)\b")
 _COMPOUND_AFTER = re.compile(r"^-([A-Za-z]+)")
+_SCOPE_BEFORE = re.compile(r"\b(?:in|at|across|throughout|within)\s+(?:\S+\s+){0,2}$", re.I)
+"""A name after these words is where a figure was counted ("in the Republic")."""
+AND_REACH = 30
+"""Characters after an "and" within which a figure makes it join two clauses."""
 _SHOWN_WORDS = 5
 WINDOW = 12
 """Words read on each side of a figure."""
@@ -223,6 +227,8 @@ class _Token:
     end: int
     key: str
     capitalised: bool
+    scope: bool = False
+    """A name of where something was counted ("in Northern Ireland")."""
 
 
 def _counts(text: str, q: Quantity) -> bool:
@@ -238,6 +244,25 @@ def _counts(text: str, q: Quantity) -> bool:
     return not (magnitude and not q.unit and not q.thing)
 
 
+def _padded(head: str) -> Callable[[re.Match[str]], str]:
+    """A phrase replaced by its group's head, padded to the phrase's length so that every
+    offset in the text stays where it was ("fighting for their lives" -> "critical")."""
+
+    def replace(match: re.Match[str]) -> str:
+        return head[: len(match.group())].ljust(len(match.group()), "\x00")
+
+    return replace
+
+
+def _joins_words(conjunction: re.Match[str], figure_starts: list[int]) -> bool:
+    """An "and" with no figure in the next few words joins two words of one phrase
+    ("food and drink prices"), not two clauses."""
+    if conjunction.group().strip().lower() != "and":
+        return False
+    at = bisect.bisect_left(figure_starts, conjunction.end())
+    return at == len(figure_starts) or figure_starts[at] > conjunction.end() + AND_REACH
+
+
 class _Parts:
     """A claim's words, clauses and figures, for reading its facts."""
 
@@ -248,13 +273,21 @@ class _Parts:
         self.dates = [(d.start, d.value) for d in found_dates if d.kind == "absolute"]
         vocabulary = _vocabulary()
         self.part_ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+        figure_starts = [q.start for q in self.quantities]
         self.clause_ends = sorted(
-            {*self.part_ends, *(m.start() for m in vocabulary.clause_word.finditer(text))}
+            {
+                *self.part_ends,
+                *(
+                    m.start()
+                    for m in vocabulary.clause_word.finditer(text)
+                    if not _joins_words(m, figure_starts)
+                ),
+            }
         )
         function_words = domain.wording().function_words
         text_keys = _HYPHENS.sub("-", text)
         for pattern, head in vocabulary.phrases:
-            text_keys = pattern.sub(lambda m, h=head: h.ljust(len(m.group()), "\x00"), text_keys)
+            text_keys = pattern.sub(_padded(head), text_keys)
         tokens: list[_Token] = []
         inside = [(q.start, q.end) for q in self.quantities]
         found = list(_WORD.finditer(text_keys))
@@ -271,7 +304,10 @@ class _Parts:
             if len(key) < 2 or lower in vocabulary.calendar:
                 continue  # a month or a weekday is a period, read from the dates
             capitalised = not title_case and word[:1].isupper() and m.start() > 0
-            tokens.append(_Token(m.start(), m.end(), key, capitalised))
+            scope = capitalised and bool(
+                _SCOPE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+            )
+            tokens.append(_Token(m.start(), m.end(), key, capitalised, scope))
         self.tokens = tokens
 
     def clause(self, position: int) -> int:
@@ -321,20 +357,23 @@ def figures(text: str) -> tuple[Figure, ...]:
         start, end = parts.span(q.start, len(text), parts.clause_ends)
         first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
         core = frozenset(t.key for t in tokens[first:last] if not t.capitalised)
-        names = frozenset(t.key for t in tokens[first:last] if t.capitalised)
+        names = frozenset(t.key for t in tokens[first:last] if t.scope)
         measures = core & vocabulary.measures
         before = text[max(0, q.start - 30) : q.start]
         base = bool(vocabulary.base.search(before))
         part_of = vocabulary.subset_before.search(before) or vocabulary.subset_after.match(
             text[q.end : q.end + 16]
         )
+        if previous is not None and not (part_of or base) and len(core) <= 1:
+            # A clause that says little of what its figure counts ("down from a peak of
+            # 768,000 earlier in the day") speaks of what the figure before counts.
+            for key, weight in previous.words.items():
+                words[key] = max(words.get(key, 0.0), weight * SUBSET_WEIGHT)
         if previous is not None and (part_of or base):
             # A part, or the base of a change, counts what the figure before it counts,
             # or what the words between them name ("24 dead and many missing, including
             # 20 girls": missing girls).
-            between = frozenset(
-                t.key for t in tokens if previous.quantity.end <= t.start < q.start
-            )
+            between = frozenset(t.key for t in tokens if previous.quantity.end <= t.start < q.start)
             words_before = between & vocabulary.measures
             for key, weight in previous.words.items():
                 words[key] = max(words.get(key, 0.0), weight * SUBSET_WEIGHT)
@@ -367,9 +406,7 @@ def figures(text: str) -> tuple[Figure, ...]:
             noun=_key(noun.group(1))[1] if noun else "",
             compound=_key(compound.group(1))[1] if compound else "",
             companions=tuple(
-                o
-                for o in parts.quantities
-                if o is not q and o.unit and start <= o.start < end
+                o for o in parts.quantities if o is not q and o.unit and start <= o.start < end
             ),
         )
         out.append(figure)
@@ -444,9 +481,7 @@ def comparable(a: Figure, b: Figure) -> bool:
     if a.moments != b.moments:
         return False
     return not (
-        a.periods
-        and b.periods
-        and not any(_same_date(x, y) for x in a.periods for y in b.periods)
+        a.periods and b.periods and not any(_same_date(x, y) for x in a.periods for y in b.periods)
     )
 
 
@@ -541,9 +576,9 @@ def _story_conflicts(
         row = _row(ctx, f, g, pair in aligned, score)
         if row is None:
             continue
-        key = (row.source_a, row.source_b, row.value_a, row.value_b)
-        if key not in rows or rows[key][0] < score:
-            rows[key] = (score, row)
+        shown = (row.source_a, row.source_b, row.value_a, row.value_b)
+        if shown not in rows or rows[shown][0] < score:
+            rows[shown] = (score, row)
     for _, row in sorted(rows.values(), key=lambda r: r[1].id):
         yield row
 

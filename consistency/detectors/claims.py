@@ -589,8 +589,6 @@ def _numbers(
             _figure_against_words(hunk, a, b, numbers_a, numbers_b, report)
         return
     for qa, qb in zip(numbers_a, numbers_b, strict=False):
-        if not same_count(a.text, qa, b.text, qb):
-            continue  # "ten injured" / "nine critically", "283,000 at its peak" / "250,000"
         measured = qa.measure or qb.measure  # what a measure counts is its unit
         if qa.thing and qb.thing and qa.thing != qb.thing and not measured:
             report(
@@ -601,6 +599,8 @@ def _numbers(
                 "a number and what it counts changed",
             )
             continue
+        if not same_count(a.text, qa, b.text, qb):
+            continue  # "ten injured" / "nine critically", "283,000 at its peak" / "250,000"
         judged = judge(qa, qb)
         if judged.verdict != "agree":
             report(

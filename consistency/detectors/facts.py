@@ -41,7 +41,7 @@ from typing import cast
 
 from .. import domain
 from ..caching import table_cache, text_cache
-from ..claimdiff import diff, tokenize
+from ..claimdiff import diff, sandwiched, tokenize
 from ..models import Claim, Discrepancy, Severity
 from ..numbers import Quantity, both_possible, dates, judge, quantities, rounds_to
 from .base import Context, cluster_topic, make, side
@@ -270,7 +270,13 @@ class _Parts:
         found_dates = dates(text)
         spans = [(d.start, d.end) for d in found_dates]
         self.quantities = [q for q in quantities(text, spans) if _counts(text, q)]
-        self.dates = [(d.start, d.value) for d in found_dates if d.kind == "absolute"]
+        # A year or a month is the period a figure is for ("in 2016", "in December"); a
+        # day is when a developing story's figure was given, which is no other count.
+        self.dates = [
+            (d.start, d.value)
+            for d in found_dates
+            if d.kind == "absolute" and d.value.endswith("-??")
+        ]
         vocabulary = _vocabulary()
         self.part_ends = [m.start() for m in _CLAUSE_END.finditer(text)]
         figure_starts = [q.start for q in self.quantities]
@@ -571,7 +577,7 @@ def _story_conflicts(
         ):
             continue
         pair = frozenset((f.claim_id, g.claim_id))
-        if aligned.get(pair) is True and _compared_in_pair(ctx, f, g):
+        if pair in aligned and _compared_in_pair(ctx, f, g, aligned[pair]):
             continue  # the claim detectors read this pair's difference
         row = _row(ctx, f, g, pair in aligned, score)
         if row is None:
@@ -583,15 +589,23 @@ def _story_conflicts(
         yield row
 
 
-def _compared_in_pair(ctx: Context, f: Fact, g: Fact) -> bool:
-    """Whether a matched pair's word diff touches both figures (so the claim detector
-    judged them)."""
+def _compared_in_pair(ctx: Context, f: Fact, g: Fact, matched: bool) -> bool:
+    """Whether the claim detectors judged these two figures: a matched pair's whole
+    difference is theirs; a related pair's only where a change between shared phrases
+    (`claimdiff.sandwiched`) touches a figure."""
+    if matched:
+        return True
     a, b = ctx.claims[f.claim_id], ctx.claims[g.claim_id]
-    hunks = diff(tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote))
+    hunks = sandwiched(diff(tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)))
     qa, qb = f.quantity, g.quantity
-    touched_a = any(h.a and h.a[0].start < qa.end and qa.start < h.a[-1].end for h in hunks)
-    touched_b = any(h.b and h.b[0].start < qb.end and qb.start < h.b[-1].end for h in hunks)
-    return touched_a and touched_b
+    for h in hunks:
+        span_a = (h.a[0].start, h.a[-1].end) if h.a else (h.a_at, h.a_at)
+        span_b = (h.b[0].start, h.b[-1].end) if h.b else (h.b_at, h.b_at)
+        if span_a[0] <= qa.end and qa.start <= span_a[1]:
+            return True
+        if span_b[0] <= qb.end and qb.start <= span_b[1]:
+            return True
+    return False
 
 
 def _row(ctx: Context, f: Fact, g: Fact, related: bool, score: float) -> Discrepancy | None:

@@ -295,13 +295,14 @@ class _Parts:
         for pattern, head in vocabulary.phrases:
             text_keys = pattern.sub(_padded(head), text_keys)
         tokens: list[_Token] = []
-        inside = [(q.start, q.end) for q in self.quantities]
+        q_starts = [q.start for q in self.quantities]
         found = list(_WORD.finditer(text_keys))
         # In a title-case headline every word is capitalised: none is a name for that.
         title_case = sum(m.group()[:1].isupper() for m in found) > 0.6 * len(found)
         for m in found:
-            if any(a <= m.start() < b for a, b in inside):
-                continue
+            at = bisect.bisect_right(q_starts, m.start()) - 1
+            if at >= 0 and m.start() < self.quantities[at].end:
+                continue  # inside a figure ("£5.8bn", "five million")
             word = m.group().replace("\x00", "")
             folded, key = _key(word)
             lower = word.lower()
@@ -520,11 +521,20 @@ def fact_conflicts(ctx: Context) -> Iterator[Discrepancy]:
         claims = sorted(by_story[story], key=lambda c: c.claim_id)
         if len({c.source for c in claims}) < 2:
             continue
-        yield from _story_conflicts(ctx, story_facts(claims), aligned)
+        yield from _story_conflicts(ctx, story_facts(claims), aligned, _versions(ctx, aligned))
+
+
+def _versions(ctx: Context, aligned: dict[frozenset[str], bool]) -> set[frozenset[str]]:
+    """The pairs of sources with a claim paired between them: versions of one story, not
+    two reports of one event that only share a topic."""
+    return {frozenset(ctx.claims[c].source for c in pair) for pair in aligned}
 
 
 def _story_conflicts(
-    ctx: Context, facts: list[Fact], aligned: dict[frozenset[str], bool]
+    ctx: Context,
+    facts: list[Fact],
+    aligned: dict[frozenset[str], bool],
+    versions: set[frozenset[str]],
 ) -> Iterator[Discrepancy]:
     idf = _weights(facts)
     vocabulary = _vocabulary()
@@ -541,6 +551,8 @@ def _story_conflicts(
             continue
         for i, j in combinations(members, 2):
             if (i, j) in similar or facts[i].source == facts[j].source:
+                continue
+            if frozenset((facts[i].source, facts[j].source)) not in versions:
                 continue
             a, b = facts[i].figure, facts[j].figure
             if a.quantity.unit != b.quantity.unit or a.measures != b.measures:

@@ -219,6 +219,8 @@ AND_REACH = 30
 _SHOWN_WORDS = 5
 WINDOW = 12
 """Words read on each side of a figure."""
+REACH = 240
+"""Characters of its clause read on each side of a figure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +364,9 @@ def figures(text: str) -> tuple[Figure, ...]:
             if weight >= MIN_WEIGHT:
                 words[token.key] = max(words.get(token.key, 0.0), weight)
         start, end = parts.span(q.start, len(text), parts.clause_ends)
+        # A clause is read near its figure only: an 800 KB line is not one clause to read
+        # once per figure.
+        start, end = max(start, q.start - REACH), min(end, q.end + REACH)
         first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
         core = frozenset(t.key for t in tokens[first:last] if not t.capitalised)
         names = frozenset(t.key for t in tokens[first:last] if t.scope)
@@ -392,9 +397,18 @@ def figures(text: str) -> tuple[Figure, ...]:
         # A moment or a date stands for the whole part of the sentence between commas:
         # "725,000 in the Republic and 283,000 in Northern Ireland at its peak".
         part_start, part_end = parts.span(q.start, len(text), parts.part_ends)
+        part_start, part_end = max(part_start, q.start - REACH), min(part_end, q.end + REACH)
         part = text[part_start:part_end]
         moments = frozenset(name for name, p in vocabulary.moments if p.search(part))
-        periods = frozenset(v for at_, v in parts.dates if part_start <= at_ < part_end)
+        date_starts = [d for d, _ in parts.dates]
+        periods = frozenset(
+            v
+            for _, v in parts.dates[
+                bisect.bisect_left(date_starts, part_start) : bisect.bisect_left(
+                    date_starts, part_end
+                )
+            ]
+        )
         after = text[q.end : q.end + 40]
         noun = _NOUN_AFTER.match(after)
         compound = _COMPOUND_AFTER.match(after)

@@ -514,9 +514,13 @@ def _same_date(x: str, y: str) -> bool:
 def same_count(text_a: str, qa: Quantity, text_b: str, qb: Quantity) -> bool:
     """Whether two figures of two claims (as `numbers.quantities` read them) can count
     one thing at one moment (`comparable`); True where either is not read as a count."""
-    a = next((f for f in figures(text_a) if f.quantity.start == qa.start), None)
-    b = next((f for f in figures(text_b) if f.quantity.start == qb.start), None)
+    a, b = _by_start(text_a).get(qa.start), _by_start(text_b).get(qb.start)
     return a is None or b is None or comparable(a, b)
+
+
+@text_cache()
+def _by_start(text: str) -> dict[int, Figure]:
+    return {f.quantity.start: f for f in figures(text)}
 
 
 def _agree(f: Fact, g: Fact) -> bool:

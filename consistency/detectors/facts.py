@@ -340,6 +340,14 @@ def figures(text: str) -> tuple[Figure, ...]:
     starts = [t.start for t in tokens]
     figure_starts = [q.start for q in parts.quantities]
     token_clause = [parts.clause(t.start) for t in tokens]
+    # Each moment's phrases found once in the whole text, then looked up by position:
+    # searching each figure's part would read a line of thousands of figures once per
+    # figure.
+    moment_spans = [
+        (name, [m.start() for m in found], [m.end() for m in found])
+        for name, pattern in vocabulary.moments
+        for found in [list(pattern.finditer(text))]
+    ]
     out: list[Figure] = []
     previous: Figure | None = None
     for q in parts.quantities:
@@ -385,7 +393,11 @@ def figures(text: str) -> tuple[Figure, ...]:
             # A part, or the base of a change, counts what the figure before it counts,
             # or what the words between them name ("24 dead and many missing, including
             # 20 girls": missing girls).
-            between = frozenset(t.key for t in tokens if previous.quantity.end <= t.start < q.start)
+            between = frozenset(
+                t.key
+                for t in tokens[bisect.bisect_left(starts, previous.quantity.end) : at]
+                if t.start < q.start
+            )
             words_before = between & vocabulary.measures
             for key, weight in previous.words.items():
                 words[key] = max(words.get(key, 0.0), weight * SUBSET_WEIGHT)
@@ -398,8 +410,12 @@ def figures(text: str) -> tuple[Figure, ...]:
         # "725,000 in the Republic and 283,000 in Northern Ireland at its peak".
         part_start, part_end = parts.span(q.start, len(text), parts.part_ends)
         part_start, part_end = max(part_start, q.start - REACH), min(part_end, q.end + REACH)
-        part = text[part_start:part_end]
-        moments = frozenset(name for name, p in vocabulary.moments if p.search(part))
+        moments = frozenset(
+            name
+            for name, found_starts, found_ends in moment_spans
+            if (k := bisect.bisect_left(found_starts, part_start)) < len(found_starts)
+            and found_ends[k] <= part_end
+        )
         date_starts = [d for d, _ in parts.dates]
         periods = frozenset(
             v
@@ -427,7 +443,13 @@ def figures(text: str) -> tuple[Figure, ...]:
             noun=_key(noun.group(1))[1] if noun else "",
             compound=_key(compound.group(1))[1] if compound else "",
             companions=tuple(
-                o for o in parts.quantities if o is not q and o.unit and start <= o.start < end
+                o
+                for o in parts.quantities[
+                    bisect.bisect_left(figure_starts, start) : bisect.bisect_left(
+                        figure_starts, end
+                    )
+                ]
+                if o is not q and o.unit
             ),
         )
         out.append(figure)

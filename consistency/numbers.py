@@ -176,6 +176,7 @@ class Reading:
     share_words_slack: float
     share_agree_within: float
     same_hedge_within: float
+    round_within: float
     measures: dict[str, tuple[str, float]]
     vague: dict[str, tuple[float, float]]
     time_hedges: tuple[str, ...]
@@ -196,6 +197,7 @@ def reading() -> Reading:
         share_words_slack=raw["shares"]["words_slack"],
         share_agree_within=raw["shares"]["agree_within"],
         same_hedge_within=raw["rounding"]["same_hedge_within"],
+        round_within=raw["rounding"]["round_within"],
         measures={k.lower(): (v[0], float(v[1])) for k, v in raw["measures"].items()},
         vague={k: (float(v[0]), float(v[1])) for k, v in raw["vague"].items()},
         time_hedges=tuple(times["hedges"]),
@@ -457,6 +459,39 @@ def _is_round(q: Quantity) -> bool:
     if abs(places - whole) > 1e-6 or whole < 10 or whole % 10:
         return False
     return len(str(whole).rstrip("0")) <= 2  # "1,100" and "38,000", not "131,070"
+
+
+def _rounding_unit(q: Quantity) -> float:
+    """The place a figure is rounded to as written: 10,000 for "280,000", 1 for "83",
+    0.1 for "83.6"."""
+    unit = q.step
+    whole = round(q.value / q.step) if q.step else 0
+    while whole and whole % 10 == 0:
+        whole //= 10
+        unit *= 10
+    return unit
+
+
+def rounds_to(coarse: Quantity, fine: Quantity) -> bool:
+    """Whether `coarse` is `fine` written rounder: "280,000" for "283,000", "83%" for
+    "83.6%" (rounded or cut at a coarser place, and no further off than
+    `round_within` of the figure). "600" for "555" is another figure: an editor reads a
+    rounding that moves a figure by 8% as a different count."""
+    if coarse.unit != fine.unit or not (_exact(coarse) and _exact(fine)):
+        return False
+    unit = _rounding_unit(coarse)
+    if unit <= _rounding_unit(fine):
+        return False
+    apart = abs(coarse.value - fine.value)
+    return apart < unit and apart <= reading().round_within * max(abs(fine.value), _EPS)
+
+
+def both_possible(qa: Quantity, qb: Quantity) -> bool:
+    """Whether two figures, one of them a hedged rounding, admit a common value ("more
+    than 20" / "more than 27", "about 35%" / "about 40%"): read in two sentences, both
+    can be true. Two precise counts ("at least 69" / "at least 72" dead) cannot."""
+    counted = (_exact(qa) or _count_read(qa)) and (_exact(qb) or _count_read(qb))
+    return not counted and qa.unit == qb.unit and _overlap(_range(qa, False), _range(qb, False))
 
 
 def _count_read(q: Quantity) -> bool:

@@ -88,9 +88,12 @@ def test_kinds_declare_their_severities_worst_first() -> None:
         assert kind.meaning.strip(), kind.name
 
 
-def test_each_kind_is_declared_by_one_detector() -> None:
-    declared = [k.name for d in DETECTORS for k in d.kinds]
-    assert len(declared) == len(set(declared)) == len(KIND_NAMES)
+def test_each_kind_is_declared_once() -> None:
+    # Two detectors may report one kind (number_conflict: a figure changed inside a
+    # matched claim, and one count given two ways across a story) only by sharing its
+    # one declaration: one meaning, one list of severities.
+    declared = {id(k): k for d in DETECTORS for k in d.kinds}
+    assert sorted(k.name for k in declared.values()) == sorted(KIND_NAMES)
 
 
 # --- (b) configuration --------------------------------------------------------------------

@@ -89,6 +89,7 @@ from ..numbers import (
 )
 from ..settings import SCORER, WORDS_SCORER
 from .base import Context, cluster_topic, make, side
+from .facts import NUMBER_CONFLICT, same_count
 from .registry import Detector, Kind
 
 Report = Callable[[str, Severity, str, str, str], None]
@@ -598,6 +599,8 @@ def _numbers(
                 "a number and what it counts changed",
             )
             continue
+        if not same_count(a.text, qa, b.text, qb):
+            continue  # "ten injured" / "nine critically", "283,000 at its peak" / "250,000"
         judged = judge(qa, qb)
         if judged.verdict != "agree":
             report(
@@ -960,11 +963,7 @@ DETECTORS = (
         "claim_changes",
         claim_changes,
         (
-            Kind(
-                "number_conflict",
-                ("high", "medium", "low"),
-                "one quantity of one thing with two values",
-            ),
+            NUMBER_CONFLICT,
             Kind("date_conflict", ("high", "medium", "low"), "the same event dated differently"),
             Kind(
                 "polarity_conflict",

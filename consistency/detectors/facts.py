@@ -1,0 +1,705 @@
+"""Number facts across a story: one count given two ways by two versions, wherever
+each version says it.
+
+The claim detectors compare a figure only inside two claims the matcher paired, and a
+rewrite's sentence with a figure is often paired with nothing ("A total of 10 were
+taken to hospital" / "Eleven people needed hospital treatment"). Here every figure of
+a story is a fact: its value as `numbers` reads it (hedge, unit, rounding) and what it
+counts, the words around it weighed by how near they stand (in its own clause most)
+and by how rare they are among the story's facts, with the names and the moment of
+its clause ("at its peak", "still", "initially": `data/facts.toml`). Two facts of two
+sources of one story that count the same thing, each the other's best counterpart,
+and that `numbers.judge` reads as disagreeing are a `number_conflict`:
+
+- medium (or low, as `judge` rates it): the sentences were not matched, so the two
+  figures are not one slot of one claim; high is kept for that (see `claims.py`),
+  except where the two sentences are a related pair (one claim paraphrased) and
+  `judge` reads both with confidence;
+- never where either source also gives a figure agreeing with the other's for the
+  same thing (it reports both, as a developing story's copy does: "originally 10,
+  in fact 11"), where the clauses name different places or bodies, hold different
+  moments or years, or one figure is the base of a change ("up from 2%") and the
+  other is not;
+- a round figure and a precise one it rounds ("280,000" / "283,000") are low.
+
+Matched pairs are left to the claim detectors, which read their whole difference.
+Candidates come from an index of the facts' counted words within each story: no
+pair of claims is scored unless their facts share a word, and a word shared by
+more than `MAX_WORD_FACTS` facts (a templated feed's) makes no candidates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+from typing import cast
+
+from .. import domain
+from ..caching import table_cache, text_cache
+from ..claimdiff import diff, sandwiched, tokenize
+from ..models import Claim, Discrepancy, Severity
+from ..numbers import Quantity, both_possible, dates, judge, quantities, rounds_to
+from .base import Context, cluster_topic, make, side
+from .registry import Detector, Kind
+
+MIN_SIMILARITY = 0.5
+"""Cosine of two facts' weighted counted words at which they count one thing."""
+MIN_SIMILARITY_MEASURED = 0.3
+"""The same, for two facts of one measure ("dead", "injured"): the measure already
+says much of what they count."""
+AMBIGUOUS = 0.85
+"""A source's other fact within this share of the best one's similarity, agreeing
+with the figure, makes the pair ambiguous: no row."""
+MAX_WORD_FACTS = 400
+"""A counted word found in more of a story's facts than this makes no candidates."""
+OTHER_CLAUSE = 0.3
+"""Weight of a word outside the figure's own clause (the subject before a comma)."""
+BEYOND_OTHER_FIGURE = 0.4
+"""Weight factor of a word with another figure between it and this one."""
+MIN_WEIGHT = 0.05
+SUBSET_WEIGHT = 0.6
+"""Weight of the words a part ("including 14 children") takes from its whole."""
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    counted: dict[str, str]
+    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    neutral: frozenset[str]
+    moments: tuple[tuple[str, re.Pattern[str]], ...]
+    base: re.Pattern[str]
+    subset_before: re.Pattern[str]
+    subset_after: re.Pattern[str]
+    clause_word: re.Pattern[str]
+    calendar: frozenset[str]
+    measures: frozenset[str]
+    implies: dict[str, str]
+    people: str
+    loose_measures: frozenset[str]
+
+
+@table_cache
+def _vocabulary() -> _Vocabulary:
+    raw = domain.table("facts.toml")
+    counted: dict[str, str] = {}
+    phrases: list[tuple[re.Pattern[str], str]] = []
+    for group in raw["counted"]:
+        head = group[0]
+        for word in group:
+            if " " in word:
+                # Not inside a longer word: "non-life-threatening" is the opposite.
+                phrases.append((re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I), head))
+            else:
+                counted[_fold(word)] = head
+    moments = tuple(
+        (name, re.compile(rf"(?<!\w)(?:{domain.alternation(words)})(?!\w)", re.I))
+        for name, words in raw["moments"].items()
+    )
+    hedges = domain.alternation(list(domain.lexicon().hedges))
+    cal = domain.calendar()
+    before = rf"(?:{{}})\s+(?:(?:{hedges})\s+)?(?:an?\s+)?$"
+    return _Vocabulary(
+        counted=counted,
+        phrases=tuple(phrases),
+        neutral=frozenset(raw["neutral"]),
+        moments=moments,
+        base=re.compile(before.format(domain.alternation(raw["base"])), re.I),
+        subset_before=re.compile(before.format(domain.alternation(raw["subset"])), re.I),
+        subset_after=re.compile(r"^\s+(?:of\s+(?:them|whom|those))(?!\w)", re.I),
+        clause_word=re.compile(rf"\s(?:{domain.alternation(raw['clause_words'])})\s", re.I),
+        calendar=frozenset(cal.months) | frozenset(cal.weekdays),
+        measures=frozenset(raw["measures"]),
+        implies=dict(raw["implies"]),
+        people=raw["people"],
+        loose_measures=frozenset(raw["loose_measures"]),
+    )
+
+
+def _fold(word: str) -> str:
+    """A word's key: lower case, one kind of hyphen and apostrophe, no possessive, and
+    its plural folded ("injuries" -> "injury", "deaths" -> "death")."""
+    word = re.sub("[‐‑‒–]", "-", word.lower()).replace("’", "'")
+    word = re.sub(r"'s?$", "", word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _stem(word: str) -> str:
+    """A folded word without its verb ending: "suffered", "suffering" -> "suffer"."""
+    for ending in ("ing", "ed"):
+        if len(word) > len(ending) + 3 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def _key(word: str) -> tuple[str, str]:
+    """(folded, key): the word folded, and what it is compared as (its counted group's
+    head, else its stem)."""
+    counted = _vocabulary().counted
+    folded = _fold(word)
+    if folded in counted:
+        return folded, counted[folded]
+    stem = _stem(folded)
+    return folded, counted.get(stem, stem)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure of a claim's text and what the words around it say of it."""
+
+    quantity: Quantity
+    words: Mapping[str, float]
+    """Counted words (keys) and how near the figure each stands (1 beside it)."""
+    core: frozenset[str]
+    """The counted words of its own clause: the index it is found under."""
+    names: frozenset[str]
+    """Capitalised words of its clause (places, bodies): "Republic", "Kerr"."""
+    measures: frozenset[str]
+    """What a casualty or case count measures ("dead", "critical"; data/facts.toml)."""
+    moments: frozenset[str]
+    """The classes of moment its part of the sentence holds ("peak", "remainder")."""
+    periods: frozenset[str]
+    """The dates of its part of the sentence ("2016-??-??", "????-12-??")."""
+    base: bool
+    """It is the base of a change ("up from 2%")."""
+    shown: str
+    """The figure and the words after it in its clause, as written."""
+    other: bool = False
+    """It counts others than a figure before ("eight other children", "eight others")."""
+    part: bool = False
+    """It counts part of a figure before ("37 dead, including 14 children")."""
+    noun: str = ""
+    """The plural noun right after it ("149,604 complaints"), as a key; "" for none."""
+    compound: str = ""
+    """The word a hyphen joins to it ("40-year high", "four-point lead")."""
+    companions: tuple[Quantity, ...] = ()
+    """The figures with a unit in its clause ("26 feet in 45 minutes")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One figure of one claim of one source."""
+
+    claim_id: str
+    source: str
+    figure: Figure
+
+    @property
+    def quantity(self) -> Quantity:
+        return self.figure.quantity
+
+
+_HYPHENS = re.compile("[‐‑‒–]")
+_WORD = re.compile(r"[^\W\d_](?:[\w'’‐‑-]*[^\W_])?")
+_CLAUSE_END = re.compile(r",(?!\d{3})|[;:()\[\]—–]|\s-\s|\.\s")
+_RANGE_AFTER = re.compile(r"^\s*(?:-|–|to|and)\s*\d")
+_RANGE_BEFORE = re.compile(r"(?:\d\s*(?:-|–)|\d\s+(?:and|to)|between)\s*$", re.I)
+_CONVERSION = re.compile(r"\d[^\d()]{0,12}\(\s*(?:about\s+|around\s+)?$")
+"""A figure in brackets after another ("183km/h (114mph)"): the first converted."""
+_NOT_A_COUNT_AFTER = re.compile(
+    r"^(?:[-\s]?years?[-\s]old|[-\s]?year-olds?|-(?:third|thirds|half|quarter|fifth)s?\b)", re.I
+)
+"""An age ("32-year-old"), or a fraction written with a hyphen ("one-third")."""
+_OTHER_AFTER = re.compile(r"^\s+(?:other|others|more|additional|further)\b", re.I)
+_OTHER_BEFORE = re.compile(r"\b(?:another|other|an additional|a further)\s+$", re.I)
+_NOUN_AFTER = re.compile(r"^\s+([A-Za-z][a-z]+s)\b")
+_COMPOUND_AFTER = re.compile(r"^-([A-Za-z]+)")
+_SCOPE_BEFORE = re.compile(r"\b(?:in|at|across|throughout|within)\s+(?:\S+\s+){0,2}$", re.I)
+"""A name after these words is where a figure was counted ("in the Republic")."""
+AND_REACH = 30
+"""Characters after an "and" within which a figure makes it join two clauses."""
+_SHOWN_WORDS = 5
+WINDOW = 12
+"""Words read on each side of a figure."""
+REACH = 240
+"""Characters of its clause read on each side of a figure."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    key: str
+    capitalised: bool
+    scope: bool = False
+    """A name of where something was counted ("in Northern Ireland")."""
+
+
+def _counts(text: str, q: Quantity) -> bool:
+    """Whether a figure is a count or amount of something the story reports: not one
+    end of a range or a score ("between 23 and 25", "6-3"), not a conversion in
+    brackets, not an age, not a bare "6.9 m"."""
+    before, after = text[max(0, q.start - 16) : q.start], text[q.end : q.end + 12]
+    if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before) or _CONVERSION.search(before):
+        return False
+    if _NOT_A_COUNT_AFTER.match(after):
+        return False
+    magnitude = re.search(r"\d\s?([A-Za-z]{1,2})$", q.text)
+    return not (magnitude and not q.unit and not q.thing)
+
+
+def _padded(head: str) -> Callable[[re.Match[str]], str]:
+    """A phrase replaced by its group's head, padded to the phrase's length so that every
+    offset in the text stays where it was ("fighting for their lives" -> "critical")."""
+
+    def replace(match: re.Match[str]) -> str:
+        return head[: len(match.group())].ljust(len(match.group()), "\x00")
+
+    return replace
+
+
+def _joins_words(conjunction: re.Match[str], figure_starts: list[int]) -> bool:
+    """An "and" with no figure in the next few words joins two words of one phrase
+    ("food and drink prices"), not two clauses."""
+    if conjunction.group().strip().lower() != "and":
+        return False
+    at = bisect.bisect_left(figure_starts, conjunction.end())
+    return at == len(figure_starts) or figure_starts[at] > conjunction.end() + AND_REACH
+
+
+class _Parts:
+    """A claim's words, clauses and figures, for reading its facts."""
+
+    def __init__(self, text: str) -> None:
+        found_dates = dates(text)
+        spans = [(d.start, d.end) for d in found_dates]
+        self.quantities = [q for q in quantities(text, spans) if _counts(text, q)]
+        # A year or a month is the period a figure is for ("in 2016", "in December"); a
+        # day is when a developing story's figure was given, which is no other count.
+        self.dates = [
+            (d.start, d.value)
+            for d in found_dates
+            if d.kind == "absolute" and d.value.endswith("-??")
+        ]
+        vocabulary = _vocabulary()
+        self.part_ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+        figure_starts = [q.start for q in self.quantities]
+        self.clause_ends = sorted(
+            {
+                *self.part_ends,
+                *(
+                    m.start()
+                    for m in vocabulary.clause_word.finditer(text)
+                    if not _joins_words(m, figure_starts)
+                ),
+            }
+        )
+        function_words = domain.wording().function_words
+        text_keys = _HYPHENS.sub("-", text)
+        for pattern, head in vocabulary.phrases:
+            text_keys = pattern.sub(_padded(head), text_keys)
+        tokens: list[_Token] = []
+        q_starts = [q.start for q in self.quantities]
+        found = list(_WORD.finditer(text_keys))
+        # In a title-case headline every word is capitalised: none is a name for that.
+        title_case = sum(m.group()[:1].isupper() for m in found) > 0.6 * len(found)
+        for m in found:
+            at = bisect.bisect_right(q_starts, m.start()) - 1
+            if at >= 0 and m.start() < self.quantities[at].end:
+                continue  # inside a figure ("£5.8bn", "five million")
+            word = m.group().replace("\x00", "")
+            folded, key = _key(word)
+            lower = word.lower()
+            if lower in function_words or key in vocabulary.neutral or folded in vocabulary.neutral:
+                continue
+            if len(key) < 2 or lower in vocabulary.calendar:
+                continue  # a month or a weekday is a period, read from the dates
+            capitalised = not title_case and word[:1].isupper() and m.start() > 0
+            scope = capitalised and bool(
+                _SCOPE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+            )
+            tokens.append(_Token(m.start(), m.end(), key, capitalised, scope))
+        self.tokens = tokens
+
+    def clause(self, position: int) -> int:
+        return bisect.bisect_right(self.clause_ends, position)
+
+    def span(self, position: int, length: int, ends: list[int]) -> tuple[int, int]:
+        """The clause (`clause_ends`) or part of the sentence between punctuation
+        (`part_ends`) around a position."""
+        index = bisect.bisect_right(ends, position)
+        start = ends[index - 1] + 1 if index else 0
+        end = ends[index] if index < len(ends) else length
+        return start, end
+
+
+@text_cache()
+def figures(text: str) -> tuple[Figure, ...]:
+    """Each figure of a claim's text with what it counts (see `Figure`)."""
+    parts = _Parts(text)
+    vocabulary = _vocabulary()
+    tokens = parts.tokens
+    starts = [t.start for t in tokens]
+    figure_starts = [q.start for q in parts.quantities]
+    token_clause = [parts.clause(t.start) for t in tokens]
+    # Each moment's phrases found once in the whole text, then looked up by position:
+    # searching each figure's part would read a line of thousands of figures once per
+    # figure.
+    moment_spans = [
+        (name, [m.start() for m in found], [m.end() for m in found])
+        for name, pattern in vocabulary.moments
+        for found in [list(pattern.finditer(text))]
+    ]
+    out: list[Figure] = []
+    previous: Figure | None = None
+    for q in parts.quantities:
+        clause = parts.clause(q.start)
+        at = bisect.bisect_left(starts, q.start)  # tokens before the figure: [0, at)
+        words: dict[str, float] = {}
+        for k in range(max(0, at - WINDOW), min(len(tokens), at + WINDOW)):
+            token = tokens[k]
+            if token.capitalised:
+                continue
+            gap = at - 1 - k if k < at else k - at
+            # Another figure between the word and this one: the word is more its.
+            low, high = (token.end, q.start) if k < at else (q.end, token.start)
+            crossed = bisect.bisect_left(figure_starts, high) > bisect.bisect_left(
+                figure_starts, low
+            )
+            weight = 1.0 / (1.0 + 0.5 * gap)
+            if token_clause[k] != clause:
+                weight *= OTHER_CLAUSE
+            if crossed:
+                weight *= BEYOND_OTHER_FIGURE
+            if weight >= MIN_WEIGHT:
+                words[token.key] = max(words.get(token.key, 0.0), weight)
+        start, end = parts.span(q.start, len(text), parts.clause_ends)
+        # A clause is read near its figure only: an 800 KB line is not one clause to read
+        # once per figure.
+        start, end = max(start, q.start - REACH), min(end, q.end + REACH)
+        first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        core = frozenset(t.key for t in tokens[first:last] if not t.capitalised)
+        names = frozenset(t.key for t in tokens[first:last] if t.scope)
+        measures = core & vocabulary.measures
+        before = text[max(0, q.start - 30) : q.start]
+        base = bool(vocabulary.base.search(before))
+        part_of = vocabulary.subset_before.search(before) or vocabulary.subset_after.match(
+            text[q.end : q.end + 16]
+        )
+        if previous is not None and not (part_of or base) and len(core) <= 1:
+            # A clause that says little of what its figure counts ("down from a peak of
+            # 768,000 earlier in the day") speaks of what the figure before counts.
+            for key, weight in previous.words.items():
+                words[key] = max(words.get(key, 0.0), weight * SUBSET_WEIGHT)
+        if previous is not None and (part_of or base):
+            # A part, or the base of a change, counts what the figure before it counts,
+            # or what the words between them name ("24 dead and many missing, including
+            # 20 girls": missing girls).
+            between = frozenset(
+                t.key
+                for t in tokens[bisect.bisect_left(starts, previous.quantity.end) : at]
+                if t.start < q.start
+            )
+            words_before = between & vocabulary.measures
+            for key, weight in previous.words.items():
+                words[key] = max(words.get(key, 0.0), weight * SUBSET_WEIGHT)
+            if part_of:
+                measures |= words_before or previous.measures
+            if base:
+                core |= previous.core
+        measures |= {vocabulary.implies[m] for m in measures if m in vocabulary.implies}
+        # A moment or a date stands for the whole part of the sentence between commas:
+        # "725,000 in the Republic and 283,000 in Northern Ireland at its peak".
+        part_start, part_end = parts.span(q.start, len(text), parts.part_ends)
+        part_start, part_end = max(part_start, q.start - REACH), min(part_end, q.end + REACH)
+        moments = frozenset(
+            name
+            for name, found_starts, found_ends in moment_spans
+            if (k := bisect.bisect_left(found_starts, part_start)) < len(found_starts)
+            and found_ends[k] <= part_end
+        )
+        date_starts = [d for d, _ in parts.dates]
+        periods = frozenset(
+            v
+            for _, v in parts.dates[
+                bisect.bisect_left(date_starts, part_start) : bisect.bisect_left(
+                    date_starts, part_end
+                )
+            ]
+        )
+        after = text[q.end : q.end + 40]
+        noun = _NOUN_AFTER.match(after)
+        compound = _COMPOUND_AFTER.match(after)
+        figure = Figure(
+            q,
+            words,
+            core,
+            names,
+            frozenset(measures),
+            moments,
+            periods,
+            base,
+            _shown(text, q, end),
+            other=bool(_OTHER_AFTER.match(after) or _OTHER_BEFORE.search(before)),
+            part=bool(part_of) and previous is not None,
+            noun=_key(noun.group(1))[1] if noun else "",
+            compound=_key(compound.group(1))[1] if compound else "",
+            companions=tuple(
+                o
+                for o in parts.quantities[
+                    bisect.bisect_left(figure_starts, start) : bisect.bisect_left(
+                        figure_starts, end
+                    )
+                ]
+                if o is not q and o.unit
+            ),
+        )
+        out.append(figure)
+        previous = figure
+    return tuple(out)
+
+
+def _shown(text: str, q: Quantity, clause_end: int) -> str:
+    end = q.end
+    for count, m in enumerate(_WORD.finditer(text, q.end, clause_end)):
+        if count >= _SHOWN_WORDS:
+            break
+        end = m.end()
+    return text[q.start : end]
+
+
+def story_facts(claims: list[Claim]) -> list[Fact]:
+    """The facts of a story's claims (quotations' own claims left out: the sentence
+    that holds a quotation holds its figures too)."""
+    return [
+        Fact(claim.claim_id, claim.source, figure)
+        for claim in claims
+        if claim.kind != "quote"
+        for figure in figures(claim.text)
+        if figure.words
+    ]
+
+
+def _weights(facts: list[Fact]) -> dict[str, float]:
+    """Inverse frequency of each counted word among the story's facts."""
+    df: dict[str, int] = defaultdict(int)
+    for f in facts:
+        for key in f.figure.core:
+            df[key] += 1
+    n = len(facts)
+    return {key: math.log(1 + n / count) for key, count in df.items()}
+
+
+def _vector(f: Fact, idf: Mapping[str, float], rare: float) -> dict[str, float]:
+    return {key: w * idf.get(key, rare) for key, w in f.figure.words.items()}
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b[k] for k, w in a.items() if k in b)
+    if not dot:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return dot / norm
+
+
+def comparable(a: Figure, b: Figure) -> bool:
+    """Whether two figures can count one thing at one moment: the same unit and
+    measure, no two different places or bodies named, the same moments, no two
+    different dates, both or neither the base of a change."""
+    if a.quantity.unit != b.quantity.unit or a.base != b.base or a.measures != b.measures:
+        return False
+    if a.other != b.other or a.part != b.part:
+        return False
+    if a.compound and b.compound and a.compound != b.compound:
+        return False
+    people = _vocabulary().people
+    if a.noun and b.noun and a.noun != b.noun and people not in (a.noun, b.noun):
+        return False  # "149,604 complaints" / "1.15 million calls"
+    for x in a.companions:
+        # "26 feet in 45 minutes" / "22 feet in two hours": two measurements.
+        if any(y.unit == x.unit and judge(x, y).verdict != "agree" for y in b.companions):
+            return False
+    if a.names and b.names and not a.names & b.names:
+        return False
+    if a.moments != b.moments:
+        return False
+    return not (
+        a.periods and b.periods and not any(_same_date(x, y) for x in a.periods for y in b.periods)
+    )
+
+
+def _same_date(x: str, y: str) -> bool:
+    parts = zip(x.split("-"), y.split("-"), strict=False)
+    return all(p == q or "?" in p or "?" in q for p, q in parts)
+
+
+def same_count(text_a: str, qa: Quantity, text_b: str, qb: Quantity) -> bool:
+    """Whether two figures of two claims (as `numbers.quantities` read them) can count
+    one thing at one moment (`comparable`); True where either is not read as a count."""
+    a, b = _by_start(text_a).get(qa.start), _by_start(text_b).get(qb.start)
+    return a is None or b is None or comparable(a, b)
+
+
+@text_cache()
+def _by_start(text: str) -> dict[int, Figure]:
+    return {f.quantity.start: f for f in figures(text)}
+
+
+def _agree(f: Fact, g: Fact) -> bool:
+    qa, qb = f.quantity, g.quantity
+    return judge(qa, qb).verdict == "agree" or rounds_to(qa, qb) or rounds_to(qb, qa)
+
+
+def fact_conflicts(ctx: Context) -> Iterator[Discrepancy]:
+    from .claims import aligned_pairs  # the claim detectors report number_conflict too
+
+    aligned = {frozenset((m.claim_a, m.claim_b)): matched for m, matched in aligned_pairs(ctx)}
+    by_story: dict[str, list[Claim]] = defaultdict(list)
+    for claim in ctx.claims.values():
+        by_story[ctx.story(claim.source)].append(claim)
+    for story in sorted(by_story):
+        claims = sorted(by_story[story], key=lambda c: c.claim_id)
+        if len({c.source for c in claims}) < 2:
+            continue
+        yield from _story_conflicts(ctx, story_facts(claims), aligned, _versions(ctx, aligned))
+
+
+def _versions(ctx: Context, aligned: dict[frozenset[str], bool]) -> set[frozenset[str]]:
+    """The pairs of sources with a claim paired between them: versions of one story, not
+    two reports of one event that only share a topic."""
+    return {frozenset(ctx.claims[c].source for c in pair) for pair in aligned}
+
+
+def _story_conflicts(
+    ctx: Context,
+    facts: list[Fact],
+    aligned: dict[frozenset[str], bool],
+    versions: set[frozenset[str]],
+) -> Iterator[Discrepancy]:
+    idf = _weights(facts)
+    vocabulary = _vocabulary()
+    rare = math.log(1 + len(facts))
+    vectors = [_vector(f, idf, rare) for f in facts]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        for key in f.figure.core:
+            index[key].append(i)
+    similar: dict[tuple[int, int], float] = {}
+    for key in sorted(index):
+        members = index[key]
+        if len(members) > MAX_WORD_FACTS:
+            continue
+        for i, j in combinations(members, 2):
+            if (i, j) in similar or facts[i].source == facts[j].source:
+                continue
+            if frozenset((facts[i].source, facts[j].source)) not in versions:
+                continue
+            a, b = facts[i].figure, facts[j].figure
+            if a.quantity.unit != b.quantity.unit or a.measures != b.measures:
+                continue
+            score = _cosine(vectors[i], vectors[j])
+            if a.measures - vocabulary.loose_measures:
+                # One scale for all pairs: the measured cut-off maps to the other.
+                score = min(1.0, score * MIN_SIMILARITY / MIN_SIMILARITY_MEASURED)
+            similar[(i, j)] = score
+    # Each fact's counterparts in each other source, best first.
+    best: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
+    for (i, j), score in similar.items():
+        if score < MIN_SIMILARITY:
+            continue
+        best[(i, facts[j].source)].append((score, j))
+        best[(j, facts[i].source)].append((score, i))
+    for candidates in best.values():
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+    rows: dict[tuple[str, str, str, str], tuple[float, Discrepancy]] = {}
+    for (i, _source), candidates in sorted(best.items()):
+        score, j = candidates[0]
+        if i > j:
+            continue  # each pair once, from its lower index
+        mirror = best.get((j, facts[i].source), [])
+        if not mirror or mirror[0][1] != i:
+            continue  # not each other's best counterpart
+        f, g = facts[i], facts[j]
+        if not comparable(f.figure, g.figure) or _agree(f, g):
+            continue
+        # Either source also gives a figure agreeing with the other's for what may be
+        # the same thing: it reports both (an update, a correction), or the pair is unsure.
+        if any(_agree(f, facts[k]) for _, k in candidates) or any(
+            _agree(g, facts[k]) for _, k in mirror
+        ):
+            continue
+        pair = frozenset((f.claim_id, g.claim_id))
+        if pair in aligned and _compared_in_pair(ctx, f, g, aligned[pair]):
+            continue  # the claim detectors read this pair's difference
+        row = _row(ctx, f, g, pair in aligned, score)
+        if row is None:
+            continue
+        shown = (row.source_a, row.source_b, row.value_a, row.value_b)
+        if shown not in rows or rows[shown][0] < score:
+            rows[shown] = (score, row)
+    for _, row in sorted(rows.values(), key=lambda r: r[1].id):
+        yield row
+
+
+def _compared_in_pair(ctx: Context, f: Fact, g: Fact, matched: bool) -> bool:
+    """Whether the claim detectors judged these two figures: a matched pair's whole
+    difference is theirs; a related pair's only where a change between shared phrases
+    (`claimdiff.sandwiched`) touches a figure."""
+    if matched:
+        return True
+    a, b = ctx.claims[f.claim_id], ctx.claims[g.claim_id]
+    hunks = sandwiched(diff(tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)))
+    qa, qb = f.quantity, g.quantity
+    for h in hunks:
+        span_a = (h.a[0].start, h.a[-1].end) if h.a else (h.a_at, h.a_at)
+        span_b = (h.b[0].start, h.b[-1].end) if h.b else (h.b_at, h.b_at)
+        if span_a[0] <= qa.end and qa.start <= span_a[1]:
+            return True
+        if span_b[0] <= qb.end and qb.start <= span_b[1]:
+            return True
+    return False
+
+
+def _row(ctx: Context, f: Fact, g: Fact, related: bool, score: float) -> Discrepancy | None:
+    from .claims import _when_published
+
+    qa, qb = f.quantity, g.quantity
+    judged = judge(qa, qb)
+    if judged.verdict == "agree":
+        return None
+    severity = cast(Severity, judged.severity)
+    why = judged.why
+    if not related:
+        if judged.verdict != "contradict" and abs(qa.value - qb.value) <= max(qa.step, qb.step):
+            return None  # one figure, hedged or rounded in one sentence and not the other
+        if severity == "high":
+            severity = "medium"
+        if both_possible(qa, qb):
+            severity, why = "low", "hedged figures that can both be true"
+    a, b = ctx.claims[f.claim_id], ctx.claims[g.claim_id]
+    subject = cluster_topic(ctx, a)
+    said_a, said_b, older = _when_published(ctx, a.source, b.source)
+    where = "in one claim paraphrased" if related else "in different sentences"
+    explanation = (
+        f"{subject}: {said_a} says {f.figure.shown!r}, {said_b} says {g.figure.shown!r} "
+        f"({why}; the same count {where}{older})"
+    )
+    return make(
+        "number_conflict",
+        severity,
+        subject,
+        side(ctx, a.claim_id, f.figure.shown),
+        side(ctx, b.claim_id, g.figure.shown),
+        explanation,
+        ctx,
+        similarity=round(100 * score, 1),
+    )
+
+
+NUMBER_CONFLICT = Kind(
+    "number_conflict", ("high", "medium", "low"), "one quantity of one thing with two values"
+)
+"""Reported by the claim detectors too (a figure changed inside a matched claim): one
+kind, declared here."""
+
+DETECTORS = (Detector("fact_conflicts", fact_conflicts, (NUMBER_CONFLICT,)),)

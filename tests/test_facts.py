@@ -1,0 +1,248 @@
+"""Number facts across a story (detectors/facts.py): what a figure counts, read from the
+words around it, and two versions' figures for one count compared wherever each says it."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pytest
+from realdev import REAL_DEV, needs_real_dev
+
+from consistency import ingest
+from consistency.detectors.facts import Figure, comparable, figures
+from consistency.models import Article, Discrepancy, frozen_map
+from consistency.numbers import both_possible, quantities, rounds_to
+from consistency.pipeline import check_articles
+
+
+def figure(text: str, written: str) -> Figure:
+    found = [f for f in figures(text) if f.quantity.text == written]
+    assert found, [f.quantity.text for f in figures(text)]
+    return found[0]
+
+
+# --- what a figure counts ------------------------------------------------------------
+
+
+def test_a_figure_counts_the_words_of_its_own_clause_most() -> None:
+    text = (
+        "Nine people suffered life-threatening injuries and a total of 10 were taken to hospital."
+    )
+    nine, ten = figure(text, "Nine"), figure(text, "10")
+    assert nine.measures == {"critical", "injured"}  # the critically hurt are injured too
+    assert ten.measures == {"hospital"}
+    assert ten.words["hospital"] > ten.words.get("critical", 0)
+
+
+def test_counted_words_are_read_as_their_group() -> None:
+    one = figure("At least 37 people were killed in the floods.", "At least 37")
+    other = figure("The death toll rose to 43 on Saturday.", "43")
+    assert one.measures == other.measures == {"dead"}
+
+
+def test_a_part_counts_what_its_whole_counts() -> None:
+    part = figure("The flood killed at least 37, including 14 children.", "14")
+    assert part.part and part.measures == {"child", "dead"}
+
+
+def test_others_are_not_the_total() -> None:
+    text = "He admitted the attempted murder of eight other children."
+    assert figure(text, "eight").other
+
+
+def test_the_base_of_a_change_is_marked() -> None:
+    text = "Food prices rose by 3.3% up from 2% in December."
+    assert figure(text, "2%").base and not figure(text, "3.3%").base
+
+
+def test_moments_and_places_are_read_from_the_part_of_the_sentence() -> None:
+    text = (
+        "There were 725,000 customers affected in the Republic and 283,000 in Northern "
+        "Ireland at its peak."
+    )
+    republic, north = figure(text, "725,000"), figure(text, "283,000")
+    assert republic.moments == north.moments == {"peak"}
+    assert republic.names == {"republic"} and north.names == {"northern", "ireland"}
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("A 32-year-old man was arrested.", "32"),
+        ("The gust of 183km/h (114mph) was a record.", "114mph"),
+        ("Liverpool won 6-3 at Tottenham.", "6"),
+        ("Between 23 and 25 of the missing are campers.", "25"),
+        ("Almost one-third of homes lost power.", "one"),
+    ],
+)
+def test_not_a_count_of_its_own(text: str, written: str) -> None:
+    assert written not in [f.quantity.text for f in figures(text)]
+
+
+# --- which two figures count one thing -----------------------------------------------
+
+
+def test_a_peak_and_a_count_at_no_stated_moment_are_two_counts() -> None:
+    peak = figure("There were 283,000 customers without power at its peak.", "283,000")
+    later = figure("There were 250,000 customers without power on Friday evening.", "250,000")
+    assert not comparable(peak, later)
+
+
+def test_injured_and_critically_injured_are_two_counts() -> None:
+    injured = figure("Ten people were injured in the attack.", "Ten")
+    critical = figure("Nine people suffered life-threatening injuries.", "Nine")
+    assert not comparable(injured, critical)
+
+
+def test_two_places_are_two_counts() -> None:
+    one = figure("There were 725,000 customers affected in the Republic.", "725,000")
+    other = figure("There were 283,000 customers affected in Northern Ireland.", "283,000")
+    assert not comparable(one, other)
+
+
+def test_two_measurements_with_their_own_durations_are_two_counts() -> None:
+    one = figure("The river rose 26 feet in 45 minutes.", "26 feet")
+    other = figure("A gauge showed a rise of 22 feet in two hours.", "22 feet")
+    assert not comparable(one, other)
+
+
+def test_one_count_in_two_sentences() -> None:
+    one = figure("A total of 10 people were taken to hospital.", "10")
+    other = figure("Eleven people needed hospital treatment.", "Eleven")
+    assert comparable(one, other)
+
+
+# --- numbers: rounding and figures that can both be true -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("coarse", "fine", "expected"),
+    [
+        ("280,000", "283,000", True),
+        ("83%", "83.6%", True),
+        ("600", "555", False),  # 8% off: another figure
+        ("5%", "5.8%", False),
+        ("283,000", "280,000", False),  # the precise one is not the rounding
+    ],
+)
+def test_rounds_to(coarse: str, fine: str, expected: bool) -> None:
+    (a,), (b,) = quantities(coarse), quantities(fine)
+    assert rounds_to(a, b) is expected
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "expected"),
+    [
+        ("more than 20 children", "more than 27 girls", True),
+        ("at least 69 people", "at least 72 people", False),  # two precise tolls
+        ("24 people", "37 people", False),
+    ],
+)
+def test_both_possible(one: str, other: str, expected: bool) -> None:
+    (a,), (b,) = quantities(one), quantities(other)
+    assert both_possible(a, b) is expected
+
+
+# --- end to end: two versions of one story -------------------------------------------
+
+OPENING = (
+    "A knife attack on a train near Huntingdon on Saturday evening left several passengers "
+    "hurt, British Transport Police said, and two men were arrested at the station."
+)
+TRAIN = (
+    "The train had left Doncaster for London King's Cross and was stopped at Huntingdon, "
+    "where armed officers boarded it within minutes of the first call."
+)
+MINISTER = (
+    "The Prime Minister said the attack was deeply concerning and thanked the emergency "
+    "services for their response on the train at Huntingdon station."
+)
+
+
+def story(*paragraphs: str) -> str:
+    return "\n\n".join(["Train stabbing near Huntingdon", OPENING, TRAIN, *paragraphs, MINISTER])
+
+
+def number_rows(a: str, b: str, published: tuple[str, str] = ("", "")) -> list[Discrepancy]:
+    articles = tuple(
+        Article(source, f"{source}.txt", body, metadata=_published(stamp))
+        for source, body, stamp in (("early", a, published[0]), ("late", b, published[1]))
+    )
+    result = check_articles(articles)
+    assert len(set(result.matching.story_of.values())) == 1
+    return [d for d in result.discrepancies if d.kind == "number_conflict"]
+
+
+def _published(stamp: str) -> MappingProxyType[str, str]:
+    return frozen_map({"published": stamp} if stamp else None)
+
+
+def test_one_count_given_two_ways_in_unmatched_sentences_is_medium() -> None:
+    early = story("A total of 10 people were taken to hospital; no deaths were reported.")
+    late = story("Police confirmed on Sunday that eleven people needed hospital treatment.")
+    (row,) = number_rows(early, late, ("2025-11-01T21:00:00Z", "2025-11-02T10:00:00Z"))
+    assert row.severity == "medium"
+    assert (row.value_a, row.value_b) == (
+        "10 people were taken to hospital",
+        "eleven people needed hospital treatment",
+    )
+    assert "early (published 2025-11-01 21:00)" in row.explanation
+    assert "early's copy is the older" in row.explanation
+
+
+def test_a_version_that_also_gives_the_other_figure_is_no_row() -> None:
+    early = story("A total of 10 people were taken to hospital; no deaths were reported.")
+    late = story(
+        "Originally it was reported that 10 people were taken to hospital.",
+        "Police confirmed on Sunday that eleven people needed hospital treatment.",
+    )
+    assert number_rows(early, late) == []
+
+
+def test_a_peak_against_a_later_count_is_no_row() -> None:
+    early = story("About 283,000 homes in the county were left without power at its peak.")
+    late = story("Some 250,000 homes in the county were without power by Friday evening.")
+    assert number_rows(early, late) == []
+
+
+def test_two_different_counts_are_no_row() -> None:
+    early = story("Ten people were injured, officers said at a briefing on Sunday.")
+    late = story("Nine people suffered life-threatening injuries in the attack, police said.")
+    assert number_rows(early, late) == []
+
+
+# --- golden: real versions -----------------------------------------------------------
+
+
+@needs_real_dev
+def test_real_hospital_counts_of_two_takes() -> None:
+    """Huntingdon stabbing: a Saturday copy ("A total of 10 people were taken to
+    hospital") against the BBC's Sunday update ("Eleven people needed hospital
+    treatment"): two sentences the matcher does not pair, one count."""
+    folder = REAL_DEV / "wire-uk-huntingdon-train-stabbing-2025-11"
+    paths = [folder / "learn-common-law.txt", folder / "bbc-news.txt"]
+    if not all(p.is_file() for p in paths):
+        pytest.skip("versions absent")
+    result = check_articles(tuple(ingest.read_articles(paths)))
+    rows = [d for d in result.discrepancies if d.kind == "number_conflict"]
+    assert any("10" in d.value_a + d.value_b and "Eleven" in d.value_a + d.value_b for d in rows), [
+        (d.value_a, d.value_b) for d in rows
+    ]
+    assert all(d.severity != "high" or d.cluster for d in rows)
+
+
+@needs_real_dev
+def test_real_peak_is_not_a_later_count() -> None:
+    """Storm Éowyn: the Independent's 283,000 Northern Ireland customers "at its peak"
+    against the Irish News' 250,000 on Friday evening (a trap)."""
+    folder = REAL_DEV / "wire-pa-storm-eowyn-donegal-death-2025-01"
+    paths = [folder / "the-independent.txt", folder / "irish-news.txt"]
+    if not all(p.is_file() for p in paths):
+        pytest.skip("versions absent")
+    result = check_articles(tuple(ingest.read_articles(paths)))
+    values = {
+        (d.value_a, d.value_b)
+        for d in result.discrepancies
+        if d.kind == "number_conflict" and d.severity != "low"
+    }
+    assert not any("283,000" in a + b and "250,000" in a + b for a, b in values)

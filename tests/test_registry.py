@@ -88,9 +88,11 @@ def test_kinds_declare_their_severities_worst_first() -> None:
         assert kind.meaning.strip(), kind.name
 
 
-def test_each_kind_is_declared_by_one_detector() -> None:
-    declared = [k.name for d in DETECTORS for k in d.kinds]
-    assert len(declared) == len(set(declared)) == len(KIND_NAMES)
+def test_each_kind_is_declared_once() -> None:
+    # Two detectors may report one kind (name_variant: claim by claim and over a whole
+    # story), sharing its one declaration, never declaring it twice.
+    declared = {id(k): k for d in DETECTORS for k in d.kinds}
+    assert len(declared) == len({k.name for k in declared.values()}) == len(KIND_NAMES)
 
 
 # --- (b) configuration --------------------------------------------------------------------

@@ -102,6 +102,7 @@ class _Token:
     opening: bool
     """Opens a sentence or a clause, or stands in a title-case claim."""
     possessive: bool
+    title_case: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,9 @@ class _Story:
     """How often a word is written capitalised inside a sentence (not opening one)."""
     lower: Counter[str] = field(default_factory=Counter)
     """How often a word is written in lower case."""
+    leading: Counter[str] = field(default_factory=Counter)
+    """How often a word opening a sentence is the first of capitalised words ("British
+    Transport Police said"), outside title case."""
     initials: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     runs: list[_Run] = field(default_factory=list)
     run_sources: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -142,8 +146,12 @@ class _Story:
     """A word -> each (claim id, token) writing it, in claim order."""
 
     def named(self, key: str) -> bool:
-        """Written capitalised inside sentences, and at least as often as in lower case."""
-        return self.inside[key] > 0 and self.inside[key] >= self.lower[key]
+        """Written capitalised inside sentences, and at least as often as in lower case;
+        or never in lower case and opening a name of several words ("British Transport
+        Police" where every version opens a sentence with it)."""
+        if self.inside[key] > 0:
+            return self.inside[key] >= self.lower[key]
+        return self.leading[key] > 0 and not self.lower[key]
 
     def rare(self, writers: set[str]) -> bool:
         return len(writers) <= max(1, len(self.sources) // RARE_SHARE)
@@ -169,7 +177,11 @@ def _tokens(claim: Claim) -> list[_Token]:
         possessive = bool(re.search(r"['’]s$", written)) or (
             written.endswith("s") and text[m.end() : m.end() + 1] in ("'", "’")
         )
-        out.append(_Token(_fold(written).lower(), written, m.start(), m.end(), opening, possessive))
+        out.append(
+            _Token(
+                _fold(written).lower(), written, m.start(), m.end(), opening, possessive, title_case
+            )
+        )
         previous_end = m.end()
     return out
 
@@ -186,6 +198,12 @@ def _opens(gap: str) -> bool:
     return gap[-1] in _OPENERS
 
 
+def _joins(text: str, t: _Token, following: _Token) -> bool:
+    """Two words of one name, if both are capitalised: nothing but a space or a hyphen
+    between them."""
+    return text[t.end : following.start] in (" ", "-")
+
+
 def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
     story = _Story(sources, {})
     by_claim: dict[str, list[_Token]] = {}
@@ -193,7 +211,7 @@ def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
         story.claims[claim.claim_id] = claim
         tokens = _tokens(claim)
         by_claim[claim.claim_id] = tokens
-        for t in tokens:
+        for t, following in zip(tokens, [*tokens[1:], None], strict=True):
             if t.written[0].isupper():
                 if t.written.isupper() and 2 <= len(t.written) <= MAX_INITIALS:
                     story.initials[_fold(t.written).upper()].add(claim.source)
@@ -202,6 +220,13 @@ def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
                 story.uses[t.key].append((claim.claim_id, t))
                 if not t.opening:
                     story.inside[t.key] += 1
+                elif (
+                    not t.title_case
+                    and following
+                    and following.written[0].isupper()
+                    and _joins(claim.text, t, following)
+                ):
+                    story.leading[t.key] += 1
             elif t.written.islower():
                 story.lower[t.key] += 1
     for claim_id, tokens in by_claim.items():
@@ -229,7 +254,7 @@ def _runs(story: _Story, claim: Claim, tokens: list[_Token]) -> Iterator[_Run]:
 
     previous: _Token | None = None
     for t in tokens:
-        joined = previous is not None and text[previous.end : t.start] in (" ", "-")
+        joined = previous is not None and _joins(text, previous, t)
         previous = t
         if not joined or (run and run[-1].possessive and not pending):
             yield from close()

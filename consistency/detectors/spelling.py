@@ -211,7 +211,8 @@ def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
         story.claims[claim.claim_id] = claim
         tokens = _tokens(claim)
         by_claim[claim.claim_id] = tokens
-        for t, following in zip(tokens, [*tokens[1:], None], strict=True):
+        for i, t in enumerate(tokens):
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
             if t.written[0].isupper():
                 if t.written.isupper() and 2 <= len(t.written) <= MAX_INITIALS:
                     story.initials[_fold(t.written).upper()].add(claim.source)

@@ -23,6 +23,7 @@ words capitalised only because they open a sentence are never misspellings
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -505,10 +506,17 @@ def _source(claim_id: str) -> str:
 
 
 def _rows(
-    ctx: Context, story: _Story, slip: _Slip, seen: set[tuple[str, str, str]]
+    ctx: Context,
+    story: _Story,
+    slip: _Slip,
+    seen: set[tuple[str, str, str]],
+    fingerprints: dict[str, str],
 ) -> Iterator[Discrepancy]:
     """One row per source writing the slip: its first claim writing it beside the claim
-    of another source writing the name that reads most like it."""
+    of another source writing the name that reads most like it (rapidfuzz
+    `fuzz.token_set_ratio`). Ties go to the sentence, then the article, that sorts
+    first by its text, never by its source's name, so that renaming a source changes
+    no row; versions identical to the letter each give a row."""
     slip_by = sorted({_source(c) for c, _ in slip.slip_uses})
     others = sorted({(c, w) for c, w in slip.name_uses if _source(c) not in slip_by})
     if not others:
@@ -520,24 +528,32 @@ def _rows(
         seen.add((source, *slip.words))
         claim_id, written = min((c, w) for c, w in slip.slip_uses if _source(c) == source)
         text = story.claims[claim_id].text
-        scores = process.extract(
-            text, [story.claims[c].text for c, _ in others], scorer=fuzz.token_set_ratio, limit=1
-        )
-        other_id, other_written = others[scores[0][2]] if scores else others[0]
-        subject = " / ".join(sorted({written, other_written}))
-        a = Side(source, written, text, story.claims[claim_id].line, claim_id)
-        other = story.claims[other_id]
-        b = Side(other.source, other_written, other.text, other.line, other_id)
-        yield make(
-            NAME_VARIANT.name,
-            slip.severity,
-            subject,
-            a,
-            b,
-            f"{subject}: {source} writes {written!r} where {writers} of the story's "
-            f"{len(story.sources)} sources write {other_written!r} ({slip.why})",
-            ctx,
-        )
+        ranked = [
+            (
+                -fuzz.token_set_ratio(text, story.claims[c].text),
+                story.claims[c].text,
+                fingerprints.get(_source(c), ""),
+                c,
+                w,
+            )
+            for c, w in others
+        ]
+        best = min(r[:3] for r in ranked)
+        for *_key, other_id, other_written in (r for r in ranked if r[:3] == best):
+            subject = " / ".join(sorted({written, other_written}))
+            a = Side(source, written, text, story.claims[claim_id].line, claim_id)
+            other = story.claims[other_id]
+            b = Side(other.source, other_written, other.text, other.line, other_id)
+            yield make(
+                NAME_VARIANT.name,
+                slip.severity,
+                subject,
+                a,
+                b,
+                f"{subject}: {source} writes {written!r} where {writers} of the story's "
+                f"{len(story.sources)} sources write {other_written!r} ({slip.why})",
+                ctx,
+            )
 
 
 def misspelt_names(ctx: Context) -> Iterator[Discrepancy]:
@@ -550,6 +566,10 @@ def misspelt_names(ctx: Context) -> Iterator[Discrepancy]:
     orgs: dict[str, list[OrgMention]] = defaultdict(list)
     for o in ctx.extraction.orgs:
         orgs[o.source].append(o)
+    fingerprints = {
+        a.source: hashlib.sha1("\n".join(p.text for p in a.paragraphs).encode()).hexdigest()
+        for a in ctx.articles
+    }
     for _story_id, sources in sorted(ctx.sources_by_story.items()):
         if len(sources) < MIN_OTHERS + 1:
             continue
@@ -562,7 +582,7 @@ def misspelt_names(ctx: Context) -> Iterator[Discrepancy]:
             _word_slips(story),
         ):
             for slip in found:
-                yield from _rows(ctx, story, slip, seen)
+                yield from _rows(ctx, story, slip, seen, fingerprints)
 
 
 DETECTORS = (Detector("misspelt_names", misspelt_names, (NAME_VARIANT,)),)

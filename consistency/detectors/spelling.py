@@ -31,11 +31,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .. import domain
+from ..caching import text_cache
 from ..keys import org_key
 from ..models import Claim, Discrepancy, OrgMention, Severity
 from ..rarity import zipf
@@ -86,24 +88,96 @@ says nothing of a name. Not a semicolon: "on Monday; Bebe King, 6, ..." """
 
 
 def _fold(word: str) -> str:
-    """A word as compared: accents dropped ("Zoë" / "Zoe" and "Díaz" / "Diaz" are one
-    form, never a misspelling), apostrophes one, a possessive gone."""
-    word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    word = word.replace("’", "'")
-    return re.sub(r"'s$", "", word)
+    """A word as compared: lower case, accents dropped ("Zoë" / "Zoe" and "Díaz" / "Diaz"
+    are one form, never a misspelling), apostrophes one, a possessive gone."""
+    if not word.isascii():
+        word = "".join(
+            c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+        ).replace("’", "'")
+    word = word.lower()
+    return word[:-2] if word.endswith("'s") else word
 
 
 @dataclass(frozen=True, slots=True)
 class _Token:
+    """A capitalised word of a claim, or a linking word ("of", "da") that may join two."""
+
     key: str
-    """The folded word, lower case: what is compared."""
+    """The folded word (`_fold`): what is compared."""
     written: str
     start: int
     end: int
+    capital: bool
+    initials: bool
     opening: bool
     """Opens a sentence or a clause, or stands in a title-case claim."""
+    leads: bool
+    """Opens a sentence (not in title case) with a capitalised word joined after it."""
+    joined: bool
+    """Follows the token before it with only a space or a hyphen between."""
     possessive: bool
-    title_case: bool
+
+
+class _Words(NamedTuple):
+    tokens: tuple[_Token, ...]
+    """Capitalised words and linking words, in order."""
+    lower: tuple[str, ...]
+    """Every word written in lower case."""
+
+
+@text_cache()
+def _words(text: str) -> _Words:
+    """A claim's words as the spelling detector reads them. A function of the text alone,
+    so cached: a story's versions repeat most sentences word for word."""
+    linking = domain.spelling().linking
+    found = list(_WORD.finditer(text))
+    # Title case ("Vauxhall To Close Luton Plant"): no word of four letters or more in
+    # lower case, so its capitals say nothing of names. A sentence dense with names
+    # ("led by Wyvern Police's Economic Crime Unit") still has its verbs in lower case.
+    title_case = sum(len(m.group()) > 3 for m in found) >= 3 and not any(
+        m.group()[0].islower() for m in found if len(m.group()) > 3
+    )
+    tokens: list[_Token] = []
+    lower: list[str] = []
+    kept = -2  # the index of the last word kept as a token
+    for i, m in enumerate(found):
+        written = m.group()
+        gap = text[found[i - 1].end() : m.start()] if i else ""
+        capital = written[0].isupper()
+        if not capital:
+            lower.append(written.lower())
+            if written not in linking:
+                continue
+        opening = title_case or not i or _opens(gap.strip())
+        following = found[i + 1] if i + 1 < len(found) else None
+        leads = bool(
+            capital
+            and opening
+            and not title_case
+            and following
+            and following.group()[0].isupper()
+            and text[m.end() : following.start()] in (" ", "-")
+        )
+        # "Tottenham's", "Spurs'": the name ends there.
+        possessive = written[-2:] in ("'s", "’s") or (
+            written.endswith("s") and text[m.end() : m.end() + 1] in ("'", "’")
+        )
+        tokens.append(
+            _Token(
+                _fold(written),
+                written,
+                m.start(),
+                m.end(),
+                capital,
+                capital and written.isupper() and 2 <= len(written) <= MAX_INITIALS,
+                opening,
+                leads,
+                kept == i - 1 and gap in (" ", "-"),
+                possessive,
+            )
+        )
+        kept = i
+    return _Words(tuple(tokens), tuple(lower))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +187,8 @@ class _Run:
     claim_id: str
     source: str
     tokens: tuple[_Token, ...]
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(t.key for t in self.tokens)
+    keys: tuple[str, ...]
+    """Its words as compared."""
 
     def written(self, text: str) -> str:
         """As the claim writes it, a possessive left off ("Dominic Solanke['s]")."""
@@ -161,32 +233,6 @@ class _Story:
         return len(writers - slip) >= MIN_OTHERS and len(writers) >= 2 * len(slip)
 
 
-def _tokens(claim: Claim) -> list[_Token]:
-    text = claim.text
-    found = list(_WORD.finditer(text))
-    # Title case ("Vauxhall To Close Luton Plant"): no word of four letters or more in
-    # lower case, so its capitals say nothing of names. A sentence dense with names
-    # ("led by Wyvern Police's Economic Crime Unit") still has its verbs in lower case.
-    longer = [m.group() for m in found if len(m.group()) > 3]
-    title_case = len(longer) >= 3 and not any(w[0].islower() for w in longer)
-    out: list[_Token] = []
-    previous_end = 0
-    for m in found:
-        opening = title_case or not out or _opens(text[previous_end : m.start()].strip())
-        written = m.group()
-        # "Tottenham's", "Spurs'": the name ends there.
-        possessive = bool(re.search(r"['’]s$", written)) or (
-            written.endswith("s") and text[m.end() : m.end() + 1] in ("'", "’")
-        )
-        out.append(
-            _Token(
-                _fold(written).lower(), written, m.start(), m.end(), opening, possessive, title_case
-            )
-        )
-        previous_end = m.end()
-    return out
-
-
 def _opens(gap: str) -> bool:
     """Whether the punctuation between two words opens what follows: a sentence, a
     quotation, a clause after a dash. A straight quotation mark opens only where it
@@ -199,38 +245,26 @@ def _opens(gap: str) -> bool:
     return gap[-1] in _OPENERS
 
 
-def _joins(text: str, t: _Token, following: _Token) -> bool:
-    """Two words of one name, if both are capitalised: nothing but a space or a hyphen
-    between them."""
-    return text[t.end : following.start] in (" ", "-")
-
-
 def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
     story = _Story(sources, {})
-    by_claim: dict[str, list[_Token]] = {}
+    by_claim: dict[str, tuple[_Token, ...]] = {}
     for claim in claims:
         story.claims[claim.claim_id] = claim
-        tokens = _tokens(claim)
+        tokens, lower = _words(claim.text)
         by_claim[claim.claim_id] = tokens
-        for i, t in enumerate(tokens):
-            following = tokens[i + 1] if i + 1 < len(tokens) else None
-            if t.written[0].isupper():
-                if t.written.isupper() and 2 <= len(t.written) <= MAX_INITIALS:
-                    story.initials[_fold(t.written).upper()].add(claim.source)
-                    continue
-                story.words[t.key].add(claim.source)
-                story.uses[t.key].append((claim.claim_id, t))
-                if not t.opening:
-                    story.inside[t.key] += 1
-                elif (
-                    not t.title_case
-                    and following
-                    and following.written[0].isupper()
-                    and _joins(claim.text, t, following)
-                ):
-                    story.leading[t.key] += 1
-            elif t.written.islower():
-                story.lower[t.key] += 1
+        story.lower.update(lower)
+        for t in tokens:
+            if not t.capital:
+                continue
+            if t.initials:
+                story.initials[t.written].add(claim.source)
+                continue
+            story.words[t.key].add(claim.source)
+            story.uses[t.key].append((claim.claim_id, t))
+            if not t.opening:
+                story.inside[t.key] += 1
+            elif t.leads:
+                story.leading[t.key] += 1
     for claim_id, tokens in by_claim.items():
         claim = story.claims[claim_id]
         for run in _runs(story, claim, tokens):
@@ -239,33 +273,30 @@ def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
     return story
 
 
-def _runs(story: _Story, claim: Claim, tokens: list[_Token]) -> Iterator[_Run]:
+def _runs(story: _Story, claim: Claim, tokens: tuple[_Token, ...]) -> Iterator[_Run]:
     """The names a claim writes: runs of capitalised words, bridged by linking words
     ("Office for National Statistics") and hyphens, broken by punctuation and after a
     possessive. A common word opening a sentence is no part of the name after it."""
-    linking = domain.spelling().linking
-    text = claim.text
     run: list[_Token] = []
     pending: list[_Token] = []
 
     def close() -> Iterator[_Run]:
         if run:
-            yield _Run(claim.claim_id, claim.source, tuple(run))
+            yield _Run(claim.claim_id, claim.source, tuple(run), tuple(t.key for t in run))
         run.clear()
         pending.clear()
 
-    previous: _Token | None = None
     for t in tokens:
-        joined = previous is not None and _joins(text, previous, t)
-        previous = t
-        if not joined or (run and run[-1].possessive and not pending):
+        if not t.joined or (run and run[-1].possessive and not pending):
             yield from close()
-        capital = t.written[0].isupper() and not t.written.isupper()
-        if capital and not (t.opening and zipf(t.key) >= OPENING_WORD and not story.named(t.key)):
+        if t.capital and not t.initials:
+            if t.opening and zipf(t.key) >= OPENING_WORD and not story.named(t.key):
+                yield from close()
+                continue
             run.extend(pending)
             pending.clear()
             run.append(t)
-        elif run and t.key in linking and t.written.islower():
+        elif run and not t.capital:
             pending.append(t)
         else:
             yield from close()

@@ -481,3 +481,27 @@ def wording() -> Wording:
         references=frozenset(raw["references"]),
         equivalents={tuple(k.split()): tuple(v.split()) for k, v in raw["equivalents"].items()},
     )
+
+
+@dataclass(frozen=True)
+class Spelling:
+    variants: tuple[tuple[str, str], ...]
+    """British and American fragments that may stand for each other ("ise", "ize")."""
+    derivations: frozenset[str]
+    """Endings that make another word ("s", "n": "Texas" / "Texan")."""
+    linking: frozenset[str]
+    """Small words inside a name ("of", "da")."""
+    swappable: frozenset[str]
+    """Linking words given one for another by mistake ("of" / "for")."""
+
+
+@table_cache
+def spelling() -> Spelling:
+    raw = _load("spelling.toml")
+    variants = tuple((str(uk).lower(), str(us).lower()) for uk, us in raw["variants"])
+    return Spelling(
+        variants=variants + tuple((us, uk) for uk, us in variants),
+        derivations=frozenset(str(e).lower() for e in raw["derivations"]),
+        linking=frozenset(str(w).lower() for w in raw["linking"]),
+        swappable=frozenset(str(w).lower() for w in raw["swappable"]),
+    )

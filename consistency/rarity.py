@@ -44,6 +44,21 @@ def background() -> pl.DataFrame:
     )
 
 
+@table_cache
+def _frequencies() -> dict[str, float]:
+    import wordfreq
+
+    return dict(wordfreq.get_frequency_dict("en"))
+
+
+def zipf(word: str) -> float:
+    """How common a word is in English at large, on wordfreq's Zipf scale: about 7 for
+    "the", 5 for "British", 3 for "Huntingdon", 0 for a word it does not know
+    ("Postecolgou")."""
+    frequency = _frequencies().get(word.lower(), 0.0)
+    return math.log10(frequency) + 9.0 if frequency > 0 else 0.0
+
+
 def rarity(df: pl.Expr, articles: int, usage: pl.Expr, background_articles: int) -> pl.Expr:
     """How rare a word found in `df` of the feed's `articles` is: `N / df` over the feed
     and `background_articles` of general English beside it, of which `usage` (0 to 1)
@@ -54,4 +69,4 @@ def rarity(df: pl.Expr, articles: int, usage: pl.Expr, background_articles: int)
     )
 
 
-__all__ = ["ARTICLE_WORDS", "background", "rarity"]
+__all__ = ["ARTICLE_WORDS", "background", "rarity", "zipf"]

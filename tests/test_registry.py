@@ -89,9 +89,10 @@ def test_kinds_declare_their_severities_worst_first() -> None:
 
 
 def test_each_kind_is_declared_once() -> None:
-    # Two detectors may report one kind (number_conflict: a figure changed inside a
-    # matched claim, and one count given two ways across a story) only by sharing its
-    # one declaration: one meaning, one list of severities.
+    # Two detectors may report one kind only by sharing its one declaration: one
+    # meaning, one list of severities (number_conflict: a figure changed inside a
+    # matched claim, and one count given two ways across a story; name_variant: claim
+    # by claim and over a whole story's names).
     declared = {id(k): k for d in DETECTORS for k in d.kinds}
     assert sorted(k.name for k in declared.values()) == sorted(KIND_NAMES)
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import claims, encoding, facts, grades, omission, people, quotes
+from . import claims, encoding, facts, grades, omission, people, quotes, spelling
 from .base import Context, Side, make, side
 from .registry import Detector, Kind
 
-FAMILIES = (grades, people, quotes, claims, facts, omission, encoding)
+FAMILIES = (grades, people, quotes, claims, facts, spelling, omission, encoding)
 
 DETECTORS: tuple[Detector, ...] = tuple(d for family in FAMILIES for d in family.DETECTORS)
 """Every detector, in the order the compare stage runs them."""

@@ -92,6 +92,12 @@ from .base import Context, cluster_topic, make, side
 from .facts import NUMBER_CONFLICT, same_count
 from .registry import Detector, Kind
 
+NAME_VARIANT = Kind(
+    "name_variant", ("medium", "low"), "a named thing written two ways that can be one name"
+)
+"""Declared here and reported by the spelling detector too (detectors/spelling.py), which
+compares the names of a whole story where this family compares matched claims."""
+
 Report = Callable[[str, Severity, str, str, str], None]
 """Records one finding: (kind, severity, value_a, value_b, why)."""
 
@@ -970,11 +976,7 @@ DETECTORS = (
                 ("high", "medium"),
                 "two versions differ by a negation (or a negating prefix)",
             ),
-            Kind(
-                "name_variant",
-                ("medium", "low"),
-                "a named thing written two ways that can be one name",
-            ),
+            NAME_VARIANT,
             Kind(
                 "claim_altered",
                 ("medium", "low"),

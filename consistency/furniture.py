@@ -327,12 +327,14 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         or (n <= 3 * v.max_notice and web >= 2 and addressed)  # a banner of sentences
     ):
         return Verdict("furniture", "site notice (cookies, sign-in, comments)", "")
-    if _EMAIL.search(body) and len(body.split()) >= 2 and n <= 12 and not terminal:
+    if "@" in body and _EMAIL.search(body) and len(body.split()) >= 2 and n <= 12 and not terminal:
         return Verdict("furniture", "contact line", "")
     first = body.split()[0].strip(":.,!").lower() if body.split() else ""
     if first in v.promo and n <= v.max_promo and not body.endswith("."):
         return Verdict("furniture", "promotion or link", "")
-    plain = [w for w in words_of(_HANDLE.sub("", body)) if not w.isdigit()]
+    # Without a handle's mark the words are those above: most lines, read once.
+    handled = words_of(_HANDLE.sub("", body)) if "#" in body or "@" in body else words
+    plain = [w for w in handled if not w.isdigit()]
     menu = n <= v.max_menu and plain and all(w in v.known or w in outlet for w in plain)
     # Menu words, or the outlet's name alone (a masthead): the outlet's name with
     # function words is a sentence about it ("Riverside Hospital has been ...").
@@ -414,8 +416,10 @@ def _own_line(
                 and not any(w in v.stopwords for w in words_of(" ".join(rest)))
             ):
                 return Verdict("furniture", "broadcast schedule", "")
+    if n > 12 or terminal:
+        return None
     plain = re.findall(r"[a-z]+", body.lower())  # "WordPress" one word
-    if n <= 12 and not terminal and any(w in v.platforms for w in plain):
+    if any(w in v.platforms for w in plain):
         others = [w for w in plain if w in v.stopwords and w != "by"]
         if any(w in v.site_credit for w in plain) and not others:
             return Verdict("furniture", "site credit (theme, platform)", "")
@@ -603,16 +607,22 @@ def template_lines(articles: Iterable[Article]) -> frozenset[str]:
     occurs: dict[str, list[int]] = defaultdict(list)
     prose: list[set[int]] = []
     outlets: list[str] = []
+    # A line's key, or "" when it cannot be a template line: each distinct line is
+    # judged once, though the versions of a story repeat most of theirs.
+    keyed: dict[str, str] = {}
     for index, article in enumerate(articles):
         seen: set[str] = set()
         for raw in article.body.split("\n"):
             line = raw.strip()
-            count = len(line.split())
-            if 0 < count <= v.template_words and len(line) <= v.template_chars:
-                k = key(line)
-                if k and k not in seen and not _TERMINAL.search(line):
-                    seen.add(k)
-                    occurs[k].append(index)
+            if len(line) > v.template_chars:  # most lines: copy, longer than a template's
+                continue
+            k = keyed.get(line)
+            if k is None:
+                short = 0 < len(line.split()) <= v.template_words
+                k = keyed[line] = key(line) if short and not _TERMINAL.search(line) else ""
+            if k and k not in seen:
+                seen.add(k)
+                occurs[k].append(index)
         # Sentences, not lines, so that a hard-wrapped copy still shares its copy.
         text = " ".join(article.body.split())
         copy = {

@@ -9,7 +9,12 @@ Never all claims against all claims:
    no article carries in more than `max_shingle_claims` claims (more, and it is
    the article's own template, "... was rated good." down a list, which would
    pair every line of one version with every line of the other).
-   The join runs in polars.
+   The join runs in polars. Then the article pairs the candidates span are put to
+   consistency.stories' subject and date test (`stories.allowed`): a claim pair
+   across two articles that subject or date part can never link them, so it is not
+   scored, unless average linkage puts both articles in one story all the same (then
+   it is scored after the stories are found). In a templated feed (one report's
+   wording for forty forces) such pairs are nearly every candidate.
 2. Scoring. Candidates are scored with rapidfuzz `fuzz.ratio` on canonical text
    (lower case, words only, see `keys.canonical_text`): one alignment, where
    `WRatio` tries several, and since both sides are already normalised no
@@ -64,10 +69,12 @@ def _group(claim: Claim) -> str:
     return "quote" if claim.kind == "quote" else "text"
 
 
-def candidate_pairs(
-    claims: list[Claim], canon: list[str], settings: MatchSettings, masked: list[str] | None = None
-) -> pl.DataFrame:
-    """Claim index pairs (i < j, different sources, same group) that share a rare shingle.
+def _shared_phrases(
+    claims: list[Claim], canon: list[str], settings: MatchSettings, masked: list[str] | None
+) -> pl.LazyFrame:
+    """(claim, claim_b, pair) for every two claims (claim < claim_b, different sources,
+    same group) sharing a rare shingle, once per phrase set they share; `pair` is their
+    articles' pair (smaller source code * sources + larger, codes in sorted order).
 
     Shingles are cut from `masked` (`keys.masked_text`) when given, else from `canon`:
     two versions with a number changed every few words share masked phrases ("rose
@@ -77,7 +84,10 @@ def candidate_pairs(
     A shingle is the 64-bit hash of its words, so the joins compare integers, not
     strings. Two phrases whose hashes collide (about one chance in 10^7 for a
     million phrases) are counted as one: that can add a candidate, which scoring
-    then judges, or make a phrase look templated.
+    then judges, or make a phrase look templated. The claims holding a shingle are
+    its set, and shingles held by the same set are joined once: the consecutive
+    shingles of one sentence repeated in a hundred articles are one set, and a
+    templated feed's join would otherwise be most of its run.
     """
     size = settings.shingle_words
     code = {source: i for i, source in enumerate(sorted({c.source for c in claims}))}
@@ -85,7 +95,7 @@ def candidate_pairs(
         pl.DataFrame(
             {
                 "claim": np.arange(len(claims), dtype=np.int64),
-                "source": np.fromiter((code[c.source] for c in claims), np.int32, len(claims)),
+                "source": np.fromiter((code[c.source] for c in claims), np.int64, len(claims)),
                 # 1 for quotations, 0 for other claims: an integer joins faster.
                 "group": np.fromiter((_group(c) == "quote" for c in claims), np.uint8, len(claims)),
                 "canon": canon,
@@ -93,7 +103,7 @@ def candidate_pairs(
             },
             schema={
                 "claim": pl.Int64,
-                "source": pl.Int32,
+                "source": pl.Int64,
                 "group": pl.UInt8,
                 "canon": pl.String,
                 "words": pl.String,
@@ -133,16 +143,57 @@ def candidate_pairs(
         )
         .select("shingle")
     )
-    keyed = shingles.join(rare, on="shingle")
-    # Quotations pair with quotations, other claims with other claims.
-    pairs = (
-        keyed.join(keyed, on=["shingle", "group"], suffix="_b")
-        .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
-        .select("claim", "claim_b")
-        .unique()
-        .sort("claim", "claim_b")
+    # Quotations pair with quotations, other claims with other claims: a shingle's set
+    # is cut by group. Claims in order, so that equal sets are listed alike and kept
+    # once (were two listed otherwise, their pairs would be joined twice, and `unique`
+    # would still give each once).
+    sets = (
+        shingles.join(rare, on="shingle")
+        .sort("claim")
+        .group_by("shingle", "group")
+        .agg("claim", "source")
+        .unique("claim")
+        .with_row_index("set")
+        .select("set", "claim", "source")
+        .explode("claim", "source")
+        .collect()
+        .lazy()  # the sets are small; the pairs they make are joined as each caller needs
     )
-    return pairs.collect()
+    low, high = pl.min_horizontal("source", "source_b"), pl.max_horizontal("source", "source_b")
+    return (
+        sets.join(sets, on="set", suffix="_b")
+        .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
+        .select("claim", "claim_b", (low * len(code) + high).alias("pair"))
+    )
+
+
+def _pairs_of(
+    shared: pl.LazyFrame, claims: int, articles: np.ndarray | None = None
+) -> pl.DataFrame:
+    """The claim pairs of `shared` (`_shared_phrases`), or those whose article pair is
+    among `articles`, once each, in order. `claims`: how many claims there are."""
+    if articles is not None:
+        shared = shared.filter(pl.col("pair").is_in(pl.Series(articles, dtype=pl.Int64).implode()))
+    # One integer per pair: `unique` on one column is several times faster than on two.
+    packed = pl.col("claim") * claims + pl.col("claim_b")
+    return (
+        shared.select(packed.alias("packed"))
+        .unique()
+        .sort("packed")
+        .select(
+            (pl.col("packed") // claims).alias("claim"),
+            (pl.col("packed") % claims).alias("claim_b"),
+        )
+        .collect()
+    )
+
+
+def candidate_pairs(
+    claims: list[Claim], canon: list[str], settings: MatchSettings, masked: list[str] | None = None
+) -> pl.DataFrame:
+    """Claim index pairs (i < j, different sources, same group) that share a rare shingle
+    (see `_shared_phrases`), in order."""
+    return _pairs_of(_shared_phrases(claims, canon, settings, masked), len(claims))
 
 
 def all_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
@@ -199,47 +250,78 @@ def match_claims(
     ordered = sorted(claims, key=lambda c: c.claim_id)
     canon = [canonical_text(c.text) for c in ordered]
     masked = [masked_text(c.text) for c in ordered]
-    if settings.blocking:
-        pairs = candidate_pairs(ordered, canon, settings, masked)
-    else:
-        pairs = all_pairs(ordered, canon, settings)
-
-    first, second = pairs["claim"].to_numpy(), pairs["claim_b"].to_numpy()
-
-    def ratios(texts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        # Every candidate scored in one call, on all cores; Python sees only the pairs kept.
-        return process.cpdist(
-            texts[a],
-            texts[b],
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=settings.related_cutoff,
-            workers=-1,
-        )
-
-    scores = ratios(np.array(canon, dtype=object), first, second)
-    # The same pairs with their slots masked: a sentence with a number changed and a
-    # word rewritten falls under the cutoff as written, and aligns masked. Only pairs
-    # not matched as written in which a claim has a slot can score otherwise.
+    sources = sorted({c.source for c in ordered})
+    feed = stories.read_feed(sources, ordered, settings, entities, published)
+    canon_texts, masked_texts = np.array(canon, dtype=object), np.array(masked, dtype=object)
+    # Whether a claim has a slot: only then can its masked ratio differ.
     slotted = np.fromiter(
         (m != c for m, c in zip(masked, canon, strict=True)), np.bool_, len(canon)
     )
-    rescore = np.flatnonzero((scores < settings.claim_cutoff) & (slotted[first] | slotted[second]))
-    framed = scores.copy()
-    framed[rescore] = ratios(np.array(masked, dtype=object), first[rescore], second[rescore])
-    best = np.maximum(scores, framed)
 
-    if not settings.blocking:
+    def scored(pairs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(first, second, ratio as written, ratio masked) for each pair."""
+        first, second = pairs["claim"].to_numpy(), pairs["claim_b"].to_numpy()
+        scores = _ratios(canon_texts, first, second, settings)
+        # The same pairs with their slots masked: a sentence with a number changed and a
+        # word rewritten falls under the cutoff as written, and aligns masked. Only pairs
+        # not matched as written in which a claim has a slot can score otherwise.
+        rescore = np.flatnonzero(
+            (scores < settings.claim_cutoff) & (slotted[first] | slotted[second])
+        )
+        framed = scores.copy()
+        framed[rescore] = _ratios(masked_texts, first[rescore], second[rescore], settings)
+        return first, second, scores, framed
+
+    if settings.blocking:
+        # Claim pairs whose articles subject or date part (consistency.stories) can
+        # never link them, so they are left unscored unless the two articles end up in
+        # one story all the same (average linkage joins groups most of whose pairs
+        # link): in a templated feed they are nearly every candidate.
+        shared = _shared_phrases(ordered, canon, settings, masked)
+        articles = shared.select("pair").unique().sort("pair").collect()["pair"].to_numpy()
+        ok = stories.allowed(feed, articles // len(sources), articles % len(sources))
+        first, second, scores, framed = scored(_pairs_of(shared, len(ordered), articles[ok]))
+    else:
+        first, second, scores, framed = scored(all_pairs(ordered, canon, settings))
         # Sharing a phrase of `shingle_words` words is part of what a match is, not
         # only a way to find candidates: "West Midlands ROCU - adequate" and "West
         # Midlands Police - adequate" score 89 and are about two subjects. Blocking
         # adds only that the phrase be rare; the unblocked pipeline does not.
-        scored = np.flatnonzero(best)
         apart = [
-            k for k in scored if not _share_phrase(masked[first[k]], masked[second[k]], settings)
+            k
+            for k in np.flatnonzero(np.maximum(scores, framed))
+            if not _share_phrase(masked[first[k]], masked[second[k]], settings)
         ]
         scores[apart] = 0
-        best[apart] = 0
+        framed[apart] = 0
+
+    linking = scores >= settings.claim_cutoff  # stories link on claims as written
+    story_of = group_stories(
+        sources,
+        ordered,
+        first[linking],
+        second[linking],
+        settings,
+        entities or {},
+        published,
+        feed,
+    )
+    story_index = {story: n for n, story in enumerate(sorted(set(story_of.values())))}
+    if settings.blocking:
+        # The article pairs left unscored that one story holds after all: their claim
+        # pairs are scored now, and taken in order among the others.
+        of_source = np.fromiter((story_index[story_of[s]] for s in sources), np.int64)
+        late = articles[~ok]
+        late = late[of_source[late // len(sources)] == of_source[late % len(sources)]]
+        if len(late):
+            more = scored(_pairs_of(shared, len(ordered), late))
+            both = [
+                np.concatenate(pair)
+                for pair in zip((first, second, scores, framed), more, strict=True)
+            ]
+            order = np.lexsort((both[1], both[0]))
+            first, second, scores, framed = (column[order] for column in both)
+    best = np.maximum(scores, framed)
 
     def kept(where: np.ndarray) -> list[ClaimMatch]:
         # The ratio as written where it decides, else the masked one, and the scorer
@@ -257,41 +339,48 @@ def match_claims(
             for k in np.flatnonzero(where)
         ]
 
-    strong = best >= settings.claim_cutoff
-    matches = kept(strong)
-    sources = sorted({c.source for c in ordered})
-    linking = scores >= settings.claim_cutoff  # stories link on claims as written
-    story_of = group_stories(
-        sources, ordered, first[linking], second[linking], settings, entities or {}, published
-    )
-
-    # Stories first, then only the pairs inside one are made into objects: most
-    # related pairs (shared templated wording) lie across stories.
-    story_index = {story: n for n, story in enumerate(sorted(set(story_of.values())))}
+    # Only the pairs inside one story are made into objects: most matched and related
+    # pairs (shared templated wording) lie across stories.
     story = np.fromiter((story_index[story_of[c.source]] for c in ordered), np.int64, len(ordered))
     within = story[first] == story[second]
+    strong = best >= settings.claim_cutoff
+    matches = kept(strong & within)
     related = kept((best >= settings.related_cutoff) & ~strong & within)
     # Paraphrases are looked for only for claims left without a counterpart in the
     # other source: a claim already matched or related there is aligned.
     code = {source: i for i, source in enumerate(sources)}
     source_of = np.fromiter((code[c.source] for c in ordered), np.int64, len(ordered))
     aligned = within & (best >= settings.related_cutoff)
-    paired = np.union1d(
-        first[aligned] * len(sources) + source_of[second[aligned]],
-        second[aligned] * len(sources) + source_of[first[aligned]],
+    paired = np.concatenate(
+        [
+            first[aligned] * len(sources) + source_of[second[aligned]],
+            second[aligned] * len(sources) + source_of[first[aligned]],
+        ]
     )
     unscored = np.flatnonzero(
         within
         & (best < settings.related_cutoff)
-        & ~np.isin(first * len(sources) + source_of[second], paired)
-        & ~np.isin(second * len(sources) + source_of[first], paired)
+        & ~stories.among(first * len(sources) + source_of[second], paired)
+        & ~stories.among(second * len(sources) + source_of[first], paired)
     )
     if len(unscored) and settings.related_word_share <= 1:
         related += _paraphrases(ordered, masked, first, second, unscored, settings)
-    return Matching(
-        MappingProxyType(story_of),
-        tuple(m for m, inside in zip(matches, within[strong], strict=True) if inside),
-        tuple(related),
+    return Matching(MappingProxyType(story_of), tuple(matches), tuple(related))
+
+
+def _ratios(
+    texts: np.ndarray, first: np.ndarray, second: np.ndarray, settings: MatchSettings
+) -> np.ndarray:
+    """fuzz.ratio of each pair (`texts[first[k]]`, `texts[second[k]]`), 0 under
+    `related_cutoff`: every candidate scored in one call, on all cores; Python sees
+    only the pairs kept."""
+    return process.cpdist(
+        texts[first],
+        texts[second],
+        scorer=fuzz.ratio,
+        processor=None,
+        score_cutoff=settings.related_cutoff,
+        workers=-1,
     )
 
 
@@ -365,6 +454,7 @@ def group_stories(
     settings: MatchSettings,
     entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
     published: Mapping[str, str] | None = None,
+    feed: stories.Feed | None = None,
 ) -> dict[str, str]:
     """Source -> story id: article pairs with enough matched claims (fewer when the two
     articles name the same people and organisations) are linked, and consistency.stories
@@ -431,4 +521,4 @@ def group_stories(
             )
         ):
             strength[(sources[a], sources[b])] = shared
-    return stories.group(sources, claims, strength, settings, entities, published)
+    return stories.group(sources, claims, strength, settings, entities, published, feed)

@@ -44,6 +44,10 @@ its `story_index_terms` heaviest words found in at least two and at most
 `max_term_articles` articles; only pairs sharing an indexed word, or linked by
 matched claims, are scored. Linked articles are then merged by average linkage
 (`story_link_fraction`), strongest links first, so nothing chains.
+
+The subject and date test of a pair (`allowed`) depends on that pair alone, so the
+match stage puts it to the article pairs its claim candidates span before scoring any
+(`read_feed` reads the feed once for both).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -335,6 +340,17 @@ def _subject_share(pairs: pl.DataFrame, subjects: pl.DataFrame, present: pl.Data
     return ordered.select(pl.max_horizontal("share_a", "share_b")).to_series()
 
 
+def among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is in `pool` (integers): `np.isin` by sorting and binary
+    search. numpy 2's `isin` and `unique` hash their input, which on a million
+    article-word codes takes seconds where a sort takes hundredths."""
+    pool = np.sort(pool)
+    where = np.searchsorted(pool, values)
+    found: np.ndarray = where < len(pool)
+    found[found] = pool[where[found]] == values[found]
+    return found
+
+
 def _one_slip(x: str, y: str) -> bool:
     """Two words one slip of the keyboard apart (OSA distance 1), both longer than four
     letters and with the same first letter."""
@@ -393,8 +409,8 @@ def _main_subject_named(
         pl.col("tf").cast(pl.Int64) - pl.col("in_names").fill_null(0) >= 1
     )
     held = said["article"].to_numpy() * span + said["term"].to_numpy()
-    a_named_by_b = np.isin(second * span + top[first], held)
-    b_named_by_a = np.isin(first * span + top[second], held)
+    a_named_by_b = among(second * span + top[first], held)
+    b_named_by_a = among(first * span + top[second], held)
     named: np.ndarray = (
         (top[first] < 0)
         | (top[second] < 0)
@@ -406,8 +422,9 @@ def _main_subject_named(
     # / "Rudacubana": a letter added, dropped, changed or two swapped) are one
     # subject. One slip only: two places of a template's pages are often alike
     # ("Radworth" / "Bramworth").
-    word = dict(zip(present["term"].to_list(), present["word"].to_list(), strict=True))
     left = np.flatnonzero(~named)
+    mains = present.filter(pl.col("term").is_in(pl.Series(top[top >= 0]).implode()))
+    word = dict(zip(mains["term"].to_list(), mains["word"].to_list(), strict=True))
     subject_pairs, which = np.unique(
         np.stack([top[first[left]], top[second[left]]], axis=1), axis=0, return_inverse=True
     )
@@ -419,6 +436,83 @@ def _main_subject_named(
     return named
 
 
+@dataclass(frozen=True)
+class Feed:
+    """What the story stage reads of a feed, once: each article's word vector, words,
+    subjects, publication day and people named, for every pair it is then asked about
+    (`allowed` before the claims are scored, `group` after)."""
+
+    sources: list[str]
+    code: dict[str, int]
+    vectors: pl.DataFrame
+    present: pl.DataFrame
+    subjects: pl.DataFrame
+    days: np.ndarray
+    people: dict[int, Mapping[str, frozenset[str]]]
+    settings: MatchSettings
+
+
+def read_feed(
+    sources: list[str],
+    claims: list[Claim],
+    settings: MatchSettings,
+    entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+    published: Mapping[str, str] | None = None,
+) -> Feed:
+    """The feed's articles as the story stage reads them (see `group` for the arguments)."""
+    entities = entities or {}
+    published = published or {}
+    code = {source: i for i, source in enumerate(sources)}
+    vectors, present = _terms(sources, claims, entities, settings)
+    days = np.array(
+        [
+            d.toordinal() if (d := published_day(published.get(s, ""))) is not None else -1
+            for s in sources
+        ],
+        dtype=np.int64,
+    )
+    return Feed(
+        sources,
+        code,
+        vectors,
+        present,
+        _subjects(sources, claims, present, settings),
+        days,
+        {code[source]: keys for source, keys in entities.items() if source in code},
+        settings,
+    )
+
+
+def allowed(feed: Feed, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """For each article pair (`first[k]`, `second[k]`: indexes into `feed.sources`, no
+    pair given twice), whether subject and date allow the two to be one story. A pair's
+    answer depends on that pair alone, so the match stage asks it before scoring claims:
+    claim pairs across a pair not allowed never link two articles."""
+    settings, days = feed.settings, feed.days
+    # The cheapest test first, each on the pairs the one before left: in a templated
+    # feed the main subject alone parts nearly every pair.
+    dated = (days[first] >= 0) & (days[second] >= 0)
+    left = np.flatnonzero(~(dated & (np.abs(days[first] - days[second]) > settings.max_days_apart)))
+    left = left[
+        _main_subject_named(
+            first[left],
+            second[left],
+            feed.subjects,
+            feed.present,
+            len(feed.sources),
+            settings,
+            feed.people,
+        )
+    ]
+    pairs = pl.DataFrame(
+        {"a": first[left], "b": second[left]}, schema={"a": pl.Int64, "b": pl.Int64}
+    )
+    share = _subject_share(pairs, feed.subjects, feed.present).to_numpy()
+    possible = np.zeros(len(first), np.bool_)
+    possible[left[share >= settings.min_subject_share]] = True
+    return possible
+
+
 def group(
     sources: list[str],
     claims: list[Claim],
@@ -426,14 +520,13 @@ def group(
     settings: MatchSettings,
     entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
     published: Mapping[str, str] | None = None,
+    feed: Feed | None = None,
 ) -> dict[str, str]:
     """Source -> story id. `claim_links` holds the article pairs (smaller, larger) that
     the match stage links by matched claims; `published` each source's publication
-    date as its metadata gives it."""
-    entities = entities or {}
-    published = published or {}
-    code = {source: i for i, source in enumerate(sources)}
-    vectors, present = _terms(sources, claims, entities, settings)
+    date as its metadata gives it; `feed`, the same read already (`read_feed`)."""
+    feed = feed or read_feed(sources, claims, settings, entities, published)
+    code, vectors, present = feed.code, feed.vectors, feed.present
     extra = pl.DataFrame(
         {
             "a": [code[a] for a, _ in claim_links],
@@ -442,31 +535,10 @@ def group(
         schema={"a": pl.Int64, "b": pl.Int64},
     )
     pairs = _candidate_pairs(vectors, present, extra, settings).sort("a", "b")
-    subjects = _subjects(sources, claims, present, settings)
-    share = _subject_share(pairs, subjects, present).to_numpy()
-
-    days = np.array(
-        [
-            d.toordinal() if (d := published_day(published.get(s, ""))) is not None else -1
-            for s in sources
-        ],
-        dtype=np.int64,
-    )
     first, second = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    dated = (days[first] >= 0) & (days[second] >= 0)
-    apart = dated & (np.abs(days[first] - days[second]) > settings.max_days_apart)
-    same_subject = (share >= settings.min_subject_share) & _main_subject_named(
-        first,
-        second,
-        subjects,
-        present,
-        len(sources),
-        settings,
-        {code[source]: keys for source, keys in entities.items() if source in code},
-    )
     # Only pairs that subject and date allow are worth their cosine: in a templated
     # feed most candidate pairs (shared template wording) are two subjects.
-    possible = same_subject & ~apart
+    possible = allowed(feed, first, second)
     cosine = np.zeros(len(first))
     cosine[possible] = _cosines(pairs.filter(pl.Series(possible)), vectors)
     linked_by_claims = (
@@ -503,4 +575,4 @@ def group(
     return story_of
 
 
-__all__ = ["group", "published_day", "story_id"]
+__all__ = ["Feed", "allowed", "among", "group", "published_day", "read_feed", "story_id"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consistency import check_articles, claims, clean, ingest, keys, match
+from consistency import stories as stories_module
 from consistency.models import Article, Claim, Matching
 from consistency.settings import MatchSettings
 from consistency.testing import prepare, syndicate
@@ -388,3 +391,71 @@ def test_unblocked_matching_keeps_the_shared_phrase_rule() -> None:
             "The unit was inspected in May this year.",
             "Its report came out in the autumn.",
         }, blocking
+
+
+# --- claim pairs across articles that cannot be one story --------------------------------
+
+INSPECTED = paragraphs(
+    "{place} Fire and Rescue Service 2018/19",
+    "{place} Fire and Rescue Service is good at keeping people safe and secure from fire and "
+    "other risks, and its inspector, {person}, said {place} was making progress.",
+    "The service in {place} needs to improve how it responds to national risks, and it has a "
+    "good understanding of the risks its community in {place} faces.",
+    "{place} is good at preventing fires and other risks, and {place} is good at protecting the "
+    "public through fire regulation.",
+)
+
+
+def test_claims_of_two_subjects_are_never_scored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two pages from one template about two services share most sentences word for word
+    but can never be one story (consistency.stories): their claim pairs are left unscored,
+    the copies of one page are scored as ever."""
+    scored: list[tuple[str, str]] = []
+    ratios = match._ratios
+
+    def spy(
+        texts: np.ndarray, first: np.ndarray, second: np.ndarray, settings: MatchSettings
+    ) -> np.ndarray:
+        scored.extend(zip(texts[first], texts[second], strict=True))
+        return ratios(texts, first, second, settings)
+
+    monkeypatch.setattr(match, "_ratios", spy)
+    cleveland = INSPECTED.format(place="Cleveland", person="Phil Gormley")
+    durham = INSPECTED.format(place="Durham", person="Wendy Williams")
+    result = check_articles(
+        (
+            Article("cleveland", "cleveland.txt", cleveland),
+            Article("cleveland-copy", "cleveland-copy.txt", cleveland),
+            Article("durham", "durham.txt", durham),
+        ),
+        workers=1,
+    )
+    assert stories(result.matching) == {
+        frozenset({"cleveland", "cleveland-copy"}),
+        frozenset({"durham"}),
+    }
+    assert scored
+    assert not [pair for pair in scored if ("durham" in pair[0]) != ("durham" in pair[1])]
+
+
+def test_articles_joined_in_one_story_across_a_veto_have_their_claims_matched() -> None:
+    """a and c are published 91 days apart (two stories, says the date), but b, between
+    them, is one story with each, and average linkage joins all three: the claim pairs
+    of a and c, left unscored at first, are scored then and matched as all-pairs
+    scoring matches them."""
+    found = claims_of(("a", KENT), ("b", KENT), ("c", KENT))
+    published = {"a": "2024-01-01", "b": "2024-02-15", "c": "2024-04-01"}
+    blocked = match.match_claims(found, published=published)
+    unblocked = match.match_claims(found, MatchSettings(blocking=False), published=published)
+    assert stories(blocked) == {frozenset({"a", "b", "c"})}
+    by_id = {c.claim_id: c.source for c in found}
+    assert {"a", "c"} in [{by_id[m.claim_a], by_id[m.claim_b]} for m in blocked.matches]
+    assert blocked.matches == unblocked.matches
+    assert blocked.story_of == unblocked.story_of
+
+
+def test_among_is_isin() -> None:
+    pool = np.array([7, 3, 3, 11, -1])
+    values = np.array([3, 4, -1, 11, 12, -2, 7])
+    assert stories_module.among(values, pool).tolist() == np.isin(values, pool).tolist()
+    assert stories_module.among(values, np.array([], dtype=np.int64)).tolist() == [False] * 7

@@ -556,7 +556,7 @@ def group(
     # names (the people and organisations found, and every article's subjects) must
     # carry some of the cosine themselves.
     content = np.zeros(len(first))
-    named = set(subjects["term"].to_list())
+    named = set(feed.subjects["term"].to_list())
     said = vectors.join(present.select("term", "word").unique("term"), on="term").filter(
         ~pl.col("word").str.starts_with("\x00") & ~pl.col("term").is_in(list(named))
     )

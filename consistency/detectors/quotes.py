@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
 from rapidfuzz.distance import Indel, Opcode
 
 from .. import domain
-from ..caching import text_cache
-from ..claimdiff import Token, squeezed, tokenize
-from ..keys import canonical_text
+from ..caching import table_cache, text_cache
+from ..claimdiff import Token, initialism, squeezed, tokenize
+from ..keys import canonical_text, name_key
 from ..models import (
     Discrepancy,
     Severity,
@@ -32,15 +31,34 @@ from .base import Context, make, side
 from .registry import Detector, Kind
 
 MIN_QUOTE_WORDS = 4
-MIN_QUOTE_COVERAGE = 0.7
-"""Share of the shorter quotation's words found, in order, in the longer one."""
+MIN_QUOTE_COVERAGE = 0.5
+"""Share of the passage two quotations share that is the same words in the same order
+(`QuoteDiff.coverage`): under it, two quotations are not one. A quotation reworded word
+by word by a synonym-spinning site keeps about two words in three."""
+REWORDED_COVERAGE = 0.75
+"""Under this share, a quotation is reworded rather than touched in a place or two."""
 MIN_ATTRIBUTION_COVERAGE = 0.9
 MIN_RUN_WORDS = 3
-"""Shortest run of shared words that counts towards a quotation match."""
+"""Shortest run of shared words that anchors a quotation match."""
+MAX_PASSAGE_GAP = 25
+"""Words between two anchoring runs that are still one passage (a sentence dropped)."""
+_NEAR = {1: 3, 2: 6}
+"""A run of one (two) shared words counts when at most this many words from the passage."""
+MAX_EDGE_WORDS = 3
+"""Words that may differ on both sides before or after the shared passage (a changed
+first or last word); more, and the two are different quotations sharing a passage."""
+MIN_EDGE_PASSAGE = 6
+"""A changed first or last word counts only beside a shared passage this long."""
+MIN_SPLICE_WORDS = 6
+"""A shared passage this long, with different whole sentences around it, is one
+quotation spliced two ways; a shorter one may be a stock phrase."""
 MAX_QUOTE_CHARS = 5000
 """Quotations longer than this are not compared (as claims that long are not matched):
 none is, and the word diff takes time that grows with the product of the lengths (an
 unclosed quotation mark makes the rest of an article one quotation)."""
+
+
+_MARKS = frozenset("\"'“”‘’«»„‚‹›")
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,7 @@ class _Words:
     words: tuple[str, ...]  # lower-cased words
     surface: tuple[str, ...]  # words as written
     punct_after: tuple[str, ...]  # punctuation directly after each word
+    years: tuple[str, ...]  # the year a date word is written with, else ""
 
 
 @text_cache()
@@ -55,29 +74,65 @@ def _words(text: str) -> _Words:
     """The words of a quotation as compared (claimdiff's word keys): lower case, number
     words as digits, title abbreviations spelled out, equivalent spellings as one
     ("10%" and "10 per cent", "HM" and "His Majesty's" are the same words)."""
-    tokens = _quantities_as_words(text, tokenize(text))
+    tokens, years = _quantities_as_words(text, tokenize(text))
     punct: list[str] = []
     for i, token in enumerate(tokens):
         following = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
-        punct.append("".join(ch for ch in text[token.end : following] if not ch.isspace()))
+        # Quotation marks inside a quotation (a paragraph reopening it, 'outstanding' or
+        # “outstanding” within it) are the outlet's style, not the speaker's words.
+        punct.append(
+            "".join(
+                ch for ch in text[token.end : following] if not ch.isspace() and ch not in _MARKS
+            )
+        )
     return _Words(
-        tuple(t.key for t in tokens), tuple(text[t.start : t.end] for t in tokens), tuple(punct)
+        tuple(_spelled(t.key) for t in tokens),
+        tuple(text[t.start : t.end] for t in tokens),
+        tuple(punct),
+        tuple(years.get(t.start, "") for t in tokens),
     )
 
 
-def _quantities_as_words(text: str, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Each time of day and each figure read as one word keyed by its value, so that a
+@table_cache
+def _spellings() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (domain.compile_pattern(rule["pattern"], "wording.toml", 0), rule["replacement"])
+        for rule in domain.table("wording.toml").get("spelling", ())
+    )
+
+
+@text_cache()
+def _spelled(key: str) -> str:
+    """A word in one spelling of British and American English ("crueller" and "crueler",
+    "epicentre" and "epicenter" are one word; data/wording.toml)."""
+    for pattern, replacement in _spellings():
+        if pattern.fullmatch(key):
+            return pattern.sub(replacement, key)
+    return key
+
+
+def _quantities_as_words(
+    text: str, tokens: tuple[Token, ...]
+) -> tuple[tuple[Token, ...], dict[int, str]]:
+    """Each time of day, date and figure read as one word keyed by its value, so that a
     house style is no alteration: "11.45am", "11:45 a.m." and "11 45 a.m" are one word,
-    as are "£50m" and "£50 million"; a hedge stays part of the word ("nearly 300" is
-    not "300")."""
+    as are "£50m" and "£50 million", and "March 2" and "2 March 2023" (the year is
+    returned apart, by the date's start, as a date written with its year and without it
+    is the same date); a hedge stays part of the word ("nearly 300" is not "300")."""
     found = dates(text)
     spans = [(_figure_start(d.text, d.start), d.end, d.value) for d in found if d.kind == "time"]
+    years: dict[int, str] = {}
+    for d in found:
+        if d.kind == "absolute" and _DAY_OF_MONTH.fullmatch(d.value):
+            spans.append((d.start, d.end, f"@{d.value[5:]}"))
+            if not d.value.startswith("?"):
+                years[d.start] = d.value[:4]
     spans += [
         (_figure_start(q.text, q.start), q.end, f"={q.value:g}{q.unit}")
         for q in quantities(text, [(d.start, d.end) for d in found])
     ]
     if not spans:
-        return tokens
+        return tokens, years
     out: list[Token] = []
     spans.sort()
     k = 0
@@ -91,7 +146,10 @@ def _quantities_as_words(text: str, tokens: tuple[Token, ...]) -> tuple[Token, .
             out.append(token._replace(key=key, start=start, end=end))
         else:
             out.append(token)
-    return tuple(out)
+    return tuple(out), years
+
+
+_DAY_OF_MONTH = re.compile(r"[\d?]{4}-\d\d-\d\d")
 
 
 def _figure_start(written: str, start: int) -> int:
@@ -109,6 +167,9 @@ def _figure_start(written: str, start: int) -> int:
 @dataclass(frozen=True)
 class QuoteDiff:
     coverage: float
+    """Share of the passage two quotations share (from its first shared word to its last,
+    in the version where it is longer) that is the same words in the same order; 0 when
+    the two are not one quotation."""
     changes: tuple[tuple[str, str], ...]
     """(words in a, words in b) for each changed hunk."""
     typography: tuple[tuple[str, str], ...] = ()
@@ -116,6 +177,9 @@ class QuoteDiff:
     dropped: tuple[tuple[str, str], ...] = ()
     """(a, b) for each whole sentence one version leaves out of the quotation (the other
     side empty)."""
+    spliced: tuple[tuple[str, str], ...] = ()
+    """(a, b) the whole sentences each version runs before (or after) the shared passage,
+    where the two differ: one of them joined sentences the other keeps apart."""
 
 
 @text_cache()
@@ -133,52 +197,83 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
         tuple((y, x) for x, y in swapped.changes),
         tuple((y, x) for x, y in swapped.typography),
         tuple((y, x) for x, y in swapped.dropped),
+        tuple((y, x) for x, y in swapped.spliced),
     )
+
+
+def _size(op: Opcode) -> int:
+    return op.src_end - op.src_start
+
+
+def _gap(before: Opcode, after: Opcode) -> int:
+    """Words between two aligned runs, on the side where there are more."""
+    return max(after.src_start - before.src_end, after.dest_start - before.dest_end)
+
+
+def _passage(blocks: list[Opcode], wa: _Words, wb: _Words) -> tuple[int, int] | None:
+    """The first and last aligned runs of the passage two quotations share, or None.
+
+    Runs of three words or more anchor it (common words shared one at a time across
+    two different quotations are no match); anchors close together are one passage,
+    and the longest passage is kept. Shorter runs count where they stand close to it
+    in the same sentence, as in a quotation reworded word by word ("We're all acutely
+    aware that some of our plans" / "We're all really mindful that a few of our
+    strategies")."""
+    min_run = min(MIN_RUN_WORDS, len(wa.words), len(wb.words))
+    anchors = [k for k, op in enumerate(blocks) if _size(op) >= min_run]
+    if not anchors:
+        return None
+    groups = [[anchors[0]]]
+    for k in anchors[1:]:
+        if _gap(blocks[groups[-1][-1]], blocks[k]) <= MAX_PASSAGE_GAP:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    best = max(groups, key=lambda g: sum(_size(op) for op in blocks[g[0] : g[-1] + 1]))
+    lo, hi = best[0], best[-1]
+    while lo > 0 and _near(blocks[lo - 1], blocks[lo], blocks[lo - 1], wa, wb):
+        lo -= 1
+    while hi + 1 < len(blocks) and _near(blocks[hi], blocks[hi + 1], blocks[hi + 1], wa, wb):
+        hi += 1
+    return lo, hi
+
+
+def _near(before: Opcode, after: Opcode, short: Opcode, wa: _Words, wb: _Words) -> bool:
+    """A short run (`short`, one of the two) joins the passage next to it: few words
+    between, and a sentence ending between them in both versions or in neither."""
+    if _gap(before, after) > _NEAR.get(_size(short), MAX_PASSAGE_GAP):
+        return False
+    ends_a = any(
+        _SENTENCE_END.search(p) for p in wa.punct_after[before.src_end - 1 : after.src_start]
+    )
+    ends_b = any(
+        _SENTENCE_END.search(p) for p in wb.punct_after[before.dest_end - 1 : after.dest_start]
+    )
+    return ends_a == ends_b
 
 
 def _diff_quotes(a: str, b: str) -> QuoteDiff:
     wa, wb = _words(a), _words(b)
     ops = list(Indel.opcodes(list(wa.words), list(wb.words)))
-    shorter = min(len(wa.words), len(wb.words)) or 1
-    # Only runs of shared words count: common words ("we", "the", "and") shared
-    # one at a time across two different quotations are not a match.
-    min_run = min(MIN_RUN_WORDS, shorter)
-    equal_at = [
-        k for k, op in enumerate(ops) if op.tag == "equal" and op.src_end - op.src_start >= min_run
-    ]
-    if not equal_at:
+    blocks = [op for op in ops if op.tag == "equal"]
+    found = _passage(blocks, wa, wb)
+    if found is None:
         return QuoteDiff(0.0, ())
-    # Beside a real run, a shorter run that ends both quotations (or starts both),
-    # a few words changed on each side between, is shared too: "no money behind
-    # them" / "no weather behind them" changed one word.
-    head, tail = ops[equal_at[0]], ops[equal_at[-1]]
-    shared = set(equal_at)  # a set: asking the list at every op is quadratic
-    for k, op in enumerate(ops):
-        if op.tag != "equal" or k in shared:
-            continue
-        ends_both = op.src_end == len(wa.words) and op.dest_end == len(wb.words)
-        starts_both = op.src_start == 0 and op.dest_start == 0
-        if ends_both and k > equal_at[-1]:
-            gap = (op.src_start - tail.src_end, op.dest_start - tail.dest_end)
-        elif starts_both and k < equal_at[0]:
-            gap = (head.src_start - op.src_end, head.dest_start - op.dest_end)
-        else:
-            continue
-        if min(gap) >= 1 and max(gap) <= 3:
-            equal_at = sorted([*equal_at, k])
-            shared.add(k)
-    first, last = ops[equal_at[0]], ops[equal_at[-1]]
+    first, last = blocks[found[0]], blocks[found[1]]
+    shared = sum(_size(op) for op in blocks[found[0] : found[1] + 1])
     span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
-    if span > 1.5 * shorter + 5:
+    coverage = shared / span
+    if coverage < MIN_QUOTE_COVERAGE:
         return QuoteDiff(0.0, ())  # the shared runs are scattered, not one passage
-    coverage = sum(ops[k].src_end - ops[k].src_start for k in equal_at) / shorter
     # Between the first and last shared words every difference is an alteration.
     changes: list[tuple[str, str]] = []
     dropped: list[tuple[str, str]] = []
+    spliced: list[tuple[str, str]] = []
     pending_a: list[str] = []
     pending_b: list[str] = []
     start_a = start_b = 0
-    for op in ops[equal_at[0] : equal_at[-1] + 1]:
+    inside = ops[ops.index(first) : ops.index(last) + 1]
+    for op in inside:
         if op.tag == "equal":
             if pending_a or pending_b:
                 change = (" ".join(pending_a), " ".join(pending_b))
@@ -194,36 +289,105 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             start_a, start_b = op.src_start, op.dest_start
         pending_a += wa.surface[op.src_start : op.src_end]
         pending_b += wb.surface[op.dest_start : op.dest_end]
-    # Outside the shared part, a difference on both sides (a changed first or last
-    # word) is an alteration; words on one side only are the fragment's context.
-    # The words next to the shared part that both sides have in common (a
-    # repeated "we" the alignment took from earlier) are not a change.
+    # Outside the shared part, words on one side only are a fragment's context. On
+    # both sides, a few words are a changed first or last word; whole sentences, a
+    # quotation spliced from different sentences; anything else, two quotations
+    # that merely share a passage.
     lead_a, lead_b = _strip_common(
         wa.surface[: first.src_start], wb.surface[: first.dest_start], -1
     )
     if lead_a and lead_b:
-        changes.insert(0, (" ".join(lead_a[-3:]), " ".join(lead_b[-len(lead_a[-3:]) :])))
+        # Only the words of the passage's own sentence can be its changed opening;
+        # whole sentences before it are a longer quotation's, or a splice.
+        near_a, near_b = _opening(wa, len(lead_a)), _opening(wb, len(lead_b))
+        if not near_a and not near_b:
+            if shared < MIN_SPLICE_WORDS:
+                return QuoteDiff(0.0, ())
+            spliced.append((_last_sentence(lead_a), _last_sentence(lead_b)))
+        elif _edge_changed(shared, near_a, near_b, coverage):
+            shown = min(len(near_a), len(near_b), 3) or 3
+            changes.insert(0, (" ".join(near_a[-shown:]), " ".join(near_b[-shown:])))
+        else:
+            return QuoteDiff(0.0, ())
     tail_a, tail_b = _strip_common(wa.surface[last.src_end :], wb.surface[last.dest_end :], 1)
+    end_a = len(wa.words) - len(tail_a)
+    end_b = len(wb.words) - len(tail_b)
     if _cut_mid_word(wa, wb, tail_a, tail_b):
         pass  # the stored text stops inside a word: a cut, not a changed word
     elif tail_a and tail_b:
-        changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
+        near_a, near_b = _close(wa, end_a), _close(wb, end_b)
+        if not near_a and not near_b:
+            if shared < MIN_SPLICE_WORDS:
+                return QuoteDiff(0.0, ())
+            spliced.append((_first_sentence(tail_a), _first_sentence(tail_b)))
+        elif _edge_changed(shared, near_a, near_b, coverage):
+            shown = min(len(near_a), len(near_b), 3) or 3
+            changes.append((" ".join(near_a[:shown]), " ".join(near_b[:shown])))
+        else:
+            return QuoteDiff(0.0, ())
     elif _lost_last_words(wa, wb, tail_a, tail_b, last):
         changes.append((" ".join(tail_a), " ".join(tail_b)))
     typography: list[tuple[str, str]] = []
-    for op in (ops[k] for k in equal_at):
+    for op in (op for op in inside if op.tag == "equal"):
         for k in range(op.src_end - op.src_start):
             i, j = op.src_start + k, op.dest_start + k
             # Punctuation after the last shared word is where a fragment was cut.
             inner = not (op is last and i == last.src_end - 1)
             # A change of case is typography; "twelve" for "12" or "HM" for "His
-            # Majesty's" is the same word written another way, and no change.
+            # Majesty's" is the same word written another way, and no change; a date
+            # with its year and without it is one date written two ways.
             recased = (
                 wa.surface[i] != wb.surface[j] and wa.surface[i].lower() == wb.surface[j].lower()
             )
-            if recased or (inner and wa.punct_after[i] != wb.punct_after[j]):
+            restyled = wa.years[i] != wb.years[j]
+            if recased or restyled or (inner and wa.punct_after[i] != wb.punct_after[j]):
                 typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
-    return QuoteDiff(coverage, tuple(changes), tuple(typography), tuple(dropped))
+    return QuoteDiff(coverage, tuple(changes), tuple(typography), tuple(dropped), tuple(spliced))
+
+
+def _edge_changed(
+    shared: int, edge_a: tuple[str, ...], edge_b: tuple[str, ...], coverage: float
+) -> bool:
+    """Words on both sides next to the shared passage are a changed first (last) word
+    when they are few and the passage is long: "We know we still have work to do" / "we
+    recognise that we still have work to do". Two sentences merely sharing a phrase ("at
+    risk of", "the body of the deceased") are not one quotation; nor is a quotation
+    reworded throughout unless both versions end (start) there."""
+    edge = min(len(edge_a), len(edge_b))
+    if coverage < REWORDED_COVERAGE and max(len(edge_a), len(edge_b)) > MAX_EDGE_WORDS:
+        return False
+    return edge <= MAX_EDGE_WORDS and shared >= max(MIN_EDGE_PASSAGE, 2 * edge)
+
+
+def _opening(words: _Words, count: int) -> tuple[str, ...]:
+    """Of the first `count` words, those in the sentence of the word after them."""
+    start = count
+    while start > 0 and not _SENTENCE_END.search(words.punct_after[start - 1]):
+        start -= 1
+    return words.surface[start:count]
+
+
+def _close(words: _Words, start: int) -> tuple[str, ...]:
+    """The words from `start` to the end of the sentence of the word before them."""
+    if start == 0 or _SENTENCE_END.search(words.punct_after[start - 1]):
+        return ()
+    end = start
+    while end < len(words.surface) and not _SENTENCE_END.search(words.punct_after[end]):
+        end += 1
+    return words.surface[start : min(end + 1, len(words.surface))]
+
+
+def _ends_sentence(words: _Words, count: int) -> bool:
+    """The first `count` words of a quotation end with a sentence."""
+    return count > 0 and bool(_SENTENCE_END.search(words.punct_after[count - 1]))
+
+
+def _last_sentence(words: tuple[str, ...]) -> str:
+    return " ".join(words[-6:])
+
+
+def _first_sentence(words: tuple[str, ...]) -> str:
+    return " ".join(words[:6])
 
 
 _SENTENCE_END = re.compile(r"[.!?]")
@@ -291,60 +455,103 @@ def _snippet(words: _Words, i: int, with_next: bool) -> str:
     return f"{words.surface[i]}{words.punct_after[i]}{following}"
 
 
-def _quote_severity(changes: tuple[tuple[str, str], ...]) -> tuple[Severity, str]:
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _numbers_in(text: str, number_words: frozenset[str]) -> set[str]:
+    found = set(re.findall(r"\d[\d,.]*", text))
+    return found | (set(text.lower().split()) & number_words)
+
+
+def _quote_severity(changes: tuple[tuple[str, str], ...], coverage: float) -> tuple[Severity, str]:
+    """High where one slot flips in a quotation otherwise the same: a number for another,
+    a negation added or dropped, a grade for another; medium for other words changed,
+    added or dropped (and a quotation reworded throughout); low when only an article
+    comes or goes ("a slap in the face" / "a slap in face")."""
     grade_re = domain.scales().grade_re
     lexicon = domain.lexicon()
-    for before, after in changes:
-        text = f"{before} {after}"
-        words = set(text.lower().split())
-        if re.search(r"\d", text) or words & lexicon.number_words:
-            return "high", "a number changed"
-        if words & lexicon.negations:
-            return "high", "a negation changed"
-        if grade_re.search(text):
-            return "high", "a grade changed"
+    if coverage >= REWORDED_COVERAGE:
+        for before, after in changes:
+            numbers_a = _numbers_in(before, lexicon.number_words)
+            numbers_b = _numbers_in(after, lexicon.number_words)
+            if numbers_a and numbers_b and numbers_a != numbers_b:
+                return "high", "a number changed"
+            negated_a = set(before.lower().split()) & lexicon.negations
+            negated_b = set(after.lower().split()) & lexicon.negations
+            if bool(negated_a) != bool(negated_b):
+                return "high", "a negation changed"
+            grades_a = {m.lower() for m in grade_re.findall(before)}
+            grades_b = {m.lower() for m in grade_re.findall(after)}
+            if grades_a != grades_b and (grades_a or grades_b):
+                return "high", "a grade changed"
+    else:
+        return "medium", "reworded inside the quotation marks"
+    if all(set(f"{x} {y}".lower().split()) <= _ARTICLES for x, y in changes):
+        return "low", "only an article added or dropped"
+    if all(not x for x, _ in changes):
+        return "medium", "words added inside the quotation marks"
+    if all(not y for _, y in changes):
+        return "medium", "words dropped inside the quotation marks"
     return "medium", "words changed"
 
 
-def quotes(ctx: Context) -> Iterator[Discrepancy]:
-    """quote_altered within each (story, speaker); quote_attribution across speakers.
+@dataclass(frozen=True)
+class _Quoted:
+    claim_id: str
+    source: str
+    speaker: str
+    """The speaker's key across sources; "" when the quotation names nobody."""
+    kind: str
+    """"person" (a named person), "organisation" (one the article names), "other" (a
+    role, a description), or "" (nobody named)."""
 
-    Alterations are looked for only among one speaker's quotations in one story,
-    so the work grows with the quotations a person gave, not with the square of
-    all quotations. Misattributions need near-identical text, so their
-    candidates come from the match stage's blocked claim pairs.
+    @property
+    def person(self) -> bool:
+        return self.kind == "person"
+
+
+def quotes(ctx: Context) -> Iterator[Discrepancy]:
+    """quote_altered between the versions of one quotation; quote_attribution across
+    people.
+
+    A quotation is compared with the quotations of the other sources of its story that
+    share its rare words (never all against all), whoever they are given to, unless
+    they are given to two different people: a statement attributed to an organisation
+    in one version and to its spokesman in another, or to nobody, is still one
+    statement. Misattributions need near-identical text, so their candidates come from
+    the match stage's blocked claim pairs.
     """
+    people = _people(ctx)
+    orgs = _organisations(ctx)
+    by_story: dict[str, list[_Quoted]] = defaultdict(list)
     speaker_of: dict[str, str] = {}
-    named_by = {q.claim_id: q.named for q in ctx.extraction.quotes}
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for q in ctx.extraction.quotes:
         key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
         speaker_of[q.claim_id] = key
-        # An unattributed quotation may be anyone's words, or a report's.
-        if key and len(q.text.split()) >= MIN_QUOTE_WORDS and len(q.text) <= MAX_QUOTE_CHARS:
-            groups[(ctx.story(q.source), key)].append(q.claim_id)
-    partners: dict[str, set[str]] | None = None
-    for (_story, speaker), ids in sorted(groups.items()):
-        pairs: Iterable[tuple[str, str]] = combinations(sorted(ids), 2)
-        if max(Counter(ctx.claims[i].source for i in ids).values()) > MAX_SPEAKER_QUOTES:
-            partners = partners if partners is not None else _quote_partners(ctx)
-            group = set(ids)
-            pairs = sorted({(i, j) for i in ids for j in partners.get(i, ()) if j in group})
-        for ida, idb in pairs:
-            a, b = ctx.claims[ida], ctx.claims[idb]
-            if a.source == b.source or a.text == b.text:
-                continue  # one quotation, written alike, has nothing to show
-            diff = diff_quotes(a.text, b.text)
-            if diff.coverage >= MIN_QUOTE_COVERAGE:
-                yield from _altered(ctx, ida, idb, speaker, diff)
+        if len(q.text.split()) >= MIN_QUOTE_WORDS and len(q.text) <= MAX_QUOTE_CHARS:
+            kind = "person" if key in people else "organisation" if key in orgs else "other"
+            by_story[ctx.story(q.source)].append(
+                _Quoted(q.claim_id, q.source, key, kind if key else "")
+            )
+    written = {q.claim_id: q.speaker for q in ctx.extraction.quotes}
+    for _story, members in sorted(by_story.items()):
+        versions = _Versions(ctx)
+        for qa, qb in _candidates(ctx, members):
+            needed = _coverage_needed(qa, qb)
+            if needed is not None:
+                versions.compare(qa, qb, needed)
+        for qa, qb, finding in versions.reported():
+            name = _speaker_name(ctx, qa, qb, written)
+            yield _altered(ctx, qa.claim_id, qb.claim_id, name, finding)
     # A source that itself gives the quotation to both people (a copy of an
     # article that does) is no evidence that another source misattributed it.
     given_by: dict[tuple[str, str], set[str]] = defaultdict(set)
+    named_by = {q.claim_id: q.named for q in ctx.extraction.quotes}
     for q in ctx.extraction.quotes:
         given_by[(q.source, canonical_text(q.text))].add(speaker_of[q.claim_id])
     for m in ctx.matching.matches:
         speaker_a, speaker_b = speaker_of.get(m.claim_a, ""), speaker_of.get(m.claim_b, "")
-        if " " not in speaker_a or " " not in speaker_b or speaker_a == speaker_b:
+        if speaker_a not in people or speaker_b not in people or same_person(speaker_a, speaker_b):
             continue  # only two different named people make a misattribution
         claim_a, claim_b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         if speaker_a in given_by[(claim_b.source, canonical_text(claim_b.text))] or (
@@ -354,27 +561,143 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
         diff = diff_quotes(claim_a.text, claim_b.text)
         if diff.coverage >= MIN_ATTRIBUTION_COVERAGE:
             named = named_by[m.claim_a] and named_by[m.claim_b]
-            yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b, named)
+            reworded = any(squeezed(x) != squeezed(y) for x, y in diff.changes)
+            yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b, named, reworded)
 
 
-MAX_SPEAKER_QUOTES = 50
-"""A speaker's quotations in one story are compared pair by pair unless one source gives
-that person more than this many: then (hundreds of quotations in each version) only the
-pairs the match stage found are, as every pair would make the work and the rows
-quadratic."""
+MAX_WORD_QUOTES = 50
+"""A word in more of a story's quotations than this (or than twice its sources, if more)
+is no evidence that two of them are one: it finds no candidates."""
+MAX_PARTNERS = 12
+"""Candidates kept for one quotation, those sharing the most words first: a source with
+hundreds of quotations of one person (a transcript) makes no quadratic work."""
 
 
-def _quote_partners(ctx: Context) -> dict[str, set[str]]:
-    """Claim id -> the later claim ids the match stage matched or related it with."""
-    partners: dict[str, set[str]] = defaultdict(set)
-    for m in (*ctx.matching.matches, *ctx.matching.related):
-        first, second = sorted((m.claim_a, m.claim_b))
-        partners[first].add(second)
-    return partners
+def _candidates(ctx: Context, members: list[_Quoted]) -> list[tuple[_Quoted, _Quoted]]:
+    """Pairs of quotations of two sources of one story sharing two rare words (one,
+    when one of them has only one), by an inverted index of the words."""
+    function_words = domain.wording().function_words
+    words_of = [
+        {w for w in _words(ctx.claims[m.claim_id].text).words if w not in function_words}
+        for m in members
+    ]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, words in enumerate(words_of):
+        for w in words:
+            index[w].append(i)
+    sources = len({m.source for m in members})
+    cap = max(MAX_WORD_QUOTES, 2 * sources)
+    shared: Counter[tuple[int, int]] = Counter()
+    for holders in index.values():
+        if len(holders) > cap:
+            continue
+        for x, i in enumerate(holders):
+            for j in holders[x + 1 :]:
+                if members[i].source != members[j].source:
+                    shared[(i, j)] += 1
+    partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (i, j), count in shared.items():
+        if count >= min(2, len(words_of[i]), len(words_of[j])):
+            partners[i].append((-count, j))
+            partners[j].append((-count, i))
+    kept: set[tuple[int, int]] = set()
+    for i, found in partners.items():
+        for _, j in sorted(found)[:MAX_PARTNERS]:
+            kept.add((min(i, j), max(i, j)))
+    pairs = [sorted((members[i], members[j]), key=_claim_id) for i, j in kept]
+    return sorted(((a, b) for a, b in pairs), key=lambda p: (p[0].claim_id, p[1].claim_id))
+
+
+def _claim_id(q: _Quoted) -> str:
+    return q.claim_id
+
+
+def _coverage_needed(a: _Quoted, b: _Quoted) -> float | None:
+    """How alike two quotations must be to be one, by whom they are given to: None for
+    two different people (that is a misattribution, if anything). A statement given to
+    an organisation in one version and to a person in another is one statement only in
+    nearly the same words: a force's statement and its officer's are often alike."""
+    if a.speaker == b.speaker or not a.speaker or not b.speaker:
+        return MIN_QUOTE_COVERAGE
+    if same_person(a.speaker, b.speaker):
+        return MIN_QUOTE_COVERAGE
+    if a.person and b.person:
+        return None
+    if {a.kind, b.kind} == {"person", "organisation"}:
+        return MIN_ATTRIBUTION_COVERAGE
+    return MIN_QUOTE_COVERAGE
+
+
+def _organisations(ctx: Context) -> frozenset[str]:
+    """Speaker keys that name an organisation the articles name: its key, or its
+    initials ("BTP" for "British Transport Police (BTP)")."""
+    found: set[str] = set()
+    for o in ctx.extraction.orgs:
+        name = re.sub(r"\s*\(([^)]*)\)", "", o.name)
+        found |= {o.key, name.lower(), initialism(name).lower()}
+        found |= {inner.lower() for inner in re.findall(r"\(([^)]*)\)", o.name)}
+    return frozenset(found)
+
+
+def _people(ctx: Context) -> frozenset[str]:
+    """Speaker keys that are named people (a first name and a surname)."""
+    return frozenset(
+        key
+        for p in ctx.extraction.people
+        if " " in (key := ctx.graph.person_key.get(p.person_key, p.person_key))
+    )
+
+
+def _speaker_name(ctx: Context, a: _Quoted, b: _Quoted, written: dict[str, str]) -> str:
+    """Whom a row is about: the named person of the two, else the speaker as written."""
+    for q in sorted((a, b), key=lambda q: (not q.person, not q.speaker)):
+        if q.speaker:
+            return ctx.graph.person_name.get(q.speaker, written.get(q.claim_id) or q.speaker)
+    return "unattributed quotation"
+
+
+@table_cache
+def _post_nominals() -> frozenset[str]:
+    return frozenset(w.lower() for w in domain.table("titles.toml").get("post_nominals", ()))
+
+
+@text_cache()
+def _name_words(name: str) -> tuple[str, ...]:
+    """A written name's words as compared: lower case, without courtesy titles before it
+    ("Dr", "Sir"), letters after it ("MP", "IV"), or a possessive before it ("RSPCA's")."""
+    words = [w.strip(".,") for w in name_key(name).split()]
+    words = [w for w in words if w and not w.endswith(("'s", "’s"))]
+    courtesy = domain.titles().courtesy
+    while words and words[0] in courtesy:
+        words = words[1:]
+    post = _post_nominals()
+    while words and words[-1] in post:
+        words = words[:-1]
+    return tuple(words)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two written speakers are one person: one name's words (two or more, titles and
+    letters after the name left out) stand together in the other ("Bernardo Rafaelito
+    Alejandro" / "Bernardo Rafaelito Alejandro IV", "Sarah Gerson" / "paper author and
+    developmental researcher Sarah Gerson of Cardiff University")."""
+    if a == b:
+        return True
+    wa, wb = _name_words(a), _name_words(b)
+    short, long = sorted((wa, wb), key=len)
+    if len(short) < 2:
+        return False
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
 def _attribution(
-    ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: str, named: bool
+    ctx: Context,
+    ida: str,
+    idb: str,
+    speaker_a: str,
+    speaker_b: str,
+    named: bool,
+    reworded: bool,
 ) -> Discrepancy:
     name_a = ctx.graph.person_name.get(speaker_a, speaker_a)
     name_b = ctx.graph.person_name.get(speaker_b, speaker_b)
@@ -387,9 +710,14 @@ def _attribution(
         # "he said", or a paragraph continuing an earlier quotation: a version that
         # dropped the paragraph introducing the speaker points to the wrong person.
         explanation += "; one version names nobody beside it (a pronoun or a continued quotation)"
+    elif reworded:
+        # Two officers' statements on two days can share most of their words ("This is
+        # a shocking incident and my thoughts are with..."): copy misattributed is
+        # copied word for word.
+        explanation += "; the words differ too, so these may be two statements"
     return make(
         "quote_attribution",
-        "high" if named else "low",
+        "high" if named and not reworded else "low",
         subject,
         a,
         b,
@@ -399,35 +727,187 @@ def _attribution(
     )
 
 
-def _altered(
-    ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff
-) -> Iterator[Discrepancy]:
-    changes = tuple((x, y) for x, y in diff.changes if squeezed(x) != squeezed(y))
+@dataclass(frozen=True)
+class _Finding:
+    severity: Severity
+    why: str
+    shown: tuple[tuple[str, str], ...]
+    coverage: float
+    changed: bool
+    """Words differ (not only punctuation, a sentence left out, or a splice)."""
+
+
+def _finding(diff: QuoteDiff) -> _Finding | None:
+    """What a row would say about two versions of one quotation, or None when they agree."""
+    changes = tuple(
+        (x, y) for x, y in diff.changes if squeezed(x) != squeezed(y) and not _abbreviated(x, y)
+    )
     if changes:
-        severity, why = _quote_severity(changes)
-        shown = changes
-    elif diff.dropped:
-        severity, why = "low", "a whole sentence is left out of the quotation"
-        shown = diff.dropped
-    elif diff.typography or diff.changes:
-        # "air fares" / "airfares": one word spaced two ways is typography too.
-        severity, why = "low", "punctuation, spacing or capitals only"
-        shown = diff.typography + diff.changes
-    else:
-        return
-    name = ctx.graph.person_name.get(speaker, speaker)
-    value_a = " … ".join(x for x, _ in shown)
-    value_b = " … ".join(y for _, y in shown)
+        severity, why = _quote_severity(changes, diff.coverage)
+        return _Finding(severity, why, changes, diff.coverage, True)
+    if diff.dropped:
+        why = "a whole sentence is left out of the quotation"
+        return _Finding("low", why, diff.dropped, diff.coverage, False)
+    if diff.spliced:
+        why = "a different sentence runs on from the shared passage (spliced)"
+        return _Finding("low", why, diff.spliced, diff.coverage, False)
+    if diff.typography or diff.changes:
+        # "air fares" / "airfares": one word spaced two ways is typography too, and
+        # so is "LCV" for "light commercial vehicle".
+        why = "punctuation, spacing or capitals only"
+        return _Finding("low", why, diff.typography + diff.changes, diff.coverage, False)
+    return None
+
+
+def _abbreviated(x: str, y: str) -> bool:
+    """One side is the other's initials: "LCV" / "light commercial vehicle"."""
+    short, long = sorted((x, y), key=len)
+    return short.isupper() and len(short) > 1 and " " in long and initialism(long) == short
+
+
+class _Versions:
+    """The versions of a story's quotations compared pair by pair, and which differences
+    to report: each once, between the version most sources agree with and each other.
+
+    - Copies that agree (carry the same words) make one camp: a difference between two
+      camps is reported for the camp's best-supported version only, not for every copy.
+    - Two versions that both differ from a better-supported third (two rewrites of one
+      statement) are each reported against it, not against each other.
+    - A fragment that is word for word part of another quotation is that quotation's:
+      it is not compared with a different quotation that happens to share its words
+      ("leaving children at risk of harm" / "those at risk of extra-familial harm").
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.found: dict[tuple[str, str], _Finding | None] = {}
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        self.quoted: dict[str, _Quoted] = {}
+
+    def compare(self, qa: _Quoted, qb: _Quoted, needed: float) -> None:
+        a, b = self.ctx.claims[qa.claim_id].text, self.ctx.claims[qb.claim_id].text
+        if a == b:
+            finding = None
+        else:
+            diff = diff_quotes(a, b)
+            if diff.coverage < needed:
+                return
+            finding = _finding(diff)
+        self.found[self._key(qa.claim_id, qb.claim_id)] = finding
+        self.neighbours[qa.claim_id].add(qb.claim_id)
+        self.neighbours[qb.claim_id].add(qa.claim_id)
+        self.quoted[qa.claim_id], self.quoted[qb.claim_id] = qa, qb
+
+    @staticmethod
+    def _key(a: str, b: str) -> tuple[str, str]:
+        return (a, b) if a < b else (b, a)
+
+    def _edge(self, a: str, b: str) -> _Finding | None:
+        return self.found[self._key(a, b)]
+
+    def _agree(self, a: str) -> list[str]:
+        return [n for n in self.neighbours[a] if self._edge(a, n) is None]
+
+    def _support(self, a: str) -> int:
+        return len({self.ctx.claims[n].source for n in self._agree(a)})
+
+    def _rank(self, a: str) -> tuple[int, str]:
+        return (-self._support(a), a)
+
+    def reported(self) -> Iterator[tuple[_Quoted, _Quoted, _Finding]]:
+        for (a, b), finding in sorted(self.found.items()):
+            if finding is None or self._spurious(a, b):
+                continue
+            if self._copied(a, b, finding) or self._copied(b, a, finding):
+                continue
+            if finding.changed and self._both_deviate(a, b):
+                continue
+            yield self.quoted[a], self.quoted[b], finding
+        self.found.clear()
+
+    def _spurious(self, a: str, b: str) -> bool:
+        """One of the two is word for word part of a third quotation that the other is
+        not one with: the pair only shares words by chance."""
+        for x, y in ((a, b), (b, a)):
+            for c in self._agree(x):
+                if (
+                    c != y
+                    and self._key(c, y) not in self.found
+                    and self._contains(c, x)
+                    and not self._one_quotation(c, y)
+                ):
+                    return True
+        return False
+
+    def _copied(self, a: str, b: str, finding: _Finding) -> bool:
+        """A better-supported copy of a (agreeing with it) shows the same difference
+        with b: the row is that copy's."""
+        for c in self._agree(a):
+            if c == b or self._key(c, b) not in self.found:
+                continue
+            other = self._edge(c, b)
+            if (
+                other is not None
+                and self._same_change(c, b, other, a, finding)
+                and self._rank(c) < self._rank(a)
+            ):
+                return True
+        return False
+
+    def _both_deviate(self, a: str, b: str) -> bool:
+        """a and b both differ in words from a third version that more sources agree
+        with: each is reported against it, not against the other."""
+        most = max(self._support(a), self._support(b))
+        for r in self.neighbours[a] & self.neighbours[b]:
+            first, second = self._edge(r, a), self._edge(r, b)
+            if (
+                first is not None
+                and second is not None
+                and first.changed
+                and second.changed
+                and self._support(r) > most
+                and not self._spurious(r, a)
+                and not self._spurious(r, b)
+            ):
+                return True
+        return False
+
+    def _same_change(self, c: str, b: str, other: _Finding, a: str, finding: _Finding) -> bool:
+        """The row for (c, b) shows what the row for (a, b) shows."""
+        if other.severity != finding.severity:
+            return False
+        mine = finding.shown if a < b else tuple((y, x) for x, y in finding.shown)
+        theirs = other.shown if c < b else tuple((y, x) for x, y in other.shown)
+        return [_as_compared(x) + _as_compared(y) for x, y in mine] == [
+            _as_compared(x) + _as_compared(y) for x, y in theirs
+        ]
+
+    def _contains(self, c: str, a: str) -> bool:
+        """c carries all of a's words (a is a fragment of c, or a copy)."""
+        return len(self.ctx.claims[c].text) >= len(self.ctx.claims[a].text)
+
+    def _one_quotation(self, c: str, b: str) -> bool:
+        text_c, text_b = self.ctx.claims[c].text, self.ctx.claims[b].text
+        return diff_quotes(text_c, text_b).coverage >= MIN_QUOTE_COVERAGE
+
+
+def _as_compared(text: str) -> tuple[str, ...]:
+    return (*_words(text).words, "|")
+
+
+def _altered(ctx: Context, ida: str, idb: str, name: str, finding: _Finding) -> Discrepancy:
+    value_a = " … ".join(x for x, _ in finding.shown)
+    value_b = " … ".join(y for _, y in finding.shown)
     a, b = side(ctx, ida, value_a), side(ctx, idb, value_b)
-    yield make(
+    return make(
         "quote_altered",
-        severity,
+        finding.severity,
         name,
         a,
         b,
-        f"{name}'s quotation differs between {a.source} and {b.source}: {why}",
+        f"{name}'s quotation differs between {a.source} and {b.source}: {finding.why}",
         ctx,
-        similarity=round(100 * diff.coverage, 1),
+        similarity=round(100 * finding.coverage, 1),
     )
 
 

@@ -59,6 +59,7 @@ unclosed quotation mark makes the rest of an article one quotation)."""
 
 
 _MARKS = frozenset("\"'“”‘’«»„‚‹›")
+_DASHES = dict.fromkeys("‐‑‒–—―", "-")
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,12 @@ def _words(text: str) -> _Words:
         following = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
         # Quotation marks inside a quotation (a paragraph reopening it, 'outstanding' or
         # “outstanding” within it) are the outlet's style, not the speaker's words.
+        # Dashes of any length, spaced or not, are one mark.
         punct.append(
             "".join(
-                ch for ch in text[token.end : following] if not ch.isspace() and ch not in _MARKS
+                _DASHES.get(ch, ch)
+                for ch in text[token.end : following]
+                if not ch.isspace() and ch not in _MARKS
             )
         )
     return _Words(
@@ -304,7 +308,7 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             if shared < MIN_SPLICE_WORDS:
                 return QuoteDiff(0.0, ())
             spliced.append((_last_sentence(lead_a), _last_sentence(lead_b)))
-        elif _edge_changed(shared, near_a, near_b, coverage):
+        elif _edge_changed(shared, near_a, near_b, coverage, (near_a, near_b) == (lead_a, lead_b)):
             shown = min(len(near_a), len(near_b), 3) or 3
             changes.insert(0, (" ".join(near_a[-shown:]), " ".join(near_b[-shown:])))
         else:
@@ -320,7 +324,7 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             if shared < MIN_SPLICE_WORDS:
                 return QuoteDiff(0.0, ())
             spliced.append((_first_sentence(tail_a), _first_sentence(tail_b)))
-        elif _edge_changed(shared, near_a, near_b, coverage):
+        elif _edge_changed(shared, near_a, near_b, coverage, (near_a, near_b) == (tail_a, tail_b)):
             shown = min(len(near_a), len(near_b), 3) or 3
             changes.append((" ".join(near_a[:shown]), " ".join(near_b[:shown])))
         else:
@@ -336,8 +340,12 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             # A change of case is typography; "twelve" for "12" or "HM" for "His
             # Majesty's" is the same word written another way, and no change; a date
             # with its year and without it is one date written two ways.
+            # A quotation taken up mid-sentence may open with a capital ("Had he been
+            # able to" / "and had he been able to"): the outlet's style.
             recased = (
-                wa.surface[i] != wb.surface[j] and wa.surface[i].lower() == wb.surface[j].lower()
+                min(i, j) > 0
+                and wa.surface[i] != wb.surface[j]
+                and wa.surface[i].lower() == wb.surface[j].lower()
             )
             restyled = wa.years[i] != wb.years[j]
             if recased or restyled or (inner and wa.punct_after[i] != wb.punct_after[j]):
@@ -346,17 +354,22 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
 
 
 def _edge_changed(
-    shared: int, edge_a: tuple[str, ...], edge_b: tuple[str, ...], coverage: float
+    shared: int, edge_a: tuple[str, ...], edge_b: tuple[str, ...], coverage: float, whole: bool
 ) -> bool:
-    """Words on both sides next to the shared passage are a changed first (last) word
-    when they are few and the passage is long: "We know we still have work to do" / "we
-    recognise that we still have work to do". Two sentences merely sharing a phrase ("at
-    risk of", "the body of the deceased") are not one quotation; nor is a quotation
-    reworded throughout unless both versions end (start) there."""
-    edge = min(len(edge_a), len(edge_b))
-    if coverage < REWORDED_COVERAGE and max(len(edge_a), len(edge_b)) > MAX_EDGE_WORDS:
+    """Words on both sides next to the shared passage, in its sentence, are its changed
+    opening (close) when they are few and the passage is long ("We know we still have
+    work to do" / "we recognise that we still have work to do"), or when both versions
+    open (close) the quotation there in about as many words ("Until the 60th to 65th
+    minute, I really" / "Until 60-65 minutes (in), I really"; a quotation spun word by
+    word). Two sentences merely sharing a phrase ("at risk of", "the body of the
+    deceased") are not one quotation."""
+    short, long = sorted((len(edge_a), len(edge_b)))
+    alike = long <= 2 * short + 2
+    if whole and alike and shared >= max(MIN_EDGE_PASSAGE, short):
+        return True
+    if coverage < REWORDED_COVERAGE and not alike:
         return False
-    return edge <= MAX_EDGE_WORDS and shared >= max(MIN_EDGE_PASSAGE, 2 * edge)
+    return short <= MAX_EDGE_WORDS and shared >= max(MIN_EDGE_PASSAGE, 2 * short)
 
 
 def _opening(words: _Words, count: int) -> tuple[str, ...]:
@@ -522,14 +535,22 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
     the match stage's blocked claim pairs.
     """
     people = _people(ctx)
+    # A surname alone ("Mr Scott commented") is a person too, when telling whose
+    # words a quotation can be.
+    persons = people | {
+        ctx.graph.person_key.get(p.person_key, p.person_key) for p in ctx.extraction.people
+    }
     orgs = _organisations(ctx)
     by_story: dict[str, list[_Quoted]] = defaultdict(list)
     speaker_of: dict[str, str] = {}
+    surnames = _surnames(ctx)
     for q in ctx.extraction.quotes:
         key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
+        # "Mr Scott commented:" in an article that named Matthew Scott is his.
+        key = surnames.get((q.source, key), key)
         speaker_of[q.claim_id] = key
         if len(q.text.split()) >= MIN_QUOTE_WORDS and len(q.text) <= MAX_QUOTE_CHARS:
-            kind = "person" if key in people else "organisation" if key in orgs else "other"
+            kind = "person" if key in persons else "organisation" if key in orgs else "other"
             by_story[ctx.story(q.source)].append(
                 _Quoted(q.claim_id, q.source, key, kind if key else "")
             )
@@ -639,6 +660,16 @@ def _organisations(ctx: Context) -> frozenset[str]:
     return frozenset(found)
 
 
+def _surnames(ctx: Context) -> dict[tuple[str, str], str]:
+    """(source, surname) -> the one person of that source with that surname."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p in ctx.extraction.people:
+        key = ctx.graph.person_key.get(p.person_key, p.person_key)
+        if " " in key:
+            found[(p.source, key.rsplit(" ", 1)[1])].add(key)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
 def _people(ctx: Context) -> frozenset[str]:
     """Speaker keys that are named people (a first name and a surname)."""
     return frozenset(
@@ -685,6 +716,8 @@ def same_person(a: str, b: str) -> bool:
         return True
     wa, wb = _name_words(a), _name_words(b)
     short, long = sorted((wa, wb), key=len)
+    if len(short) == 1 and len(long) > 1:
+        return short[0] == long[-1]  # a surname alone
     if len(short) < 2:
         return False
     return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))

@@ -271,6 +271,7 @@ def _attribution_after(text: str, at: int) -> str:
 
 _ASIDE = re.compile(r"\s+[—–]\s+[^—–]*?(?:\s+[—–]|$)")
 _RELATIVE = re.compile(r"(?:who|whose|which|whom|where)\b", re.IGNORECASE)
+_APPOSITION = re.compile(r"(?:a|an)\s")
 
 
 def _trim_speaker(who: str) -> str:
@@ -279,8 +280,10 @@ def _trim_speaker(who: str) -> str:
     # "Ben Obese-Jecty — who remained at the station — said": not the aside.
     who = _ASIDE.sub("", who).strip(" ,:;-–—")
     parts = [p.strip() for p in re.split(r",\s+", who) if p.strip()]
-    # "Jo Bloggs, who led the inquiry, said": the person, not the clause about them.
-    while len(parts) > 1 and _RELATIVE.match(parts[-1]):
+    # "Jo Bloggs, who led the inquiry, said": the person, not the clause about them;
+    # nor "Jo Bloggs, a lecturer at the Centre for Human Science, said", whose
+    # capitalised words are a place, not the speaker (the sentence keeps the title).
+    while len(parts) > 1 and (_RELATIVE.match(parts[-1]) or _APPOSITION.match(parts[-1])):
         parts.pop()
     if not parts:
         return ""

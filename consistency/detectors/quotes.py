@@ -24,10 +24,11 @@ from ..claimdiff import Token, initialism, squeezed, tokenize
 from ..keys import canonical_text, name_key
 from ..models import (
     Discrepancy,
+    Paragraph,
     Severity,
 )
 from ..numbers import dates, quantities, reading
-from .base import Context, make, side
+from .base import Context, Side, make, side
 from .registry import Detector, Kind
 
 MIN_QUOTE_WORDS = 4
@@ -265,10 +266,6 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
         return QuoteDiff(0.0, ())
     first, last = blocks[found[0]], blocks[found[1]]
     shared = sum(_size(op) for op in blocks[found[0] : found[1] + 1])
-    span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
-    coverage = shared / span
-    if coverage < MIN_QUOTE_COVERAGE:
-        return QuoteDiff(0.0, ())  # the shared runs are scattered, not one passage
     # Between the first and last shared words every difference is an alteration.
     changes: list[tuple[str, str]] = []
     dropped: list[tuple[str, str]] = []
@@ -293,6 +290,13 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             start_a, start_b = op.src_start, op.dest_start
         pending_a += wa.surface[op.src_start : op.src_end]
         pending_b += wb.surface[op.dest_start : op.dest_end]
+    # A whole sentence left out is no reworded word: the share of the passage in the
+    # same words counts without it.
+    left_out = max(sum(len(x.split()) for x, _ in dropped), sum(len(y.split()) for _, y in dropped))
+    span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
+    coverage = shared / max(span - left_out, shared)
+    if coverage < MIN_QUOTE_COVERAGE:
+        return QuoteDiff(0.0, ())  # the shared runs are scattered, not one passage
     # Outside the shared part, words on one side only are a fragment's context. On
     # both sides, a few words are a changed first or last word; whole sentences, a
     # quotation spliced from different sentences; anything else, two quotations
@@ -517,6 +521,10 @@ class _Quoted:
     kind: str
     """"person" (a named person), "organisation" (one the article names), "other" (a
     role, a description), or "" (nobody named)."""
+    text: str
+    claim: str
+    """The claim a row points to: the quotation's own, or the first of a quotation
+    printed over several paragraphs (then `claim_id` names the run)."""
 
     @property
     def person(self) -> bool:
@@ -551,19 +559,24 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
         speaker_of[q.claim_id] = key
         if len(q.text.split()) >= MIN_QUOTE_WORDS and len(q.text) <= MAX_QUOTE_CHARS:
             kind = "person" if key in persons else "organisation" if key in orgs else "other"
-            by_story[ctx.story(q.source)].append(
-                _Quoted(q.claim_id, q.source, key, kind if key else "")
-            )
+            quoted = _Quoted(q.claim_id, q.source, key, kind if key else "", q.text, q.claim_id)
+            by_story[ctx.story(q.source)].append(quoted)
     written = {q.claim_id: q.speaker for q in ctx.extraction.quotes}
+    for members in by_story.values():
+        members += _runs(ctx, members)
     for _story, members in sorted(by_story.items()):
-        versions = _Versions(ctx)
+        # Quotations over several paragraphs are compared apart, so that what they
+        # show (only sentences left out between paragraphs) never counts as agreeing.
+        single, joined = _Versions(ctx), _Versions(ctx)
         for qa, qb in _candidates(ctx, members):
             needed = _coverage_needed(qa, qb)
             if needed is not None:
-                versions.compare(qa, qb, needed)
-        for qa, qb, finding in versions.reported():
-            name = _speaker_name(ctx, qa, qb, written)
-            yield _altered(ctx, qa.claim_id, qb.claim_id, name, finding)
+                runs = qa.claim != qa.claim_id or qb.claim != qb.claim_id
+                (joined if runs else single).compare(qa, qb, needed)
+        for versions in (single, joined):
+            for qa, qb, finding in versions.reported():
+                name = _speaker_name(ctx, qa, qb, written)
+                yield _altered(ctx, qa, qb, name, finding)
     # A source that itself gives the quotation to both people (a copy of an
     # article that does) is no evidence that another source misattributed it.
     given_by: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -598,10 +611,7 @@ def _candidates(ctx: Context, members: list[_Quoted]) -> list[tuple[_Quoted, _Qu
     """Pairs of quotations of two sources of one story sharing two rare words (one,
     when one of them has only one), by an inverted index of the words."""
     function_words = domain.wording().function_words
-    words_of = [
-        {w for w in _words(ctx.claims[m.claim_id].text).words if w not in function_words}
-        for m in members
-    ]
+    words_of = [{w for w in _words(m.text).words if w not in function_words} for m in members]
     index: dict[str, list[int]] = defaultdict(list)
     for i, words in enumerate(words_of):
         for w in words:
@@ -818,13 +828,17 @@ class _Versions:
         self.quoted: dict[str, _Quoted] = {}
 
     def compare(self, qa: _Quoted, qb: _Quoted, needed: float) -> None:
-        a, b = self.ctx.claims[qa.claim_id].text, self.ctx.claims[qb.claim_id].text
+        a, b = qa.text, qb.text
         if a == b:
             finding = None
         else:
             diff = diff_quotes(a, b)
             if diff.coverage < needed:
                 return
+            if qa.claim != qa.claim_id or qb.claim != qb.claim_id:
+                # A quotation over several paragraphs shows only what its paragraphs
+                # compared one by one do not: sentences between them left out.
+                diff = QuoteDiff(diff.coverage, (), (), diff.dropped, diff.spliced)
             finding = _finding(diff)
         self.found[self._key(qa.claim_id, qb.claim_id)] = finding
         self.neighbours[qa.claim_id].add(qb.claim_id)
@@ -842,7 +856,7 @@ class _Versions:
         return [n for n in self.neighbours[a] if self._edge(a, n) is None]
 
     def _support(self, a: str) -> int:
-        return len({self.ctx.claims[n].source for n in self._agree(a)})
+        return len({self.quoted[n].source for n in self._agree(a)})
 
     def _rank(self, a: str) -> tuple[int, str]:
         return (-self._support(a), a)
@@ -917,21 +931,76 @@ class _Versions:
 
     def _contains(self, c: str, a: str) -> bool:
         """c carries all of a's words (a is a fragment of c, or a copy)."""
-        return len(self.ctx.claims[c].text) >= len(self.ctx.claims[a].text)
+        return len(self.quoted[c].text) >= len(self.quoted[a].text)
 
     def _one_quotation(self, c: str, b: str) -> bool:
-        text_c, text_b = self.ctx.claims[c].text, self.ctx.claims[b].text
+        text_c, text_b = self.quoted[c].text, self.quoted[b].text
         return diff_quotes(text_c, text_b).coverage >= MIN_QUOTE_COVERAGE
+
+
+def _side(ctx: Context, q: _Quoted, value: str) -> Side:
+    claim = ctx.claims[q.claim]
+    return Side(claim.source, value, q.text, claim.line, q.claim)
+
+
+def _runs(ctx: Context, members: list[_Quoted]) -> list[_Quoted]:
+    """Each quotation printed over several paragraphs, as one: a paragraph that leaves
+    the quotation open, and the next that opens it again naming nobody new ("...the
+    service faced. / “However, the impact..."). Its paragraphs are compared one by one
+    too; together they show a sentence another version has between them."""
+    paragraphs = {a.source: a.paragraphs for a in ctx.articles}
+    by_source: dict[str, list[_Quoted]] = defaultdict(list)
+    for m in members:
+        by_source[m.source].append(m)
+    runs: list[_Quoted] = []
+    for source, quoted in by_source.items():
+        quoted.sort(key=_claim_id)
+        run: list[_Quoted] = []
+        for q in quoted:
+            if run and _continues(ctx, paragraphs[source], run[-1], q):
+                run.append(q)
+                continue
+            if len(run) > 1:
+                runs.append(_joined(run))
+            run = [q]
+        if len(run) > 1:
+            runs.append(_joined(run))
+    return runs
+
+
+def _continues(
+    ctx: Context, paragraphs: tuple[Paragraph, ...], before: _Quoted, q: _Quoted
+) -> bool:
+    first, then = ctx.claims[before.claim_id], ctx.claims[q.claim_id]
+    if then.paragraph != first.paragraph + 1 or not then.speaker_carried or then.start > 2:
+        return False
+    left = paragraphs[first.paragraph].text[first.end :]
+    return not any(mark in left for mark in _CLOSING)
+
+
+_CLOSING = ("”", "'", '"', "’", "»")
+
+
+def _joined(run: list[_Quoted]) -> _Quoted:
+    first = run[0]
+    return _Quoted(
+        f"{first.claim_id}+{len(run) - 1}",
+        first.source,
+        first.speaker,
+        first.kind,
+        " ".join(q.text for q in run),
+        first.claim_id,
+    )
 
 
 def _as_compared(text: str) -> tuple[str, ...]:
     return (*_words(text).words, "|")
 
 
-def _altered(ctx: Context, ida: str, idb: str, name: str, finding: _Finding) -> Discrepancy:
+def _altered(ctx: Context, qa: _Quoted, qb: _Quoted, name: str, finding: _Finding) -> Discrepancy:
     value_a = " … ".join(x for x, _ in finding.shown)
     value_b = " … ".join(y for _, y in finding.shown)
-    a, b = side(ctx, ida, value_a), side(ctx, idb, value_b)
+    a, b = _side(ctx, qa, value_a), _side(ctx, qb, value_b)
     return make(
         "quote_altered",
         finding.severity,

@@ -185,6 +185,9 @@ class QuoteDiff:
     spliced: tuple[tuple[str, str], ...] = ()
     """(a, b) the whole sentences each version runs before (or after) the shared passage,
     where the two differ: one of them joined sentences the other keeps apart."""
+    opened: tuple[str, str] = ("", "")
+    """The words of the passage's sentence that one version has before it and the
+    other's quotation opens without (that side ""): the other may have cut them."""
 
 
 @text_cache()
@@ -203,6 +206,7 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
         tuple((y, x) for x, y in swapped.typography),
         tuple((y, x) for x, y in swapped.dropped),
         tuple((y, x) for x, y in swapped.spliced),
+        (swapped.opened[1], swapped.opened[0]),
     )
 
 
@@ -317,6 +321,9 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             changes.insert(0, (" ".join(near_a[-shown:]), " ".join(near_b[-shown:])))
         else:
             return QuoteDiff(0.0, ())
+    opened = (" ".join(_opening(wa, len(lead_a))[-3:]), "") if lead_a and not lead_b else ("", "")
+    if lead_b and not lead_a:
+        opened = ("", " ".join(_opening(wb, len(lead_b))[-3:]))
     tail_a, tail_b = _strip_common(wa.surface[last.src_end :], wb.surface[last.dest_end :], 1)
     end_a = len(wa.words) - len(tail_a)
     end_b = len(wb.words) - len(tail_b)
@@ -354,7 +361,9 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             restyled = wa.years[i] != wb.years[j]
             if recased or restyled or (inner and wa.punct_after[i] != wb.punct_after[j]):
                 typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
-    return QuoteDiff(coverage, tuple(changes), tuple(typography), tuple(dropped), tuple(spliced))
+    return QuoteDiff(
+        coverage, tuple(changes), tuple(typography), tuple(dropped), tuple(spliced), opened
+    )
 
 
 def _edge_changed(
@@ -826,6 +835,7 @@ class _Versions:
         self.found: dict[tuple[str, str], _Finding | None] = {}
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         self.quoted: dict[str, _Quoted] = {}
+        self.paragraphs = {a.source: a.paragraphs for a in ctx.articles}
 
     def compare(self, qa: _Quoted, qb: _Quoted, needed: float) -> None:
         a, b = qa.text, qb.text
@@ -839,11 +849,26 @@ class _Versions:
                 # A quotation over several paragraphs shows only what its paragraphs
                 # compared one by one do not: sentences between them left out.
                 diff = QuoteDiff(diff.coverage, (), (), diff.dropped, diff.spliced)
-            finding = _finding(diff)
+            finding = _finding(diff) or self._trimmed(qa, qb, diff)
         self.found[self._key(qa.claim_id, qb.claim_id)] = finding
         self.neighbours[qa.claim_id].add(qb.claim_id)
         self.neighbours[qb.claim_id].add(qa.claim_id)
         self.quoted[qa.claim_id], self.quoted[qb.claim_id] = qa, qb
+
+    def _trimmed(self, qa: _Quoted, qb: _Quoted, diff: QuoteDiff) -> _Finding | None:
+        """A quotation printed as a whole sentence whose opening words another version
+        has ("“Police boarded the train...”" / "...armed police from Cambridgeshire
+        Police boarded the train..."): cut without an ellipsis."""
+        before_a, before_b = diff.opened
+        for cut, words, shown in ((qb, before_a, (before_a, "")), (qa, before_b, ("", before_b))):
+            if (
+                words
+                and cut.claim == cut.claim_id
+                and _opens_sentence(self.ctx, self.paragraphs[cut.source], cut)
+            ):
+                why = "the quotation opens a sentence that another version quotes from earlier"
+                return _Finding("low", why, (shown,), diff.coverage, False)
+        return None
 
     @staticmethod
     def _key(a: str, b: str) -> tuple[str, str]:
@@ -936,6 +961,16 @@ class _Versions:
     def _one_quotation(self, c: str, b: str) -> bool:
         text_c, text_b = self.quoted[c].text, self.quoted[b].text
         return diff_quotes(text_c, text_b).coverage >= MIN_QUOTE_COVERAGE
+
+
+def _opens_sentence(ctx: Context, paragraphs: tuple[Paragraph, ...], q: _Quoted) -> bool:
+    """The quotation is printed as a sentence of its own: it opens with a capital, at
+    the start of its paragraph or after a full stop or a colon."""
+    claim = ctx.claims[q.claim]
+    if claim.paragraph >= len(paragraphs) or not q.text[:1].isupper():
+        return False
+    before = paragraphs[claim.paragraph].text[: claim.start].rstrip(" “\"'‘«")
+    return not before or before[-1] in ".!?:"
 
 
 def _side(ctx: Context, q: _Quoted, value: str) -> Side:

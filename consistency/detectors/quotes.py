@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel, Opcode
 
-from .. import domain
+from .. import claimdiff, domain
 from ..caching import table_cache, text_cache
 from ..claimdiff import Token, initialism, squeezed, tokenize
+from ..claims import quote_spans
 from ..keys import canonical_text, name_key
 from ..models import (
     Discrepancy,
@@ -28,7 +29,8 @@ from ..models import (
     Severity,
 )
 from ..numbers import dates, quantities, reading
-from .base import Context, Side, make, side
+from .base import Context, Side, cluster_topic, make, side
+from .claims import aligned_pairs
 from .registry import Detector, Kind
 
 MIN_QUOTE_WORDS = 4
@@ -586,6 +588,7 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
             for qa, qb, finding in versions.reported():
                 name = _speaker_name(ctx, qa, qb, written)
                 yield _altered(ctx, qa, qb, name, finding)
+    yield from _quoted_phrases(ctx)
     # A source that itself gives the quotation to both people (a copy of an
     # article that does) is no evidence that another source misattributed it.
     given_by: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -971,6 +974,59 @@ def _opens_sentence(ctx: Context, paragraphs: tuple[Paragraph, ...], q: _Quoted)
         return False
     before = paragraphs[claim.paragraph].text[: claim.start].rstrip(" “\"'‘«")
     return not before or before[-1] in ".!?:"
+
+
+def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
+    """Short quotations (under MIN_QUOTE_WORDS words, not compared as quotations of
+    their own) inside two versions of one sentence: words added, dropped or changed
+    inside the marks ("the discovery of a “human foetus”" / "of a “deceased human
+    foetus”"). Running text is the claim detectors'; longer quotations are compared
+    above."""
+    for m, matched in aligned_pairs(ctx):
+        a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+        if not matched or "“" not in a.text + b.text or ctx.story(a.source) != ctx.story(b.source):
+            continue  # a paraphrase (a related pair) may move a phrase anywhere
+        tokens_a, tokens_b = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
+        elsewhere = {_spelled(t.key) for t in tokens_a} & {_spelled(t.key) for t in tokens_b}
+        changes = tuple(
+            (h.text_a(a.text), h.text_b(b.text))
+            for h in claimdiff.diff(tokens_a, tokens_b)
+            if h.zones == {"quote"}
+            and _in_short_quotes(a.text, h.a)
+            and _in_short_quotes(b.text, h.b)
+            # "demobilise" / "demobilize", or a word both have in another place, is no
+            # change inside the marks
+            and [_spelled(t.key) for t in h.a] != [_spelled(t.key) for t in h.b]
+            and not {_spelled(t.key) for t in (*h.a, *h.b)} <= elsewhere
+        )
+        finding = _finding(QuoteDiff(1.0, changes)) if changes else None
+        if finding is None:
+            continue
+        value_a = " … ".join(x for x, _ in finding.shown)
+        value_b = " … ".join(y for _, y in finding.shown)
+        subject = cluster_topic(ctx, a)
+        sa, sb = side(ctx, a.claim_id, value_a), side(ctx, b.claim_id, value_b)
+        yield make(
+            "quote_altered",
+            finding.severity,
+            subject,
+            sa,
+            sb,
+            f"a phrase in quotation marks differs between {sa.source} and {sb.source}: "
+            f"{finding.why}",
+            ctx,
+            similarity=None,
+        )
+
+
+def _in_short_quotes(text: str, tokens: tuple[Token, ...]) -> bool:
+    """Every token lies inside a quotation of fewer than MIN_QUOTE_WORDS words."""
+    spans = quote_spans(text)
+    for token in tokens:
+        held = [(s, e) for s, e in spans if s <= token.start and token.end <= e]
+        if not held or len(text[held[0][0] : held[0][1]].split()) >= MIN_QUOTE_WORDS:
+            return False
+    return True
 
 
 def _side(ctx: Context, q: _Quoted, value: str) -> Side:

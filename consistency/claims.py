@@ -253,7 +253,8 @@ def _speaker_after(suffix: str) -> str:
         return _trim_speaker(who)
     last = _VERB_LAST.match(suffix)
     if last and verbs.fullmatch(last.group("verb")):
-        return _trim_speaker(last.group("who"))
+        # '” and the rain continued.': a clause going on, not an attribution.
+        return "" if _CONJUNCTION.match(last.group("who")) else _trim_speaker(last.group("who"))
     # '," Gelig told the Associated Press', '," Alejandro IV said in a news briefing.':
     # a short subject, its speech verb, and where or to whom it was said.
     clause = _CLAUSE.match(suffix)

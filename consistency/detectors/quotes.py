@@ -595,9 +595,9 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
                 runs = qa.claim != qa.claim_id or qb.claim != qb.claim_id
                 (joined if runs else single).compare(qa, qb, needed)
         for versions in (single, joined):
-            for qa, qb, finding in versions.reported():
+            for qa, qb, finding, also in versions.reported():
                 name = _speaker_name(ctx, qa, qb, written)
-                yield _altered(ctx, qa, qb, name, finding)
+                yield _altered(ctx, qa, qb, name, finding, also)
     yield from _quoted_phrases(ctx)
     # A source that itself gives the quotation to both people (a copy of an
     # article that does) is no evidence that another source misattributed it.
@@ -924,7 +924,9 @@ class _Versions:
     def _rank(self, a: str) -> tuple[int, str]:
         return (-self._support(a), a)
 
-    def reported(self) -> Iterator[tuple[_Quoted, _Quoted, _Finding]]:
+    def reported(self) -> Iterator[tuple[_Quoted, _Quoted, _Finding, dict[str, list[str]]]]:
+        """Each difference to report, with the other sources whose words are each
+        side's (the copies the row stands for)."""
         for (a, b), finding in sorted(self.found.items()):
             if finding is None or self._spurious(a, b):
                 continue
@@ -932,7 +934,15 @@ class _Versions:
                 continue
             if finding.changed and self._both_deviate(a, b):
                 continue
-            yield self.quoted[a], self.quoted[b], finding
+            qa, qb = self.quoted[a], self.quoted[b]
+            also = {
+                q.source: sorted(
+                    {self.quoted[n].source for n in self._agree(q.claim_id)}
+                    - {qa.source, qb.source}
+                )
+                for q in (qa, qb)
+            }
+            yield qa, qb, finding, also
         self.found.clear()
 
     def _spurious(self, a: str, b: str) -> bool:
@@ -1124,20 +1134,43 @@ def _as_compared(text: str) -> tuple[str, ...]:
     return (*_words(text).words, "|")
 
 
-def _altered(ctx: Context, qa: _Quoted, qb: _Quoted, name: str, finding: _Finding) -> Discrepancy:
+def _altered(
+    ctx: Context,
+    qa: _Quoted,
+    qb: _Quoted,
+    name: str,
+    finding: _Finding,
+    also: dict[str, list[str]] | None = None,
+) -> Discrepancy:
     value_a = " … ".join(x for x, _ in finding.shown)
     value_b = " … ".join(y for _, y in finding.shown)
     a, b = _side(ctx, qa, value_a), _side(ctx, qb, value_b)
+    first, second = sorted((a.source, b.source))
+    explanation = f"{name}'s quotation differs between {first} and {second}: {finding.why}"
+    for source in (first, second):
+        copies = (also or {}).get(source, [])
+        if copies:
+            shown = ", ".join(copies[:MAX_NAMED_COPIES])
+            more = (
+                f" and {len(copies) - MAX_NAMED_COPIES} more"
+                if len(copies) > MAX_NAMED_COPIES
+                else ""
+            )
+            explanation += f"; {shown}{more} print it as {source} does"
     return make(
         "quote_altered",
         finding.severity,
         name,
         a,
         b,
-        f"{name}'s quotation differs between {a.source} and {b.source}: {finding.why}",
+        explanation,
         ctx,
         similarity=round(100 * finding.coverage, 1),
     )
+
+
+MAX_NAMED_COPIES = 3
+"""Copies named in a row's explanation as carrying one side's words; more are counted."""
 
 
 DETECTORS = (

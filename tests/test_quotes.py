@@ -377,3 +377,19 @@ def test_a_quotation_printed_as_a_sentence_but_cut_from_one_is_trimmed() -> None
     found = rows(story("gazette", full), story("radio", cut))
     assert [d.severity for d in found] == ["low"]
     assert "opens a sentence" in found[0].explanation
+
+
+def test_a_quotation_against_a_transcript_of_it_is_low() -> None:
+    """A club's transcript prints the manager's words without quotation marks."""
+    words = "I really liked what I saw against United as well and we played some good football"
+    transcript = f"{words} in the first half."
+    quoted = (
+        "“" + words.replace("liked", "like").replace("against", "from") + " in the first half.”"
+    )
+    found = rows(
+        story("club", SAID.format(WORDS), transcript),
+        story("agency", SAID.format(WORDS), quoted + " Jo Bloggs said after the game."),
+    )
+    assert [(d.severity, d.value_a, d.value_b) for d in found] == [
+        ("low", "like … from", "liked … against")
+    ]

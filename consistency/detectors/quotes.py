@@ -599,6 +599,7 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
                 name = _speaker_name(ctx, qa, qb, written)
                 yield _altered(ctx, qa, qb, name, finding, also)
     yield from _quoted_phrases(ctx)
+    yield from _unmarked(ctx)
     # A source that itself gives the quotation to both people (a copy of an
     # article that does) is no evidence that another source misattributed it.
     given_by: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -1019,6 +1020,62 @@ def _opens_sentence(ctx: Context, paragraphs: tuple[Paragraph, ...], q: _Quoted)
         return False
     before = paragraphs[claim.paragraph].text[: claim.start].rstrip(" “\"'‘«")
     return not before or before[-1] in ".!?:"
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|we|we're|we've|my|our|us|me)\b", re.IGNORECASE)
+
+
+def _unmarked(ctx: Context) -> Iterator[Discrepancy]:
+    """A quoted sentence against the same words another version prints without
+    quotation marks, in the first person and with no speech verb (a press-conference
+    transcript, or speech run into the text): words that differ are low, as the
+    unmarked version may itself be the edited one."""
+    verbs = domain.speech().verbs
+    speakers = _speakers_by_paragraph(ctx)
+    for m, _matched in aligned_pairs(ctx):
+        a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+        if a.in_quote == b.in_quote or ctx.story(a.source) != ctx.story(b.source):
+            continue
+        quoted, plain = (a, b) if a.in_quote else (b, a)
+        if (
+            any(mark in plain.text for mark in "“”")
+            or not _FIRST_PERSON.search(plain.text)
+            or verbs.search(plain.text)
+        ):
+            continue
+        diff = diff_quotes(quoted.text.strip("“” "), plain.text)
+        if diff.coverage < REWORDED_COVERAGE:
+            continue  # unmarked, a paraphrase is no misquotation
+        finding = _finding(QuoteDiff(diff.coverage, diff.changes))
+        if finding is None or not finding.changed:
+            continue
+        shown = finding.shown if quoted is a else tuple((y, x) for x, y in finding.shown)
+        subject = speakers.get((quoted.source, quoted.paragraph)) or cluster_topic(ctx, quoted)
+        sa = side(ctx, a.claim_id, " … ".join(x for x, _ in shown))
+        sb = side(ctx, b.claim_id, " … ".join(y for _, y in shown))
+        yield make(
+            "quote_altered",
+            "low",
+            subject,
+            sa,
+            sb,
+            f"{subject}'s quoted words in {quoted.source} differ from {plain.source}, which "
+            f"prints them without quotation marks (a transcript, or speech run into the "
+            f"text): {finding.why}",
+            ctx,
+            similarity=round(100 * diff.coverage, 1),
+        )
+
+
+def _speakers_by_paragraph(ctx: Context) -> dict[tuple[str, int], str]:
+    """(source, paragraph) -> the name of the speaker of the quotations there."""
+    found: dict[tuple[str, int], str] = {}
+    for q in ctx.extraction.quotes:
+        claim = ctx.claims[q.claim_id]
+        key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
+        if key:
+            found.setdefault((q.source, claim.paragraph), ctx.graph.person_name.get(key, q.speaker))
+    return found
 
 
 def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:

@@ -393,3 +393,13 @@ def test_a_quotation_against_a_transcript_of_it_is_low() -> None:
     assert [(d.severity, d.value_a, d.value_b) for d in found] == [
         ("low", "like … from", "liked … against")
     ]
+
+
+def test_the_quotation_after_a_shared_one_rewritten_is_one_quotation() -> None:
+    said = "Rescue chief Jo Bloggs said: “We are still in the golden hour of our search,” she said."
+    first = f"{said} “There are still many reports of people who were pinned or hit by debris.”"
+    second = f"{said} “Reports indicate many people are still trapped under debris.”"
+    found = rows(story("agency", first), story("rewrite", second))
+    assert [(d.severity, d.value_a[:9], d.value_b[:7]) for d in found] == [
+        ("medium", "There are", "Reports")
+    ]

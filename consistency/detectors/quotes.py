@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -594,6 +595,8 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
             if needed is not None:
                 runs = qa.claim != qa.claim_id or qb.claim != qb.claim_id
                 (joined if runs else single).compare(qa, qb, needed)
+        for qa, qb, finding in _followers(single, members):
+            yield _altered(ctx, qa, qb, _speaker_name(ctx, qa, qb, written), finding)
         for versions in (single, joined):
             for qa, qb, finding, also in versions.reported():
                 name = _speaker_name(ctx, qa, qb, written)
@@ -687,6 +690,61 @@ def _candidates(ctx: Context, members: list[_Quoted]) -> list[tuple[_Quoted, _Qu
 
 def _claim_id(q: _Quoted) -> str:
     return q.claim_id
+
+
+MIN_FOLLOWER_WORDS = 3
+"""Content words two reworded quotations that follow one quotation share, at least."""
+
+
+def _followers(
+    versions: _Versions, members: list[_Quoted]
+) -> Iterator[tuple[_Quoted, _Quoted, _Finding]]:
+    """Two quotations that follow one quotation in two versions, given to its speaker,
+    neither matched in the other's source, and sharing most of their content words,
+    are one quotation rewritten ("There are still many reports of people who were
+    pinned or hit by debris." / "Reports indicate many people are still trapped under
+    debris.")."""
+    following: dict[str, _Quoted] = {}
+    by_source: dict[str, list[_Quoted]] = defaultdict(list)
+    for m in members:
+        if m.claim == m.claim_id:
+            by_source[m.source].append(m)
+    for quoted in by_source.values():
+        quoted.sort(key=_claim_id)
+        for before, after in itertools.pairwise(quoted):
+            if after.speaker and (
+                after.speaker == before.speaker or same_person(after.speaker, before.speaker)
+            ):
+                following[before.claim_id] = after
+    function_words = domain.wording().function_words
+    pairs: dict[tuple[str, str], tuple[_Quoted, _Quoted]] = {}
+    for a, b in sorted(versions.found):
+        next_a, next_b = following.get(a), following.get(b)
+        if next_a is None or next_b is None or next_a.source == next_b.source:
+            continue
+        if any(
+            versions.quoted[n].source == other.source
+            for mine, other in ((next_a, next_b), (next_b, next_a))
+            for n in versions.neighbours.get(mine.claim_id, ())
+        ):
+            continue  # one of them has its version in the other's source already
+        words_a = {w for w in _words(next_a.text).words if w not in function_words}
+        words_b = {w for w in _words(next_b.text).words if w not in function_words}
+        shared = words_a & words_b
+        if len(shared) >= MIN_FOLLOWER_WORDS and 2 * len(shared) >= min(len(words_a), len(words_b)):
+            pairs[(next_a.claim_id, next_b.claim_id)] = (next_a, next_b)
+    # Once against the copies that agree: their best-supported one.
+    for (a, b), (next_a, next_b) in sorted(pairs.items()):
+        if any(
+            (x, c) in pairs or (c, x) in pairs
+            for x, y in ((a, b), (b, a))
+            for c in versions._agree(y)
+            if versions._rank(c) < versions._rank(y)
+        ):
+            continue
+        shown = ((next_a.text, next_b.text),)
+        why = "reworded inside the quotation marks (the quotation after one both carry)"
+        yield next_a, next_b, _Finding("medium", why, shown, 0.0, True)
 
 
 def _coverage_needed(a: _Quoted, b: _Quoted) -> float | None:
@@ -944,7 +1002,6 @@ class _Versions:
                 for q in (qa, qb)
             }
             yield qa, qb, finding, also
-        self.found.clear()
 
     def _spurious(self, a: str, b: str) -> bool:
         """One of the two is word for word part of a third quotation that the other is

@@ -253,8 +253,30 @@ def _speaker_after(suffix: str) -> str:
         return _trim_speaker(who)
     last = _VERB_LAST.match(suffix)
     if last and verbs.fullmatch(last.group("verb")):
-        return _trim_speaker(last.group("who"))
+        # '” and the rain continued.': a clause going on, not an attribution.
+        return "" if _CONJUNCTION.match(last.group("who")) else _trim_speaker(last.group("who"))
+    # '," Gelig told the Associated Press', '," Alejandro IV said in a news briefing.':
+    # a short subject, its speech verb, and where or to whom it was said.
+    clause = _CLAUSE.match(suffix)
+    verb = verbs.search(clause.group("clause")) if clause else None
+    if clause and verb:
+        who = clause.group("clause")[: verb.start()].strip()
+        if (
+            who
+            and len(who.split()) <= _MAX_AFTER_WORDS
+            and not _RELATIVE.match(who)
+            and not _CONJUNCTION.match(who)
+        ):
+            return _trim_speaker(who)
     return ""
+
+
+_CLAUSE = re.compile(r"^[,.]?\s*(?P<clause>[^.!?“”;]{2,200})")
+_MAX_AFTER_WORDS = 12
+_CONJUNCTION = re.compile(
+    r"(?:and|but|or|as|while|whilst|when|so|because|then|after|before|until|if|since)\b",
+    re.IGNORECASE,
+)
 
 
 _AFTER_ENDS = re.compile(r"[.!?“”,;]")
@@ -271,6 +293,11 @@ def _attribution_after(text: str, at: int) -> str:
 
 _ASIDE = re.compile(r"\s+[—–]\s+[^—–]*?(?:\s+[—–]|$)")
 _RELATIVE = re.compile(r"(?:who|whose|which|whom|where)\b", re.IGNORECASE)
+_APPOSITION = re.compile(r"(?:a|an)\s")
+_ADVERBIAL = re.compile(
+    r"(?:in|on|at|after|before|during|following|since|speaking|responding|commenting)\s",
+    re.IGNORECASE,
+)
 
 
 def _trim_speaker(who: str) -> str:
@@ -279,14 +306,23 @@ def _trim_speaker(who: str) -> str:
     # "Ben Obese-Jecty — who remained at the station — said": not the aside.
     who = _ASIDE.sub("", who).strip(" ,:;-–—")
     parts = [p.strip() for p in re.split(r",\s+", who) if p.strip()]
-    # "Jo Bloggs, who led the inquiry, said": the person, not the clause about them.
-    while len(parts) > 1 and _RELATIVE.match(parts[-1]):
+    # "Jo Bloggs, who led the inquiry, said": the person, not the clause about them;
+    # nor "Jo Bloggs, a lecturer at the Centre for Human Science, said", whose
+    # capitalised words are a place, not the speaker (the sentence keeps the title).
+    while len(parts) > 1 and (_RELATIVE.match(parts[-1]) or _APPOSITION.match(parts[-1])):
         parts.pop()
     if not parts:
         return ""
     keep = [parts[-1]]
-    # "HM Chief Inspector of Constabulary, Andy Cooke" keeps the title before the comma.
-    if len(parts) >= 2 and parts[-2][:1].isupper() and len(parts[-2].split()) <= 8:
+    # "HM Chief Inspector of Constabulary, Andy Cooke" keeps the title before the comma;
+    # "In the report, inspectors" and "In a statement, Stellantis" do not keep an
+    # adverbial opening with a preposition.
+    if (
+        len(parts) >= 2
+        and parts[-2][:1].isupper()
+        and len(parts[-2].split()) <= 8
+        and not _ADVERBIAL.match(parts[-2])
+    ):
         keep.insert(0, parts[-2])
     text = ", ".join(keep)
     # Clauses such as "While he acknowledges the efforts, he" end in the real subject.

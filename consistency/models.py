@@ -217,3 +217,8 @@ class Discrepancy:
     standard: str = ""
     """The reading a kind holds right whatever the versions say (a grade's official
     wording, the repaired text); empty where versions are only compared with each other."""
+    copies_a: tuple[str, ...] = ()
+    copies_b: tuple[str, ...] = ()
+    """Other sources that print what side a (b) prints, where a detector reports a
+    difference once rather than for every copy (quotations); not columns: the problems
+    stage counts them with that side."""

@@ -226,11 +226,23 @@ def _sort_key(p: Problem) -> tuple[object, ...]:
 
 
 def _sides(row: Discrepancy) -> list[tuple[str, str, str, bool]]:
-    """(source, value, claim id, absent) of each side that is a version."""
+    """(source, value, claim id, absent) of each side that is a version, and of each
+    copy a row names as printing what a side prints (a difference reported once)."""
     sides = [(row.source_a, row.value_a, row.claim_a, not row.text_a)]
+    sides += [(copy, row.value_a, "", False) for copy in row.copies_a]
     if row.source_b:
         sides.append((row.source_b, row.value_b, row.claim_b, not row.text_b))
+        sides += [(copy, row.value_b, "", False) for copy in row.copies_b]
     return sides
+
+
+def _apart(row: Discrepancy) -> set[frozenset[str]]:
+    """The pairs of versions a row sets apart: its two sides, with their copies."""
+    if not row.source_b:
+        return set()
+    side_a = (row.source_a, *row.copies_a)
+    side_b = (row.source_b, *row.copies_b)
+    return {frozenset((x, y)) for x in side_a for y in side_b if x != y}
 
 
 def _nodes(
@@ -351,7 +363,7 @@ def _problem(
             reading[source] = _most(other) if other else standard
         else:
             reading[source] = _most(counts)
-    apart = {frozenset((r.source_a, r.source_b)) for r in rows if r.source_b}
+    apart = set().union(*(_apart(r) for r in rows))
     if standard is not None:
         # Against a standard the values alone decide: it, or something else.
         parts = [(reading[g[0]], g) for g in _by_reading(sorted(reading), reading)]

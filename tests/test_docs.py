@@ -133,7 +133,8 @@ FIGURES: list[tuple[str, Any]] = [
         r"\(`max_shingle_claims`\)",
         MatchSettings().max_shingle_claims,
     ),
-    (r"a speaker quoted more than (\d+) times", quotes.MAX_SPEAKER_QUOTES),
+    (r"compared with at most (\d+) quotations of its story", quotes.MAX_PARTNERS),
+    (r"a word found in more than (\d+) of a story's quotations", quotes.MAX_WORD_QUOTES),
     (r"a line of (\d+) characters or more is copy", clean.FURNITURE_MAX),
     # Inputs
     (r"files over the size limit: (\d+) MB for a text", ingest.MAX_ARTICLE_BYTES / 2**20),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -103,9 +103,12 @@ def make(
     ctx: Context,
     similarity: float | None = None,
     standard: str = "",
+    copies: Mapping[str, Sequence[str]] | None = None,
 ) -> Discrepancy:
     """A discrepancy with its sides in a fixed order, so input order never changes a row.
-    `standard`: the reading the kind holds right (see `Discrepancy.standard`)."""
+    `standard`: the reading the kind holds right (see `Discrepancy.standard`); `copies`:
+    for a side's source, the other sources printing what it prints (a difference
+    reported once, see `Discrepancy.copies_a`)."""
     b = b or Side("", "")
     # Two sources: alphabetical. One source on both sides (a wording and the
     # official wording elsewhere in the same article): the caller's order.
@@ -137,6 +140,8 @@ def make(
         a.claim_id,
         b.claim_id,
         standard,
+        tuple(sorted((copies or {}).get(a.source, ()))),
+        tuple(sorted((copies or {}).get(b.source, ()))) if b.source else (),
     )
 
 

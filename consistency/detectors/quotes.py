@@ -11,36 +11,61 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
 from rapidfuzz.distance import Indel, Opcode
 
-from .. import domain
-from ..caching import text_cache
-from ..claimdiff import Token, squeezed, tokenize
-from ..keys import canonical_text
+from .. import claimdiff, domain
+from ..caching import table_cache, text_cache
+from ..claimdiff import Token, initialism, squeezed, tokenize
+from ..claims import quote_spans
+from ..keys import canonical_text, name_key
 from ..models import (
     Discrepancy,
+    Paragraph,
     Severity,
 )
 from ..numbers import dates, quantities, reading
-from .base import Context, make, side
+from .base import Context, Side, cluster_topic, make, side
+from .claims import aligned_pairs
 from .registry import Detector, Kind
 
 MIN_QUOTE_WORDS = 4
-MIN_QUOTE_COVERAGE = 0.7
-"""Share of the shorter quotation's words found, in order, in the longer one."""
+MIN_QUOTE_COVERAGE = 0.5
+"""Share of the passage two quotations share that is the same words in the same order
+(`QuoteDiff.coverage`): under it, two quotations are not one. A quotation reworded word
+by word by a synonym-spinning site keeps about two words in three."""
+REWORDED_COVERAGE = 0.75
+"""Under this share, a quotation is reworded rather than touched in a place or two."""
+MIN_REWORDED = 6
+"""A quotation reworded (under REWORDED_COVERAGE) shares at least this many words."""
 MIN_ATTRIBUTION_COVERAGE = 0.9
 MIN_RUN_WORDS = 3
-"""Shortest run of shared words that counts towards a quotation match."""
+"""Shortest run of shared words that anchors a quotation match."""
+MAX_PASSAGE_GAP = 25
+"""Words between two anchoring runs that are still one passage (a sentence dropped)."""
+_NEAR = {1: 3, 2: 6}
+"""A run of one (two) shared words counts when at most this many words from the passage."""
+MAX_EDGE_WORDS = 3
+"""Words that may differ on both sides before or after the shared passage (a changed
+first or last word); more, and the two are different quotations sharing a passage."""
+MIN_EDGE_PASSAGE = 6
+"""A changed first or last word counts only beside a shared passage this long."""
+MIN_SPLICE_WORDS = 6
+"""A shared passage this long, with different whole sentences around it, is one
+quotation spliced two ways; a shorter one may be a stock phrase."""
 MAX_QUOTE_CHARS = 5000
 """Quotations longer than this are not compared (as claims that long are not matched):
 none is, and the word diff takes time that grows with the product of the lengths (an
 unclosed quotation mark makes the rest of an article one quotation)."""
+
+
+_MARKS = frozenset("\"'“”‘’«»„‚‹›")
+_DASHES = dict.fromkeys("‐‑‒–—―", "-")
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,7 @@ class _Words:
     words: tuple[str, ...]  # lower-cased words
     surface: tuple[str, ...]  # words as written
     punct_after: tuple[str, ...]  # punctuation directly after each word
+    years: tuple[str, ...]  # the year a date word is written with, else ""
 
 
 @text_cache()
@@ -55,29 +81,68 @@ def _words(text: str) -> _Words:
     """The words of a quotation as compared (claimdiff's word keys): lower case, number
     words as digits, title abbreviations spelled out, equivalent spellings as one
     ("10%" and "10 per cent", "HM" and "His Majesty's" are the same words)."""
-    tokens = _quantities_as_words(text, tokenize(text))
+    tokens, years = _quantities_as_words(text, tokenize(text))
     punct: list[str] = []
     for i, token in enumerate(tokens):
         following = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
-        punct.append("".join(ch for ch in text[token.end : following] if not ch.isspace()))
+        # Quotation marks inside a quotation (a paragraph reopening it, 'outstanding' or
+        # “outstanding” within it) are the outlet's style, not the speaker's words.
+        # Dashes of any length, spaced or not, are one mark.
+        punct.append(
+            "".join(
+                _DASHES.get(ch, ch)
+                for ch in text[token.end : following]
+                if not ch.isspace() and ch not in _MARKS
+            )
+        )
     return _Words(
-        tuple(t.key for t in tokens), tuple(text[t.start : t.end] for t in tokens), tuple(punct)
+        tuple(_spelled(t.key) for t in tokens),
+        tuple(text[t.start : t.end] for t in tokens),
+        tuple(punct),
+        tuple(years.get(t.start, "") for t in tokens),
     )
 
 
-def _quantities_as_words(text: str, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Each time of day and each figure read as one word keyed by its value, so that a
+@table_cache
+def _spellings() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (domain.compile_pattern(rule["pattern"], "wording.toml", 0), rule["replacement"])
+        for rule in domain.table("wording.toml").get("spelling", ())
+    )
+
+
+@text_cache()
+def _spelled(key: str) -> str:
+    """A word in one spelling of British and American English ("crueller" and "crueler",
+    "epicentre" and "epicenter" are one word; data/wording.toml)."""
+    for pattern, replacement in _spellings():
+        if pattern.fullmatch(key):
+            return pattern.sub(replacement, key)
+    return key
+
+
+def _quantities_as_words(
+    text: str, tokens: tuple[Token, ...]
+) -> tuple[tuple[Token, ...], dict[int, str]]:
+    """Each time of day, date and figure read as one word keyed by its value, so that a
     house style is no alteration: "11.45am", "11:45 a.m." and "11 45 a.m" are one word,
-    as are "£50m" and "£50 million"; a hedge stays part of the word ("nearly 300" is
-    not "300")."""
+    as are "£50m" and "£50 million", and "March 2" and "2 March 2023" (the year is
+    returned apart, by the date's start, as a date written with its year and without it
+    is the same date); a hedge stays part of the word ("nearly 300" is not "300")."""
     found = dates(text)
     spans = [(_figure_start(d.text, d.start), d.end, d.value) for d in found if d.kind == "time"]
+    years: dict[int, str] = {}
+    for d in found:
+        if d.kind == "absolute" and _DAY_OF_MONTH.fullmatch(d.value):
+            spans.append((d.start, d.end, f"@{d.value[5:]}"))
+            if not d.value.startswith("?"):
+                years[d.start] = d.value[:4]
     spans += [
         (_figure_start(q.text, q.start), q.end, f"={q.value:g}{q.unit}")
         for q in quantities(text, [(d.start, d.end) for d in found])
     ]
     if not spans:
-        return tokens
+        return tokens, years
     out: list[Token] = []
     spans.sort()
     k = 0
@@ -91,7 +156,10 @@ def _quantities_as_words(text: str, tokens: tuple[Token, ...]) -> tuple[Token, .
             out.append(token._replace(key=key, start=start, end=end))
         else:
             out.append(token)
-    return tuple(out)
+    return tuple(out), years
+
+
+_DAY_OF_MONTH = re.compile(r"[\d?]{4}-\d\d-\d\d")
 
 
 def _figure_start(written: str, start: int) -> int:
@@ -109,6 +177,9 @@ def _figure_start(written: str, start: int) -> int:
 @dataclass(frozen=True)
 class QuoteDiff:
     coverage: float
+    """Share of the passage two quotations share (from its first shared word to its last,
+    in the version where it is longer) that is the same words in the same order; 0 when
+    the two are not one quotation."""
     changes: tuple[tuple[str, str], ...]
     """(words in a, words in b) for each changed hunk."""
     typography: tuple[tuple[str, str], ...] = ()
@@ -116,6 +187,12 @@ class QuoteDiff:
     dropped: tuple[tuple[str, str], ...] = ()
     """(a, b) for each whole sentence one version leaves out of the quotation (the other
     side empty)."""
+    spliced: tuple[tuple[str, str], ...] = ()
+    """(a, b) the whole sentences each version runs before (or after) the shared passage,
+    where the two differ: one of them joined sentences the other keeps apart."""
+    opened: tuple[str, str] = ("", "")
+    """The words of the passage's sentence that one version has before it and the
+    other's quotation opens without (that side ""): the other may have cut them."""
 
 
 @text_cache()
@@ -133,52 +210,80 @@ def diff_quotes(a: str, b: str) -> QuoteDiff:
         tuple((y, x) for x, y in swapped.changes),
         tuple((y, x) for x, y in swapped.typography),
         tuple((y, x) for x, y in swapped.dropped),
+        tuple((y, x) for x, y in swapped.spliced),
+        (swapped.opened[1], swapped.opened[0]),
     )
+
+
+def _size(op: Opcode) -> int:
+    return op.src_end - op.src_start
+
+
+def _gap(before: Opcode, after: Opcode) -> int:
+    """Words between two aligned runs, on the side where there are more."""
+    return max(after.src_start - before.src_end, after.dest_start - before.dest_end)
+
+
+def _passage(blocks: list[Opcode], wa: _Words, wb: _Words) -> tuple[int, int] | None:
+    """The first and last aligned runs of the passage two quotations share, or None.
+
+    Runs of three words or more anchor it (common words shared one at a time across
+    two different quotations are no match); anchors close together are one passage,
+    and the longest passage is kept. Shorter runs count where they stand close to it
+    in the same sentence, as in a quotation reworded word by word ("We're all acutely
+    aware that some of our plans" / "We're all really mindful that a few of our
+    strategies")."""
+    min_run = min(MIN_RUN_WORDS, len(wa.words), len(wb.words))
+    anchors = [k for k, op in enumerate(blocks) if _size(op) >= min_run]
+    if not anchors:
+        return None
+    groups = [[anchors[0]]]
+    for k in anchors[1:]:
+        if _gap(blocks[groups[-1][-1]], blocks[k]) <= MAX_PASSAGE_GAP:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    best = max(groups, key=lambda g: sum(_size(op) for op in blocks[g[0] : g[-1] + 1]))
+    lo, hi = best[0], best[-1]
+    while lo > 0 and _near(blocks[lo - 1], blocks[lo], blocks[lo - 1], wa, wb):
+        lo -= 1
+    while hi + 1 < len(blocks) and _near(blocks[hi], blocks[hi + 1], blocks[hi + 1], wa, wb):
+        hi += 1
+    return lo, hi
+
+
+def _near(before: Opcode, after: Opcode, short: Opcode, wa: _Words, wb: _Words) -> bool:
+    """A short run (`short`, one of the two) joins the passage next to it: few words
+    between, and a sentence ending between them in both versions or in neither."""
+    if _gap(before, after) > _NEAR.get(_size(short), MAX_PASSAGE_GAP):
+        return False
+    ends_a = any(
+        _SENTENCE_END.search(p) for p in wa.punct_after[before.src_end - 1 : after.src_start]
+    )
+    ends_b = any(
+        _SENTENCE_END.search(p) for p in wb.punct_after[before.dest_end - 1 : after.dest_start]
+    )
+    return ends_a == ends_b
 
 
 def _diff_quotes(a: str, b: str) -> QuoteDiff:
     wa, wb = _words(a), _words(b)
     ops = list(Indel.opcodes(list(wa.words), list(wb.words)))
-    shorter = min(len(wa.words), len(wb.words)) or 1
-    # Only runs of shared words count: common words ("we", "the", "and") shared
-    # one at a time across two different quotations are not a match.
-    min_run = min(MIN_RUN_WORDS, shorter)
-    equal_at = [
-        k for k, op in enumerate(ops) if op.tag == "equal" and op.src_end - op.src_start >= min_run
-    ]
-    if not equal_at:
+    blocks = [op for op in ops if op.tag == "equal"]
+    found = _passage(blocks, wa, wb)
+    if found is None:
         return QuoteDiff(0.0, ())
-    # Beside a real run, a shorter run that ends both quotations (or starts both),
-    # a few words changed on each side between, is shared too: "no money behind
-    # them" / "no weather behind them" changed one word.
-    head, tail = ops[equal_at[0]], ops[equal_at[-1]]
-    shared = set(equal_at)  # a set: asking the list at every op is quadratic
-    for k, op in enumerate(ops):
-        if op.tag != "equal" or k in shared:
-            continue
-        ends_both = op.src_end == len(wa.words) and op.dest_end == len(wb.words)
-        starts_both = op.src_start == 0 and op.dest_start == 0
-        if ends_both and k > equal_at[-1]:
-            gap = (op.src_start - tail.src_end, op.dest_start - tail.dest_end)
-        elif starts_both and k < equal_at[0]:
-            gap = (head.src_start - op.src_end, head.dest_start - op.dest_end)
-        else:
-            continue
-        if min(gap) >= 1 and max(gap) <= 3:
-            equal_at = sorted([*equal_at, k])
-            shared.add(k)
-    first, last = ops[equal_at[0]], ops[equal_at[-1]]
-    span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
-    if span > 1.5 * shorter + 5:
-        return QuoteDiff(0.0, ())  # the shared runs are scattered, not one passage
-    coverage = sum(ops[k].src_end - ops[k].src_start for k in equal_at) / shorter
+    first, last = blocks[found[0]], blocks[found[1]]
+    shared = sum(_size(op) for op in blocks[found[0] : found[1] + 1])
     # Between the first and last shared words every difference is an alteration.
     changes: list[tuple[str, str]] = []
     dropped: list[tuple[str, str]] = []
+    spliced: list[tuple[str, str]] = []
     pending_a: list[str] = []
     pending_b: list[str] = []
     start_a = start_b = 0
-    for op in ops[equal_at[0] : equal_at[-1] + 1]:
+    inside = ops[ops.index(first) : ops.index(last) + 1]
+    for op in inside:
         if op.tag == "equal":
             if pending_a or pending_b:
                 change = (" ".join(pending_a), " ".join(pending_b))
@@ -194,36 +299,130 @@ def _diff_quotes(a: str, b: str) -> QuoteDiff:
             start_a, start_b = op.src_start, op.dest_start
         pending_a += wa.surface[op.src_start : op.src_end]
         pending_b += wb.surface[op.dest_start : op.dest_end]
-    # Outside the shared part, a difference on both sides (a changed first or last
-    # word) is an alteration; words on one side only are the fragment's context.
-    # The words next to the shared part that both sides have in common (a
-    # repeated "we" the alignment took from earlier) are not a change.
+    # A whole sentence left out is no reworded word: the share of the passage in the
+    # same words counts without it.
+    left_out = max(sum(len(x.split()) for x, _ in dropped), sum(len(y.split()) for _, y in dropped))
+    span = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
+    coverage = shared / max(span - left_out, shared)
+    if coverage < MIN_QUOTE_COVERAGE or (coverage < REWORDED_COVERAGE and shared < MIN_REWORDED):
+        # The shared runs are scattered, not one passage; or too few words are shared
+        # to call a short quotation reworded ("effective structures to gather and
+        # assess intelligence" / "effective processes in place to collect and assess
+        # intelligence" may be two texts).
+        return QuoteDiff(0.0, ())
+    # Outside the shared part, words on one side only are a fragment's context. On
+    # both sides, a few words are a changed first or last word; whole sentences, a
+    # quotation spliced from different sentences; anything else, two quotations
+    # that merely share a passage.
     lead_a, lead_b = _strip_common(
         wa.surface[: first.src_start], wb.surface[: first.dest_start], -1
     )
     if lead_a and lead_b:
-        changes.insert(0, (" ".join(lead_a[-3:]), " ".join(lead_b[-len(lead_a[-3:]) :])))
+        # Only the words of the passage's own sentence can be its changed opening;
+        # whole sentences before it are a longer quotation's, or a splice.
+        near_a, near_b = _opening(wa, len(lead_a)), _opening(wb, len(lead_b))
+        if not near_a and not near_b:
+            if shared < MIN_SPLICE_WORDS:
+                return QuoteDiff(0.0, ())
+            spliced.append((_last_sentence(lead_a), _last_sentence(lead_b)))
+        elif _edge_changed(shared, near_a, near_b, coverage, (near_a, near_b) == (lead_a, lead_b)):
+            shown = min(len(near_a), len(near_b), 3) or 3
+            changes.insert(0, (" ".join(near_a[-shown:]), " ".join(near_b[-shown:])))
+        else:
+            return QuoteDiff(0.0, ())
+    opened = (" ".join(_opening(wa, len(lead_a))[-3:]), "") if lead_a and not lead_b else ("", "")
+    if lead_b and not lead_a:
+        opened = ("", " ".join(_opening(wb, len(lead_b))[-3:]))
     tail_a, tail_b = _strip_common(wa.surface[last.src_end :], wb.surface[last.dest_end :], 1)
+    end_a = len(wa.words) - len(tail_a)
+    end_b = len(wb.words) - len(tail_b)
     if _cut_mid_word(wa, wb, tail_a, tail_b):
         pass  # the stored text stops inside a word: a cut, not a changed word
     elif tail_a and tail_b:
-        changes.append((" ".join(tail_a[:3]), " ".join(tail_b[: len(tail_a[:3])])))
+        near_a, near_b = _close(wa, end_a), _close(wb, end_b)
+        if not near_a and not near_b:
+            if shared < MIN_SPLICE_WORDS:
+                return QuoteDiff(0.0, ())
+            spliced.append((_first_sentence(tail_a), _first_sentence(tail_b)))
+        elif _edge_changed(shared, near_a, near_b, coverage, (near_a, near_b) == (tail_a, tail_b)):
+            shown = min(len(near_a), len(near_b), 3) or 3
+            changes.append((" ".join(near_a[:shown]), " ".join(near_b[:shown])))
+        else:
+            return QuoteDiff(0.0, ())
     elif _lost_last_words(wa, wb, tail_a, tail_b, last):
         changes.append((" ".join(tail_a), " ".join(tail_b)))
     typography: list[tuple[str, str]] = []
-    for op in (ops[k] for k in equal_at):
+    for op in (op for op in inside if op.tag == "equal"):
         for k in range(op.src_end - op.src_start):
             i, j = op.src_start + k, op.dest_start + k
             # Punctuation after the last shared word is where a fragment was cut.
             inner = not (op is last and i == last.src_end - 1)
             # A change of case is typography; "twelve" for "12" or "HM" for "His
-            # Majesty's" is the same word written another way, and no change.
+            # Majesty's" is the same word written another way, and no change; a date
+            # with its year and without it is one date written two ways.
+            # A quotation taken up mid-sentence may open with a capital ("Had he been
+            # able to" / "and had he been able to"): the outlet's style.
             recased = (
-                wa.surface[i] != wb.surface[j] and wa.surface[i].lower() == wb.surface[j].lower()
+                (i == 0) == (j == 0)
+                and wa.surface[i] != wb.surface[j]
+                and wa.surface[i].lower() == wb.surface[j].lower()
             )
-            if recased or (inner and wa.punct_after[i] != wb.punct_after[j]):
+            restyled = wa.years[i] != wb.years[j]
+            if recased or restyled or (inner and wa.punct_after[i] != wb.punct_after[j]):
                 typography.append((_snippet(wa, i, inner), _snippet(wb, j, inner)))
-    return QuoteDiff(coverage, tuple(changes), tuple(typography), tuple(dropped))
+    return QuoteDiff(
+        coverage, tuple(changes), tuple(typography), tuple(dropped), tuple(spliced), opened
+    )
+
+
+def _edge_changed(
+    shared: int, edge_a: tuple[str, ...], edge_b: tuple[str, ...], coverage: float, whole: bool
+) -> bool:
+    """Words on both sides next to the shared passage, in its sentence, are its changed
+    opening (close) when they are few and the passage is long ("We know we still have
+    work to do" / "we recognise that we still have work to do"), or when both versions
+    open (close) the quotation there in about as many words ("Until the 60th to 65th
+    minute, I really" / "Until 60-65 minutes (in), I really"; a quotation spun word by
+    word). Two sentences merely sharing a phrase ("at risk of", "the body of the
+    deceased") are not one quotation."""
+    short, long = sorted((len(edge_a), len(edge_b)))
+    alike = long <= 2 * short + 2
+    if whole and alike and shared >= max(MIN_EDGE_PASSAGE, short):
+        return True
+    if coverage < REWORDED_COVERAGE and not alike:
+        return False
+    return short <= MAX_EDGE_WORDS and shared >= max(MIN_EDGE_PASSAGE, 2 * short)
+
+
+def _opening(words: _Words, count: int) -> tuple[str, ...]:
+    """Of the first `count` words, those in the sentence of the word after them."""
+    start = count
+    while start > 0 and not _SENTENCE_END.search(words.punct_after[start - 1]):
+        start -= 1
+    return words.surface[start:count]
+
+
+def _close(words: _Words, start: int) -> tuple[str, ...]:
+    """The words from `start` to the end of the sentence of the word before them."""
+    if start == 0 or _SENTENCE_END.search(words.punct_after[start - 1]):
+        return ()
+    end = start
+    while end < len(words.surface) and not _SENTENCE_END.search(words.punct_after[end]):
+        end += 1
+    return words.surface[start : min(end + 1, len(words.surface))]
+
+
+def _ends_sentence(words: _Words, count: int) -> bool:
+    """The first `count` words of a quotation end with a sentence."""
+    return count > 0 and bool(_SENTENCE_END.search(words.punct_after[count - 1]))
+
+
+def _last_sentence(words: tuple[str, ...]) -> str:
+    return " ".join(words[-6:])
+
+
+def _first_sentence(words: tuple[str, ...]) -> str:
+    return " ".join(words[:6])
 
 
 _SENTENCE_END = re.compile(r"[.!?]")
@@ -291,61 +490,129 @@ def _snippet(words: _Words, i: int, with_next: bool) -> str:
     return f"{words.surface[i]}{words.punct_after[i]}{following}"
 
 
-def _quote_severity(changes: tuple[tuple[str, str], ...]) -> tuple[Severity, str]:
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _numbers_in(text: str, number_words: frozenset[str]) -> set[str]:
+    found = set(re.findall(r"\d[\d,.]*", text))
+    return found | (set(text.lower().split()) & number_words)
+
+
+def _quote_severity(changes: tuple[tuple[str, str], ...], coverage: float) -> tuple[Severity, str]:
+    """High where one slot flips in a quotation otherwise the same: a number for another,
+    a negation added or dropped, a grade for another; medium for other words changed,
+    added or dropped (and a quotation reworded throughout); low when only an article
+    comes or goes ("a slap in the face" / "a slap in face")."""
     grade_re = domain.scales().grade_re
     lexicon = domain.lexicon()
-    for before, after in changes:
-        text = f"{before} {after}"
-        words = set(text.lower().split())
-        if re.search(r"\d", text) or words & lexicon.number_words:
-            return "high", "a number changed"
-        if words & lexicon.negations:
-            return "high", "a negation changed"
-        if grade_re.search(text):
-            return "high", "a grade changed"
+    if coverage >= REWORDED_COVERAGE:
+        for before, after in changes:
+            numbers_a = _numbers_in(before, lexicon.number_words)
+            numbers_b = _numbers_in(after, lexicon.number_words)
+            if numbers_a and numbers_b and numbers_a != numbers_b:
+                return "high", "a number changed"
+            negated_a = set(before.lower().split()) & lexicon.negations
+            negated_b = set(after.lower().split()) & lexicon.negations
+            if bool(negated_a) != bool(negated_b):
+                return "high", "a negation changed"
+            grades_a = {m.lower() for m in grade_re.findall(before)}
+            grades_b = {m.lower() for m in grade_re.findall(after)}
+            if grades_a != grades_b and (grades_a or grades_b):
+                return "high", "a grade changed"
+    else:
+        return "medium", "reworded inside the quotation marks"
+    if all(set(f"{x} {y}".lower().split()) <= _ARTICLES for x, y in changes):
+        return "low", "only an article added or dropped"
+    if all(not x for x, _ in changes):
+        return "medium", "words added inside the quotation marks"
+    if all(not y for _, y in changes):
+        return "medium", "words dropped inside the quotation marks"
     return "medium", "words changed"
 
 
-def quotes(ctx: Context) -> Iterator[Discrepancy]:
-    """quote_altered within each (story, speaker); quote_attribution across speakers.
+@dataclass(frozen=True)
+class _Quoted:
+    claim_id: str
+    source: str
+    speaker: str
+    """The speaker's key across sources; "" when the quotation names nobody."""
+    kind: str
+    """"person" (a named person), "organisation" (one the article names), "other" (a
+    role, a description), or "" (nobody named)."""
+    text: str
+    claim: str
+    """The claim a row points to: the quotation's own, or the first of a quotation
+    printed over several paragraphs (then `claim_id` names the run)."""
+    named: bool = True
+    """The speaker is named beside the quotation, not carried from the paragraph before."""
 
-    Alterations are looked for only among one speaker's quotations in one story,
-    so the work grows with the quotations a person gave, not with the square of
-    all quotations. Misattributions need near-identical text, so their
-    candidates come from the match stage's blocked claim pairs.
+    @property
+    def person(self) -> bool:
+        return self.kind == "person"
+
+
+def quotes(ctx: Context) -> Iterator[Discrepancy]:
+    """quote_altered between the versions of one quotation; quote_attribution across
+    people.
+
+    A quotation is compared with the quotations of the other sources of its story that
+    share its rare words (never all against all), whoever they are given to, unless
+    they are given to two different people: a statement attributed to an organisation
+    in one version and to its spokesman in another, or to nobody, is still one
+    statement. Misattributions need near-identical text, so their candidates come from
+    the match stage's blocked claim pairs.
     """
+    people = _people(ctx)
+    # A surname alone ("Mr Scott commented") is a person too, when telling whose
+    # words a quotation can be.
+    persons = people | {
+        ctx.graph.person_key.get(p.person_key, p.person_key) for p in ctx.extraction.people
+    }
+    orgs = _organisations(ctx)
+    by_story: dict[str, list[_Quoted]] = defaultdict(list)
     speaker_of: dict[str, str] = {}
-    named_by = {q.claim_id: q.named for q in ctx.extraction.quotes}
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    surnames = _surnames(ctx)
     for q in ctx.extraction.quotes:
         key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
+        # "Mr Scott commented:" in an article that named Matthew Scott is his.
+        key = surnames.get((q.source, key), key)
         speaker_of[q.claim_id] = key
-        # An unattributed quotation may be anyone's words, or a report's.
-        if key and len(q.text.split()) >= MIN_QUOTE_WORDS and len(q.text) <= MAX_QUOTE_CHARS:
-            groups[(ctx.story(q.source), key)].append(q.claim_id)
-    partners: dict[str, set[str]] | None = None
-    for (_story, speaker), ids in sorted(groups.items()):
-        pairs: Iterable[tuple[str, str]] = combinations(sorted(ids), 2)
-        if max(Counter(ctx.claims[i].source for i in ids).values()) > MAX_SPEAKER_QUOTES:
-            partners = partners if partners is not None else _quote_partners(ctx)
-            group = set(ids)
-            pairs = sorted({(i, j) for i in ids for j in partners.get(i, ()) if j in group})
-        for ida, idb in pairs:
-            a, b = ctx.claims[ida], ctx.claims[idb]
-            if a.source == b.source or a.text == b.text:
-                continue  # one quotation, written alike, has nothing to show
-            diff = diff_quotes(a.text, b.text)
-            if diff.coverage >= MIN_QUOTE_COVERAGE:
-                yield from _altered(ctx, ida, idb, speaker, diff)
+        if len(q.text.split()) >= MIN_QUOTE_WORDS and len(q.text) <= MAX_QUOTE_CHARS:
+            kind = "person" if key in persons else "organisation" if key in orgs else "other"
+            quoted = _Quoted(
+                q.claim_id, q.source, key, kind if key else "", q.text, q.claim_id, q.named
+            )
+            by_story[ctx.story(q.source)].append(quoted)
+    written = {q.claim_id: q.speaker for q in ctx.extraction.quotes}
+    for members in by_story.values():
+        members += _runs(ctx, members)
+    for _story, members in sorted(by_story.items()):
+        # Quotations over several paragraphs are compared apart, so that what they
+        # show (only sentences left out between paragraphs) never counts as agreeing.
+        single, joined = _Versions(ctx), _Versions(ctx)
+        for qa, qb in _candidates(ctx, members):
+            needed = _coverage_needed(qa, qb)
+            if needed is not None:
+                runs = qa.claim != qa.claim_id or qb.claim != qb.claim_id
+                (joined if runs else single).compare(qa, qb, needed)
+        for qa, qb, finding in _followers(single, members):
+            yield _altered(ctx, qa, qb, _speaker_name(ctx, qa, qb, written), finding)
+        for versions in (single, joined):
+            for qa, qb, finding, also in versions.reported():
+                name = _speaker_name(ctx, qa, qb, written)
+                yield _altered(ctx, qa, qb, name, finding, also)
+    yield from _quoted_phrases(ctx)
+    yield from _unmarked(ctx)
     # A source that itself gives the quotation to both people (a copy of an
     # article that does) is no evidence that another source misattributed it.
     given_by: dict[tuple[str, str], set[str]] = defaultdict(set)
+    named_by = {q.claim_id: q.named for q in ctx.extraction.quotes}
     for q in ctx.extraction.quotes:
         given_by[(q.source, canonical_text(q.text))].add(speaker_of[q.claim_id])
     for m in ctx.matching.matches:
         speaker_a, speaker_b = speaker_of.get(m.claim_a, ""), speaker_of.get(m.claim_b, "")
-        if " " not in speaker_a or " " not in speaker_b or speaker_a == speaker_b:
-            continue  # only two different named people make a misattribution
+        if not _misattributable(speaker_a, speaker_b, people):
+            continue
         claim_a, claim_b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         if speaker_a in given_by[(claim_b.source, canonical_text(claim_b.text))] or (
             speaker_b in given_by[(claim_a.source, canonical_text(claim_a.text))]
@@ -354,27 +621,232 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
         diff = diff_quotes(claim_a.text, claim_b.text)
         if diff.coverage >= MIN_ATTRIBUTION_COVERAGE:
             named = named_by[m.claim_a] and named_by[m.claim_b]
-            yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b, named)
+            reworded = any(squeezed(x) != squeezed(y) for x, y in diff.changes)
+            yield _attribution(ctx, m.claim_a, m.claim_b, speaker_a, speaker_b, named, reworded)
 
 
-MAX_SPEAKER_QUOTES = 50
-"""A speaker's quotations in one story are compared pair by pair unless one source gives
-that person more than this many: then (hundreds of quotations in each version) only the
-pairs the match stage found are, as every pair would make the work and the rows
-quadratic."""
+def _misattributable(a: str, b: str, people: frozenset[str]) -> bool:
+    """Only two different named people, or a named person and a group ("inspectors",
+    "officials"), make a misattribution: an organisation and its spokesman, or a role
+    and the person holding it ("the city's Conservative group leader" / "Robert
+    Alden"), may be one speaker."""
+    if not a or not b or same_person(a, b):
+        return False
+    if a in people and b in people:
+        return True
+    return (a in people and _group(b)) or (b in people and _group(a))
 
 
-def _quote_partners(ctx: Context) -> dict[str, set[str]]:
-    """Claim id -> the later claim ids the match stage matched or related it with."""
-    partners: dict[str, set[str]] = defaultdict(set)
-    for m in (*ctx.matching.matches, *ctx.matching.related):
-        first, second = sorted((m.claim_a, m.claim_b))
-        partners[first].add(second)
-    return partners
+@table_cache
+def _role_heads() -> frozenset[str]:
+    return frozenset(domain.table("titles.toml").get("heads", ()))
+
+
+def _group(speaker: str) -> bool:
+    """The speaker is several people of one role: "In the report, inspectors"."""
+    head = speaker.split()[-1] if speaker.split() else ""
+    return head.endswith("s") and head[:-1] in _role_heads()
+
+
+MAX_WORD_QUOTES = 50
+"""A word in more of a story's quotations than this (or than twice its sources, if more)
+is no evidence that two of them are one: it finds no candidates."""
+MAX_PARTNERS = 12
+"""Candidates kept for one quotation, those sharing the most words first: a source with
+hundreds of quotations of one person (a transcript) makes no quadratic work."""
+
+
+def _candidates(ctx: Context, members: list[_Quoted]) -> list[tuple[_Quoted, _Quoted]]:
+    """Pairs of quotations of two sources of one story sharing two rare words (one,
+    when one of them has only one), by an inverted index of the words."""
+    function_words = domain.wording().function_words
+    words_of = [{w for w in _words(m.text).words if w not in function_words} for m in members]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, words in enumerate(words_of):
+        for w in words:
+            index[w].append(i)
+    sources = len({m.source for m in members})
+    cap = max(MAX_WORD_QUOTES, 2 * sources)
+    shared: Counter[tuple[int, int]] = Counter()
+    for holders in index.values():
+        if len(holders) > cap:
+            continue
+        for x, i in enumerate(holders):
+            for j in holders[x + 1 :]:
+                if members[i].source != members[j].source:
+                    shared[(i, j)] += 1
+    partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (i, j), count in shared.items():
+        if count >= min(2, len(words_of[i]), len(words_of[j])):
+            partners[i].append((-count, j))
+            partners[j].append((-count, i))
+    kept: set[tuple[int, int]] = set()
+    for i, found in partners.items():
+        for _, j in sorted(found)[:MAX_PARTNERS]:
+            kept.add((min(i, j), max(i, j)))
+    pairs = [sorted((members[i], members[j]), key=_claim_id) for i, j in kept]
+    return sorted(((a, b) for a, b in pairs), key=lambda p: (p[0].claim_id, p[1].claim_id))
+
+
+def _claim_id(q: _Quoted) -> str:
+    return q.claim_id
+
+
+MIN_FOLLOWER_WORDS = 3
+"""Content words two reworded quotations that follow one quotation share, at least."""
+
+
+def _followers(
+    versions: _Versions, members: list[_Quoted]
+) -> Iterator[tuple[_Quoted, _Quoted, _Finding]]:
+    """Two quotations that follow one quotation in two versions, given to its speaker,
+    neither matched in the other's source, and sharing most of their content words,
+    are one quotation rewritten ("There are still many reports of people who were
+    pinned or hit by debris." / "Reports indicate many people are still trapped under
+    debris.")."""
+    following: dict[str, _Quoted] = {}
+    by_source: dict[str, list[_Quoted]] = defaultdict(list)
+    for m in members:
+        if m.claim == m.claim_id:
+            by_source[m.source].append(m)
+    for quoted in by_source.values():
+        quoted.sort(key=_claim_id)
+        for before, after in itertools.pairwise(quoted):
+            if after.speaker and (
+                after.speaker == before.speaker or same_person(after.speaker, before.speaker)
+            ):
+                following[before.claim_id] = after
+    function_words = domain.wording().function_words
+    pairs: dict[tuple[str, str], tuple[_Quoted, _Quoted]] = {}
+    for a, b in sorted(versions.found):
+        next_a, next_b = following.get(a), following.get(b)
+        if next_a is None or next_b is None or next_a.source == next_b.source:
+            continue
+        if any(
+            versions.quoted[n].source == other.source
+            for mine, other in ((next_a, next_b), (next_b, next_a))
+            for n in versions.neighbours.get(mine.claim_id, ())
+        ):
+            continue  # one of them has its version in the other's source already
+        words_a = {w for w in _words(next_a.text).words if w not in function_words}
+        words_b = {w for w in _words(next_b.text).words if w not in function_words}
+        shared = words_a & words_b
+        if len(shared) >= MIN_FOLLOWER_WORDS and 2 * len(shared) >= min(len(words_a), len(words_b)):
+            pairs[(next_a.claim_id, next_b.claim_id)] = (next_a, next_b)
+    # Once against the copies that agree: their best-supported one.
+    for (a, b), (next_a, next_b) in sorted(pairs.items()):
+        if any(
+            (x, c) in pairs or (c, x) in pairs
+            for x, y in ((a, b), (b, a))
+            for c in versions._agree(y)
+            if versions._rank(c) < versions._rank(y)
+        ):
+            continue
+        shown = ((next_a.text, next_b.text),)
+        why = "reworded inside the quotation marks (the quotation after one both carry)"
+        yield next_a, next_b, _Finding("medium", why, shown, 0.0, True)
+
+
+def _coverage_needed(a: _Quoted, b: _Quoted) -> float | None:
+    """How alike two quotations must be to be one, by whom they are given to: None for
+    two different people (that is a misattribution, if anything). A statement given to
+    an organisation in one version and to a person in another is one statement only in
+    nearly the same words: a force's statement and its officer's are often alike."""
+    if a.speaker == b.speaker or not a.speaker or not b.speaker:
+        return MIN_QUOTE_COVERAGE
+    if same_person(a.speaker, b.speaker):
+        return MIN_QUOTE_COVERAGE
+    if a.person and b.person:
+        # Two officers' statements on two days can share most of their words:
+        # whether one quotation was given to the wrong person is quote_attribution's.
+        return None
+    if {a.kind, b.kind} == {"person", "organisation"}:
+        return MIN_ATTRIBUTION_COVERAGE
+    return MIN_QUOTE_COVERAGE
+
+
+def _organisations(ctx: Context) -> frozenset[str]:
+    """Speaker keys that name an organisation the articles name: its key, or its
+    initials ("BTP" for "British Transport Police (BTP)")."""
+    found: set[str] = set()
+    for o in ctx.extraction.orgs:
+        name = re.sub(r"\s*\(([^)]*)\)", "", o.name)
+        found |= {o.key, name.lower(), initialism(name).lower()}
+        found |= {inner.lower() for inner in re.findall(r"\(([^)]*)\)", o.name)}
+    return frozenset(found)
+
+
+def _surnames(ctx: Context) -> dict[tuple[str, str], str]:
+    """(source, surname) -> the one person of that source with that surname."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p in ctx.extraction.people:
+        key = ctx.graph.person_key.get(p.person_key, p.person_key)
+        if " " in key:
+            found[(p.source, key.rsplit(" ", 1)[1])].add(key)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+def _people(ctx: Context) -> frozenset[str]:
+    """Speaker keys that are named people (a first name and a surname)."""
+    return frozenset(
+        key
+        for p in ctx.extraction.people
+        if " " in (key := ctx.graph.person_key.get(p.person_key, p.person_key))
+    )
+
+
+def _speaker_name(ctx: Context, a: _Quoted, b: _Quoted, written: dict[str, str]) -> str:
+    """Whom a row is about: the named person of the two, else the speaker as written."""
+    for q in sorted((a, b), key=lambda q: (not q.person, not q.speaker)):
+        if q.speaker:
+            return ctx.graph.person_name.get(q.speaker, written.get(q.claim_id) or q.speaker)
+    return "unattributed quotation"
+
+
+@table_cache
+def _post_nominals() -> frozenset[str]:
+    return frozenset(w.lower() for w in domain.table("titles.toml").get("post_nominals", ()))
+
+
+@text_cache()
+def _name_words(name: str) -> tuple[str, ...]:
+    """A written name's words as compared: lower case, without courtesy titles before it
+    ("Dr", "Sir"), letters after it ("MP", "IV"), or a possessive before it ("RSPCA's")."""
+    words = [w.strip(".,") for w in name_key(name).split()]
+    words = [w for w in words if w and not w.endswith(("'s", "’s"))]
+    courtesy = domain.titles().courtesy
+    while words and words[0] in courtesy:
+        words = words[1:]
+    post = _post_nominals()
+    while words and words[-1] in post:
+        words = words[:-1]
+    return tuple(words)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two written speakers are one person: one name's words (two or more, titles and
+    letters after the name left out) stand together in the other ("Bernardo Rafaelito
+    Alejandro" / "Bernardo Rafaelito Alejandro IV", "Sarah Gerson" / "paper author and
+    developmental researcher Sarah Gerson of Cardiff University")."""
+    if a == b:
+        return True
+    wa, wb = _name_words(a), _name_words(b)
+    short, long = sorted((wa, wb), key=len)
+    if len(short) == 1 and len(long) > 1:
+        return short[0] == long[-1]  # a surname alone
+    if len(short) < 2:
+        return False
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
 def _attribution(
-    ctx: Context, ida: str, idb: str, speaker_a: str, speaker_b: str, named: bool
+    ctx: Context,
+    ida: str,
+    idb: str,
+    speaker_a: str,
+    speaker_b: str,
+    named: bool,
+    reworded: bool,
 ) -> Discrepancy:
     name_a = ctx.graph.person_name.get(speaker_a, speaker_a)
     name_b = ctx.graph.person_name.get(speaker_b, speaker_b)
@@ -387,9 +859,14 @@ def _attribution(
         # "he said", or a paragraph continuing an earlier quotation: a version that
         # dropped the paragraph introducing the speaker points to the wrong person.
         explanation += "; one version names nobody beside it (a pronoun or a continued quotation)"
+    elif reworded:
+        # Two officers' statements on two days can share most of their words ("This is
+        # a shocking incident and my thoughts are with..."): copy misattributed is
+        # copied word for word.
+        explanation += "; the words differ too, so these may be two statements"
     return make(
         "quote_attribution",
-        "high" if named else "low",
+        "high" if named and not reworded else "low",
         subject,
         a,
         b,
@@ -399,36 +876,416 @@ def _attribution(
     )
 
 
-def _altered(
-    ctx: Context, ida: str, idb: str, speaker: str, diff: QuoteDiff
-) -> Iterator[Discrepancy]:
-    changes = tuple((x, y) for x, y in diff.changes if squeezed(x) != squeezed(y))
+@dataclass(frozen=True)
+class _Finding:
+    severity: Severity
+    why: str
+    shown: tuple[tuple[str, str], ...]
+    coverage: float
+    changed: bool
+    """Words differ (not only punctuation, a sentence left out, or a splice)."""
+
+
+def _finding(diff: QuoteDiff) -> _Finding | None:
+    """What a row would say about two versions of one quotation, or None when they agree."""
+    changes = tuple(
+        (x, y) for x, y in diff.changes if squeezed(x) != squeezed(y) and not _abbreviated(x, y)
+    )
     if changes:
-        severity, why = _quote_severity(changes)
-        shown = changes
-    elif diff.dropped:
-        severity, why = "low", "a whole sentence is left out of the quotation"
-        shown = diff.dropped
-    elif diff.typography or diff.changes:
-        # "air fares" / "airfares": one word spaced two ways is typography too.
-        severity, why = "low", "punctuation, spacing or capitals only"
-        shown = diff.typography + diff.changes
-    else:
-        return
-    name = ctx.graph.person_name.get(speaker, speaker)
-    value_a = " … ".join(x for x, _ in shown)
-    value_b = " … ".join(y for _, y in shown)
-    a, b = side(ctx, ida, value_a), side(ctx, idb, value_b)
-    yield make(
+        severity, why = _quote_severity(changes, diff.coverage)
+        return _Finding(severity, why, changes, diff.coverage, True)
+    if diff.dropped:
+        why = "a whole sentence is left out of the quotation"
+        return _Finding("low", why, diff.dropped, diff.coverage, False)
+    if diff.spliced:
+        why = "a different sentence runs on from the shared passage (spliced)"
+        return _Finding("low", why, diff.spliced, diff.coverage, False)
+    if diff.typography or diff.changes:
+        # "air fares" / "airfares": one word spaced two ways is typography too, and
+        # so is "LCV" for "light commercial vehicle".
+        why = "punctuation, spacing or capitals only"
+        return _Finding("low", why, diff.typography + diff.changes, diff.coverage, False)
+    return None
+
+
+def _abbreviated(x: str, y: str) -> bool:
+    """One side is the other's initials: "LCV" / "light commercial vehicle"."""
+    short, long = sorted((x, y), key=len)
+    return short.isupper() and len(short) > 1 and " " in long and initialism(long) == short
+
+
+class _Versions:
+    """The versions of a story's quotations compared pair by pair, and which differences
+    to report: each once, between the version most sources agree with and each other.
+
+    - Copies that agree (carry the same words) make one camp: a difference between two
+      camps is reported for the camp's best-supported version only, not for every copy.
+    - Two versions that both differ from a better-supported third (two rewrites of one
+      statement) are each reported against it, not against each other.
+    - A fragment that is word for word part of another quotation is that quotation's:
+      it is not compared with a different quotation that happens to share its words
+      ("leaving children at risk of harm" / "those at risk of extra-familial harm").
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.found: dict[tuple[str, str], _Finding | None] = {}
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        self.quoted: dict[str, _Quoted] = {}
+        self.paragraphs = {a.source: a.paragraphs for a in ctx.articles}
+
+    def compare(self, qa: _Quoted, qb: _Quoted, needed: float) -> None:
+        a, b = qa.text, qb.text
+        if a == b:
+            finding = None
+        else:
+            diff = diff_quotes(a, b)
+            if diff.coverage < needed:
+                return
+            if qa.claim != qa.claim_id or qb.claim != qb.claim_id:
+                # A quotation over several paragraphs shows only what its paragraphs
+                # compared one by one do not: sentences between them left out.
+                diff = QuoteDiff(diff.coverage, (), (), diff.dropped, diff.spliced)
+            finding = _finding(diff) or self._trimmed(qa, qb, diff)
+        self.found[self._key(qa.claim_id, qb.claim_id)] = finding
+        self.neighbours[qa.claim_id].add(qb.claim_id)
+        self.neighbours[qb.claim_id].add(qa.claim_id)
+        self.quoted[qa.claim_id], self.quoted[qb.claim_id] = qa, qb
+
+    def _trimmed(self, qa: _Quoted, qb: _Quoted, diff: QuoteDiff) -> _Finding | None:
+        """A quotation printed as a whole sentence whose opening words another version
+        has ("“Police boarded the train...”" / "...armed police from Cambridgeshire
+        Police boarded the train..."): cut without an ellipsis."""
+        before_a, before_b = diff.opened
+        for cut, words, shown in ((qb, before_a, (before_a, "")), (qa, before_b, ("", before_b))):
+            if (
+                words
+                and cut.claim == cut.claim_id
+                and _opens_sentence(self.ctx, self.paragraphs[cut.source], cut)
+            ):
+                why = "the quotation opens a sentence that another version quotes from earlier"
+                return _Finding("low", why, (shown,), diff.coverage, False)
+        return None
+
+    @staticmethod
+    def _key(a: str, b: str) -> tuple[str, str]:
+        return (a, b) if a < b else (b, a)
+
+    def _edge(self, a: str, b: str) -> _Finding | None:
+        return self.found[self._key(a, b)]
+
+    def _agree(self, a: str) -> list[str]:
+        return [n for n in self.neighbours[a] if self._edge(a, n) is None]
+
+    def _support(self, a: str) -> int:
+        return len({self.quoted[n].source for n in self._agree(a)})
+
+    def _rank(self, a: str) -> tuple[int, str]:
+        return (-self._support(a), a)
+
+    def reported(self) -> Iterator[tuple[_Quoted, _Quoted, _Finding, dict[str, list[str]]]]:
+        """Each difference to report, with the other sources whose words are each
+        side's (the copies the row stands for)."""
+        for (a, b), finding in sorted(self.found.items()):
+            if finding is None or self._spurious(a, b):
+                continue
+            if self._copied(a, b, finding) or self._copied(b, a, finding):
+                continue
+            if finding.changed and self._both_deviate(a, b):
+                continue
+            qa, qb = self.quoted[a], self.quoted[b]
+            also = {
+                q.source: sorted(
+                    {self.quoted[n].source for n in self._agree(q.claim_id)}
+                    - {qa.source, qb.source}
+                )
+                for q in (qa, qb)
+            }
+            yield qa, qb, finding, also
+
+    def _spurious(self, a: str, b: str) -> bool:
+        """One of the two is word for word part of a third quotation that the other is
+        not one with: the pair only shares words by chance."""
+        for x, y in ((a, b), (b, a)):
+            for c in self._agree(x):
+                if (
+                    c != y
+                    and self._key(c, y) not in self.found
+                    and self._contains(c, x)
+                    and not self._one_quotation(c, y)
+                ):
+                    return True
+        return False
+
+    def _copied(self, a: str, b: str, finding: _Finding) -> bool:
+        """A better-supported copy of a (agreeing with it) shows the same difference
+        with b: the row is that copy's."""
+        for c in self._agree(a):
+            if c == b or self._key(c, b) not in self.found:
+                continue
+            other = self._edge(c, b)
+            if (
+                other is not None
+                and self._same_change(c, b, other, a, finding)
+                and self._rank(c) < self._rank(a)
+            ):
+                return True
+        return False
+
+    def _both_deviate(self, a: str, b: str) -> bool:
+        """a and b both differ in words from a third version that more sources agree
+        with: each is reported against it, not against the other."""
+        most = max(self._support(a), self._support(b))
+        for r in self.neighbours[a] & self.neighbours[b]:
+            first, second = self._edge(r, a), self._edge(r, b)
+            if (
+                first is not None
+                and second is not None
+                and first.changed
+                and second.changed
+                and self._support(r) > most
+                and not self._spurious(r, a)
+                and not self._spurious(r, b)
+            ):
+                return True
+        return False
+
+    def _same_change(self, c: str, b: str, other: _Finding, a: str, finding: _Finding) -> bool:
+        """The row for (c, b) shows what the row for (a, b) shows."""
+        if other.severity != finding.severity:
+            return False
+        mine = finding.shown if a < b else tuple((y, x) for x, y in finding.shown)
+        theirs = other.shown if c < b else tuple((y, x) for x, y in other.shown)
+        return [_as_compared(x) + _as_compared(y) for x, y in mine] == [
+            _as_compared(x) + _as_compared(y) for x, y in theirs
+        ]
+
+    def _contains(self, c: str, a: str) -> bool:
+        """c carries all of a's words (a is a fragment of c, or a copy)."""
+        return len(self.quoted[c].text) >= len(self.quoted[a].text)
+
+    def _one_quotation(self, c: str, b: str) -> bool:
+        text_c, text_b = self.quoted[c].text, self.quoted[b].text
+        return diff_quotes(text_c, text_b).coverage >= MIN_QUOTE_COVERAGE
+
+
+def _opens_sentence(ctx: Context, paragraphs: tuple[Paragraph, ...], q: _Quoted) -> bool:
+    """The quotation is printed as a sentence of its own: it opens with a capital, at
+    the start of its paragraph or after a full stop or a colon."""
+    claim = ctx.claims[q.claim]
+    if claim.paragraph >= len(paragraphs) or not q.text[:1].isupper():
+        return False
+    before = paragraphs[claim.paragraph].text[: claim.start].rstrip(" “\"'‘«")
+    return not before or before[-1] in ".!?:"
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|we|we're|we've|my|our|us|me)\b", re.IGNORECASE)
+
+
+def _unmarked(ctx: Context) -> Iterator[Discrepancy]:
+    """A quoted sentence against the same words another version prints without
+    quotation marks, in the first person and with no speech verb (a press-conference
+    transcript, or speech run into the text): words that differ are low, as the
+    unmarked version may itself be the edited one."""
+    verbs = domain.speech().verbs
+    speakers = _speakers_by_paragraph(ctx)
+    for m, _matched in aligned_pairs(ctx):
+        a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+        if a.in_quote == b.in_quote or ctx.story(a.source) != ctx.story(b.source):
+            continue
+        quoted, plain = (a, b) if a.in_quote else (b, a)
+        if (
+            any(mark in plain.text for mark in "“”")
+            or not _FIRST_PERSON.search(plain.text)
+            or verbs.search(plain.text)
+        ):
+            continue
+        diff = diff_quotes(quoted.text.strip("“” "), plain.text)
+        if diff.coverage < REWORDED_COVERAGE:
+            continue  # unmarked, a paraphrase is no misquotation
+        finding = _finding(QuoteDiff(diff.coverage, diff.changes))
+        if finding is None or not finding.changed:
+            continue
+        shown = finding.shown if quoted is a else tuple((y, x) for x, y in finding.shown)
+        subject = speakers.get((quoted.source, quoted.paragraph)) or cluster_topic(ctx, quoted)
+        sa = side(ctx, a.claim_id, " … ".join(x for x, _ in shown))
+        sb = side(ctx, b.claim_id, " … ".join(y for _, y in shown))
+        yield make(
+            "quote_altered",
+            "low",
+            subject,
+            sa,
+            sb,
+            f"{subject}'s quoted words in {quoted.source} differ from {plain.source}, which "
+            f"prints them without quotation marks (a transcript, or speech run into the "
+            f"text): {finding.why}",
+            ctx,
+            similarity=round(100 * diff.coverage, 1),
+        )
+
+
+def _speakers_by_paragraph(ctx: Context) -> dict[tuple[str, int], str]:
+    """(source, paragraph) -> the name of the speaker of the quotations there."""
+    found: dict[tuple[str, int], str] = {}
+    for q in ctx.extraction.quotes:
+        claim = ctx.claims[q.claim_id]
+        key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
+        if key:
+            found.setdefault((q.source, claim.paragraph), ctx.graph.person_name.get(key, q.speaker))
+    return found
+
+
+def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
+    """Short quotations (under MIN_QUOTE_WORDS words, not compared as quotations of
+    their own) inside two versions of one sentence: words added, dropped or changed
+    inside the marks ("the discovery of a “human foetus”" / "of a “deceased human
+    foetus”"). Running text is the claim detectors'; longer quotations are compared
+    above."""
+    for m, matched in aligned_pairs(ctx):
+        a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
+        if not matched or "“" not in a.text + b.text or ctx.story(a.source) != ctx.story(b.source):
+            continue  # a paraphrase (a related pair) may move a phrase anywhere
+        tokens_a, tokens_b = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
+        elsewhere = {_spelled(t.key) for t in tokens_a} & {_spelled(t.key) for t in tokens_b}
+        changes = tuple(
+            (h.text_a(a.text), h.text_b(b.text))
+            for h in claimdiff.diff(tokens_a, tokens_b)
+            if h.zones == {"quote"}
+            and _in_short_quotes(a.text, h.a)
+            and _in_short_quotes(b.text, h.b)
+            # "demobilise" / "demobilize", or a word both have in another place, is no
+            # change inside the marks
+            and [_spelled(t.key) for t in h.a] != [_spelled(t.key) for t in h.b]
+            and not {_spelled(t.key) for t in (*h.a, *h.b)} <= elsewhere
+        )
+        finding = _finding(QuoteDiff(1.0, changes)) if changes else None
+        if finding is None:
+            continue
+        value_a = " … ".join(x for x, _ in finding.shown)
+        value_b = " … ".join(y for _, y in finding.shown)
+        subject = cluster_topic(ctx, a)
+        sa, sb = side(ctx, a.claim_id, value_a), side(ctx, b.claim_id, value_b)
+        yield make(
+            "quote_altered",
+            finding.severity,
+            subject,
+            sa,
+            sb,
+            f"a phrase in quotation marks differs between {sa.source} and {sb.source}: "
+            f"{finding.why}",
+            ctx,
+            similarity=None,
+        )
+
+
+def _in_short_quotes(text: str, tokens: tuple[Token, ...]) -> bool:
+    """Every token lies inside a quotation of fewer than MIN_QUOTE_WORDS words."""
+    spans = quote_spans(text)
+    for token in tokens:
+        held = [(s, e) for s, e in spans if s <= token.start and token.end <= e]
+        if not held or len(text[held[0][0] : held[0][1]].split()) >= MIN_QUOTE_WORDS:
+            return False
+    return True
+
+
+def _side(ctx: Context, q: _Quoted, value: str) -> Side:
+    claim = ctx.claims[q.claim]
+    return Side(claim.source, value, q.text, claim.line, q.claim)
+
+
+def _runs(ctx: Context, members: list[_Quoted]) -> list[_Quoted]:
+    """Each quotation printed over several paragraphs, as one: a paragraph that leaves
+    the quotation open, and the next that opens it again naming nobody new ("...the
+    service faced. / “However, the impact..."). Its paragraphs are compared one by one
+    too; together they show a sentence another version has between them."""
+    paragraphs = {a.source: a.paragraphs for a in ctx.articles}
+    by_source: dict[str, list[_Quoted]] = defaultdict(list)
+    for m in members:
+        by_source[m.source].append(m)
+    runs: list[_Quoted] = []
+    for source, quoted in by_source.items():
+        quoted.sort(key=_claim_id)
+        run: list[_Quoted] = []
+        for q in quoted:
+            if run and _continues(ctx, paragraphs[source], run[-1], q):
+                run.append(q)
+                continue
+            if len(run) > 1:
+                runs.append(_joined(run))
+            run = [q]
+        if len(run) > 1:
+            runs.append(_joined(run))
+    return runs
+
+
+def _continues(
+    ctx: Context, paragraphs: tuple[Paragraph, ...], before: _Quoted, q: _Quoted
+) -> bool:
+    first, then = ctx.claims[before.claim_id], ctx.claims[q.claim_id]
+    if then.paragraph != first.paragraph + 1 or not then.speaker_carried or then.start > 2:
+        return False
+    left = paragraphs[first.paragraph].text[first.end :]
+    return not any(mark in left for mark in _CLOSING)
+
+
+_CLOSING = ("”", "'", '"', "’", "»")
+
+
+def _joined(run: list[_Quoted]) -> _Quoted:
+    first = run[0]
+    return _Quoted(
+        f"{first.claim_id}+{len(run) - 1}",
+        first.source,
+        first.speaker,
+        first.kind,
+        " ".join(q.text for q in run),
+        first.claim_id,
+        first.named,
+    )
+
+
+def _as_compared(text: str) -> tuple[str, ...]:
+    return (*_words(text).words, "|")
+
+
+def _altered(
+    ctx: Context,
+    qa: _Quoted,
+    qb: _Quoted,
+    name: str,
+    finding: _Finding,
+    also: dict[str, list[str]] | None = None,
+) -> Discrepancy:
+    value_a = " … ".join(x for x, _ in finding.shown)
+    value_b = " … ".join(y for _, y in finding.shown)
+    a, b = _side(ctx, qa, value_a), _side(ctx, qb, value_b)
+    first, second = sorted((a.source, b.source))
+    explanation = f"{name}'s quotation differs between {first} and {second}: {finding.why}"
+    for source in (first, second):
+        copies = (also or {}).get(source, [])
+        if copies:
+            shown = ", ".join(copies[:MAX_NAMED_COPIES])
+            more = (
+                f" and {len(copies) - MAX_NAMED_COPIES} more"
+                if len(copies) > MAX_NAMED_COPIES
+                else ""
+            )
+            explanation += f"; {shown}{more} print it as {source} does"
+    return make(
         "quote_altered",
-        severity,
+        finding.severity,
         name,
         a,
         b,
-        f"{name}'s quotation differs between {a.source} and {b.source}: {why}",
+        explanation,
         ctx,
-        similarity=round(100 * diff.coverage, 1),
+        similarity=round(100 * finding.coverage, 1),
+        copies=also,
     )
+
+
+MAX_NAMED_COPIES = 3
+"""Copies named in a row's explanation as carrying one side's words; more are counted."""
 
 
 DETECTORS = (

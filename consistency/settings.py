@@ -32,7 +32,7 @@ class MatchSettings:
     related_cutoff: float = 50.0
     """Pairs scoring from here up to `claim_cutoff` are kept as related (paraphrases):
     compare looks in them only for a word changed between shared phrases."""
-    related_word_share: float = 0.6
+    related_word_share: float = 0.3
     """A pair of one story under `related_cutoff` is related all the same (a paraphrase)
     when the words the two claims share carry this share of the lighter claim's weight
     (content words, weighted by inverse frequency over the feed's claims); above 1, never."""

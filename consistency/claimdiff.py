@@ -618,13 +618,22 @@ def _groups_of_lemmas(lemmas: list[str]) -> frozenset[int]:
 
 def opposite_words(x: str, y: str) -> bool:
     """Two words of opposite meaning (data/meaning.toml's opposites), in any regular
-    inflection or through a synonym: "assisting" is "supporting", the opposite of
-    "leading"."""
+    inflection or, for one of the two, through a synonym: "assisting" is "supporting",
+    the opposite of "leading"."""
     opposites = _opposites()
+    listed = _opposite_words()
+    lx, ly = _lemmas(x), _lemmas(y)
+    if not (listed.intersection(lx) or listed.intersection(ly)):
+        return False  # two synonyms of opposites ("earlier" / "following") are too far
     ex, ey = _expanded(x), _expanded(y)
     if ex & ey:
         return False  # synonyms of each other are no opposites ("close" / "shut")
     return any(frozenset((p, q)) in opposites for p in ex for q in ey)
+
+
+@table_cache
+def _opposite_words() -> frozenset[str]:
+    return frozenset(word for pair in _opposites() for word in pair)
 
 
 def opposite_pair(hunk: Hunk) -> tuple[str, str] | None:
@@ -686,6 +695,18 @@ def partitive(before: tuple[Token, ...]) -> bool:
     while keys and keys[-1] in ("the", "its", "their", "his", "her", "our", "very"):
         keys.pop()
     return any(tuple(keys[-len(p) :]) == p for p in partitives if len(keys) >= len(p))
+
+
+def partitive_written(text: str) -> bool:
+    """Whether a text may hold a partitive ("one of", "among"): a quick test on the
+    words as written, before any reading."""
+    lowered = text.lower()
+    return any(p in lowered for p in _partitive_phrases())
+
+
+@table_cache
+def _partitive_phrases() -> tuple[str, ...]:
+    return tuple(_meaning()["superlatives"]["partitives"])
 
 
 def is_hedged(tokens: tuple[Token, ...]) -> bool:

@@ -32,6 +32,7 @@ aligned on their words, not read word by word, so none is high.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -40,17 +41,20 @@ from . import domain
 from .caching import table_cache, text_cache
 from .claimdiff import (
     Token,
+    _lemmas,
     antonym_words,
     is_hedged,
     meaning_table,
     modality,
     opposite_words,
     partitive,
+    partitive_written,
     quantifier_ranks,
     senses,
     superlative,
     tokenize,
 )
+from .numbers import DateMention, Quantity, dates, quantities
 
 FRAME_WORDS = 4
 """Words before an anchor, within its clause, that make its frame: "is planning to
@@ -62,19 +66,21 @@ MODAL_GAP = 2
 claims: "will" (3) / "could" (1), not "likely" (2) / "could" (1)."""
 """An opposite or prefixed word counts within this many words of an anchor."""
 
-FrameKind = Literal["claim_altered", "polarity_conflict", "place"]
+FrameKind = Literal["claim_altered", "polarity_conflict", "place", "time"]
 
 
 @dataclass(frozen=True, slots=True)
 class FrameChange:
     """One change of meaning between two loosely aligned claims. For `place`, the values
-    are the two names and the compare stage decides what they are."""
+    are the two names, and for `time` `times` holds the two times of day: the compare
+    stage decides what they are."""
 
     kind: FrameKind
     severity: Literal["medium", "low"]
     value_a: str
     value_b: str
     why: str
+    times: tuple[DateMention, DateMention] | None = None
 
 
 _BREAK = re.compile(r"[.!?;:()\[\]“”\"—–]|\s-\s")
@@ -151,16 +157,21 @@ def anchors(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[tuple[int, int]]
 
 @text_cache()
 def frame_changes(
-    text_a: str, quote_a: bool, text_b: str, quote_b: bool
+    text_a: str, quote_a: bool, text_b: str, quote_b: bool, matched: bool = False
 ) -> tuple[FrameChange, ...]:
     """The changes of meaning between two loosely aligned claims' running texts (see
-    the module's docstring), at most one of each test."""
+    the module's docstring), at most one of each test. For two `matched` claims, read
+    word by word elsewhere, only the superlative (a change the word-by-word reading
+    sees as a detail added: "[one of] the best")."""
+    if matched and not (partitive_written(text_a) or partitive_written(text_b)):
+        return ()  # most matched pairs: no "one of" to look at
     a, b = _side(text_a, quote_a), _side(text_b, quote_b)
     pairs = anchors(a.tokens, b.tokens)
     if not pairs:
         return ()
     found: dict[str, FrameChange] = {}
-    for test in (_modality, _quantifier, _superlative):
+    tests = (_superlative,) if matched else (_modality, _quantifier, _superlative)
+    for test in tests:
         if test.__name__ in found:
             continue
         for i, j in pairs:
@@ -168,14 +179,92 @@ def frame_changes(
             if change:
                 found[test.__name__] = change
                 break
+    if matched:
+        return tuple(found.values())
     for name, change in (
         ("opposite", _beside(a, b, pairs, opposite_words, "claim_altered")),
         ("antonym", _beside(a, b, pairs, antonym_words, "polarity_conflict")),
         ("place", _place(a, b, pairs)),
+        ("figure", _figure(a, b)),
+        ("time", _time(a, b, pairs)),
     ):
         if change:
             found[name] = change
     return tuple(found.values())
+
+
+FIGURE_WHY = "the same figure counts another thing"
+
+
+def _figure(a: _Side, b: _Side) -> FrameChange | None:
+    """One figure, found once in each claim, in one frame (the same word before it and
+    after the thing it counts) counting two things that are not one word or synonyms
+    ("an additional 25,400 incidents a year" / "an additional 25,400 crimes a year"):
+    low, as the claims are aligned loosely."""
+    found_a, found_b = _counts(a.text), _counts(b.text)
+    for value, qa in found_a.items():
+        qb = found_b.get(value)
+        if qb is None or qa.unit or qb.unit or not qa.thing or not qb.thing:
+            continue
+        if senses(qa.thing) & senses(qb.thing):
+            continue
+        frame_a, frame_b = _counted(a, qa), _counted(b, qb)
+        if frame_a is None or frame_a != frame_b:
+            continue
+        return FrameChange(
+            "claim_altered",
+            "low",
+            f"{qa.text} {qa.thing}",
+            f"{qb.text} {qb.thing}",
+            FIGURE_WHY,
+        )
+    return None
+
+
+def _counted(side: _Side, quantity: Quantity) -> tuple[str, str] | None:
+    """The words just before a figure and just after the thing it counts, or None when
+    the word after the figure is not that thing."""
+    before = [t for t in side.tokens if t.end <= quantity.start]
+    after = [t for t in side.tokens if t.start >= quantity.end]
+    if not before or len(after) < 2 or quantity.thing not in _lemmas(after[0].key):
+        return None
+    return before[-1].key, after[1].key
+
+
+def _counts(text: str) -> dict[float, Quantity]:
+    """The claim's figures found once (value -> quantity), dates left out."""
+    spans = [(d.start, d.end) for d in dates(text)]
+    found = quantities(text, spans)
+    seen = Counter(q.value for q in found)
+    return {q.value: q for q in found if seen[q.value] == 1}
+
+
+TIME_WORDS = FRAME_WORDS + 2
+"""Words before a time of day within which an anchor holds it to its event: "A raging
+storm woke up her cabin [just after midnight]" / "roused by the raging storm [around
+1:30 a.m.]"."""
+
+
+def _time(a: _Side, b: _Side, pairs: list[tuple[int, int]]) -> FrameChange | None:
+    """The one time of day each claim gives, when one anchor stands within TIME_WORDS
+    before it on both sides: the compare stage judges the two times."""
+    times_a = [d for d in dates(a.text) if d.kind == "time"]
+    times_b = [d for d in dates(b.text) if d.kind == "time"]
+    if len(times_a) != 1 or len(times_b) != 1:
+        return None
+    at_a, at_b = _token_at(a, times_a[0].start), _token_at(b, times_b[0].start)
+    if at_a is None or at_b is None:
+        return None
+    if not any(0 < at_a - i <= TIME_WORDS and 0 < at_b - j <= TIME_WORDS for i, j in pairs):
+        return None
+    return FrameChange(
+        "time", "medium", times_a[0].text, times_b[0].text, "", (times_a[0], times_b[0])
+    )
+
+
+def _token_at(side: _Side, offset: int) -> int | None:
+    """The index of the first token at or after a character offset."""
+    return next((k for k, t in enumerate(side.tokens) if t.start >= offset), None)
 
 
 def _frame(side: _Side, at: int, frame: tuple[Token, ...]) -> str:
@@ -366,4 +455,4 @@ def _beside_name(side: _Side, first: int, last: int, at: int, before: bool) -> b
     return last < at <= last + FRAME_WORDS
 
 
-__all__ = ["FrameChange", "anchors", "frame_changes"]
+__all__ = ["FIGURE_WHY", "FrameChange", "anchors", "frame_changes"]

@@ -75,7 +75,7 @@ from ..claimdiff import (
     synonymous,
     tokenize,
 )
-from ..frames import frame_changes
+from ..frames import FIGURE_WHY, frame_changes
 from ..keys import is_title, org_key
 from ..models import Claim, ClaimMatch, Discrepancy, Severity
 from ..numbers import (
@@ -298,24 +298,41 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
             findings = _classify_pair(ctx, a, b, list(hunks), people, named, negation_flip)
         if findings is None:
             continue  # the two claims are about different subjects
-        if how != "matched":
-            _frames(ctx, a, b, findings)
+        _frames(ctx, a, b, findings, how == "matched")
         for kind, finding in sorted(findings.items()):
             yield _row(ctx, kind, finding, a, b, m.score)
 
 
-def _frames(ctx: Context, a: Claim, b: Claim, findings: dict[str, _Finding]) -> None:
+def _frames(
+    ctx: Context, a: Claim, b: Claim, findings: dict[str, _Finding], matched: bool = False
+) -> None:
     """Adds to `findings` the changes of meaning two loosely aligned claims show on
     their frames (consistency.frames). One place named for another counts only when
     neither source writes the other's place (`_other_place`)."""
-    for change in frame_changes(a.text, a.in_quote, b.text, b.in_quote):
+    for change in frame_changes(a.text, a.in_quote, b.text, b.in_quote, matched):
         kind: str = change.kind
+        severity: Severity = change.severity
+        why = change.why
         if kind == "place":
             if not _other_place(ctx, a, b, change.value_a, change.value_b):
                 continue
             kind = "claim_altered"
-        found = findings.setdefault(kind, _Finding(change.severity))
-        found.add(change.severity, change.value_a, change.value_b, change.why)
+        elif kind == "time":
+            if "date_conflict" in findings or change.times is None:
+                continue
+            first, second = change.times
+            verdict = None if first.value == second.value else _time_verdict(first, second)
+            if verdict is None:
+                continue
+            # Aligned on their words, not read word by word: never high.
+            kind, why = "date_conflict", verdict.why
+            severity = "low" if verdict.severity == "low" else "medium"
+        elif why == FIGURE_WHY and any(
+            change.value_a.split()[0] in " ".join(f.value_a) for f in findings.values()
+        ):
+            continue  # the figure is judged already (`_numbers`)
+        found = findings.setdefault(kind, _Finding(severity))
+        found.add(severity, change.value_a, change.value_b, why)
 
 
 def _other_place(ctx: Context, a: Claim, b: Claim, place_a: str, place_b: str) -> bool:

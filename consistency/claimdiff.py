@@ -185,8 +185,10 @@ def _equivalent_starts() -> dict[str, int]:
 
 
 def diff(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[Hunk]:
-    """The differing stretches of two token sequences, with the shared words around each."""
-    ops = list(Indel.opcodes([t.key for t in a], [t.key for t in b]))
+    """The differing stretches of two token sequences, with the shared words around each.
+    A possessive is no difference ("International Paper's assurances" / "International
+    Paper stating" differ in one word, held by three shared ones)."""
+    ops = list(Indel.opcodes([_unpossessed(t.key) for t in a], [_unpossessed(t.key) for t in b]))
     hunks: list[Hunk] = []
     shared = 0
     k = 0
@@ -209,6 +211,10 @@ def diff(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[Hunk]:
         hunks.append(Hunk(a[s0:s1], b[d0:d1], a_at, b_at, shared, 0))
         shared = 0
     return hunks
+
+
+def _unpossessed(key: str) -> str:
+    return key[:-2] if key.endswith("'s") and len(key) > 3 else key
 
 
 def shared_run_words(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> int:

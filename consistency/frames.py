@@ -66,7 +66,7 @@ MODAL_GAP = 2
 claims: "will" (3) / "could" (1), not "likely" (2) / "could" (1)."""
 """An opposite or prefixed word counts within this many words of an anchor."""
 
-FrameKind = Literal["claim_altered", "polarity_conflict", "place", "time"]
+FrameKind = Literal["claim_altered", "polarity_conflict", "place", "time", "record"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ class FrameChange:
     stage decides what they are."""
 
     kind: FrameKind
-    severity: Literal["medium", "low"]
+    severity: Literal["high", "medium", "low"]
     value_a: str
     value_b: str
     why: str
@@ -187,6 +187,7 @@ def frame_changes(
         ("place", _place(a, b, pairs)),
         ("figure", _figure(a, b)),
         ("time", _time(a, b, pairs)),
+        ("record", _record(a.text, b.text)),
     ):
         if change:
             found[name] = change
@@ -259,6 +260,86 @@ def _time(a: _Side, b: _Side, pairs: list[tuple[int, int]]) -> FrameChange | Non
         return None
     return FrameChange(
         "time", "medium", times_a[0].text, times_b[0].text, "", (times_a[0], times_b[0])
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSpan:
+    """How far back a record reaches: "the fastest rate in a decade", "its highest level
+    for 10 months", "a 10-month high"."""
+
+    days: float
+    hedged: bool
+    word: str
+    """The superlative ("fastest"), or "high" / "low" of "a 10-month high"."""
+    text: str
+
+
+@table_cache
+def _record_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a superlative, then within six words "in/for/over (the last) (nearly) N units";
+    "an N-unit high")."""
+    calendar, lexicon = domain.calendar(), domain.lexicon()
+    units = "|".join(sorted(map(re.escape, calendar.units), key=len, reverse=True))
+    words = "|".join(sorted(map(re.escape, lexicon.values), key=len, reverse=True))
+    hedges = "|".join(sorted(map(re.escape, lexicon.hedges), key=len, reverse=True))
+    number = rf"(?P<n>\d+(?:\.\d+)?|{words}|an?)"
+    span = (
+        rf"(?P<span>(?:in|for|over)\s+(?:the\s+(?:last|past)\s+)?"
+        rf"(?:(?P<hedge>{hedges})\s+)?{number}[\s-]+(?P<unit>{units})s?)\b"
+    )
+    after = re.compile(
+        rf"\b(?P<word>[a-z]{{4,}}est|best|worst|most|least)\b(?:\W+\w+){{0,5}}?\W+{span}", re.I
+    )
+    compound = re.compile(
+        rf"\b(?P<span>{number}[\s-](?P<unit>{units})[\s-](?P<word>high|low|record|peak))\b",
+        re.I,
+    )
+    return after, compound
+
+
+def record_spans(text: str) -> list[RecordSpan]:
+    """The records a claim reports with how far back they reach (see `RecordSpan`)."""
+    calendar, lexicon = domain.calendar(), domain.lexicon()
+    out = []
+    for pattern, after_superlative in zip(_record_patterns(), (True, False), strict=True):
+        for match in pattern.finditer(text):
+            word = match.group("word").lower()
+            if after_superlative and not superlative(word):
+                continue  # "interest in ...": a word in -est that is none
+            n = match.group("n").lower()
+            value = float(n) if n[0].isdigit() else 1.0 if n in ("a", "an") else lexicon.values[n]
+            unit = calendar.units[match.group("unit").lower()]
+            hedged = bool(match.groupdict().get("hedge"))
+            out.append(RecordSpan(value * unit, hedged, word, match.group("span")))
+    return out
+
+
+RECORD_APART = 1.5
+"""Two records' spans this many times apart or more disagree ("in a decade" / "for
+10 months"); closer, they are one span in round words ("10 months" / "nearly a year")."""
+RECORD_HIGH = 3.0
+"""...and this many times apart, both unhedged after the same superlative, contradict."""
+
+
+def _record(text_a: str, text_b: str) -> FrameChange | None:
+    """The one record each claim reports, reaching back spans RECORD_APART apart:
+    medium, or high (`RecordSpan`s read with confidence: no hedge, the same
+    superlative, RECORD_HIGH apart) as the span is a slot of the claim."""
+    spans_a, spans_b = record_spans(text_a), record_spans(text_b)
+    if len(spans_a) != 1 or len(spans_b) != 1:
+        return None
+    (x,), (y,) = spans_a, spans_b
+    apart = max(x.days, y.days) / min(x.days, y.days)
+    if apart < RECORD_APART:
+        return None
+    sure = not x.hedged and not y.hedged and x.word == y.word and apart >= RECORD_HIGH
+    return FrameChange(
+        "record",
+        "high" if sure else "medium",
+        x.text,
+        y.text,
+        "the record reaches back over a different span",
     )
 
 

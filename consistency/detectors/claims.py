@@ -317,6 +317,8 @@ def _frames(
             if not _other_place(ctx, a, b, change.value_a, change.value_b):
                 continue
             kind = "claim_altered"
+        elif kind == "record":
+            kind = "date_conflict"
         elif kind == "time":
             if "date_conflict" in findings or change.times is None:
                 continue

@@ -244,29 +244,35 @@ def shared_run_share(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -
     return shared_run_words(a, b, run) / shorter if shorter else 0.0
 
 
-def sandwiched(hunks: list[Hunk], context: int = 3, gap: int = 2) -> list[Hunk]:
+def sandwiched(
+    hunks: list[Hunk], context: int = 3, gap: int = 2, rewrites: bool = False
+) -> list[Hunk]:
     """Hunks inside a run of changes held between `context` shared words on each side.
 
     For two claims that only partly match (a paraphrase), a change counts only
     where both versions say the same words around it: "has raised the force's
     performance in relation to serious and organised crimes" against "has raised
     the force's capabilities in handling serious and organised crimes". Runs of
-    hunks separated by at most `gap` shared words are taken together.
+    hunks separated by at most `gap` shared words are taken together, and a run
+    holding a stretch of more than MAX_RUN_CHANGE words is a rewrite, not a change:
+    with `rewrites`, the held hunks of such runs are returned instead.
     """
     out: list[Hunk] = []
     run: list[Hunk] = []
-    for hunk in hunks:
+    for hunk in [*hunks, Hunk((), (), 0, 0, gap + 1, 0)]:  # the last run closed too
         if run and hunk.left > gap:
-            out += _run_if_held(run, context)
+            held = run[0].left >= context and run[-1].right >= context
+            rewritten = any(max(len(h.a), len(h.b)) > MAX_RUN_CHANGE for h in run)
+            if held and rewritten == rewrites:
+                out += run
             run = []
         run.append(hunk)
-    if run:
-        out += _run_if_held(run, context)
     return out
 
 
-def _run_if_held(run: list[Hunk], context: int) -> list[Hunk]:
-    return run if run[0].left >= context and run[-1].right >= context else []
+MAX_RUN_CHANGE = 5
+"""A run of changes with a stretch longer than this on either side is a rewrite, not a
+word changed between shared phrases."""
 
 
 def polarity_only(hunk: Hunk) -> bool:

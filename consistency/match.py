@@ -312,6 +312,8 @@ def _counterparts(
     A word weighs its inverse document frequency over the feed's claims (log of claims
     over claims holding it), so "Witham" and "25,400" count and "said" little; function
     words weigh nothing, and a plural or tense ending is left off ("crimes" is "crime").
+    A word some article holds in more than `max_shingle_claims` claims is its template
+    and left out, as in blocking.
     Two claims score the weight they share over the geometric mean of their weights
     (a cosine of binary weighted vectors). A pair is kept when each claim is the
     other's best in the other's source (the mutual-best rule: a claim is never paired
@@ -350,10 +352,24 @@ def _counterparts(
         .with_columns(pl.col("word").str.replace(_STEM, "$1"))
         .unique()
     )
-    weighted = words.join(
-        words.group_by("word").agg((math.log(len(keep)) - pl.len().log()).alias("weight")),
-        on="word",
-    ).filter(pl.col("weight") > 0)
+    # A word some article carries in more than `max_shingle_claims` claims is its
+    # template ("Item 1 was rated good by Kent Police", "Item 2 ..."): pairing every
+    # claim holding it with every other would be quadratic in the article.
+    templated = (
+        words.group_by("word", "source")
+        .agg(pl.len().alias("claims"))
+        .filter(pl.col("claims") > settings.max_shingle_claims)
+        .select("word")
+        .unique()
+    )
+    weighted = (
+        words.join(templated, on="word", how="anti")
+        .join(
+            words.group_by("word").agg((math.log(len(keep)) - pl.len().log()).alias("weight")),
+            on="word",
+        )
+        .filter(pl.col("weight") > 0)
+    )
     mass = weighted.group_by("claim").agg(pl.col("weight").sum().alias("mass"))
     shared = (
         weighted.join(weighted, on=["story", "word"], suffix="_b")

@@ -124,10 +124,11 @@ def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, Alignment]]:
     masked, "Warwickshire was rated good in 3 areas" reads the same as "West Mercia
     was rated good in 4 areas", and a claim's counterpart is the one that also reads
     most alike as written. Related pairs rank by how much of them lies in shared
-    phrases (fuzz.ratio near 50 says little); a pair related by its weighted shared
-    words (a rewrite) is kept however little, as its changes are judged only between
-    shared phrases and on its frames. A pair related by fuzz.ratio with less than
-    MIN_RELATED_SHARE in shared phrases ranks last and is `loose`.
+    phrases (fuzz.ratio near 50 says little). A pair related by fuzz.ratio with less
+    than MIN_RELATED_SHARE in shared phrases, or by its rare words alone (a rewrite),
+    ranks last and is `loose`: a word changed between two shared phrases of two
+    claims that share little else is no sign of one claim reworded, and such pairs
+    are compared on their frames only.
     """
     ranked: list[tuple[str, str, int, float, str, str, ClaimMatch, Alignment]] = []
     for pairs, matched in ((ctx.matching.matches, True), (ctx.matching.related, False)):
@@ -141,7 +142,7 @@ def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, Alignment]]:
             else:
                 share = _related_share(a.text, a.in_quote, b.text, b.in_quote)
                 tier, value = 2, -share
-                if share < MIN_RELATED_SHARE and m.scorer != WORDS_SCORER:
+                if share < MIN_RELATED_SHARE or m.scorer == WORDS_SCORER:
                     tier, how = 3, "loose"
             first, second = sorted((a.source, b.source))
             ranked.append((first, second, tier, value, m.claim_a, m.claim_b, m, how))
@@ -386,7 +387,10 @@ def _running_text_changes(
         return None
     hunks = diff(ta, tb)
     if not matched:
-        hunks = sandwiched(hunks)
+        # In a run a rewrite holds, only a name written two ways is still one change
+        # ("Bogo" / "Bugo"): other words there are the rewrite's.
+        names = [h for h in sandwiched(hunks, rewrites=True) if is_name(h.a) and is_name(h.b)]
+        hunks = sorted(sandwiched(hunks) + names, key=lambda h: h.a_at)
     hunks = [h for h in hunks if h.zones <= {"text"}]
     if not hunks or _reordered(hunks):
         return None

@@ -42,7 +42,6 @@ Never all claims against all claims:
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -51,10 +50,11 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from . import domain, stories
+from . import domain, rarity, stories
 from .keys import canonical_text, masked_text
 from .linkage import average_linkage as average_linkage  # re-exported: tests, graph
 from .models import Claim, ClaimMatch, Matching
+from .rarity import ARTICLE_WORDS
 from .settings import MASKED_SCORER, SCORER, WORDS_SCORER, MatchSettings
 
 
@@ -290,6 +290,11 @@ def match_claims(
     )
 
 
+CLAIM_WORDS = 25
+"""The length of a typical claim, in words: general English's usage of a word (per
+article of `rarity.ARTICLE_WORDS` words) is scaled to claims of this length, and the
+feed's claims sit beside as many general-English claims as `background_articles`
+articles hold."""
 _STEM = r"^([a-z]{4,}?)(?:ing|ed|es|s)$"
 """A word's plural or tense ending, left off when words are weighed for alignment:
 "crimes" shares "crime", "closed" shares "close"."""
@@ -309,9 +314,12 @@ def _counterparts(
 
     Each claim (not a quotation) is compared with every claim of the other sources of
     its story that shares a content word (any, not a rare phrase: rewrites share none).
-    A word weighs its inverse document frequency over the feed's claims (log of claims
-    over claims holding it), so "Witham" and "25,400" count and "said" little; function
-    words weigh nothing, and a plural or tense ending is left off ("crimes" is "crime").
+    A word weighs its inverse document frequency over the feed's claims and as many
+    claims of general English beside them (`rarity`, the prior stories use: a word's
+    usage scaled to claims of CLAIM_WORDS words), so "Witham" and "25,400" count and
+    "said" or "storm" little, on a feed of two articles as on one of thousands;
+    function words weigh nothing, and a plural or tense ending is left off ("crimes"
+    is "crime").
     A word some article holds in more than `max_shingle_claims` claims is its template
     and left out, as in blocking.
     Two claims score the weight they share over the geometric mean of their weights
@@ -323,6 +331,7 @@ def _counterparts(
     """
     function_words = sorted(domain.wording().function_words)
     sources = int(source_of.max()) + 1 if len(source_of) else 1
+    background = round(settings.background_articles * ARTICLE_WORDS / CLAIM_WORDS)
     text = np.fromiter((_group(c) == "text" for c in claims), np.bool_, len(claims))
     long_enough = np.fromiter(
         (
@@ -349,9 +358,25 @@ def _counterparts(
         .with_columns(pl.col("word").str.split(" "))
         .explode("word")
         .filter(~pl.col("word").is_in(function_words) & (pl.col("word").str.len_chars() > 1))
-        .with_columns(pl.col("word").str.replace(_STEM, "$1"))
         .unique()
     )
+    # How common each word is in English at large, as a share of claims using it (the
+    # prior stories use, from articles of ARTICLE_WORDS words to claims of CLAIM_WORDS):
+    # on a small feed the feed's own counts cannot tell "storm" from "dome".
+    usage = (
+        words.select("word")
+        .unique()
+        .join(stories.general_usage(settings), on="word", how="left")
+        .with_columns(
+            (1.0 - (1.0 - pl.col("usage").fill_null(0.0)).pow(CLAIM_WORDS / ARTICLE_WORDS)).alias(
+                "usage"
+            ),
+            pl.col("word").str.replace(_STEM, "$1").alias("stem"),
+        )
+        .group_by("stem")
+        .agg(pl.col("usage").max())
+    )
+    words = words.with_columns(pl.col("word").str.replace(_STEM, "$1")).unique()
     # A word some article carries in more than `max_shingle_claims` claims is its
     # template ("Item 1 was rated good by Kent Police", "Item 2 ..."): pairing every
     # claim holding it with every other would be quadratic in the article.
@@ -365,7 +390,15 @@ def _counterparts(
     weighted = (
         words.join(templated, on="word", how="anti")
         .join(
-            words.group_by("word").agg((math.log(len(keep)) - pl.len().log()).alias("weight")),
+            words.group_by("word")
+            .agg(pl.len().alias("df"))
+            .join(usage, left_on="word", right_on="stem", how="left")
+            .select(
+                "word",
+                rarity.rarity(pl.col("df"), len(keep), pl.col("usage"), background)
+                .log()
+                .alias("weight"),
+            ),
             on="word",
         )
         .filter(pl.col("weight") > 0)

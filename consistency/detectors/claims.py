@@ -355,14 +355,20 @@ def _other_place(ctx: Context, a: Claim, b: Claim, place_a: str, place_b: str) -
 def _within(place_a: str, place_b: str) -> bool:
     """Whether one place's name starts another's: "Cambridge" and "Cambridgeshire", a
     town and its county, one place named at two scales."""
-    words_a, words_b = _name_words(place_a, True), _name_words(place_b, True)
+    words_a, words_b = _place_words(place_a), _place_words(place_b)
     return any(x.startswith(y) or y.startswith(x) for x in words_a for y in words_b)
 
 
+def _place_words(name: str) -> set[str]:
+    """A place name's words that name it: "Co Mayo" is "mayo", "County Galway" is
+    "galway" (short words and the generic "county" left out)."""
+    return {w for w in _name_words(name, True) if len(w) > 3 and w != "county"}
+
+
 def _writes(ctx: Context, source: str, name: str) -> bool:
-    """Whether a source's article writes every word of a name, accents and case aside
-    ("Storm Éowyn" writes "Storm Eowyn"), "Co" and "County" left out."""
-    words = {w for w in _name_words(name, True) if w not in ("co", "county")}
+    """Whether a source's article writes every word of a name (`_place_words`), accents
+    and case aside ("Storm Éowyn" writes "Storm Eowyn")."""
+    words = _place_words(name)
     written: set[str] = set()
     for article in ctx.articles:
         if article.source == source:

@@ -402,15 +402,36 @@ def _counterparts(
             on="word",
         )
         .filter(pl.col("weight") > 0)
+        .collect()
     )
     mass = weighted.group_by("claim").agg(pl.col("weight").sum().alias("mass"))
+    # Only claims left without a counterpart in some other source of their story are
+    # compared (in syndicated copies, few), and only with claims of such a source that
+    # are without one in theirs: a claim is paired once per source.
+    taken = pl.DataFrame(
+        {"claim": paired // sources, "source_b": paired % sources},
+        schema={"claim": pl.Int64, "source_b": pl.Int64},
+    )
+    story_sources = np.zeros(int(story.max()) + 1 if len(story) else 1, np.int64)
+    np.add.at(story_sources, np.unique(story * sources + source_of) // sources, 1)
+    counted = np.bincount(paired // sources, minlength=len(claims))
+    needs = np.flatnonzero(counted < story_sources[story] - 1)
+    open_ = weighted.join(
+        pl.DataFrame({"claim": needs.astype(np.int64)}, schema={"claim": pl.Int64}), on="claim"
+    ).lazy()
     shared = (
-        weighted.join(weighted, on=["story", "word"], suffix="_b")
+        open_.join(open_, on=["story", "word"], suffix="_b")
         .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
+        .join(taken.lazy(), on=["claim", "source_b"], how="anti")
+        .join(
+            taken.lazy().rename({"claim": "claim_b", "source_b": "source"}),
+            on=["claim_b", "source"],
+            how="anti",
+        )
         .group_by("claim", "claim_b", "source", "source_b")
         .agg(pl.col("weight").sum().alias("shared"))
-        .join(mass, on="claim")
-        .join(mass, left_on="claim_b", right_on="claim", suffix="_b")
+        .join(mass.lazy(), on="claim")
+        .join(mass.lazy(), left_on="claim_b", right_on="claim", suffix="_b")
         .with_columns(
             (pl.col("shared") / (pl.col("mass") * pl.col("mass_b")).sqrt()).alias("score"),
             (pl.col("shared") / pl.min_horizontal("mass", "mass_b")).alias("share"),
@@ -444,22 +465,13 @@ def _counterparts(
             on=["claim", "claim_b"],
             how="semi",
         )
-        .select("claim", "claim_b", "source", "source_b", "score")
+        .select("claim", "claim_b", "score")
         .sort("claim", "claim_b")
         .collect()
     )
-    first, second = mutual["claim"].to_numpy(), mutual["claim_b"].to_numpy()
-    free = ~np.isin(first * sources + mutual["source_b"].to_numpy(), paired) & ~np.isin(
-        second * sources + mutual["source"].to_numpy(), paired
-    )
     return [
         ClaimMatch(claims[a].claim_id, claims[b].claim_id, round(100 * score, 1), WORDS_SCORER)
-        for a, b, score in zip(
-            first[free].tolist(),
-            second[free].tolist(),
-            mutual["score"].to_numpy()[free].tolist(),
-            strict=True,
-        )
+        for a, b, score in mutual.iter_rows()
     ]
 
 

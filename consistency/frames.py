@@ -141,18 +141,24 @@ def _content(token: Token) -> bool:
 def anchors(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[tuple[int, int]]:
     """Pairs (i, j) of content words, a[i] and b[j], that are one word or synonyms
     (`claimdiff.senses`) and the only such word in each claim."""
-    sense_a = [senses(t.key) if _content(t) else frozenset() for t in a]
-    sense_b = [senses(t.key) if _content(t) else frozenset() for t in b]
-    matches: dict[int, list[int]] = {}
-    back: dict[int, list[int]] = {}
-    for i, x in enumerate(sense_a):
-        if not x:
+    by_sense: dict[str, set[int]] = {}
+    for j, t in enumerate(b):
+        if _content(t):
+            for sense in senses(t.key):
+                by_sense.setdefault(sense, set()).add(j)
+    matches: dict[int, set[int]] = {}
+    back: dict[int, set[int]] = {}
+    for i, t in enumerate(a):
+        if not _content(t):
             continue
-        for j, y in enumerate(sense_b):
-            if y and x & y:
-                matches.setdefault(i, []).append(j)
-                back.setdefault(j, []).append(i)
-    return sorted((i, js[0]) for i, js in matches.items() if len(js) == 1 and len(back[js[0]]) == 1)
+        found = {j for sense in senses(t.key) for j in by_sense.get(sense, ())}
+        if found:
+            matches[i] = found
+            for j in found:
+                back.setdefault(j, set()).add(i)
+    return sorted(
+        (i, next(iter(js))) for i, js in matches.items() if len(js) == 1 and len(back[min(js)]) == 1
+    )
 
 
 @text_cache()

@@ -350,3 +350,19 @@ def test_opposites_through_one_synonym() -> None:
     assert opposite_words("leading", "assisting")
     assert not opposite_words("earlier", "following")  # two synonyms of opposites
     assert not opposite_words("close", "shut")  # one group
+
+
+def test_a_synonym_with_a_complement_added_is_no_change() -> None:
+    found = rows(
+        "Council leader John Cotton apologised to citizens for the unprecedented cuts.",
+        "Council leader John Cotton apologised to the people of the city for the unprecedented "
+        "cuts.",
+    )
+    assert [r for r in found if r.kind == "claim_altered"] == []
+    # Another head is still a paraphrase.
+    found = rows(
+        "Council leader John Cotton apologised to citizens for the unprecedented cuts.",
+        "Council leader John Cotton apologised to members of the council for the unprecedented "
+        "cuts.",
+    )
+    assert [(r.kind, r.severity) for r in found] == [("claim_altered", "low")]

@@ -519,7 +519,7 @@ def _classify_pair(
             if renamed is not None:
                 found(renamed.kind, renamed.severity, renamed.name_a, renamed.name_b, renamed.why)
             continue
-        if not synonymous(words_a, words_b):
+        if not synonymous(words_a, words_b) and not _synonymous_heads(hunk):
             found(
                 "claim_altered",
                 "low",
@@ -529,6 +529,25 @@ def _classify_pair(
                 "quantifier or modal among them",
             )
     return findings
+
+
+_COMPLEMENTS = frozenset({"of", "in", "for", "from"})
+
+
+def _synonymous_heads(hunk: Hunk) -> bool:
+    """Whether the two sides say the same with a complement added to one: "citizens" /
+    "the people of the city", "residents" / "people in the area" (the complement names
+    where; words only one version adds are a detail)."""
+
+    def head(tokens: tuple[Token, ...]) -> list[str]:
+        cut = next((k for k, t in enumerate(tokens) if k and t.key in _COMPLEMENTS), None)
+        return content_words(tokens[:cut]) if cut is not None else []
+
+    head_a, head_b = head(hunk.a), head(hunk.b)
+    words_a, words_b = content_words(hunk.a), content_words(hunk.b)
+    return bool(
+        (head_a and synonymous(head_a, words_b)) or (head_b and synonymous(words_a, head_b))
+    )
 
 
 def _before(claim: Claim, at: int, words: int = 2) -> tuple[Token, ...]:

@@ -344,8 +344,12 @@ def _other_place(ctx: Context, a: Claim, b: Claim, place_a: str, place_b: str) -
     versions each naming both speak of both: "flew to Cebu" / "flew to Bogo")."""
     if _kinship(place_a, place_b) is not None or _within(place_a, place_b):
         return False
-    if initialism(place_a) == place_b or initialism(place_b) == place_a:
-        return False  # "HMICFRS" and the inspectorate's name
+    if (
+        org_key(place_a) == org_key(place_b)
+        or initialism(place_a) == place_b
+        or initialism(place_b) == place_a
+    ):
+        return False  # one body by a known alias or its initials ("HMICFRS")
     orgs = {o.key for claim in (a, b) for o in ctx.orgs_by_claim.get(claim.claim_id, [])}
     if org_key(place_a) in orgs or org_key(place_b) in orgs:
         return False  # an organisation: one for another is a name's business (`_names`)

@@ -185,8 +185,10 @@ def _equivalent_starts() -> dict[str, int]:
 
 
 def diff(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[Hunk]:
-    """The differing stretches of two token sequences, with the shared words around each."""
-    ops = list(Indel.opcodes([t.key for t in a], [t.key for t in b]))
+    """The differing stretches of two token sequences, with the shared words around each.
+    A possessive is no difference ("International Paper's assurances" / "International
+    Paper stating" differ in one word, held by three shared ones)."""
+    ops = list(Indel.opcodes([_unpossessed(t.key) for t in a], [_unpossessed(t.key) for t in b]))
     hunks: list[Hunk] = []
     shared = 0
     k = 0
@@ -209,6 +211,10 @@ def diff(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[Hunk]:
         hunks.append(Hunk(a[s0:s1], b[d0:d1], a_at, b_at, shared, 0))
         shared = 0
     return hunks
+
+
+def _unpossessed(key: str) -> str:
+    return key[:-2] if key.endswith("'s") and len(key) > 3 else key
 
 
 def shared_run_words(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -> int:
@@ -238,29 +244,35 @@ def shared_run_share(a: tuple[Token, ...], b: tuple[Token, ...], run: int = 3) -
     return shared_run_words(a, b, run) / shorter if shorter else 0.0
 
 
-def sandwiched(hunks: list[Hunk], context: int = 3, gap: int = 2) -> list[Hunk]:
+def sandwiched(
+    hunks: list[Hunk], context: int = 3, gap: int = 2, rewrites: bool = False
+) -> list[Hunk]:
     """Hunks inside a run of changes held between `context` shared words on each side.
 
     For two claims that only partly match (a paraphrase), a change counts only
     where both versions say the same words around it: "has raised the force's
     performance in relation to serious and organised crimes" against "has raised
     the force's capabilities in handling serious and organised crimes". Runs of
-    hunks separated by at most `gap` shared words are taken together.
+    hunks separated by at most `gap` shared words are taken together, and a run
+    holding a stretch of more than MAX_RUN_CHANGE words is a rewrite, not a change:
+    with `rewrites`, the held hunks of such runs are returned instead.
     """
     out: list[Hunk] = []
     run: list[Hunk] = []
-    for hunk in hunks:
+    for hunk in [*hunks, Hunk((), (), 0, 0, gap + 1, 0)]:  # the last run closed too
         if run and hunk.left > gap:
-            out += _run_if_held(run, context)
+            held = run[0].left >= context and run[-1].right >= context
+            rewritten = any(max(len(h.a), len(h.b)) > MAX_RUN_CHANGE for h in run)
+            if held and rewritten == rewrites:
+                out += run
             run = []
         run.append(hunk)
-    if run:
-        out += _run_if_held(run, context)
     return out
 
 
-def _run_if_held(run: list[Hunk], context: int) -> list[Hunk]:
-    return run if run[0].left >= context and run[-1].right >= context else []
+MAX_RUN_CHANGE = 5
+"""A run of changes with a stretch longer than this on either side is a rewrite, not a
+word changed between shared phrases."""
 
 
 def polarity_only(hunk: Hunk) -> bool:
@@ -401,6 +413,11 @@ def _meaning() -> dict[str, Any]:
     return domain._load("meaning.toml")
 
 
+def meaning_table() -> dict[str, Any]:
+    """data/meaning.toml as read (synonyms, quantifiers, modality, opposites, ...)."""
+    return _meaning()
+
+
 @table_cache
 def _quantifier_ranks() -> dict[str, int]:
     return {str(k): int(v) for k, v in _meaning()["quantifiers"].items()}
@@ -506,12 +523,30 @@ def quantifier_change(hunk: Hunk) -> tuple[str, str] | None:
 
 def modality(tokens: tuple[Token, ...]) -> int | None:
     """The least certain modality the tokens hold ("could" 1, "should" 2, "will" 3);
-    None if they hold no modal or status word. "May" capitalised is the month."""
-    ranks = _modality_ranks()
+    None if they hold no modal or status word. "May" capitalised is the month; a word
+    after "than" or "as" compares ("higher than expected", "as planned") and says
+    nothing of how certain the claim is. Words are looked up in any regular
+    inflection ("planning" is "plan")."""
     found = [
-        ranks[t.key] for t in tokens if t.key in ranks and not (t.key == "may" and t.capitalised)
+        rank
+        for k, t in enumerate(tokens)
+        if (rank := modal_rank(t.key)) is not None
+        and not (t.key == "may" and t.capitalised)
+        and not (k and tokens[k - 1].key in _comparatives())
     ]
     return min(found) if found else None
+
+
+@text_cache()
+def modal_rank(word: str) -> int | None:
+    """A modal or status word's rank (data/meaning.toml), in any regular inflection."""
+    ranks = _modality_ranks()
+    return next((ranks[lemma] for lemma in _lemmas(word) if lemma in ranks), None)
+
+
+@table_cache
+def _comparatives() -> frozenset[str]:
+    return frozenset(_meaning()["comparatives"])
 
 
 MAX_STATUS_INSERT = 2
@@ -531,6 +566,8 @@ def modality_change(
     rank_a, rank_b = modality(hunk.a), modality(hunk.b)
     if rank_a is None and rank_b is None:
         return None
+    if same_stems([t.key for t in hunk.a], [t.key for t in hunk.b]):
+        return None  # "they expected" / "they expect": a tense, not a modality
     if (not hunk.a or not hunk.b) and len(hunk.a or hunk.b) > MAX_STATUS_INSERT:
         return None
     if rank_a is None:
@@ -543,19 +580,15 @@ def modality_change(
 
 
 def _modal_words(tokens: tuple[Token, ...]) -> str:
-    ranks = _modality_ranks()
-    return " ".join(t.key for t in tokens if t.key in ranks)
+    return " ".join(t.key for t in tokens if modal_rank(t.key) is not None)
 
 
 def antonym_pair(hunk: Hunk) -> tuple[str, str] | None:
     """A word on one side that the other side negates by a prefix ("sufficient" /
     "insufficient", "able" / "unable"), among other changed words."""
-    lexicon = domain.lexicon()
     for x in (t.key for t in hunk.a):
         for y in (t.key for t in hunk.b):
-            if {x, y} & lexicon.prefix_exceptions or min(len(x), len(y)) < 4:
-                continue
-            if any(y == p + x or x == p + y for p in lexicon.negating_prefixes):
+            if antonym_words(x, y):
                 return x, y
     return None
 
@@ -565,12 +598,131 @@ def _opposites() -> frozenset[frozenset[str]]:
     return frozenset(frozenset(pair) for pair in _meaning()["opposites"]["pairs"])
 
 
+@text_cache()
+def _expanded(word: str) -> frozenset[str]:
+    """A word's regular lemmas and every member of the synonym groups they belong to:
+    "assisting" -> "assist", "support", "help", ... (one-word members only)."""
+    lemmas = _lemmas(word)
+    members = _group_members()
+    out = set(lemmas)
+    for group in _groups_of_lemmas(lemmas):
+        out |= members[group]
+    return frozenset(out)
+
+
+@table_cache
+def _group_members() -> dict[int, frozenset[str]]:
+    out: dict[int, set[str]] = {}
+    for words, groups in _synonym_groups().items():
+        if len(words) == 1:
+            for group in groups:
+                out.setdefault(group, set()).add(words[0])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _groups_of_lemmas(lemmas: list[str]) -> frozenset[int]:
+    table = _synonym_groups()
+    found: set[int] = set()
+    for lemma in lemmas:
+        found |= table.get((lemma,), frozenset())
+    return frozenset(found)
+
+
+def opposite_words(x: str, y: str) -> bool:
+    """Two words of opposite meaning (data/meaning.toml's opposites), in any regular
+    inflection or, for one of the two, through a synonym: "assisting" is "supporting",
+    the opposite of "leading"."""
+    opposites = _opposites()
+    listed = _opposite_words()
+    lx, ly = _lemmas(x), _lemmas(y)
+    if not (listed.intersection(lx) or listed.intersection(ly)):
+        return False  # two synonyms of opposites ("earlier" / "following") are too far
+    ex, ey = _expanded(x), _expanded(y)
+    if ex & ey:
+        return False  # synonyms of each other are no opposites ("close" / "shut")
+    return any(frozenset((p, q)) in opposites for p in ex for q in ey)
+
+
+@table_cache
+def _opposite_words() -> frozenset[str]:
+    return frozenset(word for pair in _opposites() for word in pair)
+
+
 def opposite_pair(hunk: Hunk) -> tuple[str, str] | None:
     """A word on one side whose opposite is on the other ("created" / "disbanded",
-    "children" / "adults"): data/meaning.toml's opposites, any regular inflection."""
-    opposites = _opposites()
+    "children" / "adults", "leading" / "assisting"): data/meaning.toml's opposites,
+    any regular inflection or synonym."""
     for x in (t.key for t in hunk.a):
         for y in (t.key for t in hunk.b):
-            if any(frozenset((p, q)) in opposites for p in _lemmas(x) for q in _lemmas(y)):
+            if opposite_words(x, y):
                 return x, y
     return None
+
+
+def antonym_words(x: str, y: str) -> bool:
+    """One word the other negated by a prefix ("sufficient" / "insufficient")."""
+    lexicon = domain.lexicon()
+    if {x, y} & lexicon.prefix_exceptions or min(len(x), len(y)) < 4:
+        return False
+    return any(y == p + x or x == p + y for p in lexicon.negating_prefixes)
+
+
+@text_cache()
+def senses(word: str) -> frozenset[str]:
+    """What a content word can be matched on: its regular lemmas, and the synonym groups
+    they belong to ("jailed" -> "jail", "#3", ...). Two words sharing a sense are one
+    word, inflected or in other words."""
+    lemmas = _lemmas(word)
+    return frozenset(lemmas) | {f"#{g}" for g in _groups_of_lemmas(lemmas)}
+
+
+@table_cache
+def _superlatives() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
+    table = _meaning()["superlatives"]
+    return (
+        frozenset(table["words"]),
+        frozenset(table["not_superlatives"]),
+        tuple(tuple(word_keys_of(p)) for p in table["partitives"]),
+    )
+
+
+def word_keys_of(phrase: str) -> list[str]:
+    """A phrase's words as compared ("one of" -> ["1", "of"])."""
+    return [k for word in _WORD.findall(phrase) for k in word_keys(word)]
+
+
+def superlative(word: str) -> bool:
+    """A superlative adjective: listed ("best", "most"), or a word of six letters or more
+    ending in "-est" that is not listed as no superlative ("interest", "protest")."""
+    words, exceptions, _ = _superlatives()
+    return word in words or (len(word) >= 6 and word.endswith("est") and word not in exceptions)
+
+
+def partitive(before: tuple[Token, ...]) -> bool:
+    """Whether the words before a superlative make it one of several ("one of the
+    best", "among the biggest"): a partitive of data/meaning.toml, then "the" or a
+    possessive, just before it."""
+    _, _, partitives = _superlatives()
+    keys = [t.key for t in before]
+    while keys and keys[-1] in ("the", "its", "their", "his", "her", "our", "very"):
+        keys.pop()
+    return any(tuple(keys[-len(p) :]) == p for p in partitives if len(keys) >= len(p))
+
+
+def partitive_written(text: str) -> bool:
+    """Whether a text may hold a partitive ("one of", "among"): a quick test on the
+    words as written, before any reading."""
+    lowered = text.lower()
+    return any(p in lowered for p in _partitive_phrases())
+
+
+@table_cache
+def _partitive_phrases() -> tuple[str, ...]:
+    return tuple(_meaning()["superlatives"]["partitives"])
+
+
+def is_hedged(tokens: tuple[Token, ...]) -> bool:
+    """Whether the words hold a hedge: a modal or status word of a rank under a fact
+    ("is thought to be", "likely", "could")."""
+    rank = modality(tokens)
+    return rank is not None and rank < FACT

@@ -457,6 +457,7 @@ def _title_proper(title: str, at: int, orgs: list[tuple[int, int]]) -> str:
         or grammar.known.match(" ".join(words))
         or words[0].lower() in grammar.modifiers
         or _is_role_word(words[0])
+        or _is_role_word(words[0].rstrip("."))  # "Lt. Gov.": an abbreviation's full stop
     ):
         words = words[1:]
     return " ".join(words)

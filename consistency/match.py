@@ -47,7 +47,6 @@ Never all claims against all claims:
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -56,10 +55,11 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from . import domain, stories
+from . import domain, rarity, stories
 from .keys import canonical_text, masked_text
 from .linkage import average_linkage as average_linkage  # re-exported: tests, graph
 from .models import Claim, ClaimMatch, Matching
+from .rarity import ARTICLE_WORDS
 from .settings import MASKED_SCORER, SCORER, WORDS_SCORER, MatchSettings
 
 
@@ -346,8 +346,9 @@ def match_claims(
     strong = best >= settings.claim_cutoff
     matches = kept(strong & within)
     related = kept((best >= settings.related_cutoff) & ~strong & within)
-    # Paraphrases are looked for only for claims left without a counterpart in the
-    # other source: a claim already matched or related there is aligned.
+    # Rewrites: a claim left without a counterpart in another source of its story is
+    # paired with the claim there that shares most of its rare words, when each is the
+    # other's best (`_counterparts`).
     code = {source: i for i, source in enumerate(sources)}
     source_of = np.fromiter((code[c.source] for c in ordered), np.int64, len(ordered))
     aligned = within & (best >= settings.related_cutoff)
@@ -357,14 +358,8 @@ def match_claims(
             second[aligned] * len(sources) + source_of[first[aligned]],
         ]
     )
-    unscored = np.flatnonzero(
-        within
-        & (best < settings.related_cutoff)
-        & ~stories.among(first * len(sources) + source_of[second], paired)
-        & ~stories.among(second * len(sources) + source_of[first], paired)
-    )
-    if len(unscored) and settings.related_word_share <= 1:
-        related += _paraphrases(ordered, masked, first, second, unscored, settings)
+    if settings.related_word_share <= 1:
+        related += _counterparts(ordered, canon, story, source_of, paired, settings)
     return Matching(MappingProxyType(story_of), tuple(matches), tuple(related))
 
 
@@ -384,65 +379,188 @@ def _ratios(
     )
 
 
-def _paraphrases(
+CLAIM_WORDS = 25
+"""The length of a typical claim, in words: general English's usage of a word (per
+article of `rarity.ARTICLE_WORDS` words) is scaled to claims of this length, and the
+feed's claims sit beside as many general-English claims as `background_articles`
+articles hold."""
+_STEM = r"^([a-z]{4,}?)(?:ing|ed|es|s)$"
+"""A word's plural or tense ending, left off when words are weighed for alignment:
+"crimes" shares "crime", "closed" shares "close"."""
+
+
+def _counterparts(
     claims: list[Claim],
-    masked: list[str],
-    first: np.ndarray,
-    second: np.ndarray,
-    unscored: np.ndarray,
+    canon: list[str],
+    story: np.ndarray,
+    source_of: np.ndarray,
+    paired: np.ndarray,
     settings: MatchSettings,
 ) -> list[ClaimMatch]:
-    """Candidate pairs of one story under `related_cutoff` that share enough of their
-    weighted content words to be related: a paraphrase rewrites more characters than
-    fuzz.ratio forgives, and keeps the words that say what it is about.
+    """Claims of one story, in two sources, that are each other's best counterpart by
+    their rare words: a rewrite keeps the names, figures and rare words of a sentence
+    when it keeps no phrase of it, and fuzz.ratio cannot see that.
 
-    A word weighs its inverse document frequency over the feed's claims (log of
-    claims over claims holding it), so "hospital" and "stabbing" count and "the",
-    "said" and the slot placeholders not at all (function words are dropped). The
-    share is the weight of the shared words over the weight of the lighter claim's.
+    Each claim (not a quotation) is compared with every claim of the other sources of
+    its story that shares a content word (any, not a rare phrase: rewrites share none).
+    A word weighs its inverse document frequency over the feed's claims and as many
+    claims of general English beside them (`rarity`, the prior stories use: a word's
+    usage scaled to claims of CLAIM_WORDS words), so "Witham" and "25,400" count and
+    "said" or "storm" little, on a feed of two articles as on one of thousands;
+    function words weigh nothing, and a plural or tense ending is left off ("crimes"
+    is "crime").
+    A word some article holds in more than `max_shingle_claims` claims is its template
+    and left out, as in blocking.
+    Two claims score the weight they share over the geometric mean of their weights
+    (a cosine of binary weighted vectors). A pair is kept when each claim is the
+    other's best in the other's source (the mutual-best rule: a claim is never paired
+    with a sentence whose own counterpart is another), when the shared words carry
+    `related_word_share` of the lighter claim's weight, and when neither claim already
+    has a counterpart in the other's source (`paired`: claim index x sources + source).
     """
     function_words = sorted(domain.wording().function_words)
+    sources = int(source_of.max()) + 1 if len(source_of) else 1
+    background = round(settings.background_articles * ARTICLE_WORDS / CLAIM_WORDS)
+    text = np.fromiter((_group(c) == "text" for c in claims), np.bool_, len(claims))
+    long_enough = np.fromiter(
+        (
+            len(c.split()) >= settings.min_claim_words and len(c) <= settings.max_claim_chars
+            for c in canon
+        ),
+        np.bool_,
+        len(canon),
+    )
+    keep = np.flatnonzero(text & long_enough)
+    if not len(keep):
+        return []
     words = (
-        pl.DataFrame({"claim": np.arange(len(masked), dtype=np.int64), "word": masked})
+        pl.DataFrame(
+            {
+                "claim": keep.astype(np.int64),
+                "story": story[keep],
+                "source": source_of[keep],
+                "word": [canon[k] for k in keep],
+            },
+            schema={"claim": pl.Int64, "story": pl.Int64, "source": pl.Int64, "word": pl.String},
+        )
         .lazy()
         .with_columns(pl.col("word").str.split(" "))
         .explode("word")
-        .filter(~pl.col("word").is_in(function_words) & ~pl.col("word").str.starts_with("#"))
+        .filter(~pl.col("word").is_in(function_words) & (pl.col("word").str.len_chars() > 1))
         .unique()
     )
-    weighted = words.join(
-        words.group_by("word").agg((math.log(len(masked)) - pl.len().log()).alias("weight")),
-        on="word",
+    # How common each word is in English at large, as a share of claims using it (the
+    # prior stories use, from articles of ARTICLE_WORDS words to claims of CLAIM_WORDS):
+    # on a small feed the feed's own counts cannot tell "storm" from "dome".
+    usage = (
+        words.select("word")
+        .unique()
+        .join(stories.general_usage(settings), on="word", how="left")
+        .with_columns(
+            (1.0 - (1.0 - pl.col("usage").fill_null(0.0)).pow(CLAIM_WORDS / ARTICLE_WORDS)).alias(
+                "usage"
+            ),
+            pl.col("word").str.replace(_STEM, "$1").alias("stem"),
+        )
+        .group_by("stem")
+        .agg(pl.col("usage").max())
+    )
+    words = words.with_columns(pl.col("word").str.replace(_STEM, "$1")).unique()
+    # A word some article carries in more than `max_shingle_claims` claims is its
+    # template ("Item 1 was rated good by Kent Police", "Item 2 ..."): pairing every
+    # claim holding it with every other would be quadratic in the article.
+    templated = (
+        words.group_by("word", "source")
+        .agg(pl.len().alias("claims"))
+        .filter(pl.col("claims") > settings.max_shingle_claims)
+        .select("word")
+        .unique()
+    )
+    weighted = (
+        words.join(templated, on="word", how="anti")
+        .join(
+            words.group_by("word")
+            .agg(pl.len().alias("df"))
+            .join(usage, left_on="word", right_on="stem", how="left")
+            .select(
+                "word",
+                rarity.rarity(pl.col("df"), len(keep), pl.col("usage"), background)
+                .log()
+                .alias("weight"),
+            ),
+            on="word",
+        )
+        .filter(pl.col("weight") > 0)
+        .collect()
     )
     mass = weighted.group_by("claim").agg(pl.col("weight").sum().alias("mass"))
-    pairs = pl.LazyFrame(
-        {"k": unscored.astype(np.int64), "a": first[unscored], "b": second[unscored]},
-        schema={"k": pl.Int64, "a": pl.Int64, "b": pl.Int64},
+    # Only claims left without a counterpart in some other source of their story are
+    # compared (in syndicated copies, few), and only with claims of such a source that
+    # are without one in theirs: a claim is paired once per source.
+    taken = pl.DataFrame(
+        {"claim": paired // sources, "source_b": paired % sources},
+        schema={"claim": pl.Int64, "source_b": pl.Int64},
     )
+    story_sources = np.zeros(int(story.max()) + 1 if len(story) else 1, np.int64)
+    np.add.at(story_sources, np.unique(story * sources + source_of) // sources, 1)
+    counted = np.bincount(paired // sources, minlength=len(claims))
+    needs = np.flatnonzero(counted < story_sources[story] - 1)
+    open_ = weighted.join(
+        pl.DataFrame({"claim": needs.astype(np.int64)}, schema={"claim": pl.Int64}), on="claim"
+    ).lazy()
     shared = (
-        pairs.join(weighted, left_on="a", right_on="claim")
-        .join(words, left_on=["b", "word"], right_on=["claim", "word"], how="semi")
-        .group_by("k")
+        open_.join(open_, on=["story", "word"], suffix="_b")
+        .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
+        .join(taken.lazy(), on=["claim", "source_b"], how="anti")
+        .join(
+            taken.lazy().rename({"claim": "claim_b", "source_b": "source"}),
+            on=["claim_b", "source"],
+            how="anti",
+        )
+        .group_by("claim", "claim_b", "source", "source_b")
         .agg(pl.col("weight").sum().alias("shared"))
+        .join(mass.lazy(), on="claim")
+        .join(mass.lazy(), left_on="claim_b", right_on="claim", suffix="_b")
+        .with_columns(
+            (pl.col("shared") / (pl.col("mass") * pl.col("mass_b")).sqrt()).alias("score"),
+            (pl.col("shared") / pl.min_horizontal("mass", "mass_b")).alias("share"),
+        )
     )
-    alike = (
-        pairs.join(shared, on="k")
-        .join(mass, left_on="a", right_on="claim")
-        .join(mass, left_on="b", right_on="claim", suffix="_b")
-        .with_columns((pl.col("shared") / pl.min_horizontal("mass", "mass_b")).alias("share"))
-        .filter(pl.col("share") >= settings.related_word_share)
-        .select("k", "share")
-        .sort("k")
+    # Each claim's best counterpart in each other source, ties to the lower index.
+    both_ways = pl.concat(
+        [
+            shared.select("claim", "claim_b", "source_b", "score"),
+            shared.select(
+                pl.col("claim_b").alias("claim"),
+                pl.col("claim").alias("claim_b"),
+                pl.col("source").alias("source_b"),
+                "score",
+            ),
+        ]
+    )
+    best = (
+        both_ways.sort(
+            ["claim", "source_b", "score", "claim_b"], descending=[False, False, True, False]
+        )
+        .group_by("claim", "source_b", maintain_order=True)
+        .first()
+        .select("claim", "claim_b")
+    )
+    mutual = (
+        shared.filter(pl.col("score") >= settings.related_word_share)
+        .join(best, on=["claim", "claim_b"], how="semi")
+        .join(
+            best.select(pl.col("claim_b").alias("claim"), pl.col("claim").alias("claim_b")),
+            on=["claim", "claim_b"],
+            how="semi",
+        )
+        .select("claim", "claim_b", "score")
+        .sort("claim", "claim_b")
         .collect()
     )
     return [
-        ClaimMatch(
-            claims[first[k]].claim_id,
-            claims[second[k]].claim_id,
-            round(100 * share, 1),
-            WORDS_SCORER,
-        )
-        for k, share in alike.iter_rows()
+        ClaimMatch(claims[a].claim_id, claims[b].claim_id, round(100 * score, 1), WORDS_SCORER)
+        for a, b, score in mutual.iter_rows()
     ]
 
 

@@ -13,8 +13,9 @@ SCORER = "fuzz.ratio"
 MASKED_SCORER = "fuzz.ratio, slots masked"
 """...or on masked text (`keys.masked_text`), where that scored higher and decided..."""
 WORDS_SCORER = "weighted shared words"
-"""...or, for a related pair under `related_cutoff` both ways, the share of its weighted
-content words the two claims have in common (x100)."""
+"""...or, for a rewrite paired by its rare words (each claim the other's best in its
+source), the weight of the content words the two claims share over the geometric mean
+of their weights (x100)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,11 @@ class MatchSettings:
     related_cutoff: float = 50.0
     """Pairs scoring from here up to `claim_cutoff` are kept as related (paraphrases):
     compare looks in them only for a word changed between shared phrases."""
-    related_word_share: float = 0.6
-    """A pair of one story under `related_cutoff` is related all the same (a paraphrase)
-    when the words the two claims share carry this share of the lighter claim's weight
-    (content words, weighted by inverse frequency over the feed's claims); above 1, never."""
+    related_word_share: float = 0.3
+    """A claim without a counterpart in another source of its story is paired (related)
+    with its mutual best there by rare words when the weight they share reaches this
+    share of the geometric mean of their weights (content words, weighted by rarity over
+    the feed's claims and general English: `match._counterparts`); above 1, never."""
     min_claim_words: int = 4
     """Claims shorter than this are not matched (too little text to be sure)."""
     max_claim_chars: int = 5000

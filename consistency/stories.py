@@ -92,7 +92,7 @@ def story_id(members: list[str]) -> str:
     return "s-" + hashlib.blake2b("\n".join(sorted(members)).encode(), digest_size=4).hexdigest()
 
 
-def _usage(settings: MatchSettings) -> pl.LazyFrame:
+def general_usage(settings: MatchSettings) -> pl.LazyFrame:
     """(word, usage) of general English, or nothing when the prior is off."""
     if settings.background_articles <= 0:
         return pl.LazyFrame(schema={"word": pl.String, "usage": pl.Float64})
@@ -153,7 +153,7 @@ def _terms(
     terms = (
         pl.concat([words, people])
         .with_columns(pl.len().over("term").alias("df"))
-        .join(_usage(settings), left_on="term", right_on="word", how="left")
+        .join(general_usage(settings), left_on="term", right_on="word", how="left")
         .with_columns(
             _rarity(n, settings).alias("rarity"),
         )

@@ -48,7 +48,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import NamedTuple, TypeVar, cast
+from typing import Literal, NamedTuple, TypeVar, cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -75,6 +75,7 @@ from ..claimdiff import (
     synonymous,
     tokenize,
 )
+from ..frames import FIGURE_WHY, frame_changes
 from ..keys import is_title, org_key
 from ..models import Claim, ClaimMatch, Discrepancy, Severity
 from ..numbers import (
@@ -114,46 +115,57 @@ def _related_share(text_a: str, quote_a: bool, text_b: str, quote_b: bool) -> fl
     return shared_run_share(tokenize(text_a, quote_a), tokenize(text_b, quote_b))
 
 
-def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, bool]]:
-    """(pair, matched): each claim paired at most once per other source, best pair first.
+Alignment = Literal["matched", "related", "loose"]
+"""How a pair of claims is aligned, and so how it is compared: `matched` (fuzz.ratio at
+or above the cutoff) word by word in full; `related` (a paraphrase sharing phrases, or
+a rewrite paired by its rare words) where a change sits between shared phrases, and on
+its frames (consistency.frames); `loose` (related by fuzz.ratio but sharing little in
+phrases) on its frames only."""
+
+
+def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, Alignment]]:
+    """(pair, alignment): each claim paired at most once per other source, best pair first.
 
     Matched pairs rank by score, before any related pair, and those matched as
     written before those matched only with their slots masked (`keys.masked_text`):
     masked, "Warwickshire was rated good in 3 areas" reads the same as "West Mercia
     was rated good in 4 areas", and a claim's counterpart is the one that also reads
     most alike as written. Related pairs rank by how much of them lies in shared
-    phrases (fuzz.ratio near 50 says little); a pair related by its weighted shared
-    words (a paraphrase) is kept however little, as its changes are judged only
-    between shared phrases.
+    phrases (fuzz.ratio near 50 says little). A pair related by fuzz.ratio with less
+    than MIN_RELATED_SHARE in shared phrases, or by its rare words alone (a rewrite),
+    ranks last and is `loose`: a word changed between two shared phrases of two
+    claims that share little else is no sign of one claim reworded, and such pairs
+    are compared on their frames only.
     """
-    ranked: list[tuple[str, str, int, float, str, str, ClaimMatch, bool]] = []
+    ranked: list[tuple[str, str, int, float, str, str, ClaimMatch, Alignment]] = []
     for pairs, matched in ((ctx.matching.matches, True), (ctx.matching.related, False)):
         for m in pairs:
             a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
             if a.kind == "quote" or b.kind == "quote":
                 continue
+            how: Alignment = "matched" if matched else "related"
             if matched:
                 tier, value = (0 if m.scorer == SCORER else 1), -m.score
             else:
                 share = _related_share(a.text, a.in_quote, b.text, b.in_quote)
-                if share < MIN_RELATED_SHARE and m.scorer != WORDS_SCORER:
-                    continue
                 tier, value = 2, -share
+                if share < MIN_RELATED_SHARE or m.scorer == WORDS_SCORER:
+                    tier, how = 3, "loose"
             first, second = sorted((a.source, b.source))
-            ranked.append((first, second, tier, value, m.claim_a, m.claim_b, m, matched))
+            ranked.append((first, second, tier, value, m.claim_a, m.claim_b, m, how))
     # One sort over every source pair, by pair, then rank, then ids (a key of plain
     # fields, read in C, rather than a tuple built per pair).
     ranked.sort(key=itemgetter(0, 1, 2, 3, 4, 5))
-    out: list[tuple[ClaimMatch, bool]] = []
+    out: list[tuple[ClaimMatch, Alignment]] = []
     used: set[str] = set()
     current: tuple[str, str] | None = None
-    for first, second, _tier, _value, claim_a, claim_b, m, matched in ranked:
+    for first, second, _tier, _value, claim_a, claim_b, m, how in ranked:
         if (first, second) != current:
             current, used = (first, second), set()
         if claim_a in used or claim_b in used:
             continue
         used.update((claim_a, claim_b))
-        out.append((m, matched))
+        out.append((m, how))
     return out
 
 
@@ -276,21 +288,104 @@ row's kind and explanation (each reported medium)."""
 def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
     people = _people_by_surname(ctx)
     named = _named_by_source(ctx)
-    for m, matched in aligned_pairs(ctx):
+    for m, how in aligned_pairs(ctx):
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         if a.text == b.text and a.in_quote == b.in_quote:
             continue  # most copies carry most claims word for word
         changed = _running_text_changes(
-            a.text, a.in_quote, b.text, b.in_quote, _opens_article(a) and _opens_article(b), matched
+            a.text,
+            a.in_quote,
+            b.text,
+            b.in_quote,
+            _opens_article(a) and _opens_article(b),
+            how == "matched",
         )
-        if changed is None:
-            continue
-        hunks, negation_flip = changed
-        findings = _classify_pair(ctx, a, b, list(hunks), people, named, negation_flip)
+        findings: dict[str, _Finding] | None = {}
+        if changed is not None and how != "loose":
+            hunks, negation_flip = changed
+            findings = _classify_pair(ctx, a, b, list(hunks), people, named, negation_flip)
         if findings is None:
             continue  # the two claims are about different subjects
+        _frames(ctx, a, b, findings, how == "matched")
         for kind, finding in sorted(findings.items()):
             yield _row(ctx, kind, finding, a, b, m.score)
+
+
+def _frames(
+    ctx: Context, a: Claim, b: Claim, findings: dict[str, _Finding], matched: bool = False
+) -> None:
+    """Adds to `findings` the changes of meaning two loosely aligned claims show on
+    their frames (consistency.frames). One place named for another counts only when
+    neither source writes the other's place (`_other_place`)."""
+    for change in frame_changes(a.text, a.in_quote, b.text, b.in_quote, matched):
+        kind: str = change.kind
+        severity: Severity = change.severity
+        why = change.why
+        if kind == "place":
+            if not _other_place(ctx, a, b, change.value_a, change.value_b):
+                continue
+            kind = "claim_altered"
+        elif kind == "record":
+            kind = "date_conflict"
+        elif kind == "time":
+            if "date_conflict" in findings or change.times is None:
+                continue
+            first, second = change.times
+            verdict = None if first.value == second.value else _time_verdict(first, second)
+            if verdict is None:
+                continue
+            # Aligned on their words, not read word by word: never high.
+            kind, why = "date_conflict", verdict.why
+            severity = "low" if verdict.severity == "low" else "medium"
+        elif why == FIGURE_WHY and any(
+            change.value_a.split()[0] in " ".join(f.value_a) for f in findings.values()
+        ):
+            continue  # the figure is judged already (`_numbers`)
+        found = findings.setdefault(kind, _Finding(severity))
+        found.add(severity, change.value_a, change.value_b, why)
+
+
+def _other_place(ctx: Context, a: Claim, b: Claim, place_a: str, place_b: str) -> bool:
+    """Whether two places named in one frame are one place named for another: two
+    names that cannot be one (`_kinship`), and not each written by both sources (two
+    versions each naming both speak of both: "flew to Cebu" / "flew to Bogo")."""
+    if _kinship(place_a, place_b) is not None or _within(place_a, place_b):
+        return False
+    if (
+        org_key(place_a) == org_key(place_b)
+        or initialism(place_a) == place_b
+        or initialism(place_b) == place_a
+    ):
+        return False  # one body by a known alias or its initials ("HMICFRS")
+    orgs = {o.key for claim in (a, b) for o in ctx.orgs_by_claim.get(claim.claim_id, [])}
+    if org_key(place_a) in orgs or org_key(place_b) in orgs:
+        return False  # an organisation: one for another is a name's business (`_names`)
+    return not (_writes(ctx, a.source, place_b) and _writes(ctx, b.source, place_a))
+
+
+def _within(place_a: str, place_b: str) -> bool:
+    """Whether one place's name starts another's: "Cambridge" and "Cambridgeshire", a
+    town and its county, one place named at two scales."""
+    words_a, words_b = _place_words(place_a), _place_words(place_b)
+    return any(x.startswith(y) or y.startswith(x) for x in words_a for y in words_b)
+
+
+def _place_words(name: str) -> set[str]:
+    """A place name's words that name it: "Co Mayo" is "mayo", "County Galway" is
+    "galway" (short words and the generic "county" left out)."""
+    return {w for w in _name_words(name, True) if len(w) > 3 and w != "county"}
+
+
+def _writes(ctx: Context, source: str, name: str) -> bool:
+    """Whether a source's article writes every word of a name (`_place_words`), accents
+    and case aside ("Storm Éowyn" writes "Storm Eowyn")."""
+    words = _place_words(name)
+    written: set[str] = set()
+    for article in ctx.articles:
+        if article.source == source:
+            for text in (article.headline, *(p.text for p in article.paragraphs)):
+                written.update(_name_words(text, True))
+    return bool(words) and words <= written
 
 
 @text_cache()
@@ -309,7 +404,10 @@ def _running_text_changes(
         return None
     hunks = diff(ta, tb)
     if not matched:
-        hunks = sandwiched(hunks)
+        # In a run a rewrite holds, only a name written two ways is still one change
+        # ("Bogo" / "Bugo"): other words there are the rewrite's.
+        names = [h for h in sandwiched(hunks, rewrites=True) if is_name(h.a) and is_name(h.b)]
+        hunks = sorted(sandwiched(hunks) + names, key=lambda h: h.a_at)
     hunks = [h for h in hunks if h.zones <= {"text"}]
     if not hunks or _reordered(hunks):
         return None
@@ -432,7 +530,7 @@ def _classify_pair(
             if renamed is not None:
                 found(renamed.kind, renamed.severity, renamed.name_a, renamed.name_b, renamed.why)
             continue
-        if not synonymous(words_a, words_b):
+        if not synonymous(words_a, words_b) and not _synonymous_heads(hunk):
             found(
                 "claim_altered",
                 "low",
@@ -442,6 +540,25 @@ def _classify_pair(
                 "quantifier or modal among them",
             )
     return findings
+
+
+_COMPLEMENTS = frozenset({"of", "in", "for", "from"})
+
+
+def _synonymous_heads(hunk: Hunk) -> bool:
+    """Whether the two sides say the same with a complement added to one: "citizens" /
+    "the people of the city", "residents" / "people in the area" (the complement names
+    where; words only one version adds are a detail)."""
+
+    def head(tokens: tuple[Token, ...]) -> list[str]:
+        cut = next((k for k, t in enumerate(tokens) if k and t.key in _COMPLEMENTS), None)
+        return content_words(tokens[:cut]) if cut is not None else []
+
+    head_a, head_b = head(hunk.a), head(hunk.b)
+    words_a, words_b = content_words(hunk.a), content_words(hunk.b)
+    return bool(
+        (head_a and synonymous(head_a, words_b)) or (head_b and synonymous(words_a, head_b))
+    )
 
 
 def _before(claim: Claim, at: int, words: int = 2) -> tuple[Token, ...]:

@@ -553,7 +553,9 @@ def _agree(f: Fact, g: Fact) -> bool:
 def fact_conflicts(ctx: Context) -> Iterator[Discrepancy]:
     from .claims import aligned_pairs  # the claim detectors report number_conflict too
 
-    aligned = {frozenset((m.claim_a, m.claim_b)): matched for m, matched in aligned_pairs(ctx)}
+    aligned: dict[frozenset[str], str] = {
+        frozenset((m.claim_a, m.claim_b)): how for m, how in aligned_pairs(ctx)
+    }
     by_story: dict[str, list[Claim]] = defaultdict(list)
     for claim in ctx.claims.values():
         by_story[ctx.story(claim.source)].append(claim)
@@ -564,7 +566,7 @@ def fact_conflicts(ctx: Context) -> Iterator[Discrepancy]:
         yield from _story_conflicts(ctx, story_facts(claims), aligned, _versions(ctx, aligned))
 
 
-def _versions(ctx: Context, aligned: dict[frozenset[str], bool]) -> set[frozenset[str]]:
+def _versions(ctx: Context, aligned: dict[frozenset[str], str]) -> set[frozenset[str]]:
     """The pairs of sources with a claim paired between them: versions of one story, not
     two reports of one event that only share a topic."""
     return {frozenset(ctx.claims[c].source for c in pair) for pair in aligned}
@@ -573,7 +575,7 @@ def _versions(ctx: Context, aligned: dict[frozenset[str], bool]) -> set[frozense
 def _story_conflicts(
     ctx: Context,
     facts: list[Fact],
-    aligned: dict[frozenset[str], bool],
+    aligned: dict[frozenset[str], str],
     versions: set[frozenset[str]],
 ) -> Iterator[Discrepancy]:
     idf = _weights(facts)
@@ -641,12 +643,15 @@ def _story_conflicts(
         yield row
 
 
-def _compared_in_pair(ctx: Context, f: Fact, g: Fact, matched: bool) -> bool:
+def _compared_in_pair(ctx: Context, f: Fact, g: Fact, how: str) -> bool:
     """Whether the claim detectors judged these two figures: a matched pair's whole
     difference is theirs; a related pair's only where a change between shared phrases
-    (`claimdiff.sandwiched`) touches a figure."""
-    if matched:
+    (`claimdiff.sandwiched`) touches a figure; a loosely aligned pair's never (they
+    judge its frames, not its numbers: see `claims.aligned_pairs`)."""
+    if how == "matched":
         return True
+    if how == "loose":
+        return False
     a, b = ctx.claims[f.claim_id], ctx.claims[g.claim_id]
     hunks = sandwiched(diff(tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)))
     qa, qb = f.quantity, g.quantity

@@ -374,6 +374,10 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("weak", "name", line)
     if not terminal and 4 <= n <= 10 and _is_tag_list(body, words, v):
         return Verdict("weak", "tag list", line, bullet=bullet)
+    if n <= v.max_menu and _BETWEEN_DASHES.fullmatch(body):
+        # "— the home of dogs —": a site's motto set off by dashes, as under a masthead;
+        # copy is not written between two dashes alone.
+        return Verdict("furniture", "tagline between dashes", "")
     if n <= v.weak_words and not terminal:
         return Verdict("weak", "", line, bullet=bullet)
     if n <= v.max_promo and addressed and not _QUOTED.search(body):
@@ -383,6 +387,7 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     return Verdict("copy", "", line, bullet=bullet)
 
 
+_BETWEEN_DASHES = re.compile(r"[—–]\s*[^—–.!?]{1,60}?\s*[—–]")
 _NAME = re.compile(
     r"(?-i:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*)(?:\s+(?-i:[A-Z]\.))?"
     r"(?:\s+(?-i:(?:Mc|Mac|O')?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*)){1,2}"

@@ -40,6 +40,7 @@ def kind(line: str, outlet: frozenset[str] = frozenset()) -> str:
         "Firefighters at the scene (Jo Bloggs/PA)",
         "The new bridge (Image: Borough Council)",
         "(Representational image: Example Agency)",
+        "— the home of local news —",
         "Image source, Getty Images",
         "(PDF, 2.1 MB)",
         "ABCD 1.25% 104.10 $",

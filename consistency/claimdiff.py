@@ -643,6 +643,11 @@ def opposite_words(x: str, y: str) -> bool:
     return any(frozenset((p, q)) in opposites for p in ex for q in ey)
 
 
+def opposite_candidate(word: str) -> bool:
+    """Whether a word can be one of two opposites: it or one of its synonyms is listed."""
+    return bool(_expanded(word) & _opposite_words())
+
+
 @table_cache
 def _opposite_words() -> frozenset[str]:
     return frozenset(word for pair in _opposites() for word in pair)

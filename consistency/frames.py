@@ -46,6 +46,7 @@ from .claimdiff import (
     is_hedged,
     meaning_table,
     modality,
+    opposite_candidate,
     opposite_words,
     partitive,
     partitive_written,
@@ -240,10 +241,15 @@ def _counted(side: _Side, quantity: Quantity) -> tuple[str, str] | None:
 
 def _counts(text: str) -> dict[float, Quantity]:
     """The claim's figures found once (value -> quantity), dates left out."""
+    return dict(_figures_once(text))
+
+
+@text_cache()
+def _figures_once(text: str) -> tuple[tuple[float, Quantity], ...]:
     spans = [(d.start, d.end) for d in dates(text)]
     found = quantities(text, spans)
     seen = Counter(q.value for q in found)
-    return {q.value: q for q in found if seen[q.value] == 1}
+    return tuple((q.value, q) for q in found if seen[q.value] == 1)
 
 
 TIME_WORDS = FRAME_WORDS + 2
@@ -255,8 +261,7 @@ storm woke up her cabin [just after midnight]" / "roused by the raging storm [ar
 def _time(a: _Side, b: _Side, pairs: list[tuple[int, int]]) -> FrameChange | None:
     """The one time of day each claim gives, when one anchor stands within TIME_WORDS
     before it on both sides: the compare stage judges the two times."""
-    times_a = [d for d in dates(a.text) if d.kind == "time"]
-    times_b = [d for d in dates(b.text) if d.kind == "time"]
+    times_a, times_b = _times(a.text), _times(b.text)
     if len(times_a) != 1 or len(times_b) != 1:
         return None
     at_a, at_b = _token_at(a, times_a[0].start), _token_at(b, times_b[0].start)
@@ -304,7 +309,8 @@ def _record_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return after, compound
 
 
-def record_spans(text: str) -> list[RecordSpan]:
+@text_cache()
+def record_spans(text: str) -> tuple[RecordSpan, ...]:
     """The records a claim reports with how far back they reach (see `RecordSpan`)."""
     calendar, lexicon = domain.calendar(), domain.lexicon()
     out = []
@@ -318,7 +324,7 @@ def record_spans(text: str) -> list[RecordSpan]:
             unit = calendar.units[match.group("unit").lower()]
             hedged = bool(match.groupdict().get("hedge"))
             out.append(RecordSpan(value * unit, hedged, word, match.group("span")))
-    return out
+    return tuple(out)
 
 
 RECORD_APART = 1.5
@@ -347,6 +353,11 @@ def _record(text_a: str, text_b: str) -> FrameChange | None:
         y.text,
         "the record reaches back over a different span",
     )
+
+
+@text_cache()
+def _times(text: str) -> tuple[DateMention, ...]:
+    return tuple(d for d in dates(text) if d.kind == "time")
 
 
 def _token_at(side: _Side, offset: int) -> int | None:
@@ -419,17 +430,23 @@ def _beside(
 ) -> FrameChange | None:
     """A word on each side, neither an anchor, that `test` says are opposites, each
     within NEAR words of one anchor and on the same side of it."""
+    may = _may_oppose if kind == "claim_altered" else _may_negate
     anchored_a = {i for i, _ in pairs}
     anchored_b = {j for _, j in pairs}
+    # Only words that could have an opposite, and are no anchor: most pairs have none.
+    open_a = {x for x, t in enumerate(a.tokens) if x not in anchored_a and may(t.key)}
+    open_b = {y for y, t in enumerate(b.tokens) if y not in anchored_b and may(t.key)}
+    if not open_a or not open_b:
+        return None
     for i, j in pairs:
         for step in (1, -1):
             for d in range(1, NEAR + 1):
                 x = i + step * d
-                if not 0 <= x < len(a.tokens) or x in anchored_a or a.clause[x] != a.clause[i]:
+                if x not in open_a or a.clause[x] != a.clause[i]:
                     continue
                 for e in range(1, NEAR + 1):
                     y = j + step * e
-                    if not 0 <= y < len(b.tokens) or y in anchored_b or b.clause[y] != b.clause[j]:
+                    if y not in open_b or b.clause[y] != b.clause[j]:
                         continue
                     if test(a.tokens[x].key, b.tokens[y].key):
                         span_a = sorted((x, i))
@@ -444,6 +461,17 @@ def _beside(
                             else "one version has a word the other negates by its prefix",
                         )
     return None
+
+
+@text_cache()
+def _may_oppose(word: str) -> bool:
+    """Whether a word can be one of two opposites (`opposite_words`): it, or a synonym
+    of it, is in a listed pair."""
+    return opposite_candidate(word)
+
+
+def _may_negate(word: str) -> bool:
+    return len(word) >= 4
 
 
 _NAME_JOINERS = frozenset({"of", "and", "&"})

@@ -384,6 +384,10 @@ CLAIM_WORDS = 25
 article of `rarity.ARTICLE_WORDS` words) is scaled to claims of this length, and the
 feed's claims sit beside as many general-English claims as `background_articles`
 articles hold."""
+MAX_WORD_CLAIMS = 100
+"""A word held by more of a story's claims still without a counterpart is left out of
+the counterpart search: a story of many versions (or stories a template made look like
+one) would otherwise pair every claim holding "police" with every other."""
 _STEM = r"^([a-z]{4,}?)(?:ing|ed|es|s)$"
 """A word's plural or tense ending, left off when words are weighed for alignment:
 "crimes" shares "crime", "closed" shares "close"."""
@@ -505,9 +509,16 @@ def _counterparts(
     np.add.at(story_sources, np.unique(story * sources + source_of) // sources, 1)
     counted = np.bincount(paired // sources, minlength=len(claims))
     needs = np.flatnonzero(counted < story_sources[story] - 1)
-    open_ = weighted.join(
-        pl.DataFrame({"claim": needs.astype(np.int64)}, schema={"claim": pl.Int64}), on="claim"
-    ).lazy()
+    open_ = (
+        weighted.join(
+            pl.DataFrame({"claim": needs.astype(np.int64)}, schema={"claim": pl.Int64}),
+            on="claim",
+        )
+        .lazy()
+        # A word most of a large story's open claims hold says little about which two
+        # are one claim, and would pair them all (quadratic in the story).
+        .filter(pl.len().over("story", "word") <= MAX_WORD_CLAIMS)
+    )
     shared = (
         open_.join(open_, on=["story", "word"], suffix="_b")
         .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))

@@ -32,9 +32,7 @@ def background() -> pl.DataFrame:
     """(word, usage): each English word wordfreq knows, lower case, with the share of
     general-English articles taken to use it. Words it does not know (names never seen,
     words holding digits) are absent: as rare as can be."""
-    import wordfreq
-
-    frequency = wordfreq.get_frequency_dict("en")
+    frequency = _frequencies()
     return pl.DataFrame(
         {
             "word": list(frequency),
@@ -46,6 +44,7 @@ def background() -> pl.DataFrame:
 
 @table_cache
 def _frequencies() -> dict[str, float]:
+    """wordfreq's English frequencies, read once for both the table and `zipf`."""
     import wordfreq
 
     return dict(wordfreq.get_frequency_dict("en"))

@@ -69,6 +69,11 @@ class Vocabulary:
     agencies: frozenset[str]
     known: frozenset[str]
     byline: re.Pattern[str]
+    byline_handle: re.Pattern[str]
+    taxonomy: re.Pattern[str]
+    page_words: frozenset[str]
+    feedback: frozenset[str]
+    file_size: re.Pattern[str]
     credit: re.Pattern[str]
     junk: re.Pattern[str]
     inline_junk: re.Pattern[str]
@@ -88,6 +93,9 @@ class Vocabulary:
     prose_words: int
     max_name_lines: int
     max_section_words: int
+    max_capitals_words: int
+    max_taxonomy_words: int
+    max_question_words: int
 
 
 @table_cache
@@ -96,6 +104,8 @@ def vocabulary() -> Vocabulary:
     s, p = raw["settings"], raw["patterns"]
     agencies = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in raw["agencies"])
     leads = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in raw["byline_leads"])
+    handles = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in raw["byline_handle_leads"])
+    facets = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in raw["taxonomy_labels"])
     words = frozenset
 
     def compiled(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -118,6 +128,22 @@ def vocabulary() -> Vocabulary:
             rf"(?:{leads})\s*:?\s+(?P<author>(?-i:[A-Z])[\w'.&-]*(?:\s+(?-i:[A-Z])[\w'.&-]*){{0,4}}?)"
             r"\s*(?:(?:\||,|\bon\b)\s*(?P<rest>.*))?",
         ),
+        # "Submitted by daniel on": a site's user name, in any case, then "on" or a date
+        byline_handle=compiled(
+            "byline_handle_leads",
+            rf"(?:{handles})\s*:?\s+(?P<author>[\w'.-]+(?:\s+[\w'.-]+){{0,2}}?)"
+            r"\s*(?:(?:\||,|\bon\b)\s*(?P<rest>.*))?",
+        ),
+        # "Publication types: Crime recording": a label of up to three words ending in a
+        # facet's name, then items each opening with a capital
+        taxonomy=compiled(
+            "taxonomy_labels",
+            rf"(?:[\w&'-]+\s+){{0,2}}(?:{facets})\s*:\s*"
+            r"(?P<items>(?-i:[A-Z0-9])[^.!?:;,|]*(?:\s*[,;|]\s*(?-i:[A-Z0-9])[^.!?:;,|]*)*)",
+        ),
+        page_words=words(raw["page_words"]),
+        feedback=words(raw["feedback_words"]),
+        file_size=compiled("file_size", p["file_size"]),
         credit=compiled("credit", rf"(?:{p['credit'].replace('{agencies}', agencies)})$"),
         junk=compiled("junk", p["junk"]),
         inline_junk=compiled("inline_junk", p["inline_junk"]),
@@ -142,6 +168,9 @@ def vocabulary() -> Vocabulary:
         prose_words=s["prose_words"],
         max_name_lines=s["max_name_lines"],
         max_section_words=s["max_section_words"],
+        max_capitals_words=s["max_capitals_words"],
+        max_taxonomy_words=s["max_taxonomy_words"],
+        max_question_words=s["max_question_words"],
     )
 
 
@@ -305,6 +334,8 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("furniture", "no words", "")
     if v.junk.fullmatch(body):
         return Verdict("furniture", "markup or embed", "")
+    if n <= 6 and v.file_size.fullmatch(body):
+        return Verdict("furniture", "file size", "")
     lower = body.lower()
     credited = body.endswith(")") or any(mark in lower for mark in _CREDIT_MARKS)
     if n <= 60 and credited and v.credit.search(body):
@@ -312,6 +343,10 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     byline = _byline(body, words, v)
     if byline is not None:
         return byline
+    if n <= v.max_taxonomy_words and not terminal and ":" in body:
+        items = _taxonomy_items(body, v)
+        if items:  # the page's filing, kept as metadata: the last item names the page
+            return Verdict("furniture", "page taxonomy", "", (("taxonomy", items[-1]),))
     dated = _date_stamp(body, words, v)
     if dated is not None:
         return dated
@@ -327,6 +362,8 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         or (n <= 3 * v.max_notice and web >= 2 and addressed)  # a banner of sentences
     ):
         return Verdict("furniture", "site notice (cookies, sign-in, comments)", "")
+    if _asks_about_page(body, words, v):
+        return Verdict("furniture", "question to the reader about the page", "")
     if "@" in body and _EMAIL.search(body) and len(body.split()) >= 2 and n <= 12 and not terminal:
         return Verdict("furniture", "contact line", "")
     first = body.split()[0].strip(":.,!").lower() if body.split() else ""
@@ -365,6 +402,10 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("furniture", "keyword tags", "")
     if n <= 6 and not terminal and any(w in v.roles for w in plain):
         return Verdict("metadata", "byline (role)", "")
+    if not bullet and not terminal and _in_capitals(body, words, v):
+        # an edition label, a dateline, a market's name over a ticker: furniture by its
+        # place (`sweep`), else copy (a crosshead in capitals)
+        return Verdict("weak", "capitals", line)
     if (
         not bullet
         and _NAME.fullmatch(body)
@@ -387,10 +428,53 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     return Verdict("copy", "", line, bullet=bullet)
 
 
+def _taxonomy_items(body: str, v: Vocabulary) -> list[str]:
+    """The items of a taxonomy line ("Publication types: Crime recording", "Topics:
+    Courts, Crime"): a facet's label and a list of short items, each opening with a
+    capital; [] for any other line."""
+    m = v.taxonomy.fullmatch(body)
+    if m is None:
+        return []
+    items = re.split(r"\s*[,;|]\s*", m.group("items").strip())
+    return items if all(0 < len(item.split()) <= 3 for item in items) else []
+
+
+def _asks_about_page(body: str, words: list[str], v: Vocabulary) -> bool:
+    """ "How informative is this news?", "Was this article helpful?": a short question
+    naming the page and a judgment of it, not in quotation marks (a speaker's)."""
+    return (
+        body.endswith("?")
+        and len(words) <= v.max_question_words
+        and not _QUOTED.search(body)
+        and any(w in v.page_words for w in words)
+        and any(w in v.feedback for w in words)
+    )
+
+
+_VERB_FORM = re.compile(r"\w{2,}(?:ED|ING)")
+
+
+def _in_capitals(body: str, words: list[str], v: Vocabulary) -> bool:
+    """A short line all in capitals without a clause: no function word and no word
+    in a verb's -ed or -ing form ("WEST END FINAL", "MANILA", not "FIRE KILLING TWO")."""
+    return (
+        0 < len(words) <= v.max_capitals_words
+        and body == body.upper()
+        and any(c.isalpha() for c in body)
+        and not any(w in v.stopwords for w in words)
+        and not any(_VERB_FORM.fullmatch(t.strip(",:;'\"")) for t in body.split())
+    )
+
+
 _BETWEEN_DASHES = re.compile(r"[—–]\s*[^—–.!?]{1,60}?\s*[—–]")
 _NAME = re.compile(
     r"(?-i:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*)(?:\s+(?-i:[A-Z]\.))?"
     r"(?:\s+(?-i:(?:Mc|Mac|O')?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*)){1,2}"
+)
+# A name as some sites print their users' and some writers their own ("Samuel wycliffe"):
+# looser than `_NAME`, so trusted only in a byline's place after the body.
+_LOOSE_NAME = re.compile(
+    r"(?-i:[A-Z][a-z]+(?:['’-][A-Za-z]+)*)(?:\s+(?-i:[A-Za-z][a-z]+(?:['’-][A-Za-z]+)*)){1,2}"
 )
 _URL_END = re.compile(r"(?:https?://|www\.)\S+$")
 _ALPHA_WORDS = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)+")
@@ -499,6 +583,12 @@ def _first_date(text: str, v: Vocabulary) -> str:
 
 def _byline(body: str, words: list[str], v: Vocabulary) -> Verdict | None:
     m = v.byline.fullmatch(body)
+    if m is None and not _TERMINAL.search(body):
+        # a user name after a lead that opens no clause ("Submitted by daniel on"),
+        # never a function word ("Submitted by the council on Monday")
+        m = v.byline_handle.fullmatch(body)
+        if m and any(w in v.stopwords for w in words_of(m.group("author"))):
+            m = None
     if not m or _TERMINAL.search(m.group("author")):
         return None
     author = m.group("author").strip()
@@ -560,21 +650,18 @@ def sweep(verdicts: Sequence[Verdict | None]) -> list[str]:
             near = [filled[q] for q in (pos - 1, pos + 1) if 0 <= q < len(filled)]
             if any(_reason(verdicts[j], out[j]).startswith(site) for j in near):
                 out[i] = "beside a site notice"
+    kept = 0  # lines of copy kept above the line: the first is the headline
     for pos, i in enumerate(filled):
         verdict = verdicts[i]
         assert verdict is not None
-        if verdict.kind != "weak" or out[i] or verdict.reason not in ("name", "tag list"):
+        if verdict.kind != "weak" or out[i]:
+            kept += verdict.kind in ("copy", "weak") and not out[i]
             continue
         before = filled[pos - 1] if pos else None
         after = filled[pos + 1] if pos + 1 < len(filled) else None
         following = verdicts[after] if after is not None else None
-        if following is None or following.kind not in ("copy", "weak"):
-            continue
-        ends = bool(_TERMINAL.search(following.text))
-        if verdict.reason == "name" and 0 < pos < vocabulary().max_name_lines and ends:
-            out[i] = "byline (a name alone near the top)"
-        elif verdict.reason == "tag list" and furniture(before) and not ends:
-            out[i] = "tag list before a headline"
+        out[i] = _placed(verdict, pos, kept, before, following, filled[pos + 1 :], out, verdicts)
+        kept += not out[i]
     run: list[int] = []
     for line in [*filled, None]:
         verdict = verdicts[line] if line is not None else None
@@ -592,6 +679,87 @@ def sweep(verdicts: Sequence[Verdict | None]) -> list[str]:
                 out[j] = out[j] or "menu of short bullets"
         run = []
     return out
+
+
+def _placed(
+    verdict: Verdict,
+    pos: int,
+    kept: int,
+    before: int | None,
+    following: Verdict | None,
+    rest: Sequence[int],
+    out: Sequence[str],
+    verdicts: Sequence[Verdict | None],
+) -> str:
+    """Why a weak line (`verdict`, the `pos`th non-blank line, `kept` lines of copy
+    above it) is furniture by its place, or "": a name or a label in capitals under
+    the headline or beside a byline or date stamp, a name alone after the body, a tag
+    list before a headline, a link's label above its document's size."""
+    v = vocabulary()
+    previous = verdicts[before] if before is not None else None
+
+    def reason(verdict: Verdict | None, index: int | None) -> str:
+        placed = out[index] if index is not None else ""
+        return _reason(verdict, placed)
+
+    neighbours = [(previous, before), (following, rest[0] if rest else None)]
+    stamped = any(n is not None and n.kind == "metadata" for n, _ in neighbours)
+    # the line right under the headline, before any other copy: a byline's or a
+    # dateline's place
+    under_headline = pos > 0 and kept == 1
+    body_follows = following is not None and following.kind in ("copy", "weak")
+    if following is not None and following.reason == "file size":
+        return "link to a document (its label)"
+    if previous is not None and previous.reason == "page taxonomy":
+        # "Archives: Reports" / "Contains details of Reports": the archive's description,
+        # a function word and then the item the page is filed under
+        item, text = dict(previous.metadata).get("taxonomy", ""), verdict.text.strip()
+        head = text.removesuffix(item).split() if item and text.endswith(item) else []
+        if head and head[-1].lower() in v.stopwords and not verdict.bullet:
+            return "the description of a taxonomy page"
+    if verdict.reason == "name":
+        ends = body_follows and following is not None and bool(_TERMINAL.search(following.text))
+        if 0 < pos < v.max_name_lines and ends:
+            return "byline (a name alone near the top)"
+        if under_headline:
+            return "byline (a name under the headline)"
+        if stamped:
+            return "byline (a name beside a byline or date stamp)"
+        if any(reason(n, j).startswith("caption") for n, j in neighbours):
+            return "a picture's name beside its caption"
+    if verdict.reason == "capitals":
+        if under_headline and body_follows:
+            return "dateline or label in capitals under the headline"
+        if stamped or any(
+            reason(n, j).startswith(("figures", "menu", "promotion")) for n, j in neighbours
+        ):
+            return "label in capitals beside furniture"
+    if (
+        verdict.reason == "tag list"
+        and following is not None
+        and body_follows
+        and before is not None
+        and _gone(previous, out[before])
+        and not _TERMINAL.search(following.text)
+    ):
+        return "tag list before a headline"
+    if (
+        verdict.reason in ("name", "")
+        and kept > 1
+        and previous is not None
+        and previous.kind == "copy"
+        and _TERMINAL.search(previous.text)
+        and _LOOSE_NAME.fullmatch(verdict.text.strip())
+        and not any(w in v.known for w in words_of(verdict.text))
+        and all(_gone(verdicts[j], out[j]) for j in rest)
+    ):
+        return "byline (a name alone after the body)"
+    return ""
+
+
+def _gone(verdict: Verdict | None, placed: str) -> bool:
+    """Whether a line is furniture or metadata, by itself or by its place."""
+    return verdict is not None and (verdict.kind in ("furniture", "metadata") or bool(placed))
 
 
 def _reason(verdict: Verdict | None, placed: str) -> str:

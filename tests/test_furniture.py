@@ -243,6 +243,24 @@ GOLDEN = [
         "Devon and Cornwall Police Removed from HMICFRS Enhanced Monitoring",
         "Devon and Cornwall Police has officially been removed from enhanced monitoring",
     ),
+    (
+        "insp-ofsted-devon-childrens-services-2025-05/snackydog-bbc-copy.txt",
+        ["Miles Davis"],  # a name over the reporter's role, under the headline
+        "Devon children's services rated inadequate again",
+        "Children in Devon experiencing abuse and neglect",
+    ),
+    (
+        "insp-kent-police-crime-recording-2019-01/hmicfrs-report-page.txt",
+        ["Publication types", "Police Forces"],
+        None,
+        "Crime Data Integrity re-inspection 2018",
+    ),
+    (
+        "wire-spurs-liverpool-6-3-reaction-2024-12/2dareis2do.txt",
+        ["Submitted by"],
+        "Liverpool beats Spurs in nine-goal thriller",
+        "Having been buoyed by Chelsea's earlier stalemate",
+    ),
 ]
 
 
@@ -342,3 +360,141 @@ def test_a_name_as_a_subheading_lower_down_and_a_repeated_short_line_are_kept() 
     assert "Jo Bloggs" in paragraphs
     line = furniture.classify("Jo Bloggs")
     assert (line.kind, line.reason) == ("weak", "name")
+
+
+# --- bylines, labels and filing lower on the page ------------------------------------
+
+
+def test_a_byline_with_a_user_name_in_lower_case() -> None:
+    verdict = furniture.classify("Submitted by jdoe on")
+    assert (verdict.kind, dict(verdict.metadata)) == ("metadata", {"author": "jdoe"})
+    # "submitted by" opening a clause of copy: a function word, not a user name
+    assert kind("Submitted by the council on Monday") in ("copy", "weak")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publication types: Inspection report",
+        "Police forces: Northshire",
+        "Archives: Reports",
+        "Topics: Courts, Crime | Northshire",
+    ],
+)
+def test_page_taxonomy_lines_are_furniture(line: str) -> None:
+    verdict = furniture.classify(line)
+    assert (verdict.kind, verdict.reason) == ("furniture", "page taxonomy")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # rating lines: a label and a value, but no facet's name as the label
+        "Safe: Good",
+        "Well-led: Requires improvement",
+        "Overall rating: Good",
+        # a facet's name with copy after it, not a list of short items
+        "Warnings: Flash flood watches and warnings remain active near the river",
+        "Topics: the council discussed parking and bins",
+    ],
+)
+def test_label_and_value_lines_of_copy_are_kept(line: str) -> None:
+    assert kind(line) in ("copy", "weak")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("How informative is this news?", "furniture"),
+        ("Was this article helpful?", "furniture"),
+        # a question of the copy: no page named, or no judgment of it asked, or quoted
+        ("How informative was the minister's answer?", "copy"),
+        ("Is this news good for savers?", "copy"),
+        ("“Was this story helpful?” she asked the editor.", "copy"),
+    ],
+)
+def test_a_question_to_the_reader_about_the_page(line: str, expected: str) -> None:
+    assert kind(line) == expected
+
+
+@pytest.mark.parametrize("line", ["Quick Looks", "Deep dive", "At a glance", "Analysis"])
+def test_a_sites_labels_for_a_storys_formats(line: str) -> None:
+    assert kind(line) == "furniture"
+
+
+def test_a_label_with_copy_words_is_kept() -> None:
+    assert kind("Deep cuts to services") in ("copy", "weak")
+
+
+def test_capitals_without_a_clause_are_a_label_only_by_their_place() -> None:
+    assert furniture.classify("WEST END FINAL").reason == "capitals"
+    assert furniture.classify("FIRE KILLING TWO").reason != "capitals"  # a verb's form
+    body = (
+        "Quake toll rises to 72\n\nCEBU CITY\n\n"
+        "The death toll from the earthquake rose to 72 on Thursday, officials said.\n\n"
+        "Jo Bloggs 5 March 2024\nLATE EDITION\n\n"
+        "Rescuers searched the rubble for a third day.\n\nRELIEF EFFORT\n\n"
+        "Aid arrived by sea on Friday.\n"
+    )
+    headline, paragraphs = _cleaned(body)
+    assert headline == "Quake toll rises to 72"
+    assert "CEBU CITY" not in paragraphs  # a dateline under the headline
+    assert "LATE EDITION" not in paragraphs  # an edition's label beside a byline
+    assert "RELIEF EFFORT" in paragraphs  # a crosshead inside the copy
+
+
+def test_a_name_beside_a_byline_or_a_caption_or_after_the_body() -> None:
+    body = (
+        "Council approves budget\n\nJo Bloggs\nLocal democracy reporter\n\n"
+        "The council approved its budget on Tuesday.\n\nIt was the first vote of the year.\n\n"
+        "More copy of the story follows.\n\nAnd still more copy.\n\nAnn Lee\n"
+        "Ann Lee at the meeting (Photo: Example Agency)\n\n"
+        "She said the cuts were painful.\n\nSam smith\n"
+    )
+    _, paragraphs = _cleaned(body)
+    for name in ("Jo Bloggs", "Ann Lee", "Sam smith"):
+        assert name not in paragraphs, name
+    assert "She said the cuts were painful." in paragraphs
+
+
+def test_a_name_under_the_headline_is_a_byline_whatever_follows() -> None:
+    body = (
+        "Charity calls rise by a fifth\n\nJo Bloggs\n"
+        "The charity's call centre in Horsham - Example Photos\n\n"
+        "Calls to the charity rose by a fifth last year, figures show.\n"
+    )
+    _, paragraphs = _cleaned(body)
+    assert "Jo Bloggs" not in paragraphs
+
+
+def test_a_cut_fragment_at_the_end_is_not_a_name() -> None:
+    body = (
+        "Storm batters coast\n\nThe storm brought down trees on Friday.\n\n"
+        "Thousands of homes lost power overnight.\n\nSome homes and bus\n"
+    )
+    _, paragraphs = _cleaned(body)
+    assert "Some homes and bus" in paragraphs
+
+
+def test_a_documents_label_and_a_taxonomy_pages_description_go() -> None:
+    body = (
+        "Skip to content\n\nArchives: Reports\n\nContains details of Reports\n\n"
+        "Prison inspection finds rising violence\n\n"
+        "Inspectors found violence had risen since the last visit.\n\n"
+        "Easy read summary\n(PDF, 596 KB)\n\nAnnual report\n\n"
+        "The full annual report follows later this year.\n"
+    )
+    headline, paragraphs = _cleaned(body)
+    assert headline == "Prison inspection finds rising violence"
+    assert "Contains details of Reports" not in paragraphs
+    assert "Easy read summary" not in paragraphs
+    assert "Annual report" in paragraphs  # a heading of copy, not a link to a document
+
+
+def test_a_headline_after_a_taxonomy_line_is_kept() -> None:
+    body = (
+        "Topics: Northshire\n\nFloods hit Northshire\n\n"
+        "Rivers burst their banks across the county on Friday.\n"
+    )
+    headline, paragraphs = _cleaned(body)
+    assert "Floods hit Northshire" in paragraphs

@@ -340,6 +340,8 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     credited = body.endswith(")") or any(mark in lower for mark in _CREDIT_MARKS)
     if n <= 60 and credited and v.credit.search(body):
         return Verdict("furniture", "caption with a photo credit", "")
+    if n <= 60 and _wrapped_in_credit(body, v):
+        return Verdict("furniture", "caption with a photo credit", "")
     byline = _byline(body, words, v)
     if byline is not None:
         return byline
@@ -426,6 +428,16 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         # dropped only beside a site notice or menu (`sweep`), else copy.
         return Verdict("copy", "addressed", line, bullet=bullet)
     return Verdict("copy", "", line, bullet=bullet)
+
+
+# "Getty An anonymous girl on a hospital bedGetty": a picture's description between
+# two printings of its credit, the second glued to the last word (a page's alt text)
+_CREDIT_WRAP = re.compile(r"(?P<credit>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)\s+\S.*[a-z](?P=credit)")
+
+
+def _wrapped_in_credit(body: str, v: Vocabulary) -> bool:
+    m = _CREDIT_WRAP.fullmatch(body) if body[:1].isupper() else None
+    return m is not None and all(w in v.agencies for w in words_of(m.group("credit")))
 
 
 def _taxonomy_items(body: str, v: Vocabulary) -> list[str]:

@@ -497,4 +497,12 @@ def test_a_headline_after_a_taxonomy_line_is_kept() -> None:
         "Rivers burst their banks across the county on Friday.\n"
     )
     headline, paragraphs = _cleaned(body)
+    assert headline == "Floods hit Northshire"
     assert "Floods hit Northshire" in paragraphs
+
+
+def test_a_pictures_description_between_two_printings_of_its_credit() -> None:
+    verdict = furniture.classify("Getty Images Firefighters at the scene of the fireGetty Images")
+    assert verdict.reason == "caption with a photo credit"
+    # a sentence opening and closing with an agency's name, not glued: copy
+    assert kind("Reuters reported the figures first, citing Reuters") in ("copy", "weak")

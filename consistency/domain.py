@@ -493,6 +493,8 @@ class Spelling:
     """Small words inside a name ("of", "da")."""
     swappable: frozenset[str]
     """Linking words given one for another by mistake ("of" / "for")."""
+    sounds: tuple[tuple[re.Pattern[str], str], ...]
+    """Letters that sound alike, each pattern written as its replacement ("ph" -> "f")."""
 
 
 @table_cache
@@ -504,4 +506,5 @@ def spelling() -> Spelling:
         derivations=frozenset(str(e).lower() for e in raw["derivations"]),
         linking=frozenset(str(w).lower() for w in raw["linking"]),
         swappable=frozenset(str(w).lower() for w in raw["swappable"]),
+        sounds=tuple((re.compile(str(p)), str(r)) for p, r in raw["sounds"]),
     )

@@ -268,8 +268,15 @@ def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
     for claim_id, tokens in by_claim.items():
         claim = story.claims[claim_id]
         for run in _runs(story, claim, tokens):
-            story.runs.append(run)
-            story.run_sources[run.keys].add(claim.source)
+            # A name is also the same name after a capitalised word before it: the
+            # "Deanna Heer" of "Prosecutor Deanna Heer" (a title opening a sentence)
+            # is the "Deanna Heer" of "prosecutor Deanna Heer".
+            for k in range(max(1, len(run.keys) - 1)):
+                if k and not run.tokens[k].capital:
+                    continue
+                tail = _Run(run.claim_id, run.source, run.tokens[k:], run.keys[k:])
+                story.runs.append(tail)
+                story.run_sources[tail.keys].add(claim.source)
     return story
 
 
@@ -359,6 +366,31 @@ def _misspelt(slip: str, name: str, in_name: bool) -> bool:
     if zipf(slip) >= COMMON_WORD and zipf(name) >= COMMON_WORD:
         return False
     return not (_swapped(slip, name) or _derived(slip, name))
+
+
+@text_cache()
+def _sound(word: str) -> str:
+    """How a word sounds, roughly: its first letter, then the rest with letters that
+    sound alike written one way (data/spelling.toml `sounds`), a letter doubled once and
+    the vowels left out ("deanna" and "dina": "dn")."""
+    rest = word[1:]
+    for pattern, replacement in domain.spelling().sounds:
+        rest = pattern.sub(replacement, rest)
+    return word[:1] + re.sub("[aeiou]", "", re.sub(r"(.)\1+", r"\1", word[:1] + rest)[1:])
+
+
+def _sounds_alike(slip: str, name: str) -> bool:
+    """Whether word `slip` is word `name` heard and written down again ("Dina" for
+    "Deanna", a back-translation's or a dictation's slip, further apart than a slip of
+    the keyboard): the same first letter and sound (`_sound`), and neither a common
+    word. Only inside a name whose other words are written alike: the rest of the name
+    says it is one person, where two short words alike in sound alone are as often two
+    names ("Dina" / "Dana")."""
+    if slip[:1] != name[:1] or slip == name:
+        return False
+    if max(zipf(slip), zipf(name)) >= COMMON_WORD:
+        return False
+    return _sound(slip) == _sound(name) and not _derived(slip, name)
 
 
 def _jumbled(slip: str, initials: str) -> bool:
@@ -460,7 +492,11 @@ def _name_slips(story: _Story) -> Iterator[_Slip]:
                 why = "the name is misspelled"
                 if slip[i] in swappable and name[i] in swappable:
                     severity, why = "low", f"the name has {slip[i]!r} for {name[i]!r}"
-                elif not _misspelt(slip[i], name[i], in_name=True):
+                elif _misspelt(slip[i], name[i], in_name=True):
+                    pass
+                elif _sounds_alike(slip[i], name[i]) and not slip_by & name_by:
+                    why = "the name is written as it sounds"
+                else:
                     continue
                 yield _Slip(
                     " ".join(slip),
@@ -474,6 +510,8 @@ def _name_slips(story: _Story) -> Iterator[_Slip]:
 
 
 def _initial_slips(story: _Story) -> Iterator[_Slip]:
+    """Initials jumbled ("CCQ" for "CQC"): low, as the body is still plain to read in a
+    story that spells its initials right elsewhere (as a linking word swapped is)."""
     for slip, slip_by in sorted(story.initials.items()):
         if not story.rare(slip_by):
             continue
@@ -485,8 +523,8 @@ def _initial_slips(story: _Story) -> Iterator[_Slip]:
                     (slip, name),
                     _initial_uses(story, slip),
                     _initial_uses(story, name),
-                    "medium",
-                    "the initials are misspelled",
+                    "low",
+                    "the initials are jumbled",
                 )
 
 
@@ -532,6 +570,11 @@ def _former_slips(story: _Story, orgs: Iterable[OrgMention]) -> Iterator[_Slip]:
                 )
 
 
+def _bare(text: str, written: str) -> bool:
+    """Whether a claim is the name alone, but for punctuation around it."""
+    return text.strip(" .,:;-–—•*|\"'“”‘’") == written
+
+
 def _source(claim_id: str) -> str:
     return claim_id.rpartition(":")[0]
 
@@ -559,8 +602,12 @@ def _rows(
         seen.add((source, *slip.words))
         claim_id, written = min((c, w) for c, w in slip.slip_uses if _source(c) == source)
         text = story.claims[claim_id].text
+        # A claim that is the name alone (a heading, an outlet line) shows the editor
+        # nothing beside the slip's sentence, yet `token_set_ratio` scores it as high
+        # as any sentence holding the name: a sentence goes first.
         ranked = [
             (
+                _bare(story.claims[c].text, w),
                 -fuzz.token_set_ratio(text, story.claims[c].text),
                 story.claims[c].text,
                 fingerprints.get(_source(c), ""),
@@ -569,8 +616,8 @@ def _rows(
             )
             for c, w in others
         ]
-        best = min(r[:3] for r in ranked)
-        for *_key, other_id, other_written in (r for r in ranked if r[:3] == best):
+        best = min(r[:4] for r in ranked)
+        for *_key, other_id, other_written in (r for r in ranked if r[:4] == best):
             subject = " / ".join(sorted({written, other_written}))
             a = Side(source, written, text, story.claims[claim_id].line, claim_id)
             other = story.claims[other_id]
@@ -609,7 +656,9 @@ def misspelt_names(ctx: Context) -> Iterator[Discrepancy]:
         for found in (
             _former_slips(story, (o for s in sources for o in orgs[s])),
             _initial_slips(story),
-            _name_slips(story),
+            # The whole name before its tail ("Superintendent Dominic Loveless", then
+            # "Dominic Loveless"): one slip is reported once per source, as found first.
+            sorted(_name_slips(story), key=lambda slip: -len(slip.slip.split())),
             _word_slips(story),
         ):
             for slip in found:

@@ -86,7 +86,7 @@ def _story(changed: dict[str, str], template: str = REPORT, others: int = 3) -> 
 def _slip(row: Discrepancy) -> tuple[str, str, str]:
     """(the source writing the slip, the slip, the name), as the explanation tells:
     "<subject>: <source> writes '<slip>' where ..."."""
-    source = row.explanation.split(": ", 1)[1].split(" writes ", 1)[0]
+    source = row.explanation.split(" writes ", 1)[0].rsplit(": ", 1)[1]
     if row.source_a == source:
         return source, row.value_a, row.value_b
     return source, row.value_b, row.value_a
@@ -319,6 +319,62 @@ def test_a_sentence_naming_a_former_name_beside_the_current_one_uses_neither_wro
     rows = _rows(
         [Article(s, f"{s}.txt", report.format(**NAMES)) for s in SOURCES[:3]]
         + [Article("weekly", "weekly.txt", told.format(**NAMES))]
+    )
+    assert rows == []
+
+
+# --- a place given another region -----------------------------------------------------------
+
+PLACED = REPORT + "\n\nThe work will move to the Ellesmere Port plant{where}, the firm said."
+
+
+def _placed(others: list[str], weekly: str) -> list[Discrepancy]:
+    return _rows(
+        [
+            Article(s, f"{s}.txt", PLACED.format(**NAMES, where=where))
+            for s, where in zip(SOURCES, others, strict=False)
+        ]
+        + [Article("weekly", "weekly.txt", PLACED.format(**NAMES, where=weekly))]
+    )
+
+
+def test_a_place_put_in_another_region_is_a_medium_claim_altered() -> None:
+    rows = _placed([", in Cheshire", " in Cheshire", ", Cheshire"], " on Merseyside")
+    assert [(r.kind, _shown(r), r.subject) for r in rows] == [
+        (
+            "claim_altered",
+            ("medium", "Merseyside", "Cheshire"),
+            "Ellesmere Port: Cheshire / Merseyside",
+        )
+    ]
+    assert rows[0].explanation.endswith("(Ellesmere Port is placed in another region)")
+
+
+def test_a_county_is_one_region_however_it_is_written() -> None:
+    assert _placed([", Co Mayo", " in County Mayo", ", Co Mayo"], " in Co. Mayo") == []
+    rows = _placed([", Co Mayo", " in County Mayo", ", Co Mayo"], ", County Galway")
+    assert [_shown(r)[:2] for r in rows] == [("medium", "County Galway")]
+    assert _shown(rows[0])[2] in ("Co Mayo", "County Mayo")
+
+
+@pytest.mark.parametrize(
+    ("others", "weekly"),
+    [
+        ([", in Cheshire"] * 3, ""),  # no region given
+        ([", in Cheshire"] * 3, " in Ellesmere"),  # a town, not a region of one level
+        ([", in Cheshire"] * 3, " in Cheshire Police's area"),  # a longer name
+        ([", in Cheshire", ", in Cheshire", " on Merseyside"], " on Merseyside"),  # 2 against 2
+    ],
+)
+def test_no_region_row_without_two_regions_of_one_level(others: list[str], weekly: str) -> None:
+    assert [r for r in _placed(others, weekly) if r.kind == "claim_altered"] == []
+
+
+def test_a_source_giving_both_regions_misplaces_nothing() -> None:
+    both = PLACED + "\n\nA second Ellesmere Port site, on Merseyside, stays open."
+    rows = _rows(
+        [Article(s, f"{s}.txt", PLACED.format(**NAMES, where=", in Cheshire")) for s in SOURCES[:3]]
+        + [Article("weekly", "weekly.txt", both.format(**NAMES, where=", in Cheshire"))]
     )
     assert rows == []
 

@@ -3,10 +3,15 @@
 - `name_variant` (medium): within one story, a proper name (a capitalised word, a
   run of them, initials) that one source writes, and few others, one or two slips of
   the keyboard from a form that several other sources write: "Doreset" for "Dorset",
-  "Postecolgou" for "Postecoglou", "Dominik Solanke" for "Dominic Solanke", "CCQ" for
-  "CQC". Also a former name of an organisation (data/organisations.toml `[[former]]`)
-  where other sources use the current one. Low for a name's linking word given for
-  another ("Office of National Statistics" for "Office for National Statistics").
+  "Postecolgou" for "Postecoglou", "Dominik Solanke" for "Dominic Solanke"; a word of
+  a name otherwise written alike that sounds the same ("Dina Heer" for "Deanna Heer").
+  Also a former name of an organisation (data/organisations.toml `[[former]]`) where
+  other sources use the current one. Low for a name's linking word given for another
+  ("Office of National Statistics" for "Office for National Statistics") and for
+  jumbled initials ("CCQ" for "CQC"): the name is still plain to read.
+- `claim_altered` (medium): a place that one source puts in another region than most
+  of the story's sources do ("Ellesmere Port on Merseyside" where the others write
+  "Ellesmere Port, in Cheshire").
 
 The claim detectors compare names only where two sentences are matched; a copy
 that misspells a name has often reworded its sentence too, so this detector reads
@@ -29,7 +34,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import combinations, groupby
+from itertools import combinations, groupby, permutations
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -37,12 +42,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .. import domain
-from ..caching import text_cache
+from ..caching import table_cache, text_cache
 from ..keys import org_key
 from ..models import Claim, Discrepancy, OrgMention, Severity
 from ..rarity import zipf
 from .base import Context, Side, make
-from .claims import NAME_VARIANT
+from .claims import CLAIM_ALTERED, NAME_VARIANT
 from .registry import Detector
 
 RARE_SHARE = 4
@@ -418,6 +423,9 @@ class _Slip:
     name_uses: tuple[tuple[str, str], ...]
     severity: Severity
     why: str
+    kind: str = NAME_VARIANT.name
+    place: str = ""
+    """For a region (`claim_altered`): the place it is given for, opening the subject."""
 
 
 def _word_slips(story: _Story) -> Iterator[_Slip]:
@@ -575,6 +583,83 @@ def _bare(text: str, written: str) -> bool:
     return text.strip(" .,:;-–—•*|\"'“”‘’") == written
 
 
+# --- a place given another region ----------------------------------------------------------
+
+_NAME_WORD = r"[A-Z][^\W_]*(?:[’'-][^\W_]+)*"
+
+
+@table_cache
+def _placed() -> re.Pattern[str]:
+    """A place's name and the region a sentence puts it in: "Ellesmere Port on
+    Merseyside", "its Ellesmere Port plant, in Cheshire", "Knock, Co Mayo". The region
+    is one of data/spelling.toml `regions`, or any name after a `region_prefixes` word;
+    it ends the name ("in Kent Police" gives no region)."""
+    table = domain.spelling()
+
+    def alternation(words: Iterable[str]) -> str:
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+    return re.compile(
+        rf"(?<![\w’'])(?P<place>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})"
+        rf"(?: (?:{alternation(table.place_nouns)}))?(?:,? (?:in|on) |, )"
+        rf"(?P<region>(?:(?:{alternation(table.region_prefixes)}) {_NAME_WORD})"
+        rf"|(?:{alternation(table.regions)}))(?![\w’'-]| [A-Z])"
+    )
+
+
+def _region_key(region: str) -> str:
+    """A region as compared: "Co Mayo", "County Mayo" and "Mayo" are one."""
+    first, _, rest = region.partition(" ")
+    if rest and first in domain.spelling().region_prefixes:
+        region = rest
+    return region.casefold()
+
+
+def _place_key(place: str) -> str:
+    """A place as compared: common words opening it left out ("The Ellesmere Port")."""
+    words = place.split()
+    while len(words) > 1 and zipf(words[0].lower()) >= OPENING_WORD:
+        words.pop(0)
+    return " ".join(words).casefold()
+
+
+def _region_slips(story: _Story) -> Iterator[_Slip]:
+    """A place that most of the story's sources put in one region, and a rare source in
+    another ("Ellesmere Port on Merseyside" where the others write "Ellesmere Port, in
+    Cheshire"): medium `claim_altered`. A source that gives both regions for one place
+    (a place of that name in each, a correction) misplaces nothing."""
+    placed: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[str, str] = {}
+    pattern = _placed()
+    for claim_id, claim in story.claims.items():
+        for m in pattern.finditer(claim.text):
+            place = m.group("place")
+            if place.endswith(("'s", "’s")):
+                continue  # "Vauxhall's plant in Cheshire": a body's, not a place's name
+            key = _place_key(place)
+            names.setdefault(key, " ".join(place.split()[-len(key.split()) :]))
+            placed[key][_region_key(m.group("region"))].append((claim_id, m.group("region")))
+    for key, regions in sorted(placed.items()):
+        by = {r: {_source(c) for c, _ in uses} for r, uses in regions.items()}
+        for slip, name in permutations(sorted(regions), 2):
+            if (
+                story.rare(by[slip])
+                and story.outnumbers(by[name], by[slip])
+                and not by[slip] & by[name]
+            ):
+                yield _Slip(
+                    slip,
+                    name,
+                    (key, slip),
+                    tuple(regions[slip]),
+                    tuple(regions[name]),
+                    "medium",
+                    f"{names[key]} is placed in another region",
+                    CLAIM_ALTERED.name,
+                    names[key],
+                )
+
+
 def _source(claim_id: str) -> str:
     return claim_id.rpartition(":")[0]
 
@@ -619,11 +704,13 @@ def _rows(
         best = min(r[:4] for r in ranked)
         for *_key, other_id, other_written in (r for r in ranked if r[:4] == best):
             subject = " / ".join(sorted({written, other_written}))
+            if slip.place:
+                subject = f"{slip.place}: {subject}"
             a = Side(source, written, text, story.claims[claim_id].line, claim_id)
             other = story.claims[other_id]
             b = Side(other.source, other_written, other.text, other.line, other_id)
             yield make(
-                NAME_VARIANT.name,
+                slip.kind,
                 slip.severity,
                 subject,
                 a,
@@ -660,9 +747,10 @@ def misspelt_names(ctx: Context) -> Iterator[Discrepancy]:
             # "Dominic Loveless"): one slip is reported once per source, as found first.
             sorted(_name_slips(story), key=lambda slip: -len(slip.slip.split())),
             _word_slips(story),
+            _region_slips(story),
         ):
             for slip in found:
                 yield from _rows(ctx, story, slip, seen, fingerprints)
 
 
-DETECTORS = (Detector("misspelt_names", misspelt_names, (NAME_VARIANT,)),)
+DETECTORS = (Detector("misspelt_names", misspelt_names, (NAME_VARIANT, CLAIM_ALTERED)),)

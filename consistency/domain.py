@@ -493,6 +493,14 @@ class Spelling:
     """Small words inside a name ("of", "da")."""
     swappable: frozenset[str]
     """Linking words given one for another by mistake ("of" / "for")."""
+    sounds: tuple[tuple[re.Pattern[str], str], ...]
+    """Letters that sound alike, each pattern written as its replacement ("ph" -> "f")."""
+    regions: tuple[str, ...]
+    """Regions of one level a place is said to be in ("Cheshire", "Texas")."""
+    region_prefixes: tuple[str, ...]
+    """Words before a name that make it a county ("Co Mayo", "County Galway")."""
+    place_nouns: frozenset[str]
+    """Words between a place and its region ("the Ellesmere Port plant, in Cheshire")."""
 
 
 @table_cache
@@ -504,4 +512,8 @@ def spelling() -> Spelling:
         derivations=frozenset(str(e).lower() for e in raw["derivations"]),
         linking=frozenset(str(w).lower() for w in raw["linking"]),
         swappable=frozenset(str(w).lower() for w in raw["swappable"]),
+        sounds=tuple((re.compile(str(p)), str(r)) for p, r in raw["sounds"]),
+        regions=tuple(str(r) for r in raw["regions"]),
+        region_prefixes=tuple(str(p) for p in raw["region_prefixes"]),
+        place_nouns=frozenset(str(w).lower() for w in raw["place_nouns"]),
     )

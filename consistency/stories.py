@@ -351,10 +351,20 @@ def among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
     return found
 
 
+RARE_SHORT_SUBJECT = 3.0
+"""Zipf frequency (`rarity.zipf`) under which two main subjects of four letters one slip
+apart are one ("Bogo" / "Bugo", 2.5 / 0: a garbled copy's spelling of the town); "Kent"
+(4.5) and the like are common enough to be two places."""
+
+
 def _one_slip(x: str, y: str) -> bool:
-    """Two words one slip of the keyboard apart (OSA distance 1), both longer than four
-    letters and with the same first letter."""
-    return min(len(x), len(y)) > 4 and x[0] == y[0] and OSA.distance(x, y) <= 1
+    """Two words one slip of the keyboard apart (OSA distance 1), with the same first
+    letter and both longer than four letters, or of four both rare in English
+    (`RARE_SHORT_SUBJECT`)."""
+    shortest = min(len(x), len(y))
+    if shortest < 4 or x[0] != y[0] or OSA.distance(x, y) > 1:
+        return False
+    return shortest > 4 or max(rarity.zipf(x), rarity.zipf(y)) < RARE_SHORT_SUBJECT
 
 
 def _main_subject_named(

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from consistency import check_articles
 from consistency.models import Article, frozen_map
-from consistency.stories import published_day
+from consistency.stories import _one_slip, published_day
 
 
 def article(source: str, body: str, published: str = "") -> Article:
@@ -164,6 +164,13 @@ saying the 240 homes would harm the heathland and its rare reptiles.
 Councillor Jane Smith, who chairs the committee, said the developer could appeal the decision
 to the Planning Inspectorate within six months.
 """
+
+
+def test_main_subjects_one_slip_apart_are_one_when_rare_or_long() -> None:
+    # A garbled copy's "Bugo" for "Bogo" (both rare in English) and "Rudacubana" are
+    # one subject; "Kent" / "Kant", common words of four letters, are two.
+    assert _one_slip("bugo", "bogo") and _one_slip("rudacubana", "rudakubana")
+    assert not _one_slip("kant", "kent") and not _one_slip("bogo", "togo")
 
 
 def test_two_decisions_a_year_apart_are_two_stories() -> None:

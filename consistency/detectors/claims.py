@@ -99,6 +99,14 @@ NAME_VARIANT = Kind(
 """Declared here and reported by the spelling detector too (detectors/spelling.py), which
 compares the names of a whole story where this family compares matched claims."""
 
+CLAIM_ALTERED = Kind(
+    "claim_altered",
+    ("medium", "low"),
+    "matched claims differ in meaning (medium) or only in wording (low)",
+)
+"""Declared here and reported by the spelling detector too: a place a story's sources
+put in one region, one source in another (detectors/spelling.py)."""
+
 Report = Callable[[str, Severity, str, str, str], None]
 """Records one finding: (kind, severity, value_a, value_b, why)."""
 
@@ -1094,11 +1102,7 @@ DETECTORS = (
                 "two versions differ by a negation (or a negating prefix)",
             ),
             NAME_VARIANT,
-            Kind(
-                "claim_altered",
-                ("medium", "low"),
-                "matched claims differ in meaning (medium) or only in wording (low)",
-            ),
+            CLAIM_ALTERED,
         ),
     ),
 )

@@ -3,10 +3,15 @@
 - `name_variant` (medium): within one story, a proper name (a capitalised word, a
   run of them, initials) that one source writes, and few others, one or two slips of
   the keyboard from a form that several other sources write: "Doreset" for "Dorset",
-  "Postecolgou" for "Postecoglou", "Dominik Solanke" for "Dominic Solanke", "CCQ" for
-  "CQC". Also a former name of an organisation (data/organisations.toml `[[former]]`)
-  where other sources use the current one. Low for a name's linking word given for
-  another ("Office of National Statistics" for "Office for National Statistics").
+  "Postecolgou" for "Postecoglou", "Dominik Solanke" for "Dominic Solanke"; a word of
+  a name otherwise written alike that sounds the same ("Dina Heer" for "Deanna Heer").
+  Also a former name of an organisation (data/organisations.toml `[[former]]`) where
+  other sources use the current one. Low for a name's linking word given for another
+  ("Office of National Statistics" for "Office for National Statistics") and for
+  jumbled initials ("CCQ" for "CQC"): the name is still plain to read.
+- `claim_altered` (medium): a place that one source puts in another region than most
+  of the story's sources do ("Ellesmere Port on Merseyside" where the others write
+  "Ellesmere Port, in Cheshire").
 
 The claim detectors compare names only where two sentences are matched; a copy
 that misspells a name has often reworded its sentence too, so this detector reads
@@ -29,7 +34,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import combinations, groupby
+from itertools import combinations, groupby, permutations
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -37,12 +42,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .. import domain
-from ..caching import text_cache
+from ..caching import table_cache, text_cache
 from ..keys import org_key
 from ..models import Claim, Discrepancy, OrgMention, Severity
 from ..rarity import zipf
 from .base import Context, Side, make
-from .claims import NAME_VARIANT
+from .claims import CLAIM_ALTERED, NAME_VARIANT
 from .registry import Detector
 
 RARE_SHARE = 4
@@ -268,8 +273,15 @@ def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
     for claim_id, tokens in by_claim.items():
         claim = story.claims[claim_id]
         for run in _runs(story, claim, tokens):
-            story.runs.append(run)
-            story.run_sources[run.keys].add(claim.source)
+            # A name is also the same name after a capitalised word before it: the
+            # "Deanna Heer" of "Prosecutor Deanna Heer" (a title opening a sentence)
+            # is the "Deanna Heer" of "prosecutor Deanna Heer".
+            for k in range(max(1, len(run.keys) - 1)):
+                if k and not run.tokens[k].capital:
+                    continue
+                tail = _Run(run.claim_id, run.source, run.tokens[k:], run.keys[k:])
+                story.runs.append(tail)
+                story.run_sources[tail.keys].add(claim.source)
     return story
 
 
@@ -361,6 +373,31 @@ def _misspelt(slip: str, name: str, in_name: bool) -> bool:
     return not (_swapped(slip, name) or _derived(slip, name))
 
 
+@text_cache()
+def _sound(word: str) -> str:
+    """How a word sounds, roughly: its first letter, then the rest with letters that
+    sound alike written one way (data/spelling.toml `sounds`), a letter doubled once and
+    the vowels left out ("deanna" and "dina": "dn")."""
+    rest = word[1:]
+    for pattern, replacement in domain.spelling().sounds:
+        rest = pattern.sub(replacement, rest)
+    return word[:1] + re.sub("[aeiou]", "", re.sub(r"(.)\1+", r"\1", word[:1] + rest)[1:])
+
+
+def _sounds_alike(slip: str, name: str) -> bool:
+    """Whether word `slip` is word `name` heard and written down again ("Dina" for
+    "Deanna", a back-translation's or a dictation's slip, further apart than a slip of
+    the keyboard): the same first letter and sound (`_sound`), and neither a common
+    word. Only inside a name whose other words are written alike: the rest of the name
+    says it is one person, where two short words alike in sound alone are as often two
+    names ("Dina" / "Dana")."""
+    if slip[:1] != name[:1] or slip == name:
+        return False
+    if max(zipf(slip), zipf(name)) >= COMMON_WORD:
+        return False
+    return _sound(slip) == _sound(name) and not _derived(slip, name)
+
+
 def _jumbled(slip: str, initials: str) -> bool:
     """Initials with their letters in another order ("CCQ" for "CQC") or one doubled
     ("ROCCU"): other initials, however alike, are another body ("HMIC" / "HMIP")."""
@@ -386,6 +423,9 @@ class _Slip:
     name_uses: tuple[tuple[str, str], ...]
     severity: Severity
     why: str
+    kind: str = NAME_VARIANT.name
+    place: str = ""
+    """For a region (`claim_altered`): the place it is given for, opening the subject."""
 
 
 def _word_slips(story: _Story) -> Iterator[_Slip]:
@@ -460,7 +500,11 @@ def _name_slips(story: _Story) -> Iterator[_Slip]:
                 why = "the name is misspelled"
                 if slip[i] in swappable and name[i] in swappable:
                     severity, why = "low", f"the name has {slip[i]!r} for {name[i]!r}"
-                elif not _misspelt(slip[i], name[i], in_name=True):
+                elif _misspelt(slip[i], name[i], in_name=True):
+                    pass
+                elif _sounds_alike(slip[i], name[i]) and not slip_by & name_by:
+                    why = "the name is written as it sounds"
+                else:
                     continue
                 yield _Slip(
                     " ".join(slip),
@@ -474,6 +518,8 @@ def _name_slips(story: _Story) -> Iterator[_Slip]:
 
 
 def _initial_slips(story: _Story) -> Iterator[_Slip]:
+    """Initials jumbled ("CCQ" for "CQC"): low, as the body is still plain to read in a
+    story that spells its initials right elsewhere (as a linking word swapped is)."""
     for slip, slip_by in sorted(story.initials.items()):
         if not story.rare(slip_by):
             continue
@@ -485,8 +531,8 @@ def _initial_slips(story: _Story) -> Iterator[_Slip]:
                     (slip, name),
                     _initial_uses(story, slip),
                     _initial_uses(story, name),
-                    "medium",
-                    "the initials are misspelled",
+                    "low",
+                    "the initials are jumbled",
                 )
 
 
@@ -532,6 +578,88 @@ def _former_slips(story: _Story, orgs: Iterable[OrgMention]) -> Iterator[_Slip]:
                 )
 
 
+def _bare(text: str, written: str) -> bool:
+    """Whether a claim is the name alone, but for punctuation around it."""
+    return text.strip(" .,:;-–—•*|\"'“”‘’") == written
+
+
+# --- a place given another region ----------------------------------------------------------
+
+_NAME_WORD = r"[A-Z][^\W_]*(?:[’'-][^\W_]+)*"
+
+
+@table_cache
+def _placed() -> re.Pattern[str]:
+    """A place's name and the region a sentence puts it in: "Ellesmere Port on
+    Merseyside", "its Ellesmere Port plant, in Cheshire", "Knock, Co Mayo". The region
+    is one of data/spelling.toml `regions`, or any name after a `region_prefixes` word;
+    it ends the name ("in Kent Police" gives no region)."""
+    table = domain.spelling()
+
+    def alternation(words: Iterable[str]) -> str:
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+    return re.compile(
+        rf"(?<![\w’'])(?P<place>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})"
+        rf"(?: (?:{alternation(table.place_nouns)}))?(?:,? (?:in|on) |, )"
+        rf"(?P<region>(?:(?:{alternation(table.region_prefixes)}) {_NAME_WORD})"
+        rf"|(?:{alternation(table.regions)}))(?![\w’'-]| [A-Z])"
+    )
+
+
+def _region_key(region: str) -> str:
+    """A region as compared: "Co Mayo", "County Mayo" and "Mayo" are one."""
+    first, _, rest = region.partition(" ")
+    if rest and first in domain.spelling().region_prefixes:
+        region = rest
+    return region.casefold()
+
+
+def _place_key(place: str) -> str:
+    """A place as compared: common words opening it left out ("The Ellesmere Port")."""
+    words = place.split()
+    while len(words) > 1 and zipf(words[0].lower()) >= OPENING_WORD:
+        words.pop(0)
+    return " ".join(words).casefold()
+
+
+def _region_slips(story: _Story) -> Iterator[_Slip]:
+    """A place that most of the story's sources put in one region, and a rare source in
+    another ("Ellesmere Port on Merseyside" where the others write "Ellesmere Port, in
+    Cheshire"): medium `claim_altered`. A source that gives both regions for one place
+    (a place of that name in each, a correction) misplaces nothing."""
+    placed: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[str, str] = {}
+    pattern = _placed()
+    for claim_id, claim in story.claims.items():
+        for m in pattern.finditer(claim.text):
+            place = m.group("place")
+            if place.endswith(("'s", "’s")):
+                continue  # "Vauxhall's plant in Cheshire": a body's, not a place's name
+            key = _place_key(place)
+            names.setdefault(key, " ".join(place.split()[-len(key.split()) :]))
+            placed[key][_region_key(m.group("region"))].append((claim_id, m.group("region")))
+    for key, regions in sorted(placed.items()):
+        by = {r: {_source(c) for c, _ in uses} for r, uses in regions.items()}
+        for slip, name in permutations(sorted(regions), 2):
+            if (
+                story.rare(by[slip])
+                and story.outnumbers(by[name], by[slip])
+                and not by[slip] & by[name]
+            ):
+                yield _Slip(
+                    slip,
+                    name,
+                    (key, slip),
+                    tuple(regions[slip]),
+                    tuple(regions[name]),
+                    "medium",
+                    f"{names[key]} is placed in another region",
+                    CLAIM_ALTERED.name,
+                    names[key],
+                )
+
+
 def _source(claim_id: str) -> str:
     return claim_id.rpartition(":")[0]
 
@@ -559,8 +687,12 @@ def _rows(
         seen.add((source, *slip.words))
         claim_id, written = min((c, w) for c, w in slip.slip_uses if _source(c) == source)
         text = story.claims[claim_id].text
+        # A claim that is the name alone (a heading, an outlet line) shows the editor
+        # nothing beside the slip's sentence, yet `token_set_ratio` scores it as high
+        # as any sentence holding the name: a sentence goes first.
         ranked = [
             (
+                _bare(story.claims[c].text, w),
                 -fuzz.token_set_ratio(text, story.claims[c].text),
                 story.claims[c].text,
                 fingerprints.get(_source(c), ""),
@@ -569,14 +701,16 @@ def _rows(
             )
             for c, w in others
         ]
-        best = min(r[:3] for r in ranked)
-        for *_key, other_id, other_written in (r for r in ranked if r[:3] == best):
+        best = min(r[:4] for r in ranked)
+        for *_key, other_id, other_written in (r for r in ranked if r[:4] == best):
             subject = " / ".join(sorted({written, other_written}))
+            if slip.place:
+                subject = f"{slip.place}: {subject}"
             a = Side(source, written, text, story.claims[claim_id].line, claim_id)
             other = story.claims[other_id]
             b = Side(other.source, other_written, other.text, other.line, other_id)
             yield make(
-                NAME_VARIANT.name,
+                slip.kind,
                 slip.severity,
                 subject,
                 a,
@@ -609,11 +743,14 @@ def misspelt_names(ctx: Context) -> Iterator[Discrepancy]:
         for found in (
             _former_slips(story, (o for s in sources for o in orgs[s])),
             _initial_slips(story),
-            _name_slips(story),
+            # The whole name before its tail ("Superintendent Dominic Loveless", then
+            # "Dominic Loveless"): one slip is reported once per source, as found first.
+            sorted(_name_slips(story), key=lambda slip: -len(slip.slip.split())),
             _word_slips(story),
+            _region_slips(story),
         ):
             for slip in found:
                 yield from _rows(ctx, story, slip, seen, fingerprints)
 
 
-DETECTORS = (Detector("misspelt_names", misspelt_names, (NAME_VARIANT,)),)
+DETECTORS = (Detector("misspelt_names", misspelt_names, (NAME_VARIANT, CLAIM_ALTERED)),)

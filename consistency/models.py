@@ -24,6 +24,16 @@ def frozen_map(values: dict[str, str] | None = None) -> MappingProxyType[str, st
     return MappingProxyType(dict(values or {}))
 
 
+CUT_MARKS = frozenset({"yes", "true", "1"})
+"""Values of an article's `partial` metadata that say its stored text was cut short."""
+
+
+def cut_short(metadata: MappingProxyType[str, str]) -> bool:
+    """Whether an article's metadata says its stored text was cut short (`partial: yes`):
+    an archive's excerpt of a page's opening, which ends wherever the excerpt did."""
+    return metadata.get("partial", "").strip().lower() in CUT_MARKS
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One outlet's version of a story, as read from disk.

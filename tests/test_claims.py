@@ -589,3 +589,51 @@ def test_many_single_marks_are_read_in_linear_time() -> None:
     spans = claims.quote_spans(text)
     assert time.perf_counter() - started < 2
     assert spans == [(1, len(text) - len("' she said."))]
+
+
+# --- texts stored cut short ----------------------------------------------------------
+
+
+def cut_claims(body: str, partial: str = "yes") -> list[str]:
+    article = Article("archive", "archive.txt", body, metadata=frozen_map({"partial": partial}))
+    return [c.text for c in claims.article_claims(clean.clean_article(article))]
+
+
+CUT_BODY = (
+    f"{HEADLINE}\n\nKent Police has been rated good by inspectors.\n\n"
+    "The force said it was pleased. Prosecutor Deanna Heer KC told"
+)
+
+
+def test_a_cut_texts_unfinished_last_sentence_is_no_claim() -> None:
+    texts = cut_claims(CUT_BODY)
+    assert "The force said it was pleased." in texts
+    assert not any("Heer" in t for t in texts)
+
+
+def test_an_uncut_texts_last_words_are_read_however_they_end() -> None:
+    # Only the `partial` mark says the excerpt ended there: a whole text that ends
+    # without a full stop (a sign-off, a heading) keeps its last line.
+    assert any("Heer" in t for t in cut_claims(CUT_BODY, partial="no"))
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "He said: “It was clear the force had improved.”",
+        "The force had improved beyond recognition!",
+        "Had the force improved as much as it said?",
+        "The force had (mostly) improved.",
+    ],
+)
+def test_a_cut_text_ending_on_a_finished_sentence_keeps_it(ending: str) -> None:
+    body = f"{HEADLINE}\n\nKent Police has been rated good by inspectors.\n\n{ending}"
+    assert ending in cut_claims(body)
+
+
+def test_a_cut_texts_last_line_that_is_no_sentence_is_dropped() -> None:
+    body = (
+        f"{HEADLINE}\n\nKent Police has been rated good by inspectors.\n\n"
+        "HMP Wandsworth Urgent Notificatio"
+    )
+    assert cut_claims(body)[-1] == "Kent Police has been rated good by inspectors."

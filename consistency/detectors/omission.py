@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from ..caching import text_cache
 from ..claimdiff import Token, content_words, shared_run_content, shared_run_words, tokenize
-from ..models import Claim, Discrepancy, Judgment
+from ..models import Claim, Discrepancy, Judgment, cut_short
 from .base import Context, Side, cluster_topic, make, side, subject_name
 from .registry import Detector, Kind
 
@@ -52,10 +52,6 @@ def _carried_each_way(text_a: str, quote_a: bool, text_b: str, quote_b: bool) ->
     return _carries(ta, tb), _carries(tb, ta)
 
 
-CUT_MARKS = frozenset({"yes", "true", "1"})
-"""Values of an article's `partial` metadata that say its stored text was cut short."""
-
-
 def omissions(ctx: Context) -> Iterator[Discrepancy]:
     judged: dict[str, set[str]] = defaultdict(set)  # source -> subject keys it judges
     for j in ctx.extraction.judgments:
@@ -66,12 +62,13 @@ def omissions(ctx: Context) -> Iterator[Discrepancy]:
             yield row
 
 
-def _reach_of_cut_texts(ctx: Context) -> dict[str, dict[str, int]]:
+def _reach_of_cut_texts(ctx: Context) -> dict[str, dict[str, tuple[int, int]]]:
     """For each article whose stored text was cut short (`partial: yes`), how far into
-    each other source of its story it reaches: the line of that source's last claim
-    it shares a cluster with. A claim further on may have been in the cut-off rest."""
-    cut = {a.source for a in ctx.articles if a.metadata.get("partial", "").lower() in CUT_MARKS}
-    reach: dict[str, dict[str, int]] = {source: {} for source in cut}
+    each other source of its story it reaches: the place (line, offset in its
+    paragraph) of that source's last claim it shares a cluster with. A claim further
+    on, even later in the same paragraph, may have been in the cut-off rest."""
+    cut = {a.source for a in ctx.articles if cut_short(a.metadata)}
+    reach: dict[str, dict[str, tuple[int, int]]] = {source: {} for source in cut}
     if not cut:
         return reach
     for members in ctx.cluster_members.values():
@@ -80,11 +77,13 @@ def _reach_of_cut_texts(ctx: Context) -> dict[str, dict[str, int]]:
             seen = reach[short]
             for c in claims:
                 if c.source != short:
-                    seen[c.source] = max(seen.get(c.source, 0), c.line)
+                    seen[c.source] = max(seen.get(c.source, (0, 0)), (c.line, c.start))
     return reach
 
 
-def _beyond_the_cut(ctx: Context, row: Discrepancy, reach: dict[str, dict[str, int]]) -> bool:
+def _beyond_the_cut(
+    ctx: Context, row: Discrepancy, reach: dict[str, dict[str, tuple[int, int]]]
+) -> bool:
     """An omission by a cut text of a claim placed, in the source that carries it, after
     everything the cut text shares with that source: not left out, cut off."""
     lacking, carrier = row.source_a, row.source_b
@@ -93,7 +92,7 @@ def _beyond_the_cut(ctx: Context, row: Discrepancy, reach: dict[str, dict[str, i
     if lacking not in reach:
         return False
     claim = ctx.claims.get(row.claim_b if carrier == row.source_b else row.claim_a)
-    return claim is None or claim.line > reach[lacking].get(carrier, 0)
+    return claim is None or (claim.line, claim.start) > reach[lacking].get(carrier, (0, 0))
 
 
 def _judgment_omissions(ctx: Context, mentioned: dict[str, set[str]]) -> Iterator[Discrepancy]:

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from . import domain
 from .caching import table_cache, text_cache
-from .models import Claim, ClaimKind, CleanArticle, cut_short
+from .models import Claim, ClaimKind, CleanArticle
 
 _BULLET = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
 _HEADING_MAX_WORDS = 14
@@ -390,16 +390,8 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
     last_speaker = ""
     introduced = False  # the paragraph before was an attribution alone ("X said:")
     paragraphs = article.paragraphs
-    cut = cut_short(article.metadata)
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
-        if cut and index == len(paragraphs) - 1:
-            # A text stored cut short ends wherever the excerpt did: its last words
-            # ("Prosecutor Deanna Heer KC told", "HMP Wandsworth Urgent Notificatio")
-            # are a fragment, not a claim another version could be said to alter.
-            text = _complete_part(text)
-            if not text:
-                break
         kind = _kind_of(text, index, article.headline)
         runs_on = index + 1 < len(paragraphs) and paragraphs[index + 1].text.startswith(("“", "'"))
         # A press release's "Jo Bloggs, Chief Executive of X, said:" alone on a line:
@@ -446,17 +438,6 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
 
 
 _RELEASE_END = re.compile(r"\w\s*:$")
-
-_COMPLETE_END = re.compile(r"""[.!?…:;][\s"'”’»)\]]*$""")
-"""How a finished sentence ends: its stop, then any closing quotation marks or brackets."""
-
-
-def _complete_part(text: str) -> str:
-    """`text` up to the end of its last finished sentence ("" when there is none)."""
-    for start, end in reversed(split_sentences(text)):
-        if _COMPLETE_END.search(text[start:end].rstrip()):
-            return text[:end]
-    return ""
 
 
 def _release_attribution(text: str) -> str:

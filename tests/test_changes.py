@@ -802,9 +802,7 @@ def test_a_copy_cut_inside_a_paragraph_omits_nothing_after_its_cut() -> None:
     # as one: the second sentence, on the same line, was cut off, not left out.
     run_on = f"{UNDERSTANDING} {ANALYSTS}"
     full = body(ARRESTS).replace(f"{UNDERSTANDING}\n\n{ANALYSTS}", run_on)
-    result = run(
-        article("echo", full), article("gazette", full), cut("radio", full, UNDERSTANDING)
-    )
+    result = run(article("echo", full), article("gazette", full), cut("radio", full, UNDERSTANDING))
     assert result.discrepancies == ()
 
 

@@ -589,4 +589,3 @@ def test_many_single_marks_are_read_in_linear_time() -> None:
     spans = claims.quote_spans(text)
     assert time.perf_counter() - started < 2
     assert spans == [(1, len(text) - len("' she said."))]
-

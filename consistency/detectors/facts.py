@@ -52,6 +52,9 @@ MIN_SIMILARITY = 0.5
 MIN_SIMILARITY_MEASURED = 0.3
 """The same, for two facts of one measure ("dead", "injured"): the measure already
 says much of what they count."""
+SHARED_QUALIFIERS = 0.5
+"""Share of two figures' qualifiers ("food", "drink") both name at which they are
+counterparts whatever the rest of their sentences."""
 AMBIGUOUS = 0.85
 """A source's other fact within this share of the best one's similarity, agreeing
 with the figure, makes the pair ambiguous: no row."""
@@ -86,6 +89,7 @@ class _Vocabulary:
     loose_measures: frozenset[str]
     measured: frozenset[str]
     sentence_moments: frozenset[str]
+    rates: tuple[tuple[str, re.Pattern[str]], ...]
     met_forecast: re.Pattern[str]
 
 
@@ -125,7 +129,20 @@ def _vocabulary() -> _Vocabulary:
         loose_measures=frozenset(raw["loose_measures"]),
         measured=frozenset(raw["measured"]),
         sentence_moments=frozenset(raw["sentence_moments"]),
-        met_forecast=re.compile(rf"(?<!\w)(?:{domain.alternation(raw['met_forecast'])})(?!\w)", re.I),
+        rates=tuple(
+            # "a year ago" is a moment, not a rate.
+            (
+                period,
+                re.compile(
+                    rf"(?<!\w)(?:{domain.alternation(words)})(?!\w)(?!\s+(?:ago|earlier|before|later))",
+                    re.I,
+                ),
+            )
+            for period, words in raw["rates"].items()
+        ),
+        met_forecast=re.compile(
+            rf"(?<!\w)(?:{domain.alternation(raw['met_forecast'])})(?!\w)", re.I
+        ),
     )
 
 
@@ -191,6 +208,8 @@ class Figure:
     """The word a hyphen joins to it ("40-year high", "four-point lead")."""
     companions: tuple[Quantity, ...] = ()
     """The figures with a unit in its clause ("26 feet in 45 minutes")."""
+    rate: str = ""
+    """The period it is given for ("400 every day": "day"); "" for a total."""
     qualifiers: frozenset[str] = frozenset()
     """The words that say which measure it is ("services" of "services inflation",
     "interest" of "interest rates"; see `measured` in data/facts.toml)."""
@@ -228,6 +247,9 @@ _SCOPE_BEFORE = re.compile(r"\b(?:in|at|across|throughout|within)\s+(?:\S+\s+){0
 """A name after these words is where a figure was counted ("in the Republic")."""
 AND_REACH = 30
 """Characters after an "and" within which a figure makes it join two clauses."""
+RATE_REACH = 50
+"""Characters after a figure within which a rate phrase makes it a rate ("400
+allegations of animal cruelty every day")."""
 _SHOWN_WORDS = 5
 WINDOW = 12
 """Words read on each side of a figure."""
@@ -432,7 +454,9 @@ def figures(text: str) -> tuple[Figure, ...]:
     opening = frozenset(
         name
         for name, _, found_ends in moment_spans
-        if name in vocabulary.sentence_moments and found_ends and found_ends[0] <= opening_end
+        if name in vocabulary.sentence_moments
+        and found_ends
+        and found_ends[0] <= opening_end
         and not (figure_starts and figure_starts[0] < opening_end)
     )
     out: list[Figure] = []
@@ -544,11 +568,22 @@ def figures(text: str) -> tuple[Figure, ...]:
                 ]
                 if o is not q and o.unit
             ),
+            rate=_rate(text[q.end : min(end, q.end + RATE_REACH)]),
             qualifiers=subject.qualifiers if subject is not None else frozenset(),
         )
         out.append(figure)
         previous = figure
     return tuple(out)
+
+
+def _rate(after: str) -> str:
+    """The period of the first rate phrase in the words after a figure ("every day")."""
+    found = [
+        (m.start(), period)
+        for period, pattern in _vocabulary().rates
+        if (m := pattern.search(after))
+    ]
+    return min(found)[1] if found else ""
 
 
 def _shown(text: str, q: Quantity, clause_end: int) -> str:
@@ -602,7 +637,7 @@ def comparable(a: Figure, b: Figure) -> bool:
     different dates, both or neither the base of a change."""
     if a.quantity.unit != b.quantity.unit or a.base != b.base or a.measures != b.measures:
         return False
-    if a.other != b.other or a.part != b.part:
+    if a.other != b.other or a.part != b.part or a.rate != b.rate:
         return False
     if a.compound and b.compound and a.compound != b.compound:
         return False
@@ -731,8 +766,11 @@ def _story_conflicts(
                 # One scale for all pairs: the measured cut-off maps to the other.
                 score = min(1.0, score * MIN_SIMILARITY / MIN_SIMILARITY_MEASURED)
             # "inflation on food and drink products" / "food and drink prices": the
-            # words that name the measure say more than the rest of the sentence.
-            similar[(i, j)] = max(score, _qualifier_share(a, b))
+            # words that name the measure say more than the rest of the sentence, enough
+            # to be counterparts; the rest still ranks them.
+            if _qualifier_share(a, b) >= SHARED_QUALIFIERS:
+                score = max(score, MIN_SIMILARITY)
+            similar[(i, j)] = score
     # Each fact's counterparts in each other source, best first.
     best: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
     for (i, j), score in similar.items():
@@ -755,8 +793,8 @@ def _story_conflicts(
             continue
         # Either source also gives a figure agreeing with the other's for what may be
         # the same thing: it reports both (an update, a correction), or the pair is unsure.
-        if any(_agree(f, facts[k]) for _, k in candidates) or any(
-            _agree(g, facts[k]) for _, k in mirror
+        if any(_agree(f, facts[k]) for s, k in candidates if s >= AMBIGUOUS * score) or any(
+            _agree(g, facts[k]) for s, k in mirror if s >= AMBIGUOUS * score
         ):
             continue
         pair = frozenset((f.claim_id, g.claim_id))

@@ -90,7 +90,7 @@ class _Vocabulary:
     measured: frozenset[str]
     sentence_moments: frozenset[str]
     rates: tuple[tuple[str, re.Pattern[str]], ...]
-    met_forecast: re.Pattern[str]
+    no_projection: re.Pattern[str]
 
 
 @table_cache
@@ -140,8 +140,8 @@ def _vocabulary() -> _Vocabulary:
             )
             for period, words in raw["rates"].items()
         ),
-        met_forecast=re.compile(
-            rf"(?<!\w)(?:{domain.alternation(raw['met_forecast'])})(?!\w)", re.I
+        no_projection=re.compile(
+            rf"(?<!\w)(?:{domain.alternation(raw['no_projection'])})(?!\w)", re.I
         ),
     )
 
@@ -442,7 +442,7 @@ def figures(text: str) -> tuple[Figure, ...]:
     # searching each figure's part would read a line of thousands of figures once per
     # figure.
     # "rose as expected to 3.7%" is a figure that met a forecast, not a projection.
-    unforecast = vocabulary.met_forecast.sub(lambda m: " " * len(m.group()), text)
+    unforecast = vocabulary.no_projection.sub(lambda m: " " * len(m.group()), text)
     moment_spans = [
         (name, [m.start() for m in found], [m.end() for m in found])
         for name, pattern in vocabulary.moments

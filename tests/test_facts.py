@@ -297,7 +297,8 @@ def test_a_figure_that_met_a_forecast_is_no_projection() -> None:
 
 
 def test_a_future_need_is_a_projection() -> None:
-    need = figure("More than 110,000 people affected by the quake will need assistance.", "More than 110,000")
+    text = "More than 110,000 people affected by the quake will need assistance."
+    need = figure(text, "More than 110,000")
     affected = figure("More than 170,000 people were affected.", "More than 170,000")
     assert not comparable(need, affected)
 

@@ -500,8 +500,6 @@ def figures(text: str) -> tuple[Figure, ...]:
             # 768,000 earlier in the day") speaks of what the figure before counts.
             for key, weight in previous.words.items():
                 words[key] = max(words.get(key, 0.0), weight * SUBSET_WEIGHT)
-            if not core:
-                core = previous.core  # found under the words it takes
         if previous is not None and (part_of or base):
             # A part, or the base of a change, counts what the figure before it counts,
             # or what the words between them name ("24 dead and many missing, including

@@ -13,13 +13,15 @@ and that `numbers.judge` reads as disagreeing are a `number_conflict`:
 
 - medium (or low, as `judge` rates it): the sentences were not matched, so the two
   figures are not one slot of one claim; high is kept for that (see `claims.py`),
-  except where the two sentences are a related pair (one claim paraphrased) and
-  `judge` reads both with confidence;
+  except where the two sentences are a related pair (one claim paraphrased), or the
+  two figures name their measure alike (one casualty measure, or one qualifier of a
+  measured noun: `named_alike`), and `judge` reads both with confidence;
 - never where either source also gives a figure agreeing with the other's for the
   same thing (it reports both, as a developing story's copy does: "originally 10,
   in fact 11"), where the clauses name different places or bodies, hold different
-  moments or years, or one figure is the base of a change ("up from 2%") and the
-  other is not;
+  moments or years, name two measures ("services inflation" / "core inflation"), one
+  figure is a rate ("every day") and the other not, or one figure is the base of a
+  change ("up from 2%") and the other is not;
 - a round figure and a precise one it rounds ("280,000" / "283,000") are low.
 
 Matched pairs are left to the claim detectors, which read their whole difference.

@@ -13,13 +13,15 @@ and that `numbers.judge` reads as disagreeing are a `number_conflict`:
 
 - medium (or low, as `judge` rates it): the sentences were not matched, so the two
   figures are not one slot of one claim; high is kept for that (see `claims.py`),
-  except where the two sentences are a related pair (one claim paraphrased) and
-  `judge` reads both with confidence;
+  except where the two sentences are a related pair (one claim paraphrased), or the
+  two figures name their measure alike (one casualty measure, or one qualifier of a
+  measured noun: `named_alike`), and `judge` reads both with confidence;
 - never where either source also gives a figure agreeing with the other's for the
   same thing (it reports both, as a developing story's copy does: "originally 10,
   in fact 11"), where the clauses name different places or bodies, hold different
-  moments or years, or one figure is the base of a change ("up from 2%") and the
-  other is not;
+  moments or years, name two measures ("services inflation" / "core inflation"), one
+  figure is a rate ("every day") and the other not, or one figure is the base of a
+  change ("up from 2%") and the other is not;
 - a round figure and a precise one it rounds ("280,000" / "283,000") are low.
 
 Matched pairs are left to the claim detectors, which read their whole difference.
@@ -52,6 +54,9 @@ MIN_SIMILARITY = 0.5
 MIN_SIMILARITY_MEASURED = 0.3
 """The same, for two facts of one measure ("dead", "injured"): the measure already
 says much of what they count."""
+SHARED_QUALIFIERS = 0.5
+"""Share of two figures' qualifiers ("food", "drink") both name at which they are
+counterparts whatever the rest of their sentences."""
 AMBIGUOUS = 0.85
 """A source's other fact within this share of the best one's similarity, agreeing
 with the figure, makes the pair ambiguous: no row."""
@@ -64,6 +69,9 @@ BEYOND_OTHER_FIGURE = 0.4
 MIN_WEIGHT = 0.05
 SUBSET_WEIGHT = 0.6
 """Weight of the words a part ("including 14 children") takes from its whole."""
+SUBJECT_WEIGHT = 0.6
+"""Weight of the words of a sentence's measured subject for a figure whose own clause
+names nothing it counts ("Core inflation, which strips out food, rose by 4.6%")."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,10 @@ class _Vocabulary:
     implies: dict[str, str]
     people: str
     loose_measures: frozenset[str]
+    measured: frozenset[str]
+    sentence_moments: frozenset[str]
+    rates: tuple[tuple[str, re.Pattern[str]], ...]
+    no_projection: re.Pattern[str]
 
 
 @table_cache
@@ -117,6 +129,22 @@ def _vocabulary() -> _Vocabulary:
         implies=dict(raw["implies"]),
         people=raw["people"],
         loose_measures=frozenset(raw["loose_measures"]),
+        measured=frozenset(raw["measured"]),
+        sentence_moments=frozenset(raw["sentence_moments"]),
+        rates=tuple(
+            # "a year ago" is a moment, not a rate.
+            (
+                period,
+                re.compile(
+                    rf"(?<!\w)(?:{domain.alternation(words)})(?!\w)(?!\s+(?:ago|earlier|before|later))",
+                    re.I,
+                ),
+            )
+            for period, words in raw["rates"].items()
+        ),
+        no_projection=re.compile(
+            rf"(?<!\w)(?:{domain.alternation(raw['no_projection'])})(?!\w)", re.I
+        ),
     )
 
 
@@ -182,6 +210,11 @@ class Figure:
     """The word a hyphen joins to it ("40-year high", "four-point lead")."""
     companions: tuple[Quantity, ...] = ()
     """The figures with a unit in its clause ("26 feet in 45 minutes")."""
+    rate: str = ""
+    """The period it is given for ("400 every day": "day"); "" for a total."""
+    qualifiers: frozenset[str] = frozenset()
+    """The words that say which measure it is ("services" of "services inflation",
+    "interest" of "interest rates"; see `measured` in data/facts.toml)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +249,9 @@ _SCOPE_BEFORE = re.compile(r"\b(?:in|at|across|throughout|within)\s+(?:\S+\s+){0
 """A name after these words is where a figure was counted ("in the Republic")."""
 AND_REACH = 30
 """Characters after an "and" within which a figure makes it join two clauses."""
+RATE_REACH = 50
+"""Characters after a figure within which a rate phrase makes it a rate ("400
+allegations of animal cruelty every day")."""
 _SHOWN_WORDS = 5
 WINDOW = 12
 """Words read on each side of a figure."""
@@ -231,6 +267,9 @@ class _Token:
     capitalised: bool
     scope: bool = False
     """A name of where something was counted ("in Northern Ireland")."""
+    descriptive: bool = False
+    """An adverb or a participle ("closely watched", "rising"): it describes a measure,
+    it does not say which."""
 
 
 def _counts(text: str, q: Quantity) -> bool:
@@ -263,6 +302,65 @@ def _joins_words(conjunction: re.Match[str], figure_starts: list[int]) -> bool:
         return False
     at = bisect.bisect_left(figure_starts, conjunction.end())
     return at == len(figure_starts) or figure_starts[at] > conjunction.end() + AND_REACH
+
+
+_DESCRIPTIVE_ENDINGS = ("ly", "ed", "ing")
+_RUN_JOIN = re.compile(r"\s+|\s*-\s*|\s+and\s+", re.I)
+"""What joins two words of one noun phrase ("services inflation", "food and drink")."""
+_OBJECT_JOIN = re.compile(r"\s+(?:for|of|on|among)\s+(?:(?:the|a|an)\s+)?", re.I)
+"""What joins a measured phrase to what it measures ("the rate for services")."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A noun phrase naming a measured quantity ("the closely watched core inflation
+    measure", "the rate of inflation")."""
+
+    start: int
+    end: int
+    keys: frozenset[str]
+    qualifiers: frozenset[str]
+    """Its words but the measured noun it ends on, and what it is "for" or "of"."""
+
+
+def _measured_runs(text: str, tokens: list[_Token]) -> list[_Run]:
+    measured = _vocabulary().measured
+    runs: list[list[_Token]] = []
+    for token in tokens:
+        if runs and _RUN_JOIN.fullmatch(text[runs[-1][-1].end : token.start]):
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    out: list[_Run] = []
+    taken = -1  # the run read as the object of the one before ("the rate of inflation")
+    for n, run in enumerate(runs):
+        heads = [i for i, t in enumerate(run) if t.key in measured]
+        if not heads or n == taken:
+            continue
+        phrase = [t for i, t in enumerate(run) if i != heads[-1]]
+        end = run[-1].end
+        if n + 1 < len(runs) and _OBJECT_JOIN.fullmatch(text[end : runs[n + 1][0].start]):
+            phrase += runs[n + 1]
+            end = runs[n + 1][-1].end
+            taken = n + 1
+        qualifiers = frozenset(t.key for t in phrase if not (t.capitalised or t.descriptive))
+        keys = qualifiers | {run[heads[-1]].key}
+        out.append(_Run(run[0].start, end, keys, qualifiers))
+    return out
+
+
+def _subject(runs: list[_Run], q: Quantity, start: int, end: int) -> _Run | None:
+    """The measured phrase a figure speaks of: the nearest before it in its clause (from
+    `start` to `end`), else the nearest after it there, else the sentence's first if
+    that stands before it (the subject: "Core inflation, which strips out food and
+    energy, rose by 4.6%")."""
+    before = [r for r in runs if start <= r.start and r.end <= q.start]
+    if before:
+        return before[-1]
+    after = [r for r in runs if q.end <= r.start and r.end <= end]
+    if after:
+        return after[0]
+    return runs[0] if runs and runs[0].end <= q.start else None
 
 
 class _Parts:
@@ -316,8 +414,10 @@ class _Parts:
             scope = capitalised and bool(
                 _SCOPE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
             )
-            tokens.append(_Token(m.start(), m.end(), key, capitalised, scope))
+            descriptive = lower.endswith(_DESCRIPTIVE_ENDINGS)
+            tokens.append(_Token(m.start(), m.end(), key, capitalised, scope, descriptive))
         self.tokens = tokens
+        self.runs = _measured_runs(text, tokens)
 
     def clause(self, position: int) -> int:
         return bisect.bisect_right(self.clause_ends, position)
@@ -343,11 +443,24 @@ def figures(text: str) -> tuple[Figure, ...]:
     # Each moment's phrases found once in the whole text, then looked up by position:
     # searching each figure's part would read a line of thousands of figures once per
     # figure.
+    # "rose as expected to 3.7%" is a figure that met a forecast, not a projection.
+    unforecast = vocabulary.no_projection.sub(lambda m: " " * len(m.group()), text)
     moment_spans = [
         (name, [m.start() for m in found], [m.end() for m in found])
         for name, pattern in vocabulary.moments
-        for found in [list(pattern.finditer(text))]
+        for found in [list(pattern.finditer(unforecast))]
     ]
+    # An opening phrase with no figure of its own ("Just a few days ago, ...") puts
+    # the whole sentence at its moment.
+    opening_end = parts.part_ends[0] if parts.part_ends else 0
+    opening = frozenset(
+        name
+        for name, _, found_ends in moment_spans
+        if name in vocabulary.sentence_moments
+        and found_ends
+        and found_ends[0] <= opening_end
+        and not (figure_starts and figure_starts[0] < opening_end)
+    )
     out: list[Figure] = []
     previous: Figure | None = None
     for q in parts.quantities:
@@ -408,9 +521,14 @@ def figures(text: str) -> tuple[Figure, ...]:
         measures |= {vocabulary.implies[m] for m in measures if m in vocabulary.implies}
         # A moment or a date stands for the whole part of the sentence between commas:
         # "725,000 in the Republic and 283,000 in Northern Ireland at its peak".
+        subject = _subject(parts.runs, q, start, end)
+        if subject is not None and not core and not (start <= subject.start < end):
+            for key in subject.keys:
+                words[key] = max(words.get(key, 0.0), SUBJECT_WEIGHT)
+            core = subject.keys
         part_start, part_end = parts.span(q.start, len(text), parts.part_ends)
         part_start, part_end = max(part_start, q.start - REACH), min(part_end, q.end + REACH)
-        moments = frozenset(
+        moments = opening | frozenset(
             name
             for name, found_starts, found_ends in moment_spans
             if (k := bisect.bisect_left(found_starts, part_start)) < len(found_starts)
@@ -438,7 +556,8 @@ def figures(text: str) -> tuple[Figure, ...]:
             periods,
             base,
             _shown(text, q, end),
-            other=bool(_OTHER_AFTER.match(after) or _OTHER_BEFORE.search(before)),
+            # "3.3% more expensive" is a change, not others counted.
+            other=not q.unit and bool(_OTHER_AFTER.match(after) or _OTHER_BEFORE.search(before)),
             part=bool(part_of) and previous is not None,
             noun=_key(noun.group(1))[1] if noun else "",
             compound=_key(compound.group(1))[1] if compound else "",
@@ -451,10 +570,22 @@ def figures(text: str) -> tuple[Figure, ...]:
                 ]
                 if o is not q and o.unit
             ),
+            rate=_rate(text[q.end : min(end, q.end + RATE_REACH)]),
+            qualifiers=subject.qualifiers if subject is not None else frozenset(),
         )
         out.append(figure)
         previous = figure
     return tuple(out)
+
+
+def _rate(after: str) -> str:
+    """The period of the first rate phrase in the words after a figure ("every day")."""
+    found = [
+        (m.start(), period)
+        for period, pattern in _vocabulary().rates
+        if (m := pattern.search(after))
+    ]
+    return min(found)[1] if found else ""
 
 
 def _shown(text: str, q: Quantity, clause_end: int) -> str:
@@ -508,7 +639,7 @@ def comparable(a: Figure, b: Figure) -> bool:
     different dates, both or neither the base of a change."""
     if a.quantity.unit != b.quantity.unit or a.base != b.base or a.measures != b.measures:
         return False
-    if a.other != b.other or a.part != b.part:
+    if a.other != b.other or a.part != b.part or a.rate != b.rate:
         return False
     if a.compound and b.compound and a.compound != b.compound:
         return False
@@ -521,11 +652,42 @@ def comparable(a: Figure, b: Figure) -> bool:
             return False
     if a.names and b.names and not a.names & b.names:
         return False
+    if _other_measures(a.qualifiers, b.qualifiers):
+        return False
     if a.moments != b.moments:
         return False
     return not (
         a.periods and b.periods and not any(_same_date(x, y) for x in a.periods for y in b.periods)
     )
+
+
+def _other_measures(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two figures' qualifiers name two measures: each has one the other lacks,
+    and they share none but a measured noun ("inflation rate for services" / "core
+    inflation measure"; not "food and drink products" / "food and beverage prices")."""
+    shared = a & b
+    if shared - _vocabulary().measured:
+        return False
+    return bool(a - shared) and bool(b - shared)
+
+
+def named_alike(a: Figure, b: Figure) -> bool:
+    """Whether two figures name one measure alike: the same casualty measure ("dead",
+    "injured"), or the same qualifier ("services inflation" / "the inflation rate for
+    services"): one slot of one measure, whatever sentence each stands in."""
+    vocabulary = _vocabulary()
+    if a.measures == b.measures and a.measures - vocabulary.loose_measures:
+        return True  # "killing at least 13 people" / "the death toll rose to 43"
+    return bool((a.qualifiers & b.qualifiers) - vocabulary.measured)
+
+
+def _qualifier_share(a: Figure, b: Figure) -> float:
+    """The share of two figures' qualifiers both name, measured nouns left out of the
+    shared part (`named_alike`)."""
+    union = a.qualifiers | b.qualifiers
+    if not union:
+        return 0.0
+    return len((a.qualifiers & b.qualifiers) - _vocabulary().measured) / len(union)
 
 
 def _same_date(x: str, y: str) -> bool:
@@ -597,12 +759,19 @@ def _story_conflicts(
             if frozenset((facts[i].source, facts[j].source)) not in versions:
                 continue
             a, b = facts[i].figure, facts[j].figure
-            if a.quantity.unit != b.quantity.unit or a.measures != b.measures:
+            # A base of a change ("up from 4.2%") shares every word of its level
+            # ("rose by 4.6%"): never a counterpart of a level, it would tie with it.
+            if a.quantity.unit != b.quantity.unit or a.measures != b.measures or a.base != b.base:
                 continue
             score = _cosine(vectors[i], vectors[j])
             if a.measures - vocabulary.loose_measures:
                 # One scale for all pairs: the measured cut-off maps to the other.
                 score = min(1.0, score * MIN_SIMILARITY / MIN_SIMILARITY_MEASURED)
+            # "inflation on food and drink products" / "food and drink prices": the
+            # words that name the measure say more than the rest of the sentence, enough
+            # to be counterparts; the rest still ranks them.
+            if _qualifier_share(a, b) >= SHARED_QUALIFIERS:
+                score = max(score, MIN_SIMILARITY)
             similar[(i, j)] = score
     # Each fact's counterparts in each other source, best first.
     best: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
@@ -626,8 +795,8 @@ def _story_conflicts(
             continue
         # Either source also gives a figure agreeing with the other's for what may be
         # the same thing: it reports both (an update, a correction), or the pair is unsure.
-        if any(_agree(f, facts[k]) for _, k in candidates) or any(
-            _agree(g, facts[k]) for _, k in mirror
+        if any(_agree(f, facts[k]) for s, k in candidates if s >= AMBIGUOUS * score) or any(
+            _agree(g, facts[k]) for s, k in mirror if s >= AMBIGUOUS * score
         ):
             continue
         pair = frozenset((f.claim_id, g.claim_id))
@@ -677,7 +846,7 @@ def _row(ctx: Context, f: Fact, g: Fact, related: bool, score: float) -> Discrep
     if not related:
         if judged.verdict != "contradict" and abs(qa.value - qb.value) <= max(qa.step, qb.step):
             return None  # one figure, hedged or rounded in one sentence and not the other
-        if severity == "high":
+        if severity == "high" and not named_alike(f.figure, g.figure):
             severity = "medium"
         if both_possible(qa, qb):
             severity, why = "low", "hedged figures that can both be true"
@@ -685,6 +854,8 @@ def _row(ctx: Context, f: Fact, g: Fact, related: bool, score: float) -> Discrep
     subject = cluster_topic(ctx, a)
     said_a, said_b, older = _when_published(ctx, a.source, b.source)
     where = "in one claim paraphrased" if related else "in different sentences"
+    if not related and named_alike(f.figure, g.figure):
+        where += ", the measure named alike"
     explanation = (
         f"{subject}: {said_a} says {f.figure.shown!r}, {said_b} says {g.figure.shown!r} "
         f"({why}; the same count {where}{older})"

@@ -172,6 +172,24 @@ def test_rating_conflict_needs_the_same_aspect() -> None:
     assert not [d for d in rows if d.kind == "rating_conflict"]
 
 
+def test_grades_of_areas_counted_not_named_conflict_at_low_only() -> None:
+    def council(source: str, graded: str) -> Article:
+        body = (
+            "Northshire children's services criticised\n\n"
+            f"Ofsted rated Northshire County Council children's services {graded}.\n\n"
+            "The council said it accepted the findings and would publish a plan."
+        )
+        return Article(source, f"{source}.txt", body)
+
+    several = council("observer", "inadequate in four areas and requiring improvement in another")
+    rows = found(several, council("bbc", "as inadequate"))
+    assert not [d for d in rows if d.kind == "rating_conflict"]
+    rows = found(several, council("gazette", "good in four areas and outstanding in another"))
+    conflicts = [d for d in rows if d.kind == "rating_conflict"]
+    assert conflicts
+    assert {d.severity for d in conflicts} == {"low"}
+
+
 def test_speaker_title_change() -> None:
     (d,) = found(story("gazette"), story("radio", title="Deputy Chief Constable"))
     assert (d.kind, d.severity, d.subject) == ("speaker_title", "medium", "Priya Kaur")

@@ -1,7 +1,8 @@
 """Grades: what an inspection's graded judgments say, compared within a story.
 
 - `rating_conflict` (high): one subject, one aspect, one scale, within a story,
-  graded differently by two sources.
+  graded differently by two sources; low where the aspect counts areas without
+  naming them ("inadequate in four areas").
 - `rating_wording` (low): a grade written other than in the scale's official
   wording ("requiring improvement" for "requires improvement"), outside quotations.
 - `grade_status`: one source says a subject was graded and another that it was
@@ -91,9 +92,12 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
             jb = next((j for j in by_source[sb] if j.grade not in grades_a), by_source[sb][0])
             scale_name = domain.scales().names[scale]
             subject = subject_name(ctx, ja.subject_key, ja.subject)
+            # "inadequate in four areas" and "requiring improvement in another" may be
+            # about different areas: which is unsaid, so the two need not contradict.
+            severity: Severity = "low" if aspect in domain.unnamed_aspects() else "high"
             yield make(
                 "rating_conflict",
-                "high",
+                severity,
                 subject,
                 side(ctx, ja.claim_id, " / ".join(grades_a)),
                 side(ctx, jb.claim_id, " / ".join(grades_b)),
@@ -225,7 +229,7 @@ DETECTORS = (
         (
             Kind(
                 "rating_conflict",
-                ("high",),
+                ("high", "low"),
                 "one subject and aspect in one story, graded differently by two sources",
             ),
         ),

@@ -184,6 +184,7 @@ class Scales:
     previous_after: re.Pattern[str]
     """Matched at the start of the text after a grade: "rated good at its last
     inspection"; its `year` group, a year that is history only in a later article."""
+    carried: re.Pattern[str]
     current: re.Pattern[str]
     transition_from: re.Pattern[str]
     transition_to: re.Pattern[str]
@@ -216,6 +217,7 @@ def scales() -> Scales:
         negation=compile_pattern(c["negation"], "scales.toml"),
         previous=compile_pattern(c["previous"], "scales.toml"),
         previous_after=compile_pattern(c["previous_after"], "scales.toml"),
+        carried=compile_pattern(c["carried"], "scales.toml"),
         current=compile_pattern(c["current"], "scales.toml"),
         transition_from=compile_pattern(c["transition_from"], "scales.toml"),
         transition_to=compile_pattern(c["transition_to"], "scales.toml"),

@@ -13,7 +13,8 @@
   person in it, a pronoun (the last person named before), a role ("The PCC")
   held by a person the article named.
 - Judgments: a grade word counts only in a sentence about grading (a cue such
-  as "rated", "graded", "rating", or a "Subject - grade" line), not used as an
+  as "rated", "graded", "rating", "overall" just before it, or a "Subject -
+  grade" line), not used as an
   adjective before a noun, and not denied ("missed out on an Outstanding
   rating"). Its subject is the nearest organisation before it (else after it);
   its aspect the nearest aspect named after it (else before, else the one the
@@ -788,7 +789,12 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     principal = min(times_named, key=lambda key: -times_named[key]) if times_named else ""
     state = _ArticleState(gazetteer=gazetteer, aspects=state.aspects, principal=principal)
 
+    earlier_paragraph = -1  # the paragraph whose last sentence was of an earlier inspection
     for number, claim in enumerate(claims):
+        carried = earlier_paragraph == claim.paragraph and bool(scales.carried.match(claim.text))
+        earlier_paragraph = (
+            claim.paragraph if _of_earlier_inspection(claim.text, published_year) else -1
+        )
         mentions = _people_in(claim.text, claim, state)
         for _, person in mentions:
             people.append(person)
@@ -812,7 +818,7 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
             if f.kind != "inspectorate" and not f.distributive:
                 orgs.append(OrgMention(claim.claim_id, claim.source, f.display, f.key, f.kind))
         judgments += _judgments(
-            claim, found, scale, default_aspect, gazetteer, state, published_year
+            claim, found, scale, default_aspect, gazetteer, state, published_year, carried
         )
         judgments += _status_statements(claim, found, scale, default_aspect, gazetteer, scales)
         introduced = [
@@ -897,6 +903,7 @@ def _judgments(
     gazetteer: dict[str, _Introduced],
     state: _ArticleState,
     published_year: int | None = None,
+    carried: bool = False,
 ) -> list[Judgment]:
     mentions = _grade_mentions(claim, scale)
     if not mentions:
@@ -911,7 +918,7 @@ def _judgments(
     out = []
     for index, (start, end, grade, negated) in enumerate(mentions):
         next_grade = mentions[index + 1].start if index + 1 < len(mentions) else len(claim.text)
-        previous = _earlier_grade(claim.text, mentions, index, cue, scales, published_year)
+        previous = _earlier_grade(claim.text, mentions, index, cue, scales, published_year, carried)
         named_before = _aspects_named_as(claim.text, mentions, index, aspects)
         if named_before:
             graded_aspects = named_before
@@ -958,11 +965,14 @@ def _earlier_grade(
     cue: re.Match[str] | None,
     scales: domain.Scales,
     published_year: int | None = None,
+    carried: bool = False,
 ) -> bool:
     """Whether the `index`th grade of a claim is an earlier inspection's: the first of
     "from X to Y" (the second is the current one, whatever came before), a grade an
     earlier-inspection cue follows ("good at its last inspection"), or any grade after
-    an earlier-inspection cue unless a word of the present ("now") comes between them."""
+    an earlier-inspection cue unless a word of the present ("now") comes between them.
+    `carried`: the sentence goes on from one of an earlier inspection ("As a result,
+    ..."), a cue before all its grades."""
     start, end = mentions[index].start, mentions[index].end
     later = mentions[index + 1] if index + 1 < len(mentions) else None
     if (
@@ -984,9 +994,22 @@ def _earlier_grade(
         year = after.group("year")
         if year is None or (published_year is not None and int(year) < published_year):
             return True
+    if carried and scales.current.search(text, 0, start) is None:
+        return True
     if cue is None or cue.end() > start:
         return False
     return scales.current.search(text, cue.end(), start) is None
+
+
+def _of_earlier_inspection(text: str, published_year: int | None) -> bool:
+    """Whether a sentence speaks of an earlier inspection: an earlier-inspection cue, or
+    a year before the one the article is dated ("We published the report of this
+    inspection in June 2017", in an article of 2019)."""
+    if domain.scales().previous.search(text):
+        return True
+    return published_year is not None and any(
+        int(year) < published_year for year in _YEAR.findall(text)
+    )
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

@@ -665,6 +665,21 @@ def test_a_year_after_a_grade_is_history_only_in_a_later_article() -> None:
     assert dated("", sentence) == [("inadequate", False), ("outstanding", False)]
 
 
+def test_a_sentence_going_on_from_an_earlier_inspection_is_of_it() -> None:
+    paragraph = (
+        "We published the report of this inspection in June 2017 and found Kent Police's "
+        "recording not acceptable. As a result, the force was given an overall judgment "
+        "of inadequate."
+    )
+    assert dated("2019-01-15", paragraph) == [("inadequate", True)]
+    # in an article of the same year it is the inspection reported
+    assert dated("2017-06-01", paragraph) == [("inadequate", False)]
+    # a word of the present brings it back to now
+    assert dated("2019-01-15", paragraph.replace("the force was", "the force is now")) == [
+        ("inadequate", False)
+    ]
+
+
 def test_a_word_run_into_the_aspect_keeps_the_aspect() -> None:
     # The page lost the line break after "Caring": "Caring" + "this".
     assert graded(

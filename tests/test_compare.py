@@ -190,6 +190,17 @@ def test_grades_of_areas_counted_not_named_conflict_at_low_only() -> None:
     assert {d.severity for d in conflicts} == {"low"}
 
 
+def test_two_versions_of_history_conflict_at_low_only() -> None:
+    rows = found(
+        story("gazette", grade="good, up from inadequate,"),
+        story("radio", grade="good, up from requires improvement,"),
+    )
+    conflicts = [d for d in rows if d.kind == "rating_conflict"]
+    assert conflicts
+    assert {d.severity for d in conflicts} == {"low"}
+    assert "an earlier inspection" in conflicts[0].explanation
+
+
 def test_speaker_title_change() -> None:
     (d,) = found(story("gazette"), story("radio", title="Deputy Chief Constable"))
     assert (d.kind, d.severity, d.subject) == ("speaker_title", "medium", "Priya Kaur")

@@ -259,6 +259,20 @@ def test_organisation_keys() -> None:
     assert keys.org_key("the Eastern Regional Organised Crime Unit (ROCU)") == "eastern rocu"
     assert keys.org_key("Kent County Council") == "kent county council"
     assert keys.org_key("Kent Police") != keys.org_key("Kent County Council")
+    # one trust, written with or without "NHS" ("NHS Foundation")
+    trust = keys.org_key("Royal Cornwall Hospitals NHS Trust")
+    assert trust == keys.org_key("Royal Cornwall Hospitals Trust")
+    assert keys.org_key("Hillside NHS Foundation Trust") == keys.org_key("Hillside Trust")
+    assert trust != keys.org_key("Royal Cornwall Hospital")
+
+
+def test_the_trust_refers_back_to_the_trust_not_its_hospital() -> None:
+    graded_trust = graded(
+        "The report on Hillside Hospitals NHS Trust was published today.",
+        "West Hillside Hospital, Penzance - Overall rating: Good",
+        "Inspectors conclude that overall the trust requires improvement.",
+    )
+    assert ("hillside hospitals trust", "overall", "requires improvement", False) in graded_trust
 
 
 def test_the_force_refers_back_to_the_nearest_force() -> None:

@@ -2,7 +2,8 @@
 
 - `rating_conflict` (high): one subject, one aspect, one scale, within a story,
   graded differently by two sources; low where the aspect counts areas without
-  naming them ("inadequate in four areas").
+  naming them ("inadequate in four areas"), and between two earlier inspections'
+  grades (which earlier inspection each means is unsaid).
 - `rating_wording` (low): a grade written other than in the scale's official
   wording ("requiring improvement" for "requires improvement"), outside quotations.
 - `grade_status`: one source says a subject was graded and another that it was
@@ -93,8 +94,11 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
             scale_name = domain.scales().names[scale]
             subject = subject_name(ctx, ja.subject_key, ja.subject)
             # "inadequate in four areas" and "requiring improvement in another" may be
-            # about different areas: which is unsaid, so the two need not contradict.
-            severity: Severity = "low" if aspect in domain.unnamed_aspects() else "high"
+            # about different areas, and two versions' history about different earlier
+            # inspections ("from outstanding" / "earlier inspections of its surgery"):
+            # which is unsaid, so the two need not contradict.
+            unsure = previous or aspect in domain.unnamed_aspects()
+            severity: Severity = "low" if unsure else "high"
             yield make(
                 "rating_conflict",
                 severity,

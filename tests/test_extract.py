@@ -674,6 +674,8 @@ def dated(published: str, sentence: str) -> list[tuple[str, bool]]:
 def test_a_year_after_a_grade_is_history_only_in_a_later_article() -> None:
     sentence = "Kent Police was rated inadequate in 2017 and outstanding in 2019."
     assert dated("2019-01-15", sentence) == [("inadequate", True), ("outstanding", False)]
+    first = "Devon County Council was first rated inadequate in March 2020."
+    assert dated("2025-05-13", first) == [("inadequate", True)]
     assert dated("2017-06-01", sentence) == [("inadequate", False), ("outstanding", False)]
     # undated: no year can be told to be earlier
     assert dated("", sentence) == [("inadequate", False), ("outstanding", False)]

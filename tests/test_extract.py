@@ -726,6 +726,12 @@ def test_grades_of_areas_counted_not_named_are_not_the_overall_grade() -> None:
     ]
 
 
+def test_overall_for_a_key_question_grades_the_key_question() -> None:
+    assert graded("Hillside Trust has now been rated good overall for being well-led.") == [
+        ("hillside trust", "well-led", "good", False)
+    ]
+
+
 def test_overall_before_a_grade_makes_it_a_grade() -> None:
     assert graded(
         "Hillside Trust was inspected this spring and according to a report published today "

@@ -181,6 +181,10 @@ class Scales:
     grading_cue: re.Pattern[str]
     negation: re.Pattern[str]
     previous: re.Pattern[str]
+    previous_after: re.Pattern[str]
+    """Matched at the start of the text after a grade: "rated good at its last
+    inspection"; its `year` group, a year that is history only in a later article."""
+    carried: re.Pattern[str]
     current: re.Pattern[str]
     transition_from: re.Pattern[str]
     transition_to: re.Pattern[str]
@@ -212,6 +216,8 @@ def scales() -> Scales:
         grading_cue=compile_pattern(c["grading"], "scales.toml"),
         negation=compile_pattern(c["negation"], "scales.toml"),
         previous=compile_pattern(c["previous"], "scales.toml"),
+        previous_after=compile_pattern(c["previous_after"], "scales.toml"),
+        carried=compile_pattern(c["carried"], "scales.toml"),
         current=compile_pattern(c["current"], "scales.toml"),
         transition_from=compile_pattern(c["transition_from"], "scales.toml"),
         transition_to=compile_pattern(c["transition_to"], "scales.toml"),
@@ -360,6 +366,17 @@ def aspect_themes() -> frozenset[str]:
     if unknown:
         raise DataError(f"aspects.toml: themes name no aspect: {', '.join(unknown)}")
     return themes
+
+
+@table_cache
+def unnamed_aspects() -> frozenset[str]:
+    """Aspects that count areas without naming them ("inadequate in four areas")."""
+    raw = _load("aspects.toml")
+    unnamed = frozenset(raw.get("unnamed", []))
+    unknown = sorted(unnamed - set(raw["aspects"]))
+    if unknown:
+        raise DataError(f"aspects.toml: unnamed names no aspect: {', '.join(unknown)}")
+    return unnamed
 
 
 @table_cache

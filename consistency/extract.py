@@ -13,7 +13,8 @@
   person in it, a pronoun (the last person named before), a role ("The PCC")
   held by a person the article named.
 - Judgments: a grade word counts only in a sentence about grading (a cue such
-  as "rated", "graded", "rating", or a "Subject - grade" line), not used as an
+  as "rated", "graded", "rating", "overall" just before it, or a "Subject -
+  grade" line), not used as an
   adjective before a noun, and not denied ("missed out on an Outstanding
   rating"). Its subject is the nearest organisation before it (else after it);
   its aspect the nearest aspect named after it (else before, else the one the
@@ -26,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -44,6 +45,7 @@ from .models import (
     PersonMention,
     Quote,
 )
+from .rarity import zipf
 
 # Letters of names, accented ones included ("Zoë", "Łukasz"; Latin Extended-A mixes
 # both cases, so it stands in both classes).
@@ -663,10 +665,47 @@ def _grades_in(text: str, rating_line: bool, scale: str) -> tuple[_GradeMention,
 
 @text_cache()
 def _aspects_in(text: str) -> tuple[_AspectMention, ...]:
+    read, spaces = _unglued(text)
     found = []
     for name, pattern in domain.aspects():
-        found += [_AspectMention(m.start(), name) for m in pattern.finditer(text)]
+        found += [
+            # Back to the position in the text as written: less the spaces put in before.
+            _AspectMention(m.start() - bisect.bisect_left(spaces, m.start()), name)
+            for m in pattern.finditer(read)
+        ]
     return tuple(sorted(found))
+
+
+# A capitalised word run into the next where a page lost a line break ("Outstanding
+# for Caringthis is testament"): a capital, then lower-case letters only.
+_GLUED = re.compile(rf"(?<![\w'’-])[{_UPPER}][{_LOWER}]{{4,}}(?![\w'’-])")
+GLUED_ZIPF = 3.0
+"""How common (wordfreq's Zipf scale) each half of a run-together token must be for it
+to be read as two words: "caring" and "this" are, the halves of a name seldom both."""
+
+
+def _unglued(text: str) -> tuple[str, list[int]]:
+    """The text with every token that is no English word but two common ones run
+    together ("Caringthis": "Caring" and "this") split by a space, and where in the
+    result the spaces were put. Only aspects are read from it: a grade keeps its aspect
+    when the page lost the line break after it."""
+    spaces: list[int] = []
+    parts: list[str] = []
+    done = 0
+    for match in _GLUED.finditer(text):
+        token = match.group()
+        if zipf(token) > 0:
+            continue
+        splits = [(min(zipf(token[:i]), zipf(token[i:])), i) for i in range(3, len(token) - 1)]
+        best, at = max(splits)
+        if best < GLUED_ZIPF:
+            continue
+        parts += [text[done : match.start() + at], " "]
+        done = match.start() + at
+        spaces.append(done + len(spaces))
+    if not spaces:
+        return text, spaces
+    return "".join([*parts, text[done:]]), spaces
 
 
 def _aspects_for(
@@ -713,6 +752,7 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     claims = list(claims)
     state = _ArticleState()
     scale = _article_scale(c.text for c in claims)
+    published_year = _published_year(article.metadata)
     # Only themes can be an article's default aspect: count only them.
     body = " ".join(c.text for c in claims if c.kind != "quote")
     for name, pattern in domain.theme_patterns():
@@ -749,7 +789,12 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     principal = min(times_named, key=lambda key: -times_named[key]) if times_named else ""
     state = _ArticleState(gazetteer=gazetteer, aspects=state.aspects, principal=principal)
 
+    earlier_paragraph = -1  # the paragraph whose last sentence was of an earlier inspection
     for number, claim in enumerate(claims):
+        carried = earlier_paragraph == claim.paragraph and bool(scales.carried.match(claim.text))
+        earlier_paragraph = (
+            claim.paragraph if _of_earlier_inspection(claim.text, published_year) else -1
+        )
         mentions = _people_in(claim.text, claim, state)
         for _, person in mentions:
             people.append(person)
@@ -772,7 +817,9 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
         for f in found:
             if f.kind != "inspectorate" and not f.distributive:
                 orgs.append(OrgMention(claim.claim_id, claim.source, f.display, f.key, f.kind))
-        judgments += _judgments(claim, found, scale, default_aspect, gazetteer, state)
+        judgments += _judgments(
+            claim, found, scale, default_aspect, gazetteer, state, published_year, carried
+        )
         judgments += _status_statements(claim, found, scale, default_aspect, gazetteer, scales)
         introduced = [
             (number, f.key, f.kind)
@@ -855,6 +902,8 @@ def _judgments(
     default_aspect: str,
     gazetteer: dict[str, _Introduced],
     state: _ArticleState,
+    published_year: int | None = None,
+    carried: bool = False,
 ) -> list[Judgment]:
     mentions = _grade_mentions(claim, scale)
     if not mentions:
@@ -869,7 +918,7 @@ def _judgments(
     out = []
     for index, (start, end, grade, negated) in enumerate(mentions):
         next_grade = mentions[index + 1].start if index + 1 < len(mentions) else len(claim.text)
-        previous = _earlier_grade(claim.text, mentions, index, cue, scales)
+        previous = _earlier_grade(claim.text, mentions, index, cue, scales, published_year, carried)
         named_before = _aspects_named_as(claim.text, mentions, index, aspects)
         if named_before:
             graded_aspects = named_before
@@ -915,11 +964,15 @@ def _earlier_grade(
     index: int,
     cue: re.Match[str] | None,
     scales: domain.Scales,
+    published_year: int | None = None,
+    carried: bool = False,
 ) -> bool:
     """Whether the `index`th grade of a claim is an earlier inspection's: the first of
-    "from X to Y" (the second is the current one, whatever came before), or any grade
-    after an earlier-inspection cue unless a word of the present ("now") comes between
-    them."""
+    "from X to Y" (the second is the current one, whatever came before), a grade an
+    earlier-inspection cue follows ("good at its last inspection"), or any grade after
+    an earlier-inspection cue unless a word of the present ("now") comes between them.
+    `carried`: the sentence goes on from one of an earlier inspection ("As a result,
+    ..."), a cue before all its grades."""
     start, end = mentions[index].start, mentions[index].end
     later = mentions[index + 1] if index + 1 < len(mentions) else None
     if (
@@ -934,9 +987,39 @@ def _earlier_grade(
             text, max(0, before.start - 40), before.start
         ):
             return False
+    # A cue after the grade ("rated good at its last inspection", "inadequate in
+    # 2017") speaks of that grade alone, not of the ones after it.
+    after = scales.previous_after.match(text[end : later.start if later else len(text)])
+    if after is not None:
+        year = after.group("year")
+        if year is None or (published_year is not None and int(year) < published_year):
+            return True
+    if carried and scales.current.search(text, 0, start) is None:
+        return True
     if cue is None or cue.end() > start:
         return False
     return scales.current.search(text, cue.end(), start) is None
+
+
+def _of_earlier_inspection(text: str, published_year: int | None) -> bool:
+    """Whether a sentence speaks of an earlier inspection: an earlier-inspection cue, or
+    a year before the one the article is dated ("We published the report of this
+    inspection in June 2017", in an article of 2019)."""
+    if domain.scales().previous.search(text):
+        return True
+    return published_year is not None and any(
+        int(year) < published_year for year in _YEAR.findall(text)
+    )
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _published_year(metadata: Mapping[str, str]) -> int | None:
+    """The year an article is dated, if its metadata says: a grade "in 2017" is an
+    earlier inspection's only in an article of a later year."""
+    found = _YEAR.search(metadata.get("published", ""))
+    return int(found.group()) if found else None
 
 
 @text_cache()

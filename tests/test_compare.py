@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -170,6 +172,52 @@ def test_rating_conflict_needs_the_same_aspect() -> None:
     )
     rows = found(story("gazette", grade="good"), Article("radio", "radio.txt", other))
     assert not [d for d in rows if d.kind == "rating_conflict"]
+
+
+def test_grades_of_areas_counted_not_named_conflict_at_low_only() -> None:
+    def council(source: str, graded: str) -> Article:
+        body = (
+            "Northshire children's services criticised\n\n"
+            f"Ofsted rated Northshire County Council children's services {graded}.\n\n"
+            "The council said it accepted the findings and would publish a plan."
+        )
+        return Article(source, f"{source}.txt", body)
+
+    several = council("observer", "inadequate in four areas and requiring improvement in another")
+    rows = found(several, council("bbc", "as inadequate"))
+    assert not [d for d in rows if d.kind == "rating_conflict"]
+    rows = found(several, council("gazette", "good in four areas and outstanding in another"))
+    conflicts = [d for d in rows if d.kind == "rating_conflict"]
+    assert conflicts
+    assert {d.severity for d in conflicts} == {"low"}
+
+
+def test_two_versions_of_history_conflict_high_only_in_one_sentence() -> None:
+    # Versions of one sentence about an earlier inspection speak of the same one.
+    rows = found(
+        story("gazette", grade="good, up from inadequate,"),
+        story("radio", grade="good, up from requires improvement,"),
+    )
+    conflicts = [d for d in rows if d.kind == "rating_conflict"]
+    assert conflicts
+    assert {d.severity for d in conflicts} == {"high"}
+    assert "an earlier inspection" in conflicts[0].explanation
+    # In two different sentences they may be two different earlier inspections.
+    a = story("gazette")
+    a = replace(
+        a,
+        body=a.body + "\n\nThe force had previously been rated inadequate for its approach "
+        "to serious and organised crime, the inspectorate's records show.",
+    )
+    b = story("radio")
+    b = replace(
+        b,
+        body=b.body + "\n\nAt an earlier inspection of its work on gangs and drugs, "
+        "Northshire Police was rated good by the watchdog.",
+    )
+    conflicts = [d for d in found(a, b) if d.kind == "rating_conflict"]
+    assert conflicts
+    assert {d.severity for d in conflicts} == {"low"}
 
 
 def test_speaker_title_change() -> None:

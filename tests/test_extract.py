@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consistency import claims, clean, extract, keys
-from consistency.models import Article, Extraction, Judgment
+from consistency.models import Article, Extraction, Judgment, frozen_map
 
 HEADLINE = "Forces told to improve after inspection by HMICFRS"
 
@@ -259,6 +259,20 @@ def test_organisation_keys() -> None:
     assert keys.org_key("the Eastern Regional Organised Crime Unit (ROCU)") == "eastern rocu"
     assert keys.org_key("Kent County Council") == "kent county council"
     assert keys.org_key("Kent Police") != keys.org_key("Kent County Council")
+    # one trust, written with or without "NHS" ("NHS Foundation")
+    trust = keys.org_key("Royal Cornwall Hospitals NHS Trust")
+    assert trust == keys.org_key("Royal Cornwall Hospitals Trust")
+    assert keys.org_key("Hillside NHS Foundation Trust") == keys.org_key("Hillside Trust")
+    assert trust != keys.org_key("Royal Cornwall Hospital")
+
+
+def test_the_trust_refers_back_to_the_trust_not_its_hospital() -> None:
+    graded_trust = graded(
+        "The report on Hillside Hospitals NHS Trust was published today.",
+        "West Hillside Hospital, Penzance - Overall rating: Good",
+        "Inspectors conclude that overall the trust requires improvement.",
+    )
+    assert ("hillside hospitals trust", "overall", "requires improvement", False) in graded_trust
 
 
 def test_the_force_refers_back_to_the_nearest_force() -> None:
@@ -611,10 +625,120 @@ def earlier(*paragraphs: str) -> list[tuple[str, bool]]:
             [("inadequate", True)],
         ),
         ("Inspectors rated Hillside Trust as good.", [("good", False)]),
+        # the earlier grade named as what came before: "following", "after"
+        (
+            "Kent Police improved its training following the judgement of “inadequate”.",
+            [("inadequate", True)],
+        ),
+        (
+            "Kent Police has been monitored after it was found to be inadequate in three of "
+            "nine areas and requiring improvement in two more.",
+            [("inadequate", True), ("requires improvement", True)],
+        ),
+        (
+            "After an 'inadequate' rating, Kent Police has now been rated outstanding.",
+            [("inadequate", True), ("outstanding", False)],
+        ),
+        # "following" and "after" an inspection: the grade is that inspection's own
+        (
+            "Following the inspection, Kent Police was rated outstanding.",
+            [("outstanding", False)],
+        ),
+        (
+            "After a three-day visit inspectors rated Kent Police as good.",
+            [("good", False)],
+        ),
+        # a cue after the grade speaks of that grade alone
+        (
+            "Kent Police was rated inadequate at its last inspection and is now rated good.",
+            [("inadequate", True), ("good", False)],
+        ),
+        (
+            "Kent Police, rated requires improvement last time, was rated good.",
+            [("requires improvement", True), ("good", False)],
+        ),
     ],
 )
 def test_earlier_and_current_grades(sentence: str, expected: list[tuple[str, bool]]) -> None:
     assert earlier(sentence) == expected
+
+
+def dated(published: str, sentence: str) -> list[tuple[str, bool]]:
+    body = "\n\n".join([HEADLINE, sentence])
+    article = Article("echo", "echo.txt", body, metadata=frozen_map({"published": published}))
+    cleaned = clean.clean_article(article)
+    found = extract.extract_article(cleaned, claims.article_claims(cleaned)).judgments
+    return [(j.grade, j.previous) for j in found if j.status == "graded"]
+
+
+def test_a_year_after_a_grade_is_history_only_in_a_later_article() -> None:
+    sentence = "Kent Police was rated inadequate in 2017 and outstanding in 2019."
+    assert dated("2019-01-15", sentence) == [("inadequate", True), ("outstanding", False)]
+    first = "Devon County Council was first rated inadequate in March 2020."
+    assert dated("2025-05-13", first) == [("inadequate", True)]
+    assert dated("2017-06-01", sentence) == [("inadequate", False), ("outstanding", False)]
+    # undated: no year can be told to be earlier
+    assert dated("", sentence) == [("inadequate", False), ("outstanding", False)]
+
+
+def test_a_sentence_going_on_from_an_earlier_inspection_is_of_it() -> None:
+    paragraph = (
+        "We published the report of this inspection in June 2017 and found Kent Police's "
+        "recording not acceptable. As a result, the force was given an overall judgment "
+        "of inadequate."
+    )
+    assert dated("2019-01-15", paragraph) == [("inadequate", True)]
+    # in an article of the same year it is the inspection reported
+    assert dated("2017-06-01", paragraph) == [("inadequate", False)]
+    # a word of the present brings it back to now
+    assert dated("2019-01-15", paragraph.replace("the force was", "the force is now")) == [
+        ("inadequate", False)
+    ]
+
+
+def test_a_word_run_into_the_aspect_keeps_the_aspect() -> None:
+    # The page lost the line break after "Caring": "Caring" + "this".
+    assert graded(
+        "Hillside Trust has once again been rated as Outstanding for Caringthis is "
+        "testament to our staff."
+    ) == [("hillside trust", "caring", "outstanding", False)]
+    assert extract._unglued("Outstanding for Caringthis is") == (
+        "Outstanding for Caring this is",
+        [22],
+    )
+    # a name or a word that is not two common ones run together stays as written
+    assert extract._unglued("Derriford and Treliske were rated Outstanding") == (
+        "Derriford and Treliske were rated Outstanding",
+        [],
+    )
+
+
+def test_grades_of_areas_counted_not_named_are_not_the_overall_grade() -> None:
+    assert graded(
+        "Ofsted rated Northshire County Council as inadequate in four areas and requiring "
+        "improvement in another."
+    ) == [
+        ("northshire county council", "some areas", "inadequate", False),
+        ("northshire county council", "some areas", "requires improvement", False),
+    ]
+    assert graded("Ofsted rated Northshire County Council inadequate in all areas.") == [
+        ("northshire county council", "overall", "inadequate", False)
+    ]
+
+
+def test_overall_for_a_key_question_grades_the_key_question() -> None:
+    assert graded("Hillside Trust has now been rated good overall for being well-led.") == [
+        ("hillside trust", "well-led", "good", False)
+    ]
+
+
+def test_overall_before_a_grade_makes_it_a_grade() -> None:
+    assert graded(
+        "Hillside Trust was inspected this spring and according to a report published today "
+        "overall requires improvement."
+    ) == [("hillside trust", "overall", "requires improvement", False)]
+    # "overall" before an everyday adjective is no grade
+    assert graded("Overall, good progress was made at Hillside Trust.") == []
 
 
 def test_aspects_named_before_their_grade_with_as() -> None:

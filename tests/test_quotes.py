@@ -403,3 +403,10 @@ def test_the_quotation_after_a_shared_one_rewritten_is_one_quotation() -> None:
     assert [(d.severity, d.value_a[:9], d.value_b[:7]) for d in found] == [
         ("medium", "There are", "Reports")
     ]
+
+
+def test_a_grade_against_a_word_off_the_scale_is_not_a_grade_changed() -> None:
+    # "remain poor" / "remain inadequate": a speaker's word for a verdict, not one
+    # grade of the scale for another.
+    assert quotes._quote_severity((("poor", "inadequate"),), 1.0) == ("medium", "words changed")
+    assert quotes._quote_severity((("good", "inadequate"),), 1.0) == ("high", "a grade changed")

@@ -1,7 +1,10 @@
 """Grades: what an inspection's graded judgments say, compared within a story.
 
 - `rating_conflict` (high): one subject, one aspect, one scale, within a story,
-  graded differently by two sources.
+  graded differently by two sources; low where the aspect counts areas without
+  naming them ("inadequate in four areas"), and between two earlier inspections'
+  grades given in two different sentences (which earlier inspection each means is
+  unsaid).
 - `rating_wording` (low): a grade written other than in the scale's official
   wording ("requiring improvement" for "requires improvement"), outside quotations.
 - `grade_status`: one source says a subject was graded and another that it was
@@ -89,11 +92,24 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
             # Show a claim carrying a grade the other source does not give.
             ja = next((j for j in by_source[sa] if j.grade not in grades_b), by_source[sa][0])
             jb = next((j for j in by_source[sb] if j.grade not in grades_a), by_source[sb][0])
+            if previous:
+                # Two versions of one sentence about an earlier inspection speak of the
+                # same one: show such a pair where there is one.
+                ja, jb = _one_sentence(ctx, by_source[sa], by_source[sb]) or (ja, jb)
             scale_name = domain.scales().names[scale]
             subject = subject_name(ctx, ja.subject_key, ja.subject)
+            # "inadequate in four areas" and "requiring improvement in another" may be
+            # about different areas, and two versions' history in two different sentences
+            # about different earlier inspections ("from outstanding" / "earlier
+            # inspections of its surgery"): which is unsaid, so the two need not
+            # contradict.
+            cluster = ctx.graph.cluster_of.get(ja.claim_id)
+            same_sentence = cluster is not None and cluster == ctx.graph.cluster_of.get(jb.claim_id)
+            unsure = (previous and not same_sentence) or aspect in domain.unnamed_aspects()
+            severity: Severity = "low" if unsure else "high"
             yield make(
                 "rating_conflict",
-                "high",
+                severity,
                 subject,
                 side(ctx, ja.claim_id, " / ".join(grades_a)),
                 side(ctx, jb.claim_id, " / ".join(grades_b)),
@@ -102,6 +118,19 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
                 f"{sb} gives {' / '.join(grades_b)} ({scale_name} scale)",
                 ctx,
             )
+
+
+def _one_sentence(
+    ctx: Context, a: list[Judgment], b: list[Judgment]
+) -> tuple[Judgment, Judgment] | None:
+    """A pair of differing grades, one from each source, in two versions of one sentence."""
+    for ja in a:
+        cluster = ctx.graph.cluster_of.get(ja.claim_id)
+        for jb in b:
+            same = cluster is not None and ctx.graph.cluster_of.get(jb.claim_id) == cluster
+            if same and ja.grade != jb.grade:
+                return ja, jb
+    return None
 
 
 def rating_wording(ctx: Context) -> Iterator[Discrepancy]:
@@ -225,7 +254,7 @@ DETECTORS = (
         (
             Kind(
                 "rating_conflict",
-                ("high",),
+                ("high", "low"),
                 "one subject and aspect in one story, graded differently by two sources",
             ),
         ),

@@ -500,7 +500,7 @@ def _numbers_in(text: str, number_words: frozenset[str]) -> set[str]:
 
 def _quote_severity(changes: tuple[tuple[str, str], ...], coverage: float) -> tuple[Severity, str]:
     """High where one slot flips in a quotation otherwise the same: a number for another,
-    a negation added or dropped, a grade for another; medium for other words changed,
+    a negation added or dropped, a grade of the scale for another; medium for other words changed,
     added or dropped (and a quotation reworded throughout); low when only an article
     comes or goes ("a slap in the face" / "a slap in face")."""
     grade_re = domain.scales().grade_re
@@ -517,7 +517,9 @@ def _quote_severity(changes: tuple[tuple[str, str], ...], coverage: float) -> tu
                 return "high", "a negation changed"
             grades_a = {m.lower() for m in grade_re.findall(before)}
             grades_b = {m.lower() for m in grade_re.findall(after)}
-            if grades_a != grades_b and (grades_a or grades_b):
+            # One grade for another; a grade against a word off the scale ("poor" /
+            # "inadequate") is a speaker's word for a verdict, not a verdict changed.
+            if grades_a and grades_b and grades_a != grades_b:
                 return "high", "a grade changed"
     else:
         return "medium", "reworded inside the quotation marks"

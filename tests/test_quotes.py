@@ -365,6 +365,16 @@ def test_a_short_phrase_in_quotation_marks_gaining_a_word() -> None:
     assert [(d.value_a, d.value_b) for d in found] == [("", "deceased")]
 
 
+def test_a_short_phrase_quoted_by_one_version_only_is_no_altered_quotation() -> None:
+    """One version quotes "human foetus"; the other writes "a foetus" as its own words."""
+    sentence = "Officers were alerted to the tragic discovery of a {} on the heath yesterday."
+    found = rows(
+        story("gazette", SAID.format(WORDS), sentence.format("“human foetus”")),
+        story("radio", SAID.format(WORDS), sentence.format("foetus")),
+    )
+    assert found == []
+
+
 def test_a_quotation_printed_as_a_sentence_but_cut_from_one_is_trimmed() -> None:
     full = (
         "Council leader Jo Bloggs said: “After a long review the council boarded up the "

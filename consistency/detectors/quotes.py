@@ -1151,8 +1151,8 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
             (h.text_a(a.text), h.text_b(b.text))
             for h in claimdiff.diff(tokens_a, tokens_b)
             if h.zones == {"quote"}
-            and _in_short_quotes(a.text, h.a)
-            and _in_short_quotes(b.text, h.b)
+            and _in_short_quotes(a.text, h.a, h.a_at)
+            and _in_short_quotes(b.text, h.b, h.b_at)
             # "demobilise" / "demobilize", or a word both have in another place, is no
             # change inside the marks
             and [_spelled(t.key) for t in h.a] != [_spelled(t.key) for t in h.b]
@@ -1178,9 +1178,16 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
         )
 
 
-def _in_short_quotes(text: str, tokens: tuple[Token, ...]) -> bool:
-    """Every token lies inside a quotation of fewer than MIN_QUOTE_WORDS words."""
+def _in_short_quotes(text: str, tokens: tuple[Token, ...], at: int) -> bool:
+    """Every token lies inside a quotation of fewer than MIN_QUOTE_WORDS words; with no
+    token (words the other version has), the place `at` where they would stand does.
+    A phrase one version quotes and the other writes as its own words ("of a “human
+    foetus”" / "of a foetus") is a paraphrase around the quotation, not a change in it."""
     spans = quote_spans(text)
+    if not tokens:
+        return any(
+            s <= at <= e and len(text[s:e].split()) < MIN_QUOTE_WORDS for s, e in spans
+        )
     for token in tokens:
         held = [(s, e) for s, e in spans if s <= token.start and token.end <= e]
         if not held or len(text[held[0][0] : held[0][1]].split()) >= MIN_QUOTE_WORDS:

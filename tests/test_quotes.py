@@ -375,6 +375,45 @@ def test_a_short_phrase_quoted_by_one_version_only_is_no_altered_quotation() -> 
     assert found == []
 
 
+NARRATIVE = (
+    "The council has reduced the opening hours of its seven branch libraries across the "
+    "northern half of the county."
+)
+
+
+def test_a_release_narrative_printed_as_a_persons_quotation_is_low_attribution() -> None:
+    """The release states the finding; the radio copy quotes it as the leader's words."""
+    found = rows(
+        story("release", SAID.format(WORDS), NARRATIVE),
+        story(
+            "radio",
+            SAID.format(WORDS),
+            "Jo Bloggs says the council 'has reduced the opening hours of its seven branch "
+            "libraries across the northern half of the county'.",
+        ),
+        kind="quote_attribution",
+    )
+    assert [(d.severity, d.source_a, d.source_b) for d in found] == [("low", "radio", "release")]
+    assert "own narrative" in found[0].explanation
+
+
+def test_narrative_that_names_the_speaker_or_quotes_him_too_is_no_attribution() -> None:
+    """Reported speech names whose words they are; a lead that paraphrases the
+    quotation its article prints below is no narrative."""
+    quoted = (
+        "Jo Bloggs said: 'The council has reduced the opening hours of its seven branch "
+        "libraries across the northern half of the county.'"
+    )
+    for plain in (f"Mr Bloggs told the meeting {NARRATIVE[0].lower()}{NARRATIVE[1:]}", NARRATIVE):
+        closing = plain if plain != NARRATIVE else f"{NARRATIVE}\n\n{quoted}"
+        found = rows(
+            story("release", SAID.format(WORDS), closing),
+            story("radio", SAID.format(WORDS), quoted),
+            kind="quote_attribution",
+        )
+        assert found == [], plain
+
+
 def test_a_quotation_printed_as_a_sentence_but_cut_from_one_is_trimmed() -> None:
     full = (
         "Council leader Jo Bloggs said: “After a long review the council boarded up the "

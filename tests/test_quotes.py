@@ -397,6 +397,19 @@ def test_a_release_narrative_printed_as_a_persons_quotation_is_low_attribution()
     assert "own narrative" in found[0].explanation
 
 
+def test_a_persons_own_statement_printed_unmarked_is_no_attribution() -> None:
+    """The council's page prints the leader's signed statement without quotation marks:
+    its first-person sentences are his, and so is the narrative between them."""
+    statement = "I am proud of the staff who kept our reading rooms open through the winter."
+    quoted = f"Jo Bloggs said: “{statement} {NARRATIVE}”"
+    found = rows(
+        story("release", SAID.format(WORDS), f"{statement}\n\n{NARRATIVE}"),
+        story("radio", SAID.format(WORDS), quoted),
+        kind="quote_attribution",
+    )
+    assert found == []
+
+
 def test_narrative_that_names_the_speaker_or_quotes_him_too_is_no_attribution() -> None:
     """Reported speech names whose words they are; a lead that paraphrases the
     quotation its article prints below is no narrative."""

@@ -1145,7 +1145,9 @@ def _narrated(ctx: Context, people: frozenset[str]) -> Iterator[Discrepancy]:
     `quote_attribution`, as either version may be the one that moved the words: the
     quoting one put a release's narrative in a person's mouth, or the other dropped the
     marks. The unquoted version's own quotations of the words (a lead that paraphrases
-    the quotation it prints below) make no row."""
+    the quotation it prints below) make no row, nor does a version that prints the
+    quotation's first-person sentences unmarked too: it is the speaker's own statement
+    (an inspector's signed statement on the inspectorate's page)."""
     verbs = domain.speech().verbs
     function_words = domain.wording().function_words
     quoted_by: dict[str, list[Quote]] = defaultdict(list)
@@ -1159,16 +1161,19 @@ def _narrated(ctx: Context, people: frozenset[str]) -> Iterator[Discrepancy]:
     for q in ctx.extraction.quotes:
         all_quotes[q.source].append(q.text)
     plain_by: dict[str, list[Claim]] = defaultdict(list)
+    voiced: dict[str, list[str]] = defaultdict(list)
     for claim in ctx.claims.values():
         story = ctx.story(claim.source)
         if (
-            story in quoted_by
-            and claim.kind != "quote"
-            and not claim.in_quote
-            and not _MARKED.search(claim.text)
-            and not verbs.search(claim.text)
-            and not _FIRST_PERSON.search(claim.text)
+            story not in quoted_by
+            or claim.kind == "quote"
+            or claim.in_quote
+            or _MARKED.search(claim.text)
         ):
+            continue
+        if _FIRST_PERSON.search(claim.text):
+            voiced[claim.source].append(claim.text)
+        elif not verbs.search(claim.text):
             plain_by[story].append(claim)
     for story, quoted in sorted(quoted_by.items()):
         index: dict[str, list[Claim]] = defaultdict(list)
@@ -1196,9 +1201,13 @@ def _narrated(ctx: Context, people: frozenset[str]) -> Iterator[Discrepancy]:
                 speaker = ctx.graph.person_name.get(
                     ctx.graph.person_key.get(q.speaker_key, q.speaker_key), q.speaker
                 )
-                if _names_speaker(claim.text, speaker) or any(
-                    diff_quotes(q.text, own).coverage >= MIN_QUOTE_COVERAGE
-                    for own in all_quotes.get(claim.source, ())
+                if (
+                    _names_speaker(claim.text, speaker)
+                    or any(
+                        diff_quotes(q.text, own).coverage >= MIN_QUOTE_COVERAGE
+                        for own in all_quotes.get(claim.source, ())
+                    )
+                    or any(_narrates(q.text, own) for own in voiced.get(claim.source, ()))
                 ):
                     continue
                 seen.add((q.claim_id, claim.source))

@@ -365,6 +365,21 @@ def test_a_short_phrase_in_quotation_marks_gaining_a_word() -> None:
     assert [(d.value_a, d.value_b) for d in found] == [("", "deceased")]
 
 
+def test_two_sentences_each_quoting_a_phrase_are_not_compared() -> None:
+    """A heading quoting the grade and a sentence quoting the report's words about the
+    same council: two sentences, not one printed twice."""
+    found = rows(
+        story(
+            "gazette",
+            SAID.format(WORDS),
+            "Inspectors, who also visited the county's care homes last winter, say the "
+            "experiences of children supported by Northshire Council “remain poor”.",
+        ),
+        story("radio", SAID.format(WORDS), "Services at Northshire Council remain “inadequate”."),
+    )
+    assert found == []
+
+
 def test_a_short_phrase_quoted_by_one_version_only_is_no_altered_quotation() -> None:
     """One version quotes "human foetus"; the other writes "a foetus" as its own words."""
     sentence = "Officers were alerted to the tragic discovery of a {} on the heath yesterday."

@@ -1271,17 +1271,22 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
     """Short quotations (under MIN_QUOTE_WORDS words, not compared as quotations of
     their own) inside two versions of one sentence: words added, dropped or changed
     inside the marks ("the discovery of a “human foetus”" / "of a “deceased human
-    foetus”"). Running text is the claim detectors'; longer quotations are compared
-    above."""
+    foetus”"), where the sentence around them is otherwise printed alike (at most
+    MAX_PHRASE_CONTEXT_WORDS words changed). Running text is the claim detectors';
+    longer quotations are compared above."""
     for m, matched in aligned_pairs(ctx):
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         if not matched or "“" not in a.text + b.text or ctx.story(a.source) != ctx.story(b.source):
             continue  # a paraphrase (a related pair) may move a phrase anywhere
         tokens_a, tokens_b = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
         elsewhere = {_spelled(t.key) for t in tokens_a} & {_spelled(t.key) for t in tokens_b}
+        hunks = claimdiff.diff(tokens_a, tokens_b)
+        around = sum(max(len(h.a), len(h.b)) for h in hunks if "quote" not in h.zones)
+        if around > MAX_PHRASE_CONTEXT_WORDS:
+            continue  # two sentences quoting one phrase each, not one sentence printed twice
         changes = tuple(
             (h.text_a(a.text), h.text_b(b.text))
-            for h in claimdiff.diff(tokens_a, tokens_b)
+            for h in hunks
             if h.zones == {"quote"}
             and _in_short_quotes(a.text, h.a, h.a_at)
             and _in_short_quotes(b.text, h.b, h.b_at)
@@ -1308,6 +1313,13 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
             ctx,
             similarity=None,
         )
+
+
+MAX_PHRASE_CONTEXT_WORDS = 5
+"""Words changed outside the quotation marks in two versions of a sentence whose quoted
+phrases are compared: more, and the two are different sentences each quoting a phrase
+("the experiences of children ... “remain poor.”" / "Children's services at Devon
+County Council remain “inadequate”")."""
 
 
 def _in_short_quotes(text: str, tokens: tuple[Token, ...], at: int) -> bool:

@@ -303,6 +303,20 @@ def test_each_difference_is_reported_once_against_the_copies_that_agree() -> Non
     assert "radio" in (found[0].source_a, found[0].source_b)
 
 
+def test_a_fragment_agreeing_with_a_fuller_copy_adds_no_row_of_its_own() -> None:
+    """One copy cuts the quotation short: its differences with the altered version are
+    among the fuller copy's, and the row is the fuller copy's."""
+    altered = WORDS.replace("very difficult", "very painful").replace("residents", "people")
+    first = WORDS.split(". ")[0] + "."
+    found = rows(
+        story("echo", SAID.format(WORDS)),
+        story("gazette", SAID.format(WORDS)),
+        story("herald", SAID.format(first)),
+        story("radio", SAID.format(altered)),
+    )
+    assert [sorted((d.source_a, d.source_b)) for d in found] == [["echo", "radio"]]
+
+
 def test_two_rewrites_are_each_reported_against_the_original_not_each_other() -> None:
     one = WORDS.replace("very difficult", "very painful")
     two = WORDS.replace("disappointed", "upset")

@@ -1054,14 +1054,19 @@ class _Versions:
         return False
 
     def _same_change(self, c: str, b: str, other: _Finding, a: str, finding: _Finding) -> bool:
-        """The row for (c, b) shows what the row for (a, b) shows."""
+        """The row for (c, b) shows what the row for (a, b) shows; where a is a fragment
+        of c (a shorter copy agreeing with it), the changes a's part holds are among
+        c's ("After falling this time last year, the cost of food…" cut short)."""
         if other.severity != finding.severity:
             return False
         mine = finding.shown if a < b else tuple((y, x) for x, y in finding.shown)
         theirs = other.shown if c < b else tuple((y, x) for x, y in other.shown)
-        return [_as_compared(x) + _as_compared(y) for x, y in mine] == [
-            _as_compared(x) + _as_compared(y) for x, y in theirs
-        ]
+        compared_mine = [_as_compared(x) + _as_compared(y) for x, y in mine]
+        compared_theirs = [_as_compared(x) + _as_compared(y) for x, y in theirs]
+        if compared_mine == compared_theirs:
+            return True
+        fragment = len(self.quoted[a].text) < len(self.quoted[c].text)
+        return fragment and bool(compared_mine) and set(compared_mine) <= set(compared_theirs)
 
     def _contains(self, c: str, a: str) -> bool:
         """c carries all of a's words (a is a fragment of c, or a copy)."""

@@ -16,6 +16,9 @@ whatever the rest of the sentence does:
 - a quantifier of another rank before one anchor ("all victims" / "some victims");
 - a superlative made one of several ("the best team" / "one of the best teams"),
   low when either version hedges it ("is thought to be the longest");
+- a superlative limited to a kind in one version only ("the highest in England and
+  Wales for this type of prison" / "the worst rates ... in England and Wales"): low,
+  the limits of data/meaning.toml (`scopes`), for matched claims too;
 - beside an anchor (within `NEAR` words, on the same side of it in both), a word
   and its opposite ("leading the investigation" / "assisting with the
   investigation": `opposite_pair`, synonyms counted) or its prefixed negation
@@ -25,8 +28,8 @@ whatever the rest of the sentence does:
   just before, that the other version does not write; the compare stage decides
   whether the two names can be one and whether the sources name both elsewhere.
 
-Every change found here is medium (the superlative hedged, low): the claims are
-aligned on their words, not read word by word, so none is high.
+Every change found here is medium (the superlative hedged or limited, low): the
+claims are aligned on their words, not read word by word, so none is high.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from .claimdiff import (
     senses,
     superlative,
     tokenize,
+    word_keys_of,
 )
 from .numbers import DateMention, Quantity, dates, quantities
 
@@ -170,7 +174,8 @@ def frame_changes(
     the module's docstring), at most one of each test. For two `matched` claims, read
     word by word elsewhere, only the superlative (a change the word-by-word reading
     sees as a detail added: "[one of] the best")."""
-    if matched and not (partitive_written(text_a) or partitive_written(text_b)):
+    scoped = _scope_written(text_a) or _scope_written(text_b)
+    if matched and not (scoped or partitive_written(text_a) or partitive_written(text_b)):
         return ()  # most matched pairs: no "one of" to look at
     a, b = _side(text_a, quote_a), _side(text_b, quote_b)
     pairs = anchors(a.tokens, b.tokens)
@@ -186,6 +191,9 @@ def frame_changes(
             if change:
                 found[test.__name__] = change
                 break
+    limited = _scope(a, b) if scoped and "_superlative" not in found else None
+    if limited:
+        found["_scope"] = limited
     if matched:
         return tuple(found.values())
     for name, change in (
@@ -418,6 +426,59 @@ def _superlative(a: _Side, b: _Side, i: int, j: int) -> FrameChange | None:
         + a.tokens[i].key
         + ", the other one of several"
         + (" (one of them hedged)" if hedged else ""),
+    )
+
+
+SCOPE_WORDS = 8
+"""A superlative's limit ("for this type of prison") counts within this many words after
+it, in its sentence."""
+
+
+@table_cache
+def _scopes() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(word_keys_of(p)) for p in meaning_table()["superlatives"]["scopes"])
+
+
+def _scope_written(text: str) -> bool:
+    """Whether a text may hold a superlative's limit: a quick test as written."""
+    lowered = text.lower()
+    return any(" ".join(p) in lowered for p in _scopes())
+
+
+def _scoped(side: _Side) -> tuple[int, str] | None:
+    """The first superlative of a side and the limit written after it ("" for none), or
+    None when the side has no superlative."""
+    keys = [t.key for t in side.tokens]
+    first = None
+    for k, token in enumerate(side.tokens):
+        if not superlative(token.key):
+            continue
+        first = k if first is None else first
+        end = k + 1
+        while end < len(keys) and end - k <= SCOPE_WORDS and side.sentence[end] == side.sentence[k]:
+            end += 1
+        for at in range(k + 1, end):
+            for scope in _scopes():
+                if tuple(keys[at : at + len(scope)]) == scope:
+                    return k, side.written(at, min(at + len(scope), len(keys) - 1))
+    return None if first is None else (first, "")
+
+
+def _scope(a: _Side, b: _Side) -> FrameChange | None:
+    """Both versions make something the highest (worst, biggest); one limits it to a kind
+    ("the highest in England and Wales for this type of prison"), the other does not
+    ("the worst rates of self-harm in England and Wales"): low, as a limit dropped
+    changes the claim but a headline drops it often."""
+    found_a, found_b = _scoped(a), _scoped(b)
+    if found_a is None or found_b is None or bool(found_a[1]) == bool(found_b[1]):
+        return None
+    (at_a, limit_a), (at_b, limit_b) = found_a, found_b
+    return FrameChange(
+        "claim_altered",
+        "low",
+        a.written(at_a, at_a) + (f" … {limit_a}" if limit_a else ""),
+        b.written(at_b, at_b) + (f" … {limit_b}" if limit_b else ""),
+        "one version limits the superlative to a kind, the other does not",
     )
 
 

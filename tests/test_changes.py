@@ -612,6 +612,14 @@ def test_initialism_is_no_row() -> None:
         (*swap("will close", "may close", FACTORY), "will", "may"),
         (*swap("the closure", "the proposed closure", CLOSURE), "(stated as fact)", "proposed"),
         (*swap("confirmed the closure", "confirmed plans for the closure", CLOSURE), "", ""),
+        # a claim about some made one about every one
+        (
+            *swap("given victims", "given each of the victims", SUPPORT.replace("some ", "")),
+            "",
+            "each of the",
+        ),
+        # one word for another spelt alike: a slip that says something else
+        (*swap("the support", "the sport", SUPPORT), "support", "sport"),
     ],
 )
 def test_claim_altered_is_medium(a: str, b: str, value_a: str, value_b: str) -> None:
@@ -632,6 +640,8 @@ def test_claim_altered_is_medium(a: str, b: str, value_a: str, value_b: str) -> 
         ),
         # one rank of quantifier for another: as vague as each other
         (*swap("some victims", "many victims", SUPPORT), "some", "many"),
+        # two short words alike in spelling: mostly one word inflected
+        (*swap("dedicated team", "dedicated tram", CREATED), "team", "tram"),
     ],
 )
 def test_paraphrase_is_low(a: str, b: str, value_a: str, value_b: str) -> None:
@@ -648,6 +658,9 @@ def test_paraphrase_is_low(a: str, b: str, value_a: str, value_b: str) -> None:
         swap("will close", "will shut", FACTORY),
         # one modal for another of its rank: reported speech shifts the tense
         swap("will close", "would close", FACTORY),
+        # "all" counting a number's members, and "at all"
+        swap("some victims", "all three victims", SUPPORT),
+        swap("the force had given", "the force and council had all given", SUPPORT),
     ],
 )
 def test_equivalent_wording_is_no_row(a: str, b: str) -> None:

@@ -97,6 +97,22 @@ def test_a_hedged_superlative_and_one_of_several_are_a_note() -> None:
     assert [c[:2] for c in changes(a, b)] == [("claim_altered", "low")]
 
 
+def test_a_superlative_limited_to_a_kind_in_one_version_only_is_a_note() -> None:
+    a = "The rates of self-harm are the highest in the region for this type of hospital."
+    b = "The hospital has the worst rates of self-harm in the region, inspectors said."
+    assert changes(a, b) == [
+        ("claim_altered", "low", "highest … for this type of hospital", "worst")
+    ]
+    # Matched claims get this test too: the word-by-word reading sees a detail added.
+    c = "The rates of self-harm are the highest in the region."
+    assert changes(a, c, matched=True) == [
+        ("claim_altered", "low", "highest … for this type of hospital", "highest")
+    ]
+    # Both limited, or neither: no change.
+    assert changes(a, a.replace("highest", "worst")) == []
+    assert changes(b, c) == []
+
+
 def test_words_in_est_that_are_no_superlatives() -> None:
     a = "Officers took a keen interest in the arrest of one of the men."
     b = "Officers took a keen interest in the arrest of the men."

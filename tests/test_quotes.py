@@ -303,6 +303,20 @@ def test_each_difference_is_reported_once_against_the_copies_that_agree() -> Non
     assert "radio" in (found[0].source_a, found[0].source_b)
 
 
+def test_a_fragment_agreeing_with_a_fuller_copy_adds_no_row_of_its_own() -> None:
+    """One copy cuts the quotation short: its differences with the altered version are
+    among the fuller copy's, and the row is the fuller copy's."""
+    altered = WORDS.replace("very difficult", "very painful").replace("residents", "people")
+    first = WORDS.split(". ")[0] + "."
+    found = rows(
+        story("echo", SAID.format(WORDS)),
+        story("gazette", SAID.format(WORDS)),
+        story("herald", SAID.format(first)),
+        story("radio", SAID.format(altered)),
+    )
+    assert [sorted((d.source_a, d.source_b)) for d in found] == [["echo", "radio"]]
+
+
 def test_two_rewrites_are_each_reported_against_the_original_not_each_other() -> None:
     one = WORDS.replace("very difficult", "very painful")
     two = WORDS.replace("disappointed", "upset")
@@ -363,6 +377,83 @@ def test_a_short_phrase_in_quotation_marks_gaining_a_word() -> None:
         story("radio", SAID.format(WORDS), sentence.format("deceased human foetus")),
     )
     assert [(d.value_a, d.value_b) for d in found] == [("", "deceased")]
+
+
+def test_two_sentences_each_quoting_a_phrase_are_not_compared() -> None:
+    """A heading quoting the grade and a sentence quoting the report's words about the
+    same council: two sentences, not one printed twice."""
+    found = rows(
+        story(
+            "gazette",
+            SAID.format(WORDS),
+            "Inspectors, who also visited the county's care homes last winter, say the "
+            "experiences of children supported by Northshire Council “remain poor”.",
+        ),
+        story("radio", SAID.format(WORDS), "Services at Northshire Council remain “inadequate”."),
+    )
+    assert found == []
+
+
+def test_a_short_phrase_quoted_by_one_version_only_is_no_altered_quotation() -> None:
+    """One version quotes "human foetus"; the other writes "a foetus" as its own words."""
+    sentence = "Officers were alerted to the tragic discovery of a {} on the heath yesterday."
+    found = rows(
+        story("gazette", SAID.format(WORDS), sentence.format("“human foetus”")),
+        story("radio", SAID.format(WORDS), sentence.format("foetus")),
+    )
+    assert found == []
+
+
+NARRATIVE = (
+    "The council has reduced the opening hours of its seven branch libraries across the "
+    "northern half of the county."
+)
+
+
+def test_a_release_narrative_printed_as_a_persons_quotation_is_low_attribution() -> None:
+    """The release states the finding; the radio copy quotes it as the leader's words."""
+    found = rows(
+        story("release", SAID.format(WORDS), NARRATIVE),
+        story(
+            "radio",
+            SAID.format(WORDS),
+            "Jo Bloggs says the council 'has reduced the opening hours of its seven branch "
+            "libraries across the northern half of the county'.",
+        ),
+        kind="quote_attribution",
+    )
+    assert [(d.severity, d.source_a, d.source_b) for d in found] == [("low", "radio", "release")]
+    assert "own narrative" in found[0].explanation
+
+
+def test_a_persons_own_statement_printed_unmarked_is_no_attribution() -> None:
+    """The council's page prints the leader's signed statement without quotation marks:
+    its first-person sentences are his, and so is the narrative between them."""
+    statement = "I am proud of the staff who kept our reading rooms open through the winter."
+    quoted = f"Jo Bloggs said: “{statement} {NARRATIVE}”"
+    found = rows(
+        story("release", SAID.format(WORDS), f"{statement}\n\n{NARRATIVE}"),
+        story("radio", SAID.format(WORDS), quoted),
+        kind="quote_attribution",
+    )
+    assert found == []
+
+
+def test_narrative_that_names_the_speaker_or_quotes_him_too_is_no_attribution() -> None:
+    """Reported speech names whose words they are; a lead that paraphrases the
+    quotation its article prints below is no narrative."""
+    quoted = (
+        "Jo Bloggs said: 'The council has reduced the opening hours of its seven branch "
+        "libraries across the northern half of the county.'"
+    )
+    for plain in (f"Mr Bloggs told the meeting {NARRATIVE[0].lower()}{NARRATIVE[1:]}", NARRATIVE):
+        closing = plain if plain != NARRATIVE else f"{NARRATIVE}\n\n{quoted}"
+        found = rows(
+            story("release", SAID.format(WORDS), closing),
+            story("radio", SAID.format(WORDS), quoted),
+            kind="quote_attribution",
+        )
+        assert found == [], plain
 
 
 def test_a_quotation_printed_as_a_sentence_but_cut_from_one_is_trimmed() -> None:

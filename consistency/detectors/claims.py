@@ -69,6 +69,8 @@ from ..claimdiff import (
     opposite_pair,
     polarity_only,
     quantifier_change,
+    quantifier_ranks,
+    same_stems,
     sandwiched,
     shared_run_share,
     squeezed,
@@ -88,6 +90,7 @@ from ..numbers import (
     reading,
     vague_amount,
 )
+from ..rarity import zipf
 from ..settings import SCORER, WORDS_SCORER
 from .base import Context, cluster_topic, make, side
 from .facts import NUMBER_CONFLICT, same_count
@@ -505,7 +508,16 @@ def _classify_pair(
             )
             continue
         if not hunk.a or not hunk.b:
-            continue  # words only one version has: an added detail, not a change
+            universal = _universal_added(a, b, hunk)
+            if universal:
+                found(
+                    "claim_altered",
+                    "medium",
+                    hunk.text_a(a.text),
+                    hunk.text_b(b.text),
+                    "one version says it of every one (a quantifier the other does not have)",
+                )
+            continue  # otherwise words only one version has: an added detail, not a change
         meaning = next((why for test, why in _MEANING_CHANGES if test(hunk)), None)
         if meaning:
             found(meaning[0], "medium", hunk.text_a(a.text), hunk.text_b(b.text), meaning[1])
@@ -538,6 +550,16 @@ def _classify_pair(
             if renamed is not None:
                 found(renamed.kind, renamed.severity, renamed.name_a, renamed.name_b, renamed.why)
             continue
+        if len(hunks) == 1 and _lookalike(hunk):
+            found(
+                "claim_altered",
+                "medium",
+                written_a,
+                written_b,
+                "one word replaced by another spelt alike (a slip of the keys or of the ear "
+                "that changes what the claim says)",
+            )
+            continue
         if not synonymous(words_a, words_b) and not _synonymous_heads(hunk):
             found(
                 "claim_altered",
@@ -548,6 +570,67 @@ def _classify_pair(
                 "quantifier or modal among them",
             )
     return findings
+
+
+UNIVERSAL_RANK = 3
+"""The quantifier rank (data/meaning.toml) of "all", "every", "each": said of every one."""
+
+
+def _universal_added(a: Claim, b: Claim, hunk: Hunk) -> bool:
+    """Words only one version has that say the claim of every one ("Results showed that
+    in each of the children, the pSTS was activated" / "the pSTS was activated"): a
+    claim about some made one about all. "all three" counts its members (a number's
+    business); "at all" is an intensifier; and "all" must stand before what it
+    quantifies ("all of", "all the"), as one after a list sums it up ("fares, food and
+    fees all helped push inflation higher")."""
+    ranks = quantifier_ranks()
+    added, claim = (hunk.a, a) if hunk.a else (hunk.b, b)
+    number_words = domain.lexicon().number_words
+    for k, token in enumerate(added):
+        if ranks.get(token.key) != UNIVERSAL_RANK:
+            continue
+        if k and added[k - 1].key == "at":
+            continue
+        after = claim.text[token.end :].split(maxsplit=1)
+        following = after[0].strip(",.;:").lower() if after else ""
+        if following[:1].isdigit() or following in number_words:
+            continue
+        if token.key == "all" and following not in _ALL_BEFORE:
+            continue
+        return True
+    return False
+
+
+_ALL_BEFORE = frozenset({"of", "the", "those", "these", "their", "its", "his", "her", "our"})
+
+
+MIN_LOOKALIKE_LETTERS = 5
+"""Shorter words alike in spelling are mostly one word inflected ("has" / "had")."""
+MAX_LOOKALIKE_EDITS = 3
+"""Letters added, dropped, changed or swapped between two words spelt alike ("murders" /
+"matters"); more, and two words merely share letters."""
+MIN_LOOKALIKE_ZIPF = 3.0
+"""Both words are English words at least this common (wordfreq's Zipf scale): a word
+that is none is a misspelling (the spelling detectors'), not another word."""
+
+
+def _lookalike(hunk: Hunk) -> bool:
+    """One lower-case word replaced by another English word spelt alike, not an
+    inflection of it ("the equivalent of terrorist murders" / "of terrorist matters"):
+    in one sentence printed two ways, a slip that says something else. Known synonyms
+    and inflections are a paraphrase."""
+    if len(hunk.a) != 1 or len(hunk.b) != 1:
+        return False
+    x, y = hunk.a[0], hunk.b[0]
+    if x.capitalised or y.capitalised or not (x.key.isalpha() and y.key.isalpha()):
+        return False
+    if min(len(x.key), len(y.key)) < MIN_LOOKALIKE_LETTERS or x.key[0] != y.key[0]:
+        return False
+    if same_stems([x.key], [y.key]) or synonymous([x.key], [y.key]):
+        return False
+    if not 1 < OSA.distance(x.key, y.key) <= MAX_LOOKALIKE_EDITS:
+        return False
+    return min(zipf(x.key), zipf(y.key)) >= MIN_LOOKALIKE_ZIPF
 
 
 _COMPLEMENTS = frozenset({"of", "in", "for", "from"})

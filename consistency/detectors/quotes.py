@@ -25,8 +25,10 @@ from ..claimdiff import Token, initialism, squeezed, tokenize
 from ..claims import quote_spans
 from ..keys import canonical_text, name_key
 from ..models import (
+    Claim,
     Discrepancy,
     Paragraph,
+    Quote,
     Severity,
 )
 from ..numbers import dates, quantities, reading
@@ -605,6 +607,7 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
                 yield _altered(ctx, qa, qb, name, finding, also)
     yield from _quoted_phrases(ctx)
     yield from _unmarked(ctx)
+    yield from _narrated(ctx, people)
     # A source that itself gives the quotation to both people (a copy of an
     # article that does) is no evidence that another source misattributed it.
     given_by: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -1053,14 +1056,19 @@ class _Versions:
         return False
 
     def _same_change(self, c: str, b: str, other: _Finding, a: str, finding: _Finding) -> bool:
-        """The row for (c, b) shows what the row for (a, b) shows."""
+        """The row for (c, b) shows what the row for (a, b) shows; where a is a fragment
+        of c (a shorter copy agreeing with it), the changes a's part holds are among
+        c's ("After falling this time last year, the cost of food…" cut short)."""
         if other.severity != finding.severity:
             return False
         mine = finding.shown if a < b else tuple((y, x) for x, y in finding.shown)
         theirs = other.shown if c < b else tuple((y, x) for x, y in other.shown)
-        return [_as_compared(x) + _as_compared(y) for x, y in mine] == [
-            _as_compared(x) + _as_compared(y) for x, y in theirs
-        ]
+        compared_mine = [_as_compared(x) + _as_compared(y) for x, y in mine]
+        compared_theirs = [_as_compared(x) + _as_compared(y) for x, y in theirs]
+        if compared_mine == compared_theirs:
+            return True
+        fragment = len(self.quoted[a].text) < len(self.quoted[c].text)
+        return fragment and bool(compared_mine) and set(compared_mine) <= set(compared_theirs)
 
     def _contains(self, c: str, a: str) -> bool:
         """c carries all of a's words (a is a fragment of c, or a copy)."""
@@ -1126,6 +1134,135 @@ def _unmarked(ctx: Context) -> Iterator[Discrepancy]:
         )
 
 
+MIN_NARRATED_WORDS = 8
+"""Words of a person's quotation another version prints as its own narrative, at least:
+fewer may be a stock phrase both took from one release."""
+NARRATED_COVERAGE = 0.9
+"""Share of the shared passage in the same words: the narrative is the quotation's words
+nearly word for word, not a paraphrase of what the person said."""
+NARRATED_SHARE = 0.75
+"""Share of the narrative sentence the passage covers: the sentence is those words, not
+a longer sentence that happens to hold a phrase of them."""
+
+
+def _narrated(ctx: Context, people: frozenset[str]) -> Iterator[Discrepancy]:
+    """A person's quotation in one version whose words another version prints as its
+    own narrative, with no quotation marks, no speech verb and no name of the person
+    (a release's list of findings quoted as its chief inspector's words): low
+    `quote_attribution`, as either version may be the one that moved the words: the
+    quoting one put a release's narrative in a person's mouth, or the other dropped the
+    marks. The unquoted version's own quotations of the words (a lead that paraphrases
+    the quotation it prints below) make no row, nor does a version that prints the
+    quotation's first-person sentences unmarked too: it is the speaker's own statement
+    (an inspector's signed statement on the inspectorate's page)."""
+    verbs = domain.speech().verbs
+    function_words = domain.wording().function_words
+    quoted_by: dict[str, list[Quote]] = defaultdict(list)
+    for q in ctx.extraction.quotes:
+        key = ctx.graph.person_key.get(q.speaker_key, q.speaker_key)
+        if key in people and len(q.text.split()) >= MIN_NARRATED_WORDS:
+            quoted_by[ctx.story(q.source)].append(q)
+    if not quoted_by:
+        return
+    all_quotes: dict[str, list[str]] = defaultdict(list)
+    for q in ctx.extraction.quotes:
+        all_quotes[q.source].append(q.text)
+    plain_by: dict[str, list[Claim]] = defaultdict(list)
+    voiced: dict[str, list[str]] = defaultdict(list)
+    for claim in ctx.claims.values():
+        story = ctx.story(claim.source)
+        if (
+            story not in quoted_by
+            or claim.kind == "quote"
+            or claim.in_quote
+            or _MARKED.search(claim.text)
+        ):
+            continue
+        if _FIRST_PERSON.search(claim.text):
+            voiced[claim.source].append(claim.text)
+        elif not verbs.search(claim.text):
+            plain_by[story].append(claim)
+    for story, quoted in sorted(quoted_by.items()):
+        index: dict[str, list[Claim]] = defaultdict(list)
+        for claim in plain_by.get(story, ()):
+            for word in set(_words(claim.text).words) - function_words:
+                index[word].append(claim)
+        seen: set[tuple[str, str]] = set()
+        for q in sorted(quoted, key=lambda q: q.claim_id):
+            shared: Counter[str] = Counter()
+            claims_by_id: dict[str, Claim] = {}
+            for word in set(_words(q.text).words) - function_words:
+                holders = index.get(word, ())
+                if len(holders) > MAX_WORD_QUOTES:
+                    continue
+                for claim in holders:
+                    if claim.source != q.source:
+                        shared[claim.claim_id] += 1
+                        claims_by_id[claim.claim_id] = claim
+            for claim_id, count in shared.most_common(MAX_PARTNERS):
+                claim = claims_by_id[claim_id]
+                if count < MIN_RUN_WORDS or (q.claim_id, claim.source) in seen:
+                    continue
+                if not _narrates(q.text, claim.text):
+                    continue
+                speaker = ctx.graph.person_name.get(
+                    ctx.graph.person_key.get(q.speaker_key, q.speaker_key), q.speaker
+                )
+                if (
+                    _names_speaker(claim.text, speaker)
+                    or any(
+                        diff_quotes(q.text, own).coverage >= MIN_QUOTE_COVERAGE
+                        for own in all_quotes.get(claim.source, ())
+                    )
+                    or any(_narrates(q.text, own) for own in voiced.get(claim.source, ()))
+                ):
+                    continue
+                seen.add((q.claim_id, claim.source))
+                yield _narration(ctx, q.claim_id, claim, speaker)
+
+
+_MARKED = re.compile(r"[“”\"]")
+
+
+def _narrates(quotation: str, plain: str) -> bool:
+    """The plain sentence is the quotation's words (or a part of them) nearly word for
+    word: a long shared passage, almost all of the sentence."""
+    diff = diff_quotes(quotation, plain)
+    if diff.coverage < NARRATED_COVERAGE:
+        return False
+    words_plain = _words(plain).words
+    ops = Indel.opcodes(list(_words(quotation).words), list(words_plain))
+    shared = sum(op.dest_end - op.dest_start for op in ops if op.tag == "equal")
+    return shared >= MIN_NARRATED_WORDS and shared >= NARRATED_SHARE * len(words_plain)
+
+
+def _names_speaker(text: str, speaker: str) -> bool:
+    """The sentence names the person (by the last word of the name): it says whose the
+    words are."""
+    words = _name_words(speaker)
+    return (
+        bool(words) and re.search(rf"\b{re.escape(words[-1])}\b", text, re.IGNORECASE) is not None
+    )
+
+
+def _narration(ctx: Context, quote_id: str, claim: Claim, speaker: str) -> Discrepancy:
+    quoted = ctx.claims[quote_id]
+    a = side(ctx, quote_id, f"quoted as {speaker}'s words")
+    b = side(ctx, claim.claim_id, "not quoted (the article's own words)")
+    return make(
+        "quote_attribution",
+        "low",
+        speaker,
+        a,
+        b,
+        f"{quoted.source} quotes these words as {speaker}'s; {claim.source} prints them as "
+        f"its own narrative, without quotation marks or a speaker (a release's text put in "
+        f"a person's mouth, or a quotation's marks dropped)",
+        ctx,
+        similarity=None,
+    )
+
+
 def _speakers_by_paragraph(ctx: Context) -> dict[tuple[str, int], str]:
     """(source, paragraph) -> the name of the speaker of the quotations there."""
     found: dict[tuple[str, int], str] = {}
@@ -1141,20 +1278,25 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
     """Short quotations (under MIN_QUOTE_WORDS words, not compared as quotations of
     their own) inside two versions of one sentence: words added, dropped or changed
     inside the marks ("the discovery of a “human foetus”" / "of a “deceased human
-    foetus”"). Running text is the claim detectors'; longer quotations are compared
-    above."""
+    foetus”"), where the sentence around them is otherwise printed alike (at most
+    MAX_PHRASE_CONTEXT_WORDS words changed). Running text is the claim detectors';
+    longer quotations are compared above."""
     for m, matched in aligned_pairs(ctx):
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         if not matched or "“" not in a.text + b.text or ctx.story(a.source) != ctx.story(b.source):
             continue  # a paraphrase (a related pair) may move a phrase anywhere
         tokens_a, tokens_b = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
         elsewhere = {_spelled(t.key) for t in tokens_a} & {_spelled(t.key) for t in tokens_b}
+        hunks = claimdiff.diff(tokens_a, tokens_b)
+        around = sum(max(len(h.a), len(h.b)) for h in hunks if "quote" not in h.zones)
+        if around > MAX_PHRASE_CONTEXT_WORDS:
+            continue  # two sentences quoting one phrase each, not one sentence printed twice
         changes = tuple(
             (h.text_a(a.text), h.text_b(b.text))
-            for h in claimdiff.diff(tokens_a, tokens_b)
+            for h in hunks
             if h.zones == {"quote"}
-            and _in_short_quotes(a.text, h.a)
-            and _in_short_quotes(b.text, h.b)
+            and _in_short_quotes(a.text, h.a, h.a_at)
+            and _in_short_quotes(b.text, h.b, h.b_at)
             # "demobilise" / "demobilize", or a word both have in another place, is no
             # change inside the marks
             and [_spelled(t.key) for t in h.a] != [_spelled(t.key) for t in h.b]
@@ -1180,9 +1322,21 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
         )
 
 
-def _in_short_quotes(text: str, tokens: tuple[Token, ...]) -> bool:
-    """Every token lies inside a quotation of fewer than MIN_QUOTE_WORDS words."""
+MAX_PHRASE_CONTEXT_WORDS = 5
+"""Words changed outside the quotation marks in two versions of a sentence whose quoted
+phrases are compared: more, and the two are different sentences each quoting a phrase
+("the experiences of children ... “remain poor.”" / "Children's services at Devon
+County Council remain “inadequate”")."""
+
+
+def _in_short_quotes(text: str, tokens: tuple[Token, ...], at: int) -> bool:
+    """Every token lies inside a quotation of fewer than MIN_QUOTE_WORDS words; with no
+    token (words the other version has), the place `at` where they would stand does.
+    A phrase one version quotes and the other writes as its own words ("of a “human
+    foetus”" / "of a foetus") is a paraphrase around the quotation, not a change in it."""
     spans = quote_spans(text)
+    if not tokens:
+        return any(s <= at <= e and len(text[s:e].split()) < MIN_QUOTE_WORDS for s, e in spans)
     for token in tokens:
         held = [(s, e) for s, e in spans if s <= token.start and token.end <= e]
         if not held or len(text[held[0][0] : held[0][1]].split()) >= MIN_QUOTE_WORDS:

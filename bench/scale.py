@@ -40,11 +40,18 @@ ratio of times; --timeout stops a feed whose run takes longer. The targets: the
 templated feed within 1.5x the distinct feed's time, at most x2.3 time for x2
 articles, and no row across generated stories.
 
+With --floor, each feed is also run through a floor pipeline of this module's own
+(`run_floor`: regex sentence split, blocking by rare 3-word shingles, `fuzz.ratio`
+on candidate pairs, a digit diff, a CSV), then through the checker, each in a fresh
+process, and the table gives wall and CPU seconds per stage, the ratio checker /
+floor per stage and in total, and peak memory summed over each run's processes.
+
     python bench/scale.py                       # 1000 2000 5000 10000 20000
     python bench/scale.py --quick               # 200 500 1000
     python bench/scale.py 500 --identity-up-to 500
     python bench/scale.py 500 1000 2000 --both  # distinct and templated, side by side
     python bench/scale.py 1000 --templated
+    python bench/scale.py 1000 5000 --floor     # a floor pipeline beside the checker, per stage
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ With --templated, the feed is instead stories written from a handful of template
 as 43 forces' inspection reports published on one day are: five real-looking
 articles (two police PEEL reports, a fire inspection, a CQC maternity report, an
 Ofsted report; TEMPLATED), story i written from template i % 5 with subjects of its
-own (places drawn from about 800 generated names, so "<Place> Police" and "<Place>
+own (places drawn from 7,200 generated names, so "<Place> Police" and "<Place>
 Fire and Rescue Service"; people's first names and surnames from lists here, each
 full name used once; operation names, acronyms, figures and day numbers redrawn,
 grades redrawn from the template's scale; years, 999 and 101 kept), then syndicated
@@ -40,16 +40,24 @@ ratio of times; --timeout stops a feed whose run takes longer. The targets: the
 templated feed within 1.5x the distinct feed's time, at most x2.3 time for x2
 articles, and no row across generated stories.
 
+With --floor, each feed is also run through a floor pipeline of this module's own
+(`run_floor`: regex sentence split, blocking by rare 3-word shingles, `fuzz.ratio`
+on candidate pairs, a digit diff, a CSV), then through the checker, each in a fresh
+process, and the table gives wall and CPU seconds per stage, the ratio checker /
+floor per stage and in total, and peak memory summed over each run's processes.
+
     python bench/scale.py                       # 1000 2000 5000 10000 20000
     python bench/scale.py --quick               # 200 500 1000
     python bench/scale.py 500 --identity-up-to 500
     python bench/scale.py 500 1000 2000 --both  # distinct and templated, side by side
     python bench/scale.py 1000 --templated
+    python bench/scale.py 1000 5000 --floor     # a floor pipeline beside the checker, per stage
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import difflib
 import json
 import math
@@ -57,10 +65,12 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -69,9 +79,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 from rapidfuzz import fuzz, process
 
-from consistency import check, domain, ingest, write_reports
+from consistency import check, check_articles, domain, ingest, pipeline, write_reports
 from consistency import claims as claims_stage
 from consistency import clean as clean_stage
 from consistency.match import MatchSettings
@@ -237,6 +248,12 @@ _PLACE_ENDS = _words(
     "ford bridge shire dale ham ton wick bury field mouth stead by worth combe leigh mere "
     "thorpe well hurst gate"
 )
+_PLACE_MIDDLES = _words("en ow ar ul ib ock yth ast")
+"""Once every stem + end has been drawn, stem + middle + end ("Ashenford"): a name of
+its own again, two letters from any other. A prefix ("North Ashford") would share the
+word "Ashford" with the first story given it, and stories of one template naming one
+place are one story to an editor too (the templated feed at 4,000 articles once merged
+its stories 500 apart that way)."""
 _WOMEN = _words(
     "Amelia Aisha Beth Caroline Chloe Deborah Eleanor Emma Farah Gemma Grace Hannah Imogen "
     "Jasmine Joanne Karen Katherine Leah Louise Maria Megan Nadia Natalie Nicola Olivia "
@@ -261,6 +278,7 @@ _SURNAMES = _words(
 _SURNAME_STEMS = _words(
     "Ash Bar Cart Dal Ell Fin Gil Hal Ing Kirk Lam Mor New Par Rad Sut Tal Ward"
 )
+_ENDS = frozenset(_PLACE_ENDS)
 _SURNAME_ENDS = _words("ley ton well wood croft more ridge field worth ham")
 _CODENAMES = _words(
     "Beacon Bramble Compass Falcon Harbour Juniper Keystone Kestrel Lighthouse Meridian "
@@ -280,7 +298,7 @@ def _pool(stems: list[str], ends: list[str], extra: tuple[str, ...] = ()) -> lis
 
 class Subjects:
     """Draws the subjects of generated stories: every place and every full name once in
-    the feed while the pools last (about 800 places and 6,000 names), surnames in turn
+    the feed while the pools last (7,200 places and about 6,000 names), surnames in turn
     (a surname comes back only after the other 260 have been used)."""
 
     def __init__(self, seed: int) -> None:
@@ -297,11 +315,13 @@ class Subjects:
         place = self.places[self.place_turn % len(self.places)]
         laps = self.place_turn // len(self.places)
         self.place_turn += 1
-        return (
-            f"{('North', 'South', 'East', 'West', 'Upper', 'Lower')[laps - 1]} {place}"
-            if laps
-            else place
-        )
+        if not laps:
+            return place
+        stem = next(s for s in _PLACE_STEMS if place.startswith(s) and place[len(s) :] in _ENDS)
+        middle = _PLACE_MIDDLES[(laps - 1) % len(_PLACE_MIDDLES)]
+        named = f"{stem}{middle}{place[len(stem) :]}"
+        rounds = (laps - 1) // len(_PLACE_MIDDLES)
+        return f"{('North', 'South', 'East', 'West')[rounds - 1]} {named}" if rounds else named
 
     def person(self, firsts: list[str], taken: set[str]) -> str:
         for _ in range(50):
@@ -497,6 +517,262 @@ def against_generated(result: CheckResult) -> dict[str, Any]:
     }
 
 
+# --- the floor ------------------------------------------------------------------------
+#
+# The least a syndication checker must do, done fast: split sentences with one regular
+# expression, block sentences by their rare 3-word shingles, score the candidate pairs
+# with rapidfuzz `fuzz.ratio`, report pairs whose figures differ, write a CSV. The
+# checker's time is measured against it, stage by stage, in the same run.
+
+_FLOOR_SENTENCE = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019']))\s+(?=[\"\u201c\u2018'(]?[A-Z0-9])|\n+"
+)
+_FLOOR_WORD = re.compile(r"\w+")
+_FLOOR_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+FLOOR_MAX_ARTICLES = 20
+"""A shingle in more articles than this is a template's, not a block."""
+FLOOR_MIN_RATIO = 80.0
+"""`fuzz.ratio` at which two sentences are one sentence, edited."""
+
+
+@dataclass
+class Floor:
+    """The floor's sentences (text, article, figures) and its stage times."""
+
+    texts: list[str]
+    articles: list[int]
+    sources: list[str]
+    seconds: dict[str, float]
+
+
+def floor_read(folder: Path) -> Floor:
+    """Each .txt file's body (after its front matter), split into sentences."""
+    texts: list[str] = []
+    articles: list[int] = []
+    sources: list[str] = []
+    for number, path in enumerate(sorted(folder.glob("*.txt"))):
+        text = path.read_text(encoding="utf-8")
+        _, _, body = text.partition("\n---\n")
+        sources.append(path.stem)
+        for sentence in _FLOOR_SENTENCE.split(body):
+            if sentence.strip():
+                texts.append(sentence.strip())
+                articles.append(number)
+    return Floor(texts, articles, sources, {})
+
+
+def floor_candidates(floor: Floor, max_articles: int = FLOOR_MAX_ARTICLES) -> set[tuple[int, int]]:
+    """Pairs of sentences of two articles sharing a 3-word shingle found in 2 to
+    `max_articles` articles (one polars plan: words, shingles hashed, a self-join)."""
+    words = (
+        pl.LazyFrame(
+            {"sentence": range(len(floor.texts)), "article": floor.articles, "text": floor.texts}
+        )
+        .with_columns(pl.col("text").str.to_lowercase().str.extract_all(r"\w+").alias("word"))
+        .drop("text")
+        .explode("word")
+    )
+    following = [pl.col("word").shift(-k).over("sentence") for k in (1, 2)]
+    shingles = (
+        words.with_columns(
+            pl.concat_str([pl.col("word"), *following], separator=" ").hash().alias("shingle")
+        )
+        .drop_nulls("shingle")
+        .select("sentence", "article", "shingle")
+        .unique()
+        .with_columns(pl.col("article").n_unique().over("shingle").alias("df"))
+        .filter((pl.col("df") >= 2) & (pl.col("df") <= max_articles))
+        .drop("df")
+    )
+    pairs = (
+        shingles.join(shingles, on="shingle", suffix="_b")
+        .filter(pl.col("article") < pl.col("article_b"))
+        .select("sentence", "sentence_b")
+        .unique()
+        .collect()
+    )
+    return set(zip(pairs["sentence"].to_list(), pairs["sentence_b"].to_list(), strict=True))
+
+
+def floor_compare(
+    floor: Floor, pairs: set[tuple[int, int]], min_ratio: float = FLOOR_MIN_RATIO
+) -> list[tuple[int, int, float, str, str]]:
+    """Candidate pairs that are one sentence (`fuzz.ratio` at least `min_ratio`) whose
+    figures differ: (sentence, sentence, ratio, figures of each)."""
+    figures = [tuple(_FLOOR_DIGITS.findall(t)) for t in floor.texts]
+    rows = []
+    texts = floor.texts
+    for a, b in sorted(pairs):
+        if figures[a] == figures[b]:
+            continue
+        score = fuzz.ratio(texts[a], texts[b], score_cutoff=min_ratio)
+        if score:
+            rows.append((a, b, score, " ".join(figures[a]), " ".join(figures[b])))
+    return rows
+
+
+def floor_write(floor: Floor, rows: list[tuple[int, int, float, str, str]], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "floor.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["source_a", "source_b", "ratio", "figures_a", "figures_b", "a", "b"])
+        for a, b, score, fa, fb in rows:
+            writer.writerow(
+                [
+                    floor.sources[floor.articles[a]],
+                    floor.sources[floor.articles[b]],
+                    f"{score:.1f}",
+                    fa,
+                    fb,
+                    floor.texts[a],
+                    floor.texts[b],
+                ]
+            )
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the reading
+    workers once their pool closes, the forked detector process once it returns)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class Stages:
+    """Wall and CPU seconds of each stage of a run, from one mark to the next."""
+
+    def __init__(self, watch: MemoryWatch) -> None:
+        self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.watch = watch
+        """Its sampling thread's CPU time is the bench's, taken off each stage's."""
+        self._last = (time.perf_counter(), _cpu() - watch.cpu)
+
+    def mark(self, stage: str) -> None:
+        """`stage` ends now: it took the time since the previous mark."""
+        now = (time.perf_counter(), _cpu() - self.watch.cpu)
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now[0] - self._last[0]
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + now[1] - self._last[1]
+        self._last = now
+
+
+def run_floor(folder: Path, out: Path) -> dict[str, Any]:
+    """The floor on the feed in `folder`, timed stage by stage."""
+    with MemoryWatch() as memory:
+        stages = Stages(memory)
+        floor = floor_read(folder)
+        stages.mark("read")
+        pairs = floor_candidates(floor)
+        stages.mark("match")
+        rows = floor_compare(floor, pairs)
+        stages.mark("compare")
+        floor_write(floor, rows, out)
+        stages.mark("write")
+    return {
+        "seconds": stages.seconds,
+        "cpu": stages.cpu,
+        "sentences": len(floor.texts),
+        "pairs": len(pairs),
+        "rows": len(rows),
+        "peak_pss_mib": memory.peak_kib / 1024,
+    }
+
+
+class MemoryWatch:
+    """The peak, over a run, of the proportional set size (PSS: pages shared between
+    forked processes counted once, split among them) summed over this process and
+    every process under it, sampled every `interval` seconds from /proc (Linux); 0
+    where /proc has no smaps_rollup."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.peak_kib = 0
+        self.cpu = 0.0
+        """CPU seconds the sampling has taken so far (in the process's own: `Stages`
+        takes them off)."""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _tree(root: int) -> set[int]:
+        parents: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        tree, todo = {root}, [root]
+        while todo:
+            for child in parents.get(todo.pop(), []):
+                tree.add(child)
+                todo.append(child)
+        return tree
+
+    @staticmethod
+    def _pss_kib(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            total = sum(self._pss_kib(pid) for pid in self._tree(os.getpid()))
+            self.peak_kib = max(self.peak_kib, total)
+            self.cpu = time.thread_time()
+            self._stop.wait(self.interval)
+
+
+def run_checker_staged(folder: Path, out: Path) -> dict[str, Any]:
+    """What `consistency check FOLDER --out OUT` does, timed stage by stage: read
+    (ingest, then clean, claims and extract on every core), match, graph, compare,
+    report (the files written)."""
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # A stage ends where the next one starts: the reading workers have been reaped
+        # by then, so that their CPU time is reading's.
+        at = pipeline.STAGES.index(stage)
+        if done == 0 and at:
+            stages.mark(pipeline.STAGES[at - 1])
+
+    with MemoryWatch() as memory:
+        stages = Stages(memory)
+        feed = ingest.read_feed([folder])
+        result = check_articles(feed.articles, progress=progress)
+        stages.mark("compare")
+        write_reports(result, out)
+        stages.mark("report")
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return {
+        "seconds": stages.seconds,
+        "cpu": stages.cpu,
+        "articles": len(result.articles),
+        "claims": len(result.claims),
+        "rows": len(result.discrepancies),
+        "peak_pss_mib": memory.peak_kib / 1024,
+        "peak_mib": own.ru_maxrss / 1024,
+        "worker_peak_mib": children.ru_maxrss / 1024,
+        **against_generated(result),
+    }
+
+
 def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
@@ -542,11 +818,17 @@ def _fmt_seconds(measured: float | None, estimate: float) -> str:
 
 
 def _child(
-    folder: Path, out: Path, blocking: bool, timeout: float | None = None
+    folder: Path,
+    out: Path,
+    blocking: bool = True,
+    timeout: float | None = None,
+    mode: str = "--one",
 ) -> dict[str, Any] | None:
-    """The checker in a fresh process, so that its peak RSS is its own; None if it runs
-    past `timeout` seconds (the process and its workers are then killed)."""
-    command = [sys.executable, __file__, "--one", str(folder), "--out", str(out)]
+    """The checker (or with `mode` "--staged-one" the checker timed stage by stage,
+    "--floor-one" the floor) in a fresh process, so that its peak memory is its own;
+    None if it runs past `timeout` seconds (the process and its workers are then
+    killed)."""
+    command = [sys.executable, __file__, mode, str(folder), "--out", str(out)]
     if not blocking:
         command.append("--unblocked")
     with subprocess.Popen(
@@ -628,6 +910,88 @@ def compare_feeds(sizes: list[int], feeds: list[str], timeout: float) -> None:
     )
 
 
+STAGE_PAIRS = (
+    ("read", ("read",), "read"),
+    ("match", ("match", "graph"), "match"),
+    ("compare", ("compare",), "compare"),
+    ("report", ("report",), "write"),
+)
+"""The checker's stages against the floor's: reading is ingest, clean, claims and
+extract against reading and splitting; match and graph (claim clusters) against
+shingle blocking; compare (every detector) against `ratio` and the digit diff; the
+reports against the CSV."""
+
+
+def floor_table(sizes: list[int], feeds: list[str], timeout: float) -> None:
+    """The floor and the checker on each feed at each size, back to back in fresh
+    processes: wall and CPU seconds per stage, the ratio checker / floor of each per
+    stage and in total, and peak memory (PSS summed over each run's processes)."""
+    print(
+        "| feed | articles | stage | checker s | floor s | checker / floor "
+        "| checker CPU s | floor CPU s | checker / floor, CPU | peak PSS MiB (checker / floor) |"
+    )
+    print("|:---|---:|:---|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="consistency-floor-") as tmp:
+        for size in sizes:
+            for feed in feeds:
+                corpus = FEEDS[feed](size)
+                folder = Path(tmp) / f"{feed}-{size}"
+                write_corpus(corpus, folder)
+                floor = _child(folder, Path(tmp) / "floor", timeout=timeout, mode="--floor-one")
+                checker = _child(folder, Path(tmp) / "out", timeout=timeout, mode="--staged-one")
+                shutil.rmtree(folder)
+                if floor is None or checker is None:
+                    print(f"| {feed} | {len(corpus):,} | all | > {timeout:.0f} (stopped) |")
+                    continue
+                rows = [
+                    (
+                        stage,
+                        " + ".join(f"{checker['seconds'][p]:.1f}" for p in parts),
+                        parts,
+                        (theirs,),
+                    )
+                    for stage, parts, theirs in STAGE_PAIRS
+                ]
+                for stage, shown, parts, theirs in rows:
+                    wall = [
+                        sum(run["seconds"][p] for p in ps)
+                        for run, ps in ((checker, parts), (floor, theirs))
+                    ]
+                    cpu = [
+                        sum(run["cpu"][p] for p in ps)
+                        for run, ps in ((checker, parts), (floor, theirs))
+                    ]
+                    print(
+                        f"| {feed} | {checker['articles']:,} | {stage} | {shown} | {wall[1]:.1f} "
+                        f"| {wall[0] / wall[1]:.1f} | {cpu[0]:.1f} | {cpu[1]:.1f} "
+                        f"| {cpu[0] / cpu[1]:.1f} | |"
+                    )
+                wall = [sum(run["seconds"].values()) for run in (checker, floor)]
+                cpu = [sum(run["cpu"].values()) for run in (checker, floor)]
+                print(
+                    f"| {feed} | {checker['articles']:,} | **total** | {wall[0]:.1f} "
+                    f"| {wall[1]:.1f} | **{wall[0] / wall[1]:.1f}** | {cpu[0]:.1f} | {cpu[1]:.1f} "
+                    f"| **{cpu[0] / cpu[1]:.1f}** "
+                    f"| {checker['peak_pss_mib']:,.0f} / {floor['peak_pss_mib']:,.0f} |",
+                    flush=True,
+                )
+                print(
+                    f"<!-- {feed} {size}: checker rows {checker['rows']:,}, rows across "
+                    f"generated stories {checker['cross_rows']:,}, stories found "
+                    f"{checker['stories_found']:,} / {checker['stories_generated']:,}; "
+                    f"floor sentences {floor['sentences']:,}, candidate pairs "
+                    f"{floor['pairs']:,}, rows {floor['rows']:,} -->",
+                    flush=True,
+                )
+    print(
+        "\nEach program in a fresh process on the same folder, back to back. Match is the "
+        "checker's match + graph (claim clusters) against the floor's shingle blocking. CPU "
+        "s: the process and its children (the checker reads on every core and runs part of "
+        "its detectors in a second process; the floor runs on one). Peak PSS: pages shared "
+        "by forked processes counted once, summed over the process tree, sampled every 0.5 s."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, help="articles per corpus")
@@ -650,14 +1014,31 @@ def main(argv: list[str] | None = None) -> int:
         default=600.0,
         help="with --templated or --both: seconds a run may take before that feed stops",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="the floor pipeline beside the checker, stage by stage, on both feeds",
+    )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--staged-one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--floor-one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--unblocked", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(run_checker(args.one, args.out, blocking=not args.unblocked)))
         return 0
+    if args.staged_one:
+        print(json.dumps(run_checker_staged(args.staged_one, args.out)))
+        return 0
+    if args.floor_one:
+        print(json.dumps(run_floor(args.floor_one, args.out)))
+        return 0
     sizes = args.sizes or ([200, 500, 1000] if args.quick else [1000, 2000, 5000, 10000, 20000])
+    if args.floor:
+        feeds = ["templated"] if args.templated else ["distinct", "templated"]
+        floor_table(sizes, feeds, args.timeout)
+        return 0
     if args.templated or args.both:
         compare_feeds(
             sizes, ["distinct", "templated"] if args.both else ["templated"], args.timeout

@@ -106,3 +106,31 @@ def test_the_checker_pairs_no_two_generated_stories(stories: list) -> None:
     figures = BENCH.against_generated(result)
     assert figures["stories_found"] == figures["stories_generated"] == len(stories), figures
     assert figures["cross_rows"] == 0, figures["cross_kinds"]
+
+
+def test_the_floor_finds_a_changed_figure_in_a_copied_sentence(tmp_path: Path) -> None:
+    story = (
+        "The council approved a budget of 4.2 million pounds for the Harrowgate bypass on "
+        "Tuesday. Work on the northern section will start next spring."
+    )
+    changed = story.replace("4.2 million", "4.7 million")
+    other = "Firefighters rescued a swan trapped in the ice of Kelbrook reservoir 3 days ago."
+    for name, body in (("a", story), ("b", changed), ("c", other), ("d", story)):
+        (tmp_path / f"{name}.txt").write_text(f"id: {name}\n---\n{body}\n", encoding="utf-8")
+    floor = BENCH.floor_read(tmp_path)
+    assert len(floor.texts) == 7  # two sentences in each of three copies, one in the other
+    rows = BENCH.floor_compare(floor, BENCH.floor_candidates(floor))
+    found = {
+        (floor.sources[floor.articles[a]], floor.sources[floor.articles[b]], fa, fb)
+        for a, b, _, fa, fb in rows
+    }
+    assert found == {("a", "b", "4.2", "4.7"), ("b", "d", "4.7", "4.2")}
+    BENCH.floor_write(floor, rows, tmp_path / "out")
+    assert (tmp_path / "out" / "floor.csv").read_text().count("\n") == 3
+
+
+def test_places_drawn_after_the_pool_is_used_share_no_word_with_earlier_ones() -> None:
+    subjects = BENCH.Subjects(seed=1)
+    drawn = [subjects.place() for _ in range(3 * len(subjects.places))]
+    words = [w for place in drawn for w in place.split()]
+    assert len(set(words)) == len(words) == len(drawn)

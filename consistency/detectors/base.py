@@ -12,10 +12,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..graph import ClaimGraph
 from ..models import (
     Claim,
+    ClaimMatch,
     CleanArticle,
     Discrepancy,
     Extraction,
@@ -24,6 +26,9 @@ from ..models import (
     PersonMention,
     Severity,
 )
+
+if TYPE_CHECKING:
+    from .claims import Alignment
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,14 @@ class Context:
         for p in self.extraction.people:
             out[p.claim_id].append(p)
         return out
+
+    @cached_property
+    def aligned(self) -> tuple[tuple[ClaimMatch, Alignment], ...]:
+        """`claims.aligned_pairs`, worked out once per check: the claim, fact and
+        quotation detectors all read it, and it sorts every matched and related pair."""
+        from .claims import align  # the claim detectors' own ranking (they import this module)
+
+        return tuple(align(self))
 
     @cached_property
     def sources_by_story(self) -> dict[str, list[str]]:

@@ -134,7 +134,13 @@ its frames (consistency.frames); `loose` (related by fuzz.ratio but sharing litt
 phrases) on its frames only."""
 
 
-def aligned_pairs(ctx: Context) -> list[tuple[ClaimMatch, Alignment]]:
+def aligned_pairs(ctx: Context) -> tuple[tuple[ClaimMatch, Alignment], ...]:
+    """(pair, alignment): each claim paired at most once per other source, best pair
+    first (`align`, once per context)."""
+    return ctx.aligned
+
+
+def align(ctx: Context) -> list[tuple[ClaimMatch, Alignment]]:
     """(pair, alignment): each claim paired at most once per other source, best pair first.
 
     Matched pairs rank by score, before any related pair, and those matched as

@@ -721,11 +721,13 @@ def fact_conflicts(ctx: Context) -> Iterator[Discrepancy]:
     by_story: dict[str, list[Claim]] = defaultdict(list)
     for claim in ctx.claims.values():
         by_story[ctx.story(claim.source)].append(claim)
+    # Once for the feed: built inside the loop it was quadratic in the feed's stories.
+    versions = _versions(ctx, aligned)
     for story in sorted(by_story):
         claims = sorted(by_story[story], key=lambda c: c.claim_id)
         if len({c.source for c in claims}) < 2:
             continue
-        yield from _story_conflicts(ctx, story_facts(claims), aligned, _versions(ctx, aligned))
+        yield from _story_conflicts(ctx, story_facts(claims), aligned, versions)
 
 
 def _versions(ctx: Context, aligned: dict[frozenset[str], str]) -> set[frozenset[str]]:

@@ -94,6 +94,24 @@ def test_injured_and_critically_injured_are_two_counts() -> None:
     assert not comparable(injured, critical)
 
 
+def test_injured_and_not_seriously_injured_are_two_counts() -> None:
+    injured = figure("Eleven people were injured in the attack.", "Eleven")
+    minor = figure(
+        "Ten people were taken to hospital, with one person sustaining non-life-threatening "
+        "injuries.",
+        "one",
+    )
+    assert minor.measures == {"minor", "injured"}
+    assert not comparable(injured, minor)
+
+
+def test_a_count_in_one_place_against_one_named_nowhere_is_not_high() -> None:
+    # The place's count may be the part of the whole the other version gives.
+    whole = figure("At least 72 people were killed by the earthquake.", "At least 72")
+    part = figure("At least 12 people were killed in Medellin.", "At least 12")
+    assert comparable(whole, part) and not named_alike(whole, part)
+
+
 def test_two_places_are_two_counts() -> None:
     one = figure("There were 725,000 customers affected in the Republic.", "725,000")
     other = figure("There were 283,000 customers affected in Northern Ireland.", "283,000")

@@ -676,6 +676,8 @@ def named_alike(a: Figure, b: Figure) -> bool:
     "injured"), or the same qualifier ("services inflation" / "the inflation rate for
     services"): one slot of one measure, whatever sentence each stands in."""
     vocabulary = _vocabulary()
+    if a.names != b.names:
+        return False  # "12 died in the town of X" may be part of the toll the other gives
     if a.measures == b.measures and a.measures - vocabulary.loose_measures:
         return True  # "killing at least 13 people" / "the death toll rose to 43"
     return bool((a.qualifiers & b.qualifiers) - vocabulary.measured)

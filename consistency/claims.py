@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from . import domain
 from .caching import table_cache, text_cache
-from .models import Claim, ClaimKind, CleanArticle
+from .models import Claim, ClaimKind, CleanArticle, cut_short
 
 _BULLET = re.compile(r"^(?:[-*•·▪●◦]|\d{1,2}[.)])\s+")
 _HEADING_MAX_WORDS = 14
@@ -390,9 +390,20 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
     last_speaker = ""
     introduced = False  # the paragraph before was an attribution alone ("X said:")
     paragraphs = article.paragraphs
+    cut = cut_short(article.metadata)
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
         kind = _kind_of(text, index, article.headline)
+        if (
+            cut
+            and index == len(paragraphs) - 1
+            and kind == "heading"
+            and len(text.split()) <= _CUT_FRAGMENT_WORDS
+        ):
+            # The excerpt ended a few words into a line ("Ju", "Durin", "Merseyside
+            # (24"): a scrap, not a heading. A longer cut line is kept: it still holds
+            # names and figures ("Prosecutor Deanna Heer KC told").
+            break
         runs_on = index + 1 < len(paragraphs) and paragraphs[index + 1].text.startswith(("“", "'"))
         # A press release's "Jo Bloggs, Chief Executive of X, said:" alone on a line:
         # its speaker is the speaker of the quotation paragraphs after it.
@@ -436,6 +447,10 @@ def article_claims(article: CleanArticle) -> tuple[Claim, ...]:
             last_speaker, introduced = release, True
     return tuple(claims)
 
+
+_CUT_FRAGMENT_WORDS = 3
+"""At most this many words on the last line of a text stored cut short, read as no
+sentence: what the excerpt kept of a line it cut."""
 
 _RELEASE_END = re.compile(r"\w\s*:$")
 

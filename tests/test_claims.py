@@ -589,3 +589,31 @@ def test_many_single_marks_are_read_in_linear_time() -> None:
     spans = claims.quote_spans(text)
     assert time.perf_counter() - started < 2
     assert spans == [(1, len(text) - len("' she said."))]
+
+
+# --- texts stored cut short ----------------------------------------------------------
+
+
+def cut_claims(body: str, partial: str = "yes") -> list[str]:
+    article = Article("archive", "archive.txt", body, metadata=frozen_map({"partial": partial}))
+    return [c.text for c in claims.article_claims(clean.clean_article(article))]
+
+
+RATED = "Kent Police has been rated good by inspectors after a year of work."
+
+
+@pytest.mark.parametrize("scrap", ["Ju", "Durin", "Merseyside (24", "Last updated 17/"])
+def test_a_cut_texts_last_few_words_are_no_claim(scrap: str) -> None:
+    assert cut_claims(f"{HEADLINE}\n\n{RATED}\n\n{scrap}")[-1] == RATED
+
+
+def test_a_cut_texts_longer_last_line_is_kept_for_its_names() -> None:
+    assert cut_claims(f"{HEADLINE}\n\n{RATED}\n\nProsecutor Deanna Heer KC told")[-1] == (
+        "Prosecutor Deanna Heer KC told"
+    )
+
+
+def test_a_whole_texts_short_last_line_is_kept() -> None:
+    assert cut_claims(f"{HEADLINE}\n\n{RATED}\n\nWhat inspectors found", partial="no")[-1] == (
+        "What inspectors found"
+    )

@@ -215,6 +215,14 @@ def test_a_number_and_what_it_counts_changed() -> None:
     assert (row.value_a, row.value_b) == ("12 arrests", "15 charges")
 
 
+def test_a_hedged_share_of_one_thing_named_two_ways_is_no_number_change() -> None:
+    # "around" / "about" are one hedge; "fatalities" / "deaths" one counted thing: a
+    # paraphrase at most (low), not "a number and what it counts changed".
+    half = "Around half of the fatalities occurred in Worcester, where the operation began."
+    rows = pair(half, half.replace("Around half of the fatalities", "About half of the deaths"))
+    assert [(r.kind, r.severity) for r in rows] in ([], [("claim_altered", "low")])
+
+
 def test_hundred_and_fifty_is_150() -> None:
     assert pair(*swap("150", "One hundred and fifty", TRAINED.replace("Almost 300", "150"))) == []
 

@@ -93,7 +93,7 @@ from ..numbers import (
 from ..rarity import zipf
 from ..settings import SCORER, WORDS_SCORER
 from .base import Context, cluster_topic, make, side
-from .facts import NUMBER_CONFLICT, same_count
+from .facts import NUMBER_CONFLICT, counted_as, same_count
 from .registry import Detector, Kind
 
 NAME_VARIANT = Kind(
@@ -810,7 +810,12 @@ def _numbers(
         return
     for qa, qb in zip(numbers_a, numbers_b, strict=False):
         measured = qa.measure or qb.measure  # what a measure counts is its unit
-        if qa.thing and qb.thing and qa.thing != qb.thing and not measured:
+        if (
+            qa.thing
+            and qb.thing
+            and counted_as(qa.thing) != counted_as(qb.thing)  # "fatalities" / "deaths" agree
+            and not measured
+        ):
             report(
                 "claim_altered",
                 "medium",

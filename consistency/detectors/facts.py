@@ -179,6 +179,18 @@ def _key(word: str) -> tuple[str, str]:
     return folded, counted.get(stem, stem)
 
 
+def counted_as(word: str) -> str:
+    """What a counted word is compared as: "fatalities" and "deaths" are one thing. The
+    numbers module gives a figure's thing with a plural "s" cut off ("fatalitie"), so
+    the plural is tried too."""
+    counted = _vocabulary().counted
+    for form in (word, word + "s"):
+        folded = _fold(form)
+        if folded in counted:
+            return counted[folded]
+    return _key(word)[1]
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A figure of a claim's text and what the words around it say of it."""

@@ -96,6 +96,10 @@ class Vocabulary:
     max_capitals_words: int
     max_taxonomy_words: int
     max_question_words: int
+    max_label_words: int
+    headline_words: int
+    max_site_section_words: int
+    image_disclaimer: re.Pattern[str]
 
 
 @table_cache
@@ -171,6 +175,10 @@ def vocabulary() -> Vocabulary:
         max_capitals_words=s["max_capitals_words"],
         max_taxonomy_words=s["max_taxonomy_words"],
         max_question_words=s["max_question_words"],
+        max_label_words=s["max_label_words"],
+        headline_words=s["headline_words"],
+        max_site_section_words=s["max_site_section_words"],
+        image_disclaimer=compiled("image_disclaimer", p["image_disclaimer"]),
     )
 
 
@@ -342,9 +350,13 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("furniture", "caption with a photo credit", "")
     if n <= 60 and _wrapped_in_credit(body, v):
         return Verdict("furniture", "caption with a photo credit", "")
+    if n <= 3 * v.max_notice and v.image_disclaimer.search(body):
+        return Verdict("furniture", "note that a picture is not the story's own", "")
     byline = _byline(body, words, v)
     if byline is not None:
         return byline
+    if not terminal and n <= v.max_site_section_words and _site_and_section(body, v):
+        return Verdict("furniture", "site name and section", "")
     if n <= v.max_taxonomy_words and not terminal and ":" in body:
         items = _taxonomy_items(body, v)
         if items:  # the page's filing, kept as metadata: the last item names the page
@@ -415,6 +427,10 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     ):
         # a person's name alone: a byline near the top (`sweep`), else copy
         return Verdict("weak", "name", line)
+    if not terminal and not bullet and _photographer_after_dash(body, v):
+        # "... hotline last year - Jo Bloggs": a caption under the headline (`sweep`);
+        # as the first line, a headline quoting its speaker
+        return Verdict("weak", "caption with a photographer", line)
     if not terminal and 4 <= n <= 10 and _is_tag_list(body, words, v):
         return Verdict("weak", "tag list", line, bullet=bullet)
     if n <= v.max_menu and _BETWEEN_DASHES.fullmatch(body):
@@ -438,6 +454,41 @@ _CREDIT_WRAP = re.compile(r"(?P<credit>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)\s+\S.
 def _wrapped_in_credit(body: str, v: Vocabulary) -> bool:
     m = _CREDIT_WRAP.fullmatch(body) if body[:1].isupper() else None
     return m is not None and all(w in v.agencies for w in words_of(m.group("credit")))
+
+
+def _site_and_section(body: str, v: Vocabulary) -> bool:
+    """ "Daily Mail - Science & tech": a name in capitals of up to three words, no
+    function word, then a dash or bar and a section of menu words only."""
+    head, sep, section = _split_site(body)
+    names, tail = head.split(), words_of(section)
+    return (
+        bool(sep)
+        and 0 < len(names) <= 3
+        and all(t[:1].isupper() for t in names)
+        and not any(w in v.stopwords for w in words_of(head))
+        and bool(tail)
+        and all(w in v.menu for w in tail)
+    )
+
+
+_PHOTOGRAPHER = re.compile(r"(?P<caption>.*\S)\s+[-–—]\s+(?P<name>[^-–—]+)")
+
+
+def _photographer_after_dash(body: str, v: Vocabulary) -> bool:
+    """ "The charity's hotline last year - Jo Bloggs": a picture's description of five
+    words or more, not in quotation marks (a speaker's words), then a dash and a
+    person's name alone."""
+    m = _PHOTOGRAPHER.fullmatch(body)
+    if m is None or _QUOTED.search(body):
+        return False
+    name, caption = m.group("name").strip(), m.group("caption")
+    named = words_of(name)
+    return (
+        len(words_of(caption)) >= 5
+        and not _TERMINAL.search(caption)
+        and _NAME.fullmatch(name) is not None
+        and not any(w in v.known or w in v.roles or w in v.agencies for w in named)
+    )
 
 
 def _taxonomy_items(body: str, v: Vocabulary) -> list[str]:
@@ -593,7 +644,30 @@ def _first_date(text: str, v: Vocabulary) -> str:
     return ""
 
 
+_AUTHOR_LIST = re.compile(r"by\s+(?:(?P<role>[a-z]+)\s+by\s+)?(?P<authors>.+)", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
+
+
+def _author_list(body: str, v: Vocabulary) -> Verdict | None:
+    """ "By Jo Bloggs, Ann Lee and Sam Smith, PA", "By contributor By Jo Bloggs and Ann
+    Lee": names (and an agency) listed after "By", a role's label between two "By"s."""
+    m = _AUTHOR_LIST.fullmatch(body)
+    if m is None or (m.group("role") and m.group("role").lower() not in v.roles):
+        return None
+    items = [item for item in _LIST_SEPARATOR.split(m.group("authors").strip()) if item]
+    named = [item for item in items if _NAME.fullmatch(item)]
+    if len(named) < 2 or not all(
+        _NAME.fullmatch(item) or all(w in v.agencies for w in words_of(item)) for item in items
+    ):
+        return None
+    return Verdict("metadata", "byline", "", (("author", m.group("authors").strip()),))
+
+
 def _byline(body: str, words: list[str], v: Vocabulary) -> Verdict | None:
+    if words[:1] == ["by"] and len(words) <= 3 * v.max_notice and "," in body:
+        listed = _author_list(body, v)
+        if listed is not None:
+            return listed
     m = v.byline.fullmatch(body)
     if m is None and not _TERMINAL.search(body):
         # a user name after a lead that opens no clause ("Submitted by daniel on"),
@@ -729,6 +803,30 @@ def _placed(
         head = text.removesuffix(item).split() if item and text.endswith(item) else []
         if head and head[-1].lower() in v.stopwords and not verdict.bullet:
             return "the description of a taxonomy page"
+    label = verdict.text.strip()
+    if (
+        kept == 0
+        and verdict.reason in ("", "name", "capitals")
+        and _is_label(label, v)
+        and following is not None
+        and body_follows
+        and not _TERMINAL.search(following.text)
+        and len(words_of(following.text)) >= max(v.headline_words, 2 * len(words_of(label)))
+    ):
+        # "Northern Ireland" over a headline: the section or place the site files the
+        # story under; a subject's name over a short subheading is the page's title
+        return "section label above the headline"
+    if (
+        kept >= 1
+        and verdict.reason == ""
+        and _is_label(verdict.text.strip(), v, v.weak_words)
+        and _gone(previous, out[before] if before is not None else "")
+        and _gone(following, out[rest[0]] if rest else "")
+    ):
+        # a topic's link between a byline or stamp and a caption, under the headline
+        return "topic label between furniture"
+    if verdict.reason == "caption with a photographer" and kept >= 1:
+        return "caption with a photographer under the headline"
     if verdict.reason == "name":
         ends = body_follows and following is not None and bool(_TERMINAL.search(following.text))
         if 0 < pos < v.max_name_lines and ends:
@@ -767,6 +865,20 @@ def _placed(
     ):
         return "byline (a name alone after the body)"
     return ""
+
+
+def _is_label(text: str, v: Vocabulary, most: int = 0) -> bool:
+    """A short name without a clause: each word opening with a capital (a name's, a
+    place's) or in lower case after one ("Storm damage", "Jo Bloggs court case"), no
+    function word, no figure, no verb in -ed or -ing."""
+    tokens = text.split()
+    return (
+        0 < len(tokens) <= (most or v.max_label_words)
+        and tokens[0][:1].isupper()
+        and all(t.isalpha() or t.replace("'", "").replace("-", "").isalpha() for t in tokens)
+        and not any(w in v.stopwords for w in words_of(text))
+        and not any(_VERB_FORM.fullmatch(t.upper()) for t in tokens)
+    )
 
 
 def _gone(verdict: Verdict | None, placed: str) -> bool:

@@ -506,3 +506,100 @@ def test_a_pictures_description_between_two_printings_of_its_credit() -> None:
     assert verdict.reason == "caption with a photo credit"
     # a sentence opening and closing with an agency's name, not glued: copy
     assert kind("Reuters reported the figures first, citing Reuters") in ("copy", "weak")
+
+
+# --- labels, captions and notes around the headline -----------------------------------
+
+
+def test_a_section_label_above_a_headline_goes_a_name_over_a_subheading_stays() -> None:
+    body = (
+        "West Midlands\n\nCouncil approves budget cuts of millions as protesters gather outside\n\n"
+        "The council approved its budget on Tuesday.\n"
+    )
+    headline, paragraphs = _cleaned(body)
+    assert headline == "Council approves budget cuts of millions as protesters gather outside"
+    assert "West Midlands" not in paragraphs
+    # a subject's name over a short subheading: the page's own title, kept
+    body = "HMP Example\n\nExample prison scores\n\nWhat we found\n\nThe prison was unsafe.\n"
+    _, paragraphs = _cleaned(body)
+    assert "HMP Example" in paragraphs
+    # a short headline over a standfirst that is a sentence stays the headline
+    body = "Budget approved\n\nThe council approved its budget on Tuesday after a long debate.\n"
+    assert _cleaned(body)[0] == ""
+    assert "Budget approved" in _cleaned(body)[1]
+
+
+def test_a_topic_label_between_a_byline_and_a_caption_goes_a_crosshead_stays() -> None:
+    lines = [
+        "Council approves budget after long debate",
+        "By Jo Bloggs, Ann Lee and Sam Smith, PA",
+        "Budget vote row",
+        "Councillors at the meeting (Example Photos/PA)",
+        "The council approved its budget on Tuesday.",
+        "Budget vote row",
+        "She said the cuts were painful.",
+    ]
+    placed = furniture.sweep([furniture.classify(line) for line in lines])
+    assert placed[2] == "topic label between furniture"
+    assert placed[5] == ""  # the crosshead in the copy
+
+
+def test_a_list_of_authors_is_a_byline_a_clause_after_by_is_copy() -> None:
+    verdict = furniture.classify("By contributor By Jo Bloggs, Ann Lee and Sam Smith, PA")
+    assert (verdict.kind, dict(verdict.metadata)["author"]) == (
+        "metadata",
+        "Jo Bloggs, Ann Lee and Sam Smith, PA",
+    )
+    assert kind("By Tuesday, Jo Bloggs and Ann Lee had left the room.") == "copy"
+    assert kind("By then, Ann Lee and Jo Bloggs agreed") != "metadata"
+
+
+def test_a_site_name_and_its_section_go_a_place_and_a_topic_stay() -> None:
+    assert furniture.classify("Example Post - Science & tech").reason == "site name and section"
+    assert kind("Storm Bert - power cuts") != "furniture"
+    assert kind("Rates held | Bank says inflation is easing") == "copy"
+
+
+def test_a_caption_with_its_photographer_after_a_dash_goes_under_the_headline() -> None:
+    body = (
+        "Charity calls rise by a fifth in a year\n\n"
+        "Calls to the charity's hotline rose last year - Jo Bloggs\n\n"
+        "Calls to the charity rose by a fifth last year, figures show.\n"
+    )
+    _, paragraphs = _cleaned(body)
+    assert "Calls to the charity's hotline rose last year - Jo Bloggs" not in paragraphs
+    # the first line: a headline quoting its speaker, kept
+    headline, _ = _cleaned("Deal is dead and buried for good now - Jo Bloggs\n\nCopy here.\n")
+    assert headline == "Deal is dead and buried for good now - Jo Bloggs"
+    assert kind("\u201cWe will not back down on this at all\u201d - Jo Bloggs") != "weak"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Note: The image is for illustrative purposes only and is not the original image.",
+        "Image is representational.",
+        "Photo for representation purposes only",
+        "Fire at the depot (Representative image)",
+    ],
+)
+def test_a_note_that_the_picture_is_not_the_storys_own(line: str) -> None:
+    assert furniture.classify(line).reason == "note that a picture is not the story's own"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The report is illustrative of wider failings at the trust.",
+        "A representative of the union said pictures of the site were shared.",
+        "The figures are for illustrative purposes, the council said.",
+    ],
+)
+def test_copy_about_pictures_or_representatives_is_kept(line: str) -> None:
+    assert kind(line) == "copy"
+
+
+def test_a_headline_opening_with_a_figure_has_no_capital_and_is_a_headline() -> None:
+    body = "5% rise in animal cruelty cases\n\nThere has been a rise in cases, the charity says.\n"
+    assert _cleaned(body)[0] == "5% rise in animal cruelty cases"
+    assert _cleaned("\u2014 the home of dogs \u2014\n\nCopy of the story.\n")[0] == ""

@@ -168,6 +168,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@text_cache()
 def _key(word: str) -> tuple[str, str]:
     """(folded, key): the word folded, and what it is compared as (its counted group's
     head, else its stem)."""
@@ -623,14 +624,21 @@ def _vector(f: Fact, idf: Mapping[str, float], rare: float) -> dict[str, float]:
     return {key: w * idf.get(key, rare) for key, w in f.figure.words.items()}
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def _squares(vector: Mapping[str, float]) -> float:
+    return sum(w * w for w in vector.values())
+
+
+def _cosine(
+    a: Mapping[str, float], b: Mapping[str, float], squares_a: float, squares_b: float
+) -> float:
+    """Cosine of two vectors, given each one's sum of squares (`_squares`, worked out
+    once per fact rather than once per pair it is scored in)."""
     if len(a) > len(b):
         a, b = b, a
     dot = sum(w * b[k] for k, w in a.items() if k in b)
     if not dot:
         return 0.0
-    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
-    return dot / norm
+    return dot / math.sqrt(squares_a * squares_b)
 
 
 def comparable(a: Figure, b: Figure) -> bool:
@@ -748,6 +756,7 @@ def _story_conflicts(
     vocabulary = _vocabulary()
     rare = math.log(1 + len(facts))
     vectors = [_vector(f, idf, rare) for f in facts]
+    squares = [_squares(v) for v in vectors]
     index: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(facts):
         for key in f.figure.core:
@@ -767,7 +776,7 @@ def _story_conflicts(
             # ("rose by 4.6%"): never a counterpart of a level, it would tie with it.
             if a.quantity.unit != b.quantity.unit or a.measures != b.measures or a.base != b.base:
                 continue
-            score = _cosine(vectors[i], vectors[j])
+            score = _cosine(vectors[i], vectors[j], squares[i], squares[j])
             if a.measures - vocabulary.loose_measures:
                 # One scale for all pairs: the measured cut-off maps to the other.
                 score = min(1.0, score * MIN_SIMILARITY / MIN_SIMILARITY_MEASURED)

@@ -1001,6 +1001,7 @@ def _earlier_grade(
     return scales.current.search(text, cue.end(), start) is None
 
 
+@text_cache()
 def _of_earlier_inspection(text: str, published_year: int | None) -> bool:
     """Whether a sentence speaks of an earlier inspection: an earlier-inspection cue, or
     a year before the one the article is dated ("We published the report of this

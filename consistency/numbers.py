@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import domain
-from .caching import table_cache
+from .caching import table_cache, text_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +241,14 @@ _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 
 
 def dates(text: str) -> list[DateMention]:
+    """The dates and times of day in a text, in order (a fresh list: callers may keep it)."""
+    return list(_dates(text))
+
+
+@text_cache()
+def _dates(text: str) -> tuple[DateMention, ...]:
+    # Cached: a claim's text is read for its dates by the quotations, claim changes and
+    # facts detectors alike, and versions repeat claims word for word.
     found = []
     cal = domain.calendar()
     function_words = domain.wording().function_words
@@ -303,7 +311,7 @@ def dates(text: str) -> list[DateMention]:
             continue
         kind = "relative" if ":" in value else "absolute"
         found.append(DateMention(m.start(), m.end(), kind, value, m.group()))
-    return found
+    return tuple(found)
 
 
 def _minutes(g: dict[str, str | None]) -> int | None:

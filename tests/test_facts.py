@@ -340,3 +340,14 @@ def test_a_rate_is_not_a_total() -> None:
 def test_a_change_in_per_cent_is_no_count_of_others() -> None:
     assert not figure("Groceries are 3.3% more expensive than last year.", "3.3%").other
     assert figure("Police found eight more children.", "eight").other
+
+
+def test_cosine_with_sums_of_squares_given_is_the_cosine() -> None:
+    from consistency.detectors.facts import _cosine, _squares
+
+    a, b = {"dead": 1.0, "quake": 0.5}, {"dead": 0.8, "rescue": 0.3, "quake": 0.2}
+    dot = 1.0 * 0.8 + 0.5 * 0.2
+    expected = dot / (sum(w * w for w in a.values()) * sum(w * w for w in b.values())) ** 0.5
+    assert _cosine(a, b, _squares(a), _squares(b)) == pytest.approx(expected)
+    assert _cosine(a, b, _squares(a), _squares(b)) == _cosine(b, a, _squares(b), _squares(a))
+    assert _cosine(a, {"rescue": 1.0}, _squares(a), 1.0) == 0.0

@@ -466,3 +466,13 @@ def test_list_counts_its_items() -> None:
     assert listed("Kent, Essex and Surrey") == 3
     assert listed("Kent and Essex") == 2
     assert listed("the force said it would improve") == 0
+
+
+def test_dates_are_a_fresh_list_each_call() -> None:
+    # dates() is cached by text: a caller that edits its list must not edit the cache.
+    text = "On 2 March 2023 at 11.45am, and again on Friday"
+    first = dates(text)
+    expected = list(first)
+    first.clear()
+    assert dates(text) == expected
+    assert dates(text) is not dates(text)

@@ -78,6 +78,9 @@ names nothing it counts ("Core inflation, which strips out food, rose by 4.6%").
 class _Vocabulary:
     counted: dict[str, str]
     phrases: tuple[tuple[re.Pattern[str], str], ...]
+    any_phrase: re.Pattern[str]
+    """Matches where some phrase does: most claims hold none, and one search is
+    cheaper than one substitution per phrase."""
     neutral: frozenset[str]
     moments: tuple[tuple[str, re.Pattern[str]], ...]
     base: re.Pattern[str]
@@ -100,12 +103,14 @@ def _vocabulary() -> _Vocabulary:
     raw = domain.table("facts.toml")
     counted: dict[str, str] = {}
     phrases: list[tuple[re.Pattern[str], str]] = []
+    written: list[str] = []
     for group in raw["counted"]:
         head = group[0]
         for word in group:
             if " " in word:
                 # Not inside a longer word: "non-life-threatening" is the opposite.
                 phrases.append((re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I), head))
+                written.append(re.escape(word))
             else:
                 counted[_fold(word)] = head
     moments = tuple(
@@ -118,6 +123,9 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(
         counted=counted,
         phrases=tuple(phrases),
+        any_phrase=re.compile(
+            rf"(?<![\w-])(?:{'|'.join(written)})(?![\w-])" if written else "(?!)", re.I
+        ),
         neutral=frozenset(raw["neutral"]),
         moments=moments,
         base=re.compile(before.format(domain.alternation(raw["base"])), re.I),
@@ -168,6 +176,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@text_cache()
 def _key(word: str) -> tuple[str, str]:
     """(folded, key): the word folded, and what it is compared as (its counted group's
     head, else its stem)."""
@@ -404,8 +413,9 @@ class _Parts:
         )
         function_words = domain.wording().function_words
         text_keys = _HYPHENS.sub("-", text)
-        for pattern, head in vocabulary.phrases:
-            text_keys = pattern.sub(_padded(head), text_keys)
+        if vocabulary.any_phrase.search(text_keys):
+            for pattern, head in vocabulary.phrases:
+                text_keys = pattern.sub(_padded(head), text_keys)
         tokens: list[_Token] = []
         q_starts = [q.start for q in self.quantities]
         found = list(_WORD.finditer(text_keys))
@@ -635,14 +645,21 @@ def _vector(f: Fact, idf: Mapping[str, float], rare: float) -> dict[str, float]:
     return {key: w * idf.get(key, rare) for key, w in f.figure.words.items()}
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def _squares(vector: Mapping[str, float]) -> float:
+    return sum(w * w for w in vector.values())
+
+
+def _cosine(
+    a: Mapping[str, float], b: Mapping[str, float], squares_a: float, squares_b: float
+) -> float:
+    """Cosine of two vectors, given each one's sum of squares (`_squares`, worked out
+    once per fact rather than once per pair it is scored in)."""
     if len(a) > len(b):
         a, b = b, a
     dot = sum(w * b[k] for k, w in a.items() if k in b)
     if not dot:
         return 0.0
-    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
-    return dot / norm
+    return dot / math.sqrt(squares_a * squares_b)
 
 
 def comparable(a: Figure, b: Figure) -> bool:
@@ -760,6 +777,7 @@ def _story_conflicts(
     vocabulary = _vocabulary()
     rare = math.log(1 + len(facts))
     vectors = [_vector(f, idf, rare) for f in facts]
+    squares = [_squares(v) for v in vectors]
     index: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(facts):
         for key in f.figure.core:
@@ -779,7 +797,7 @@ def _story_conflicts(
             # ("rose by 4.6%"): never a counterpart of a level, it would tie with it.
             if a.quantity.unit != b.quantity.unit or a.measures != b.measures or a.base != b.base:
                 continue
-            score = _cosine(vectors[i], vectors[j])
+            score = _cosine(vectors[i], vectors[j], squares[i], squares[j])
             if a.measures - vocabulary.loose_measures:
                 # One scale for all pairs: the measured cut-off maps to the other.
                 score = min(1.0, score * MIN_SIMILARITY / MIN_SIMILARITY_MEASURED)

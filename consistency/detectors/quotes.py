@@ -670,16 +670,20 @@ def _candidates(ctx: Context, members: list[_Quoted]) -> list[tuple[_Quoted, _Qu
     for i, words in enumerate(words_of):
         for w in words:
             index[w].append(i)
-    sources = len({m.source for m in members})
-    cap = max(MAX_WORD_QUOTES, 2 * sources)
-    shared: Counter[tuple[int, int]] = Counter()
+    source_of = [m.source for m in members]
+    cap = max(MAX_WORD_QUOTES, 2 * len(set(source_of)))
+    # A plain dict and the sources in a list: this loop runs once per pair of
+    # quotations sharing a word, the detector's busiest.
+    shared: dict[tuple[int, int], int] = {}
     for holders in index.values():
         if len(holders) > cap:
             continue
         for x, i in enumerate(holders):
+            source = source_of[i]
             for j in holders[x + 1 :]:
-                if members[i].source != members[j].source:
-                    shared[(i, j)] += 1
+                if source_of[j] != source:
+                    pair = (i, j)
+                    shared[pair] = shared.get(pair, 0) + 1
     partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (i, j), count in shared.items():
         if count >= min(2, len(words_of[i]), len(words_of[j])):

@@ -384,6 +384,9 @@ CLAIM_WORDS = 25
 article of `rarity.ARTICLE_WORDS` words) is scaled to claims of this length, and the
 feed's claims sit beside as many general-English claims as `background_articles`
 articles hold."""
+SCORE_DIGITS = 9
+"""Decimal places a counterpart score is kept to: beyond them a sum's last bits depend
+on the order polars added its terms in, which is not fixed."""
 MAX_WORD_CLAIMS = 100
 """A word held by more of a story's claims still without a counterpart is left out of
 the counterpart search: a story of many versions (or stories a template made look like
@@ -532,9 +535,15 @@ def _counterparts(
         .agg(pl.col("weight").sum().alias("shared"))
         .join(mass.lazy(), on="claim")
         .join(mass.lazy(), left_on="claim_b", right_on="claim", suffix="_b")
+        # Rounded: polars sums a group's floats in no fixed order (threads), and the last
+        # bits of a sum decided ties between two equally good counterparts run to run.
         .with_columns(
-            (pl.col("shared") / (pl.col("mass") * pl.col("mass_b")).sqrt()).alias("score"),
-            (pl.col("shared") / pl.min_horizontal("mass", "mass_b")).alias("share"),
+            (pl.col("shared") / (pl.col("mass") * pl.col("mass_b")).sqrt())
+            .round(SCORE_DIGITS)
+            .alias("score"),
+            (pl.col("shared") / pl.min_horizontal("mass", "mass_b"))
+            .round(SCORE_DIGITS)
+            .alias("share"),
         )
     )
     # Each claim's best counterpart in each other source, ties to the lower index.

@@ -16,7 +16,6 @@ escapes and one word alignment (rapidfuzz's, in C).
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import html
 import re
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel
 
+from . import collector
 from .models import SEVERITY_RANK, CleanArticle, Discrepancy
 from .problems import Problem, problem_of
 
@@ -408,13 +408,8 @@ def render(result: CheckResult, known: frozenset[str] = frozenset()) -> str:
     # The page's strings and counters hold no reference cycles, but allocating them
     # sets off the cyclic collector's full passes over the result's millions of
     # objects, which find nothing to free: it is paused while the page is built.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _render(result, known)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _render(result: CheckResult, known: frozenset[str]) -> str:

@@ -10,15 +10,14 @@ import contextlib
 import copyreg
 import dataclasses
 import functools
-import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
-from . import caching, domain, furniture, ingest, match
+from . import caching, collector, domain, furniture, ingest, match
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
@@ -122,28 +121,6 @@ def read_articles(
     return cleaned, claims, extraction
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the duration of a check.
-
-    The stages build millions of small long-lived objects (claims, tokens, graph
-    dictionaries) that hold no reference cycles; the collector's full passes over
-    them, repeated as the heap grows, find nothing to free and take time that grows
-    faster than the feed. Reference counting still frees everything that is not
-    a cycle; the collector runs again as soon as the check returns. The switch is
-    the process's: the reading workers, forked inside, run without it too, and two
-    checks in two threads of one process share it (the first to finish turns it
-    back on).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check_articles(
     articles: tuple[Article, ...],
     settings: MatchSettings | None = None,
@@ -161,7 +138,7 @@ def check_articles(
         raise InputError(config.path or "configuration", "ignore_sources leaves out every article")
     # On the way out the text caches are emptied (the compiled tables kept): a check
     # leaves nothing behind in memory, and its texts never serve the next check.
-    with domain.configured(config.tables), _collector_paused(), caching.emptied_after():
+    with domain.configured(config.tables), collector.paused(), caching.emptied_after():
         result = _check_articles(kept, settings or config.match, workers, progress)
     rows = config.apply_severity(result.discrepancies)
     if rows is not result.discrepancies:

@@ -30,13 +30,13 @@ cluster carries the claim, whether or not a row shows it.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from . import collector
 from .models import SEVERITY_RANK, Claim, Discrepancy, Severity
 
 Anchor = Literal["claim", "subject", "story"]
@@ -175,13 +175,8 @@ def find_problems(
     `story_of`: source -> story."""
     # The small objects made here hold no cycles, but making them sets off the cyclic
     # collector's full passes over a check's millions of objects (as in htmlreport).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _find(list(rows), claims, cluster_of, story_of)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _find(

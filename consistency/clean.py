@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import ftfy
 
-from . import domain, furniture
+from . import domain, furniture, prefilter
 from .caching import table_cache, text_cache
 from .models import Article, CleanArticle, Paragraph, Repair, RepairKind, frozen_map
 
@@ -57,6 +57,9 @@ class _CodePage:
     to_byte: dict[str, int]
     sequence: re.Pattern[str]
     dangling: re.Pattern[str]
+    leads: frozenset[str]
+    """What the page shows for a UTF-8 lead byte (0xC2-0xF4): every sequence and every
+    dangling pair starts with one."""
 
 
 @table_cache
@@ -76,10 +79,14 @@ def _code_page(name: str) -> _CodePage:
         return "".join(re.escape(c) for c, b in to_byte.items() if lo <= b <= hi)
 
     cont = f"[{chars(0x80, 0xBF)}]"
+    # A lead byte's character, then as many continuation bytes as that lead byte
+    # starts (the three kinds of lead are apart). Written with the lead first, not as
+    # three alternatives, so that a search skips ahead to a lead: most text has none.
     sequence = re.compile(
-        f"[{chars(0xC2, 0xDF)}]{cont}"
-        f"|[{chars(0xE0, 0xEF)}]{cont}{{2}}"
-        f"|[{chars(0xF0, 0xF4)}]{cont}{{3}}"
+        f"[{chars(0xC2, 0xF4)}]"
+        f"(?:(?<=[{chars(0xC2, 0xDF)}]){cont}"
+        f"|(?<=[{chars(0xE0, 0xEF)}]){cont}{{2}}"
+        f"|(?<=[{chars(0xF0, 0xF4)}]){cont}{{3}})"
     )
     # E2 80 with its third byte lost: the General Punctuation block (quotes, dashes).
     lead_e2 = [c for c, b in to_byte.items() if b == 0xE2]
@@ -88,7 +95,8 @@ def _code_page(name: str) -> _CodePage:
         # A decoder may also have shown the lost byte as U+FFFD: it goes too.
         f"[{''.join(map(re.escape, lead_e2))}][{''.join(map(re.escape, cont_80))}](?!{cont})\ufffd?"
     )
-    return _CodePage(name, to_byte, sequence, dangling)
+    leads = frozenset(c for c, b in to_byte.items() if 0xC2 <= b <= 0xF4)
+    return _CodePage(name, to_byte, sequence, dangling, leads)
 
 
 def _decode_sequence(page: _CodePage, seq: str) -> str | None:
@@ -100,24 +108,42 @@ def _decode_sequence(page: _CodePage, seq: str) -> str | None:
 
 @table_cache
 def _mojibake_leads() -> frozenset[str]:
-    """What any code page shows for a UTF-8 lead byte (0xC2-0xF4): every sequence and
-    every dangling pair starts with one, so text without them has no mojibake."""
-    return frozenset(
-        c for name in CODE_PAGES for c, b in _code_page(name).to_byte.items() if 0xC2 <= b <= 0xF4
-    )
+    """What any code page shows for a UTF-8 lead byte: text without one has no mojibake."""
+    return frozenset(c for name in CODE_PAGES for c in _code_page(name).leads)
 
 
-def _best_code_page(text: str) -> _CodePage | None:
-    if _mojibake_leads().isdisjoint(text):
-        return None
-    best: tuple[int, int, _CodePage] | None = None
-    for order, name in enumerate(CODE_PAGES):
+@table_cache
+def _mojibake_lead() -> re.Pattern[str]:
+    """One character of `_mojibake_leads`."""
+    return re.compile(f"[{''.join(map(re.escape, sorted(_mojibake_leads())))}]")
+
+
+@text_cache()
+def _line_hits(line: str) -> tuple[int, ...]:
+    """Sequences each code page (in CODE_PAGES order) repairs in one line. No sequence
+    and no dangling pair spans a line break (none of their characters is one), so a
+    text's hits are the sum of its lines'."""
+    present = set(_mojibake_lead().findall(line))
+    hits = []
+    for name in CODE_PAGES:
         page = _code_page(name)
-        hits = sum(1 for m in page.sequence.finditer(text) if _decode_sequence(page, m.group()))
-        hits += len(page.dangling.findall(text))
+        if page.leads.isdisjoint(present):  # none of its leads: nothing to repair
+            hits.append(0)
+            continue
+        found = sum(1 for m in page.sequence.finditer(line) if _decode_sequence(page, m.group()))
+        hits.append(found + len(page.dangling.findall(line)))
+    return tuple(hits)
+
+
+def _best_code_page(lines: list[str]) -> _CodePage | None:
+    """The code page whose reversal repairs the most sequences in `lines`, the first in
+    CODE_PAGES on a tie; None when none repairs any."""
+    totals = [sum(column) for column in zip(*map(_line_hits, lines), strict=True)]
+    best: tuple[int, int] | None = None
+    for order, hits in enumerate(totals):
         if hits and (best is None or (-hits, order) < (-best[0], best[1])):
-            best = (hits, order, page)
-    return best[2] if best else None
+            best = (hits, order)
+    return _code_page(CODE_PAGES[best[1]]) if best else None
 
 
 _CLOSING_SINGLE = re.compile(r"’(?!\w)|(?<!\w)’")
@@ -132,6 +158,8 @@ def _restore_dangling(line: str, page: _CodePage, fixes: Counter[tuple[str, str]
     guesses before it included) and the closing marks after it are bisected:
     rescanning the line at every gap would be quadratic in a line of thousands of them.
     """
+    if page.dangling.search(line) is None:  # most lines: nothing to guess
+        return line
     singles = [m.start() for m in _CLOSING_SINGLE.finditer(line)]
     doubles = [i for i, c in enumerate(line) if c == "”"]
     out: list[str] = []
@@ -173,43 +201,53 @@ def repair_encoding(text: str) -> tuple[str, list[_LineRepair]]:
 
     An article can carry damage from two code pages (copy pasted from two
     systems), so after the best code page is reversed the next best is tried,
-    until none repairs anything: cleaning twice then changes nothing.
+    until none repairs anything: cleaning twice then changes nothing. Only lines
+    holding a lead byte's character can change (most hold none), and each line is
+    read once per wording (`_line_hits`, `_reverse_line`): a story's versions repeat
+    their lines.
     """
+    lines = text.split("\n")
+    lead = _mojibake_lead()
+    damaged = [index for index, line in enumerate(lines) if lead.search(line)]
     by_line: dict[int, _LineRepair] = {}
     for _ in range(len(CODE_PAGES)):
-        page = _best_code_page(text)
+        page = _best_code_page([lines[index] for index in damaged]) if damaged else None
         if page is None:
             break
-        text, repairs = _reverse(text, page)
-        for number, before, after, why, fixes in repairs:
+        label = CODE_PAGE_NAMES[page.name]
+        for index in damaged:
+            line = lines[index]
+            fixed, fixes = _reverse_line(line, page.name)
+            if not fixes:
+                continue
+            lines[index] = fixed
+            number = index + 1
+            pairs = ", ".join(f"{bad!r}→{good!r}" for bad, good in fixes)
+            why = f"UTF-8 text decoded as {label}: {pairs}"
+            before = line
             if number in by_line:  # a second code page on the same line: one repair
                 first = by_line[number]
                 before, why, fixes = first.before, f"{first.why}; {why}", first.fixes + fixes
-            by_line[number] = _LineRepair(number, before, after, why, fixes)
-    return text, [by_line[n] for n in sorted(by_line)]
+            by_line[number] = _LineRepair(number, before, fixed, why, fixes)
+    return "\n".join(lines), [by_line[n] for n in sorted(by_line)]
 
 
-def _reverse(text: str, page: _CodePage) -> tuple[str, list[_LineRepair]]:
-    repairs: list[_LineRepair] = []
-    label = CODE_PAGE_NAMES[page.name]
-    out_lines = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        fixes: Counter[tuple[str, str]] = Counter()
+@text_cache()
+def _reverse_line(line: str, name: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """One line with code page `name`'s mojibake reversed, and the (damaged, repaired)
+    pairs found in it, sorted."""
+    page = _code_page(name)
+    fixes: Counter[tuple[str, str]] = Counter()
 
-        def fix(match: re.Match[str], fixes: Counter[tuple[str, str]] = fixes) -> str:
-            decoded = _decode_sequence(page, match.group())
-            if decoded is None:
-                return match.group()
-            fixes[(match.group(), decoded)] += 1
-            return decoded
+    def fix(match: re.Match[str]) -> str:
+        decoded = _decode_sequence(page, match.group())
+        if decoded is None:
+            return match.group()
+        fixes[(match.group(), decoded)] += 1
+        return decoded
 
-        fixed = _restore_dangling(page.sequence.sub(fix, line), page, fixes)
-        if fixes:
-            pairs = ", ".join(f"{bad!r}→{good!r}" for (bad, good), _ in sorted(fixes.items()))
-            why = f"UTF-8 text decoded as {label}: {pairs}"
-            repairs.append(_LineRepair(number, line, fixed, why, tuple(sorted(fixes))))
-        out_lines.append(fixed)
-    return "\n".join(out_lines), repairs
+    fixed = _restore_dangling(page.sequence.sub(fix, line), page, fixes)
+    return fixed, tuple(sorted(fixes))
 
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -233,9 +271,18 @@ _FTFY_DAMAGE = (
 
 
 # Line-level steps are cached: the versions of a story repeat most lines word for word.
+# What ftfy (with this configuration) provably leaves alone, whatever the order: printable
+# ASCII but "&" (no HTML entity), tab, and common punctuation, none of it a control or C1
+# character, a line break or a character NFC changes. Of ftfy's badness patterns (its
+# only way to a repair), the only ones these characters can take part in are a currency
+# sign after a closing quotation mark or before a quotation mark or bullet ("”£",
+# "£“", "£”“"), kept out by the look-arounds. Such a line is its own repair.
+_FTFY_INERT = re.compile(r"(?:[\t\x20-\x25\x27-\x7e“”‘’–—…•]|(?<!”)[£€](?![“”‘•]))*")
+
+
 @text_cache()
 def _ftfy_line(line: str) -> tuple[str, str]:
-    if line.isascii() and "&" not in line:
+    if (line.isascii() and "&" not in line) or _FTFY_INERT.fullmatch(line):
         return line, ""
     fixed, explanation = ftfy.fix_and_explain(line, config=_FTFY_CONFIG)
     steps = [
@@ -244,25 +291,45 @@ def _ftfy_line(line: str) -> tuple[str, str]:
     return fixed, ("ftfy: " + "; ".join(steps)) if steps else ""
 
 
-_DOUBLE_QUOTES = str.maketrans({"„": '"', "‟": '"', "«": '"', "»": '"', "″": '"', "〃": '"'})
+_DOUBLE_QUOTES = re.compile("[„‟«»″〃]")
 _SINGLE_QUOTES = re.compile("[‘’‚‛`´′]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _STRAIGHT_DOUBLE = re.compile(r'"')
+# The characters outside ASCII that the steps below change (a quotation mark, an odd
+# space, an invisible character): a line without one needs only the ASCII steps.
+_TYPOGRAPHY = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad„‟«»″〃‘’‚‛´′\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 
 
 @text_cache()
 def normalise_typography(line: str) -> str:
     """Uniform quotes and spaces, so that style never looks like a difference."""
-    line = _INVISIBLE.sub("", line).translate(_DOUBLE_QUOTES)
-    line = _SINGLE_QUOTES.sub("'", line)
+    if line.isascii() or not _TYPOGRAPHY.search(line):
+        # Most lines: only ASCII marks can need a step, and a step finding none of its
+        # characters would give the line back as it was.
+        if "`" in line:
+            line = line.replace("`", "'")
+        if '"' in line:
+            line = _straight_double(line)
+        if "\t" in line or "  " in line:
+            line = _SPACES.sub(" ", line)
+        return line.strip()
+    line = _INVISIBLE.sub("", line)
+    line = _DOUBLE_QUOTES.sub('"', line)
+    line = _straight_double(_SINGLE_QUOTES.sub("'", line))
+    return _SPACES.sub(" ", line).strip()
+
+
+def _straight_double(line: str) -> str:
+    """Each straight double quote made curly: opening after a space, closing otherwise."""
 
     def direct(match: re.Match[str]) -> str:
         before = line[match.start() - 1] if match.start() else " "
         return "“" if before.isspace() or before in "([{—–-/" else "”"
 
-    line = _STRAIGHT_DOUBLE.sub(direct, line)
-    return _SPACES.sub(" ", line).strip()
+    return _STRAIGHT_DOUBLE.sub(direct, line)
 
 
 _TERMINAL = re.compile(r"[.!?:;”\"')\]]$")
@@ -537,13 +604,21 @@ take time quadratic in its length when it repeats their first words ("listen to 
 to ...")."""
 
 
+@table_cache
+def _line_patterns() -> tuple[tuple[str, re.Pattern[str], prefilter.Needles], ...]:
+    """The boilerplate line patterns, each with the words one of which it needs."""
+    lines = domain.boilerplate().lines
+    return tuple((name, p, prefilter.needles(p, anchored=True)) for name, p in lines)
+
+
 @text_cache()
 def _boilerplate_name(line: str) -> str | None:
     if len(line) >= FURNITURE_MAX:
         return None
     bp = domain.boilerplate()
-    for name, pattern in bp.lines:
-        if pattern.fullmatch(line):
+    folded = prefilter.folded(line)
+    for name, pattern, needles in _line_patterns():
+        if not prefilter.excluded(needles, folded) and pattern.fullmatch(line):
             return name
     if bp.related.fullmatch(line) and not re.search(
         r"\b(said|says|added|told)\b", line.split(":")[0]

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import domain
+from . import domain, prefilter
 from .caching import table_cache, text_cache
 from .models import Article
 
@@ -182,6 +182,26 @@ def vocabulary() -> Vocabulary:
     )
 
 
+@table_cache
+def _needles() -> dict[str, prefilter.Needles]:
+    """Words one of which a line needs to hold to match each pattern searched for in
+    every line (see `prefilter`): most lines hold none, and skip the search."""
+    v = vocabulary()
+    return {
+        name: prefilter.needles(getattr(v, name))
+        for name in ("glued_promo", "read_more", "image_disclaimer")
+    }
+
+
+def _search(name: str, line: str, folded: str | None) -> re.Match[str] | None:
+    """The vocabulary's pattern `name` searched for in `line` (`folded`: as
+    `prefilter.folded` gives it), unless the line lacks every word it needs."""
+    if prefilter.excluded(_needles()[name], folded):
+        return None
+    pattern: re.Pattern[str] = getattr(vocabulary(), name)
+    return pattern.search(line)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What a line is. `kind`: "copy", "weak" (copy unless its neighbours are
@@ -196,9 +216,17 @@ class Verdict:
     bullet: bool = False
 
 
+_CAMEL = re.compile("[a-z][A-Z]")
+_CAMEL_GAP = re.compile("(?<=[a-z])(?=[A-Z])")
+
+
 def words_of(line: str) -> list[str]:
     """Lower-case words and numbers, glued words split ("AdAdvertisement", "2025By")."""
-    return _WORD.findall(_GLUED.sub(" ", line).lower())
+    # Of `_GLUED`'s gaps only a capital after a small letter parts two words here: a
+    # word of `_WORD` ends where a number starts, and a number where a word starts.
+    if _CAMEL.search(line):
+        line = _CAMEL_GAP.sub(" ", line)
+    return _WORD.findall(line.lower())
 
 
 def key(line: str) -> str:
@@ -271,7 +299,8 @@ def _judge(line: str, outlet: frozenset[str], depth: int) -> Verdict:
         reason = "date stamp before the line" + (f"; {inner.reason}" if inner.reason else "")
         text = inner.text if inner.kind != "furniture" else ""
         return Verdict(inner.kind, reason, text, meta + inner.metadata, inner.bullet)
-    glued = v.glued_promo.search(line)
+    folded = prefilter.folded(line)
+    glued = _search("glued_promo", line, folded)
     if glued and glued.start() > 0:
         return _cut(
             _judge(line[: glued.start()].strip(), outlet, depth + 1), "promotion glued to copy"
@@ -294,7 +323,7 @@ def _judge(line: str, outlet: frozenset[str], depth: int) -> Verdict:
         named = [w for w in words_of(head) if not w.isdigit()]
         if named and all(w in outlet for w in named) and len(rest.split()) >= 3:
             return _cut(_judge(rest, outlet, depth + 1), "site name before the line")
-    more = v.read_more.search(line) if len(line) < 200 else None
+    more = _search("read_more", line, folded) if len(line) < 200 else None
     if more and more.start() > 0 and len(line[: more.start()].split()) <= 8:
         head = line[: more.start()].strip()
         if not _TERMINAL.search(head):
@@ -350,7 +379,7 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("furniture", "caption with a photo credit", "")
     if n <= 60 and _wrapped_in_credit(body, v):
         return Verdict("furniture", "caption with a photo credit", "")
-    if n <= 3 * v.max_notice and v.image_disclaimer.search(body):
+    if n <= 3 * v.max_notice and _search("image_disclaimer", body, prefilter.folded(body)):
         return Verdict("furniture", "note that a picture is not the story's own", "")
     byline = _byline(body, words, v)
     if byline is not None:

@@ -618,7 +618,9 @@ def _boilerplate_name(line: str) -> str | None:
     bp = domain.boilerplate()
     folded = prefilter.folded(line)
     for name, pattern, needles in _line_patterns():
-        if not prefilter.excluded(needles, folded) and pattern.fullmatch(line):
+        if needles is not None and prefilter.excluded(needles, folded):
+            continue
+        if pattern.fullmatch(line):
             return name
     if bp.related.fullmatch(line) and not re.search(
         r"\b(said|says|added|told)\b", line.split(":")[0]

@@ -238,11 +238,18 @@ def outlet_words(article: Article) -> frozenset[str]:
     """The words of the outlet's name and web address: a line of these and menu words
     is the site's masthead or a link to the site ("More on ExampleOnline")."""
     meta = article.metadata
+    names = tuple(meta.get(field, "") for field in ("outlet", "site", "publisher"))
+    return _outlet_words(names, meta.get("url", ""))
+
+
+@text_cache()
+def _outlet_words(names: tuple[str, ...], url: str) -> frozenset[str]:
+    """`outlet_words` of the names and the address: an outlet's articles share them."""
     found: set[str] = set()
-    for field in ("outlet", "site", "publisher"):
-        name = re.sub(r"\([^)]*\)", "", meta.get(field, ""))  # "(copy of ...)": a gloss
+    for name in names:
+        name = re.sub(r"\([^)]*\)", "", name)  # "(copy of ...)": a gloss
         found.update(w for w in words_of(name) if not w.isdigit())
-    host = urlsplit(meta.get("url", "")).hostname or ""
+    host = urlsplit(url).hostname or ""
     labels = host.lower().removeprefix("www.").split(".")
     found.update(label for label in labels[:-1] if len(label) > 2)
     return frozenset(found - vocabulary().stopwords)
@@ -396,10 +403,10 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
     own = _own_line(body, words, terminal, outlet, v)
     if own is not None:
         return own
-    web = sum(1 for w in words if w in v.web)
+    web = 0 if v.web.isdisjoint(words) else sum(1 for w in words if w in v.web)
     if any(mark in lower for mark in _WEB_MARKS):
         web += len(_DOMAIN.findall(body))
-    addressed = any(w in v.address for w in words)
+    addressed = not v.address.isdisjoint(words)
     if web and (
         (n <= v.max_notice and (web >= 2 or addressed))
         or (n <= 3 * v.max_notice and web >= 2 and addressed)  # a banner of sentences
@@ -429,7 +436,7 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("furniture", "menu, label or counter", "")
     if n <= 4 and plain and all(w in v.agencies or w in v.menu for w in plain):
         return Verdict("furniture", "agency credit", "")
-    numbers = sum(1 for w in words if w.isdigit())
+    numbers = sum(map(str.isdigit, words))
     if numbers >= 2 and not terminal:
         tickers = [t for t in body.split() if _TICKER.match(t)]
         others = [w for w in plain if w not in v.known and w not in outlet]
@@ -931,7 +938,8 @@ def template_lines(articles: Iterable[Article]) -> frozenset[str]:
     """
     v = vocabulary()
     occurs: dict[str, list[int]] = defaultdict(list)
-    prose: list[set[int]] = []
+    bodies: list[str] = []
+    sentences: dict[int, set[int]] = {}
     outlets: list[str] = []
     # A line's key, or "" when it cannot be a template line: each distinct line is
     # judged once, though the versions of a story repeat most of theirs.
@@ -949,25 +957,32 @@ def template_lines(articles: Iterable[Article]) -> frozenset[str]:
             if k and k not in seen:
                 seen.add(k)
                 occurs[k].append(index)
-        # Sentences, not lines, so that a hard-wrapped copy still shares its copy.
-        text = " ".join(article.body.split())
-        copy = {
-            hash(sentence)
-            for sentence in _SENTENCE_END.split(text.lower())
-            if sentence.count(" ") >= v.prose_words - 1
-        }
-        prose.append(copy)
+        bodies.append(article.body)
         meta = article.metadata
         outlets.append(meta.get("outlet") or urlsplit(meta.get("url", "")).hostname or "")
+
+    def prose(index: int) -> set[int]:
+        """An article's sentences of copy (hashed), read when first compared: most
+        articles carry no line that recurs elsewhere, and are never compared."""
+        if index not in sentences:
+            # Sentences, not lines, so that a hard-wrapped copy still shares its copy.
+            text = " ".join(bodies[index].split())
+            sentences[index] = {
+                hash(sentence)
+                for sentence in _SENTENCE_END.split(text.lower())
+                if sentence.count(" ") >= v.prose_words - 1
+            }
+        return sentences[index]
+
     found = set()
     for k, where in occurs.items():
         if len(where) < 2:
             continue
         first = where[0]
         for other in where[1:CHECKED]:
-            alike = bool(prose[first] & prose[other])
             same_outlet = outlets[first] != "" and outlets[first] == outlets[other]
-            if not alike and (same_outlet or len(where) >= 3):
+            # the copy is read only where it decides
+            if (same_outlet or len(where) >= 3) and not prose(first) & prose(other):
                 found.add(k)
                 break
     return frozenset(found)

@@ -274,6 +274,9 @@ def _unique_ids(read: list[_Read], log: _Log) -> dict[str, Article]:
     taken = set(groups)
     articles: dict[str, Article] = {}
     for sid in sorted(groups):
+        if len(groups[sid]) == 1:  # most ids: one file, nothing to tell apart or resolve
+            articles[sid] = groups[sid][0].article
+            continue
         group = sorted(groups[sid], key=lambda e: (e.article.path, e.article.first_line))
         kept: dict[Path, _Read] = {}
         for entry in group:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 import ftfy
 import pytest
@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consistency import clean, domain, furniture, prefilter
+from consistency.models import Article, frozen_map
 
 # --- encoding repair ---------------------------------------------------------------
 
@@ -259,3 +260,73 @@ def _old_boilerplate_name(line: str) -> str | None:
 @given(st.lists(st.sampled_from(_NEEDLE_WORDS), max_size=12).map(" ".join))
 def test_boilerplate_lines_are_named_as_every_pattern_named_them(line: str) -> None:
     assert clean._boilerplate_name.__wrapped__(line) == _old_boilerplate_name(line)  # type: ignore[attr-defined]
+
+
+# --- site templates ---------------------------------------------------------------------
+
+
+def _old_template_lines(articles: list[Article]) -> frozenset[str]:
+    """furniture.template_lines as it was: every article's copy read up front."""
+    v = furniture.vocabulary()
+    occurs: dict[str, list[int]] = defaultdict(list)
+    prose: list[set[int]] = []
+    outlets: list[str] = []
+    for index, article in enumerate(articles):
+        seen: set[str] = set()
+        for raw in article.body.split("\n"):
+            line = raw.strip()
+            if len(line) > v.template_chars:
+                continue
+            short = 0 < len(line.split()) <= v.template_words
+            k = furniture.key(line) if short and not furniture._TERMINAL.search(line) else ""
+            if k and k not in seen:
+                seen.add(k)
+                occurs[k].append(index)
+        text = " ".join(article.body.split())
+        prose.append(
+            {
+                hash(s)
+                for s in furniture._SENTENCE_END.split(text.lower())
+                if s.count(" ") >= v.prose_words - 1
+            }
+        )
+        outlets.append(article.metadata.get("outlet", ""))
+    found = set()
+    for k, where in occurs.items():
+        if len(where) < 2:
+            continue
+        first = where[0]
+        for other in where[1 : furniture.CHECKED]:
+            alike = bool(prose[first] & prose[other])
+            same_outlet = outlets[first] != "" and outlets[first] == outlets[other]
+            if not alike and (same_outlet or len(where) >= 3):
+                found.add(k)
+                break
+    return frozenset(found)
+
+
+_SHARED_LINES = ["Share this", "Latest News", "Sign in", "Jo Bloggs", "Read more.", "Menu"]
+_COPY = [
+    "The council said the plan would cost four million pounds over the next two years.",
+    "Inspectors rated the school good in every area of its work last month, the report said.",
+    "A spokesman for the force said officers were called to the scene shortly after noon.",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_SHARED_LINES + _COPY), min_size=1, max_size=6),
+            st.sampled_from(["", "herald", "echo"]),
+        ),
+        max_size=8,
+    )
+)
+def test_template_lines_are_those_reading_every_copy_found(
+    drafts: list[tuple[list[str], str]],
+) -> None:
+    articles = [
+        Article(f"a{i}", f"a{i}.txt", "\n".join(lines), 1, frozen_map({"outlet": outlet}))
+        for i, (lines, outlet) in enumerate(drafts)
+    ]
+    assert furniture.template_lines(articles) == _old_template_lines(articles)

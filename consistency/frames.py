@@ -115,7 +115,9 @@ class _Side:
         return self.text[self.tokens[first].start : self.tokens[last].end]
 
 
+@text_cache()
 def _side(text: str, in_quote: bool) -> _Side:
+    """Cached: a claim's text meets several others (one per version aligned with it)."""
     # Attributions count: "the site will shut after the company said ..." holds the claim.
     tokens = tuple(t._replace(zone="text") for t in tokenize(text, in_quote) if t.zone != "quote")
     clause, sentence = [], []

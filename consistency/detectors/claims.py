@@ -79,7 +79,7 @@ from ..claimdiff import (
 )
 from ..frames import FIGURE_WHY, frame_changes
 from ..keys import is_title, org_key
-from ..models import Claim, ClaimMatch, Discrepancy, Severity
+from ..models import Claim, ClaimMatch, CleanArticle, Discrepancy, Severity
 from ..numbers import (
     DateMention,
     Quantity,
@@ -155,30 +155,36 @@ def align(ctx: Context) -> list[tuple[ClaimMatch, Alignment]]:
     are compared on their frames only.
     """
     ranked: list[tuple[str, str, int, float, str, str, ClaimMatch, Alignment]] = []
-    for pairs, matched in ((ctx.matching.matches, True), (ctx.matching.related, False)):
-        for m in pairs:
-            a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
-            if a.kind == "quote" or b.kind == "quote":
-                continue
-            how: Alignment = "matched" if matched else "related"
-            if matched:
-                tier, value = (0 if m.scorer == SCORER else 1), -m.score
-            else:
-                share = _related_share(a.text, a.in_quote, b.text, b.in_quote)
-                tier, value = 2, -share
-                if share < MIN_RELATED_SHARE or m.scorer == WORDS_SCORER:
-                    tier, how = 3, "loose"
-            first, second = sorted((a.source, b.source))
-            ranked.append((first, second, tier, value, m.claim_a, m.claim_b, m, how))
+    claims = ctx.claims
+    # Every matched pair of the feed passes here: a plain loop, the pair's sources in
+    # order by one comparison rather than a sort.
+    for m in ctx.matching.matches:
+        a, b = claims[m.claim_a], claims[m.claim_b]
+        if a.kind == "quote" or b.kind == "quote":
+            continue
+        tier = 0 if m.scorer == SCORER else 1
+        first, second = (a.source, b.source) if a.source <= b.source else (b.source, a.source)
+        ranked.append((first, second, tier, -m.score, m.claim_a, m.claim_b, m, "matched"))
+    for m in ctx.matching.related:
+        a, b = claims[m.claim_a], claims[m.claim_b]
+        if a.kind == "quote" or b.kind == "quote":
+            continue
+        how: Alignment = "related"
+        share = _related_share(a.text, a.in_quote, b.text, b.in_quote)
+        tier, value = 2, -share
+        if share < MIN_RELATED_SHARE or m.scorer == WORDS_SCORER:
+            tier, how = 3, "loose"
+        first, second = (a.source, b.source) if a.source <= b.source else (b.source, a.source)
+        ranked.append((first, second, tier, value, m.claim_a, m.claim_b, m, how))
     # One sort over every source pair, by pair, then rank, then ids (a key of plain
     # fields, read in C, rather than a tuple built per pair).
     ranked.sort(key=itemgetter(0, 1, 2, 3, 4, 5))
     out: list[tuple[ClaimMatch, Alignment]] = []
     used: set[str] = set()
-    current: tuple[str, str] | None = None
+    current_first = current_second = None
     for first, second, _tier, _value, claim_a, claim_b, m, how in ranked:
-        if (first, second) != current:
-            current, used = (first, second), set()
+        if first != current_first or second != current_second:
+            current_first, current_second, used = first, second, set()
         if claim_a in used or claim_b in used:
             continue
         used.update((claim_a, claim_b))
@@ -305,6 +311,7 @@ row's kind and explanation (each reported medium)."""
 def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
     people = _people_by_surname(ctx)
     named = _named_by_source(ctx)
+    articles = _Articles(ctx.articles)
     for m, how in aligned_pairs(ctx):
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
         if a.text == b.text and a.in_quote == b.in_quote:
@@ -320,16 +327,23 @@ def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
         findings: dict[str, _Finding] | None = {}
         if changed is not None and how != "loose":
             hunks, negation_flip = changed
-            findings = _classify_pair(ctx, a, b, list(hunks), people, named, negation_flip)
+            findings = _classify_pair(
+                ctx, a, b, list(hunks), people, named, negation_flip, articles
+            )
         if findings is None:
             continue  # the two claims are about different subjects
-        _frames(ctx, a, b, findings, how == "matched")
+        _frames(ctx, a, b, findings, articles, how == "matched")
         for kind, finding in sorted(findings.items()):
             yield _row(ctx, kind, finding, a, b, m.score)
 
 
 def _frames(
-    ctx: Context, a: Claim, b: Claim, findings: dict[str, _Finding], matched: bool = False
+    ctx: Context,
+    a: Claim,
+    b: Claim,
+    findings: dict[str, _Finding],
+    articles: _Articles,
+    matched: bool = False,
 ) -> None:
     """Adds to `findings` the changes of meaning two loosely aligned claims show on
     their frames (consistency.frames). One place named for another counts only when
@@ -339,7 +353,7 @@ def _frames(
         severity: Severity = change.severity
         why = change.why
         if kind == "place":
-            if not _other_place(ctx, a, b, change.value_a, change.value_b):
+            if not _other_place(ctx, a, b, change.value_a, change.value_b, articles):
                 continue
             kind = "claim_altered"
         elif kind == "record":
@@ -362,7 +376,9 @@ def _frames(
         found.add(severity, change.value_a, change.value_b, why)
 
 
-def _other_place(ctx: Context, a: Claim, b: Claim, place_a: str, place_b: str) -> bool:
+def _other_place(
+    ctx: Context, a: Claim, b: Claim, place_a: str, place_b: str, articles: _Articles
+) -> bool:
     """Whether two places named in one frame are one place named for another: two
     names that cannot be one (`_kinship`), and not each written by both sources (two
     versions each naming both speak of both: "flew to Cebu" / "flew to Bogo")."""
@@ -377,7 +393,7 @@ def _other_place(ctx: Context, a: Claim, b: Claim, place_a: str, place_b: str) -
     orgs = {o.key for claim in (a, b) for o in ctx.orgs_by_claim.get(claim.claim_id, [])}
     if org_key(place_a) in orgs or org_key(place_b) in orgs:
         return False  # an organisation: one for another is a name's business (`_names`)
-    return not (_writes(ctx, a.source, place_b) and _writes(ctx, b.source, place_a))
+    return not (articles.writes(a.source, place_b) and articles.writes(b.source, place_a))
 
 
 def _within(place_a: str, place_b: str) -> bool:
@@ -393,16 +409,48 @@ def _place_words(name: str) -> set[str]:
     return {w for w in _name_words(name, True) if len(w) > 3 and w != "county"}
 
 
-def _writes(ctx: Context, source: str, name: str) -> bool:
-    """Whether a source's article writes every word of a name (`_place_words`), accents
-    and case aside ("Storm Éowyn" writes "Storm Eowyn")."""
-    words = _place_words(name)
-    written: set[str] = set()
-    for article in ctx.articles:
-        if article.source == source:
+class _Articles:
+    """The feed's articles by source, indexed once per check: whether a source's article
+    writes a name is asked pair by pair, and a scan of the feed for each question would
+    make the claim detectors quadratic in the feed."""
+
+    def __init__(self, articles: Iterable[CleanArticle]) -> None:
+        self._all = articles
+        self._by_source: dict[str, list[CleanArticle]] | None = None
+
+    def of(self, source: str) -> list[CleanArticle]:
+        if self._by_source is None:
+            self._by_source = defaultdict(list)
+            for article in self._all:
+                self._by_source[article.source].append(article)
+        return self._by_source.get(source, [])
+
+    def writes(self, source: str, name: str) -> bool:
+        """Whether a source's article writes every word of a name (`_place_words`),
+        accents and case aside ("Storm Éowyn" writes "Storm Eowyn")."""
+        words = _place_words(name)
+        written: set[str] = set()
+        for article in self.of(source):
             for text in (article.headline, *(p.text for p in article.paragraphs)):
-                written.update(_name_words(text, True))
-    return bool(words) and words <= written
+                written |= _text_name_words(text)
+        return bool(words) and words <= written
+
+    def written_in(self, source: str, name: str) -> bool:
+        """Whether a source's article writes a name ("... Services (HMICFRS)")."""
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        articles = self.of(source)
+        return any(
+            pattern.search(paragraph.text)
+            for article in articles
+            for paragraph in article.paragraphs
+        ) or any(pattern.search(article.headline) for article in articles)
+
+
+@text_cache()
+def _text_name_words(text: str) -> frozenset[str]:
+    """The words of a headline or paragraph as `_name_words` folds them (cached: versions
+    repeat their paragraphs)."""
+    return frozenset(_name_words(text, True))
 
 
 @text_cache()
@@ -461,6 +509,7 @@ def _classify_pair(
     people: dict[str, set[str]],
     named: dict[str, set[str]],
     negation_flip: bool,
+    articles: _Articles,
 ) -> dict[str, _Finding] | None:
     """Each hunk given to the first kind that explains it; None if the claims are about
     different subjects. `negation_flip`: the two claims' running texts hold an odd
@@ -545,7 +594,7 @@ def _classify_pair(
             continue  # a detail added beside a function word ("the" / "a new")
         if {_bare(w) for w in (*words_a, *words_b)} <= domain.wording().references:
             continue  # "police said" / "the force said"
-        if _same_referent(ctx, a, b, hunk) or _reference_to_named(ctx, a, b, hunk, named):
+        if _same_referent(ctx, a, b, hunk) or _reference_to_named(a, b, hunk, named, articles):
             continue
         if is_title(written_a) and is_title(written_b):
             continue  # a person's title: speaker_title compares titles person by person
@@ -672,7 +721,7 @@ def _bare(word: str) -> str:
 
 
 def _reference_to_named(
-    ctx: Context, a: Claim, b: Claim, hunk: Hunk, named: dict[str, set[str]]
+    a: Claim, b: Claim, hunk: Hunk, named: dict[str, set[str]], articles: _Articles
 ) -> bool:
     """One side only refers to an organisation ("the inspectorate", "the force's"), the
     other names one ("HMICFRS", "Kent Police's") that the referring version's article
@@ -689,21 +738,10 @@ def _reference_to_named(
         name = name_around(other.text, *_span(capitals, at))
         if name and (
             f"org:{org_key(name)}" in named.get(claim.source, set())
-            or _written_in(ctx, claim.source, name)
+            or articles.written_in(claim.source, name)
         ):
             return True
     return False
-
-
-def _written_in(ctx: Context, source: str, name: str) -> bool:
-    """Whether a source's article writes a name ("... Services (HMICFRS)")."""
-    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-    return any(
-        pattern.search(paragraph.text)
-        for article in ctx.articles
-        if article.source == source
-        for paragraph in (*article.paragraphs,)
-    ) or any(pattern.search(a.headline) for a in ctx.articles if a.source == source)
 
 
 class _DateVerdict(NamedTuple):

@@ -79,16 +79,16 @@ def rating_conflicts(ctx: Context) -> Iterator[Discrepancy]:
         slot = (ctx.story(j.source), j.subject_key, j.aspect, j.scale, j.previous)
         slots[slot][j.source].append(j)
     for (_story, _key, aspect, scale, previous), by_source in sorted(slots.items()):
+        # Each source's grades once, not once per pair of sources.
+        counts = {source: Counter(j.grade for j in found) for source, found in by_source.items()}
         for sa, sb in combinations(sorted(by_source), 2):
-            grades_a = sorted({j.grade for j in by_source[sa]})
-            grades_b = sorted({j.grade for j in by_source[sb]})
             # A source whose grades for the slot are some of another's, mention for
             # mention, has left a sentence out (an omission), not given another grade;
-            # one that changed one of two mentions has not.
-            count_a = Counter(j.grade for j in by_source[sa])
-            count_b = Counter(j.grade for j in by_source[sb])
-            if count_a <= count_b or count_b <= count_a:
+            # one that changed one of two mentions has not. Most pairs give the same.
+            count_a, count_b = counts[sa], counts[sb]
+            if count_a == count_b or count_a <= count_b or count_b <= count_a:
                 continue
+            grades_a, grades_b = sorted(count_a), sorted(count_b)
             # Show a claim carrying a grade the other source does not give.
             ja = next((j for j in by_source[sa] if j.grade not in grades_b), by_source[sa][0])
             jb = next((j for j in by_source[sb] if j.grade not in grades_a), by_source[sb][0])

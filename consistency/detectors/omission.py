@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from ..caching import text_cache
 from ..claimdiff import Token, content_words, shared_run_content, shared_run_words, tokenize
-from ..models import Claim, Discrepancy, Judgment, cut_short
+from ..models import Claim, ClaimMatch, Discrepancy, Judgment, cut_short
 from .base import Context, Side, cluster_topic, make, side, subject_name
 from .registry import Detector, Kind
 
@@ -133,25 +133,21 @@ def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Di
         claim = ctx.claims[claim_id]
         if claim.kind != "quote":
             members[cluster].append(claim)
-    related: dict[str, set[str]] = defaultdict(set)  # claim id -> sources with a paraphrase
-    for m in ctx.matching.related:
-        a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
-        a_carries_b, b_carries_a = _carried_each_way(a.text, a.in_quote, b.text, b.in_quote)
-        if a_carries_b:
-            related[m.claim_a].add(b.source)
-        if b_carries_a:
-            related[m.claim_b].add(a.source)
+    related = _Paraphrases(ctx)
     for _cluster, claims in sorted(members.items()):
-        subjects = set().union(*(subjects_of[c.claim_id] for c in claims))
         carriers = {c.source: c for c in claims}
         sources = ctx.sources_by_story.get(ctx.story(claims[0].source), [])
         if len(sources) < 3 or len(carriers) < 2 or 2 * len(carriers) <= len(sources):
             continue
-        paraphrased = set().union(*(related[c.claim_id] for c in claims))
+        lacking_sources = [s for s in sources if s not in carriers]
+        if not lacking_sources:
+            continue  # most clusters: every source of the story carries them
+        paraphrased = set().union(*(related.carried_by(c.claim_id) for c in claims))
+        subjects = set().union(*(subjects_of.get(c.claim_id, ()) for c in claims))
         first = carriers[min(carriers)]
         subject = ""
-        for lacking in sources:
-            if lacking in carriers or lacking in paraphrased:
+        for lacking in lacking_sources:
+            if lacking in paraphrased:
                 continue
             if subjects - judged[lacking]:
                 continue  # a subject the source never grades: a judgment omission says so
@@ -165,6 +161,30 @@ def _cluster_omissions(ctx: Context, judged: dict[str, set[str]]) -> Iterator[Di
                 f"{lacking} lacks a claim that {', '.join(sorted(carriers))} carry",
                 ctx,
             )
+
+
+class _Paraphrases:
+    """The sources with a related claim (a paraphrase the match stage found) that a claim
+    carries, worked out only for the claims asked about: the clusters some source of
+    the story lacks, not every related pair of the feed."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._pairs: dict[str, list[ClaimMatch]] = defaultdict(list)
+        for m in ctx.matching.related:
+            self._pairs[m.claim_a].append(m)
+            self._pairs[m.claim_b].append(m)
+
+    def carried_by(self, claim_id: str) -> set[str]:
+        out: set[str] = set()
+        for m in self._pairs.get(claim_id, ()):
+            a, b = self._ctx.claims[m.claim_a], self._ctx.claims[m.claim_b]
+            a_carries_b, b_carries_a = _carried_each_way(a.text, a.in_quote, b.text, b.in_quote)
+            if a_carries_b and m.claim_a == claim_id:
+                out.add(b.source)
+            if b_carries_a and m.claim_b == claim_id:
+                out.add(a.source)
+        return out
 
 
 DETECTORS = (

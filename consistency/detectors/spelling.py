@@ -103,9 +103,10 @@ def _fold(word: str) -> str:
     return word[:-2] if word.endswith("'s") else word
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    """A capitalised word of a claim, or a linking word ("of", "da") that may join two."""
+class _Token(NamedTuple):
+    """A capitalised word of a claim, or a linking word ("of", "da") that may join two.
+    A named tuple, not a dataclass: one is built for every such word of every distinct
+    text of a feed, and a tuple is built several times faster."""
 
     key: str
     """The folded word (`_fold`): what is compared."""
@@ -136,23 +137,22 @@ def _words(text: str) -> _Words:
     so cached: a story's versions repeat most sentences word for word."""
     linking = domain.spelling().linking
     found = list(_WORD.finditer(text))
+    written_words = [m.group() for m in found]
     # Title case ("Vauxhall To Close Luton Plant"): no word of four letters or more in
     # lower case, so its capitals say nothing of names. A sentence dense with names
     # ("led by Wyvern Police's Economic Crime Unit") still has its verbs in lower case.
-    title_case = sum(len(m.group()) > 3 for m in found) >= 3 and not any(
-        m.group()[0].islower() for m in found if len(m.group()) > 3
+    title_case = sum(len(w) > 3 for w in written_words) >= 3 and not any(
+        w[0].islower() for w in written_words if len(w) > 3
     )
+    lower = [w.lower() for w in written_words if not w[0].isupper()]
     tokens: list[_Token] = []
-    lower: list[str] = []
     kept = -2  # the index of the last word kept as a token
-    for i, m in enumerate(found):
-        written = m.group()
-        gap = text[found[i - 1].end() : m.start()] if i else ""
+    # Most words are lower case and not linking words: only the rest are looked at.
+    for i in [i for i, w in enumerate(written_words) if w[0].isupper() or w in linking]:
+        written = written_words[i]
+        start, end = found[i].span()
         capital = written[0].isupper()
-        if not capital:
-            lower.append(written.lower())
-            if written not in linking:
-                continue
+        gap = text[found[i - 1].end() : start] if i else ""
         opening = title_case or not i or _opens(gap.strip())
         following = found[i + 1] if i + 1 < len(found) else None
         leads = bool(
@@ -160,19 +160,19 @@ def _words(text: str) -> _Words:
             and opening
             and not title_case
             and following
-            and following.group()[0].isupper()
-            and text[m.end() : following.start()] in (" ", "-")
+            and written_words[i + 1][0].isupper()
+            and text[end : following.start()] in (" ", "-")
         )
         # "Tottenham's", "Spurs'": the name ends there.
         possessive = written[-2:] in ("'s", "’s") or (
-            written.endswith("s") and text[m.end() : m.end() + 1] in ("'", "’")
+            written.endswith("s") and text[end : end + 1] in ("'", "’")
         )
         tokens.append(
             _Token(
                 _fold(written),
                 written,
-                m.start(),
-                m.end(),
+                start,
+                end,
                 capital,
                 capital and written.isupper() and 2 <= len(written) <= MAX_INITIALS,
                 opening,
@@ -187,10 +187,8 @@ def _words(text: str) -> _Words:
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    """A name as one claim writes it: capitalised words and the linking words between."""
+    """A name as a claim's text writes it: capitalised words and the linking words between."""
 
-    claim_id: str
-    source: str
     tokens: tuple[_Token, ...]
     keys: tuple[str, ...]
     """Its words as compared."""
@@ -218,10 +216,22 @@ class _Story:
     """How often a word opening a sentence is the first of capitalised words ("British
     Transport Police said"), outside title case."""
     initials: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    runs: list[_Run] = field(default_factory=list)
     run_sources: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
-    uses: dict[str, list[tuple[str, _Token]]] = field(default_factory=lambda: defaultdict(list))
-    """A word -> each (claim id, token) writing it, in claim order."""
+    """A name (its words as compared) -> the sources writing it."""
+    written: dict[tuple[str, ...], list[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    """A name -> each (claim id, as written) writing it."""
+    by_text: dict[str, list[str]] = field(default_factory=dict)
+    """A text -> the ids of the claims reading it word for word, in claim order."""
+    token_uses: dict[str, list[tuple[str, _Token]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    """A word -> each (text, token) writing it, once per distinct text (see `uses`)."""
+
+    def uses(self, key: str) -> list[tuple[str, _Token]]:
+        """Each (claim id, token) writing a word: every claim of each text writing it."""
+        return [(c, t) for text, t in self.token_uses[key] for c in self.by_text[text]]
 
     def named(self, key: str) -> bool:
         """Written capitalised inside sentences, and at least as often as in lower case;
@@ -251,41 +261,54 @@ def _opens(gap: str) -> bool:
 
 
 def _read(sources: list[str], claims: Iterable[Claim]) -> _Story:
+    """The names a story's claims write. Versions repeat most claims word for word, so
+    each distinct text is read once and counted for every claim reading it: a count
+    as often as its claims, a set of writers once per source."""
     story = _Story(sources, {})
-    by_claim: dict[str, tuple[_Token, ...]] = {}
+    by_text = story.by_text
+    writers: dict[str, set[str]] = {}
     for claim in claims:
         story.claims[claim.claim_id] = claim
-        tokens, lower = _words(claim.text)
-        by_claim[claim.claim_id] = tokens
-        story.lower.update(lower)
+        ids = by_text.get(claim.text)
+        if ids is None:
+            by_text[claim.text] = ids = []
+            writers[claim.text] = set()
+        ids.append(claim.claim_id)
+        writers[claim.text].add(claim.source)
+    read = {text: _words(text) for text in by_text}
+    for text, ids in by_text.items():
+        times, sources_of = len(ids), writers[text]
+        tokens, lower = read[text]
+        story.lower.update(lower * times)
         for t in tokens:
             if not t.capital:
                 continue
             if t.initials:
-                story.initials[t.written].add(claim.source)
+                story.initials[t.written] |= sources_of
                 continue
-            story.words[t.key].add(claim.source)
-            story.uses[t.key].append((claim.claim_id, t))
+            story.words[t.key] |= sources_of
+            story.token_uses[t.key].append((text, t))
             if not t.opening:
-                story.inside[t.key] += 1
+                story.inside[t.key] += times
             elif t.leads:
-                story.leading[t.key] += 1
-    for claim_id, tokens in by_claim.items():
-        claim = story.claims[claim_id]
-        for run in _runs(story, claim, tokens):
+                story.leading[t.key] += times
+    for text, ids in by_text.items():
+        sources_of = writers[text]
+        for run in _runs(story, read[text].tokens):
             # A name is also the same name after a capitalised word before it: the
             # "Deanna Heer" of "Prosecutor Deanna Heer" (a title opening a sentence)
             # is the "Deanna Heer" of "prosecutor Deanna Heer".
             for k in range(max(1, len(run.keys) - 1)):
                 if k and not run.tokens[k].capital:
                     continue
-                tail = _Run(run.claim_id, run.source, run.tokens[k:], run.keys[k:])
-                story.runs.append(tail)
-                story.run_sources[tail.keys].add(claim.source)
+                tail = _Run(run.tokens[k:], run.keys[k:])
+                story.run_sources[tail.keys] |= sources_of
+                written = tail.written(text)
+                story.written[tail.keys].extend((c, written) for c in ids)
     return story
 
 
-def _runs(story: _Story, claim: Claim, tokens: tuple[_Token, ...]) -> Iterator[_Run]:
+def _runs(story: _Story, tokens: tuple[_Token, ...]) -> Iterator[_Run]:
     """The names a claim writes: runs of capitalised words, bridged by linking words
     ("Office for National Statistics") and hyphens, broken by punctuation and after a
     possessive. A common word opening a sentence is no part of the name after it."""
@@ -294,7 +317,7 @@ def _runs(story: _Story, claim: Claim, tokens: tuple[_Token, ...]) -> Iterator[_
 
     def close() -> Iterator[_Run]:
         if run:
-            yield _Run(claim.claim_id, claim.source, tuple(run), tuple(t.key for t in run))
+            yield _Run(tuple(run), tuple(t.key for t in run))
         run.clear()
         pending.clear()
 
@@ -460,8 +483,8 @@ def _word_slips(story: _Story) -> Iterator[_Slip]:
                     slip,
                     name,
                     (slip, name),
-                    tuple((c, t.written) for c, t in story.uses[slip]),
-                    tuple((c, t.written) for c, t in story.uses[name]),
+                    tuple((c, t.written) for c, t in story.uses(slip)),
+                    tuple((c, t.written) for c, t in story.uses(name)),
                     "medium",
                     "the name is misspelled",
                 )
@@ -471,7 +494,7 @@ def _cut(story: _Story, slip: str, name: str) -> bool:
     """The slip is the name cut short where its claims end: a stored text that stops
     mid-word ("Credit to Liverpo"), not a misspelling."""
     return name.startswith(slip) and all(
-        t.end == len(story.claims[c].text) for c, t in story.uses[slip]
+        t.end == len(story.claims[c].text) for c, t in story.uses(slip)
     )
 
 
@@ -485,9 +508,7 @@ def _name_slips(story: _Story) -> Iterator[_Slip]:
     for keys in story.run_sources:
         for i in range(len(keys) if len(keys) >= 2 else 0):
             blanks[((*keys[:i], "", *keys[i + 1 :]), i)].add(keys)
-    written: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
-    for run in story.runs:
-        written[run.keys].append((run.claim_id, run.written(story.claims[run.claim_id].text)))
+    written = story.written
     for (_blank, i), names in sorted(blanks.items()):
         for a, b in combinations(sorted(names), 2):
             for slip, name in ((a, b), (b, a)):
@@ -623,6 +644,22 @@ def _place_key(place: str) -> str:
     return " ".join(words).casefold()
 
 
+@text_cache()
+def _placements(text: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(place key, place name, region key, region as written) for each place a claim's
+    text puts in a region (`_placed`). A function of the text alone, so cached: a
+    story's versions repeat most sentences word for word."""
+    found = []
+    for m in _placed().finditer(text):
+        place = m.group("place")
+        if place.endswith(("'s", "’s")):
+            continue  # "Vauxhall's plant in Cheshire": a body's, not a place's name
+        key = _place_key(place)
+        name = " ".join(place.split()[-len(key.split()) :])
+        found.append((key, name, _region_key(m.group("region")), m.group("region")))
+    return tuple(found)
+
+
 def _region_slips(story: _Story) -> Iterator[_Slip]:
     """A place that most of the story's sources put in one region, and a rare source in
     another ("Ellesmere Port on Merseyside" where the others write "Ellesmere Port, in
@@ -630,15 +667,11 @@ def _region_slips(story: _Story) -> Iterator[_Slip]:
     (a place of that name in each, a correction) misplaces nothing."""
     placed: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
-    pattern = _placed()
-    for claim_id, claim in story.claims.items():
-        for m in pattern.finditer(claim.text):
-            place = m.group("place")
-            if place.endswith(("'s", "’s")):
-                continue  # "Vauxhall's plant in Cheshire": a body's, not a place's name
-            key = _place_key(place)
-            names.setdefault(key, " ".join(place.split()[-len(key.split()) :]))
-            placed[key][_region_key(m.group("region"))].append((claim_id, m.group("region")))
+    # Texts in the order their first claims come: a place's name is as its first claim writes it.
+    for text, ids in story.by_text.items():
+        for key, name, region_key, region in _placements(text):
+            names.setdefault(key, name)
+            placed[key][region_key].extend((claim_id, region) for claim_id in ids)
     for key, regions in sorted(placed.items()):
         by = {r: {_source(c) for c, _ in uses} for r, uses in regions.items()}
         for slip, name in permutations(sorted(regions), 2):

@@ -20,6 +20,7 @@ import bisect
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -71,6 +72,12 @@ def _words_alternation(words: list[str]) -> str:
 class _Patterns:
     quantity: re.Pattern[str]
     date: re.Pattern[str]
+    may_quantity: re.Pattern[str]
+    """Found in every text `quantity` matches in: a digit or a number word (see
+    `_core_words`). Most sentences hold neither, and it is quicker to look for."""
+    core_words: tuple[str, ...] | None
+    """The same words in lower case, where all are ASCII: a text's lower case holds one
+    where `may_quantity` finds one, unless the text holds one of `_FOLDS_TO_ASCII`."""
 
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -156,7 +163,25 @@ def _patterns() -> _Patterns:
         rf")(?![\w/-])",
         re.IGNORECASE,
     )
-    return _Patterns(quantity, date)
+    words = sorted(_core_words(), key=lambda w: (-len(w), w))
+    core = "|".join(re.escape(w) for w in words)
+    return _Patterns(
+        quantity,
+        date,
+        re.compile(rf"\d|{core}", re.IGNORECASE),
+        tuple(w.lower() for w in words) if all(w.isascii() for w in words) else None,
+    )
+
+
+def _core_words() -> set[str]:
+    """Words of which every match of the quantity pattern holds one as written, where it
+    holds no digit: a figure in words starts with a number word or is "a" and a
+    multiplier ("a million"), and a fraction is one of the listed phrases (each word of
+    a phrase is matched as written, the space between words loosely). Hedges, currencies
+    and units only stand around one of these."""
+    lex = domain.lexicon()
+    phrases = [*lex.values, *(m for m in lex.multipliers if len(m) > 2), *lex.fractions]
+    return {phrase.split()[-1] for phrase in phrases}
 
 
 @dataclass(frozen=True)
@@ -330,17 +355,73 @@ def _minutes(g: dict[str, str | None]) -> int | None:
 
 def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Quantity]:
     """Quantities in text, leaving out any inside the `skip` spans (dates)."""
-    lex = domain.lexicon()
+    found = _quantities(text)
+    if found == ():
+        return []
     skip = skip if skip is not None else [(d.start, d.end) for d in dates(text)]
     # Spans by start, with the furthest end so far: whether a quantity overlaps one is
     # then a bisection (testing every span for every number would be quadratic).
     skip = sorted(skip)
     starts = [a for a, _ in skip]
     reach = list(itertools.accumulate((b for _, b in skip), max))
+
+    def skipped(start: int, end: int) -> bool:
+        before = bisect.bisect_left(starts, end)  # the spans starting before its end
+        return bool(before) and reach[before - 1] > start
+
+    if found is None:
+        return _read_quantities(text, skipped)
+    return [q for q in found if not skipped(q.start, q.end)]
+
+
+def has_quantities(text: str) -> bool:
+    """Whether `quantities` can find any in a text, whatever spans it skips: False for
+    most sentences (no digit, no number word), which a reader of figures can pass by."""
+    return _quantities(text) != ()
+
+
+@text_cache()
+def _quantities(text: str) -> tuple[Quantity, ...] | None:
+    """Every quantity of a text, none skipped: read once per text, as the facts, claim
+    changes, quotations and frames all read a claim's figures and versions repeat
+    claims word for word. Each match is read on its own, so leaving out those in a span
+    afterwards is the same as skipping them. None where some match cannot be read (a
+    unit matched but not in the table, as "mileſ" is): that text is read with its
+    spans skipped, as it always was, in case the match is one of them."""
+    if not _may_hold_quantity(text):
+        return ()
+    try:
+        return tuple(_read_quantities(text, None))
+    except Exception:  # raised again, or not, by the reading that skips
+        return None
+
+
+_DIGIT = re.compile(r"\d")
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+"""The letters beyond ASCII that an IGNORECASE pattern matches to an ASCII letter ("İ",
+"ı", "ſ", the Kelvin sign): tests/test_numbers.py finds them by trying every one."""
+
+
+def _may_hold_quantity(text: str) -> bool:
+    """Whether `_patterns().may_quantity` finds a digit or a number word in a text. The
+    same answer, found quicker: one case-insensitive search for many words is slow,
+    while looking for each in the text's lower case is quick, and is the same where
+    the words are ASCII and no letter of the text matches an ASCII letter it is not."""
+    if _DIGIT.search(text):
+        return True
+    patterns = _patterns()
+    words = patterns.core_words
+    if words is None or (not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII)):
+        return bool(patterns.may_quantity.search(text))
+    lowered = text.lower()
+    return any(w in lowered for w in words)
+
+
+def _read_quantities(text: str, skipped: Callable[[int, int], bool] | None) -> list[Quantity]:
+    lex = domain.lexicon()
     found = []
     for m in _patterns().quantity.finditer(text):
-        before = bisect.bisect_left(starts, m.end())  # the spans starting before its end
-        if before and reach[before - 1] > m.start():
+        if skipped is not None and skipped(m.start(), m.end()):
             continue
         g = m.groupdict()
         digits_end = m.end("digits") if g["digits"] else -1

@@ -3,13 +3,16 @@ words around it, and two versions' figures for one count compared wherever each 
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from realdev import REAL_DEV, needs_real_dev
 
 from consistency import ingest
-from consistency.detectors.facts import Figure, comparable, figures, named_alike
+from consistency.detectors.facts import Fact, Figure, comparable, figures, named_alike
 from consistency.models import Article, Discrepancy, frozen_map
 from consistency.numbers import both_possible, quantities, rounds_to
 from consistency.pipeline import check_articles
@@ -351,3 +354,154 @@ def test_cosine_with_sums_of_squares_given_is_the_cosine() -> None:
     assert _cosine(a, b, _squares(a), _squares(b)) == pytest.approx(expected)
     assert _cosine(a, b, _squares(a), _squares(b)) == _cosine(b, a, _squares(b), _squares(a))
     assert _cosine(a, {"rescue": 1.0}, _squares(a), 1.0) == 0.0
+
+
+# --- shortcuts that give the slow reading's answer ----------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "12", "ten", "Eleven", "a third", "£3m", "4%", "10 people", "were killed", "died",
+        "injured", "in Kent", "in the Republic", "at its peak", "still", "initially",
+        "on 14 May 2024", "in 2023", "including", "children", "hospital", "dead", "up from",
+        "2%", "every day", "services inflation", "the rate for food", "and", "while", ",",
+        ".", ";", "—", "Police", "said", "someone", "arrested", "fighting for their lives",
+        "non-life-threatening", "victims’", "girl's", "32-year-old", "6-3", "ſ", "\u212a",
+    ]
+)  # fmt: skip
+_SENTENCES = st.lists(_PIECES, max_size=14).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCES)
+def test_figures_read_with_shortcuts_are_the_full_reading(text: str) -> None:
+    """A text with no quantity, or none that counts, is not read word by word: the full
+    reading (`_figures_of` on all its parts) finds no figure in it either."""
+    from consistency.detectors.facts import _counted, _figures_of, _Parts
+    from consistency.numbers import dates
+
+    found_dates = dates(text)
+    slow = _figures_of(text, _Parts(text, found_dates, _counted(text, found_dates)))
+    assert figures(text) == slow
+    assert [list(f.words.items()) for f in figures(text)] == [list(f.words.items()) for f in slow]
+
+
+def _old_fold(word: str) -> str:
+    word = re.sub("[‐‑‒–]", "-", word.lower()).replace("’", "'")
+    word = re.sub(r"'s?$", "", word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_WORDS = st.one_of(
+    st.text(alphabet="aeiklsyADT'’‐–-\x00", max_size=12),
+    st.sampled_from(["victims’", "girl's", "injuries", "deaths", "Injured", "May", "the"]),
+)
+
+
+@given(_WORDS)
+def test_a_word_is_read_as_before(written: str) -> None:
+    """`_fold` takes a possessive off only where there is an apostrophe; `_word_entry`
+    is what the reading of a figure's words did for each word, worked out once."""
+    from consistency import domain
+    from consistency.detectors.facts import _fold, _key, _vocabulary, _word_entry
+
+    assert _fold(written) == _old_fold(written)
+    vocabulary = _vocabulary()
+    word = written.replace("\x00", "")
+    folded, key = _key(word)
+    lower = word.lower()
+    dropped = (
+        lower in domain.wording().function_words
+        or key in vocabulary.neutral
+        or folded in vocabulary.neutral
+        or len(key) < 2
+        or lower in vocabulary.calendar
+    )
+    expected = None if dropped else (key, word[:1].isupper(), lower.endswith(("ly", "ed", "ing")))
+    assert _word_entry(written) == expected
+
+
+def _old_similar(facts: list[Fact], versions: set[frozenset[str]]) -> dict[tuple[int, int], float]:
+    """The pairs and scores as `_story_conflicts` worked them out before `_similar`."""
+    import math
+    from collections import defaultdict
+    from itertools import combinations
+
+    from consistency.detectors import facts as module
+
+    vocabulary = module._vocabulary()
+    idf = module._weights(facts)
+    rare = math.log(1 + len(facts))
+    vectors = [module._vector(f.figure, idf, rare) for f in facts]
+    squares = [module._squares(v) for v in vectors]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        for key in f.figure.core:
+            index[key].append(i)
+    similar: dict[tuple[int, int], float] = {}
+    for key in sorted(index):
+        members = index[key]
+        if len(members) > module.MAX_WORD_FACTS:
+            continue
+        for i, j in combinations(members, 2):
+            if (i, j) in similar or facts[i].source == facts[j].source:
+                continue
+            if frozenset((facts[i].source, facts[j].source)) not in versions:
+                continue
+            a, b = facts[i].figure, facts[j].figure
+            if a.quantity.unit != b.quantity.unit or a.measures != b.measures or a.base != b.base:
+                continue
+            score = module._cosine(vectors[i], vectors[j], squares[i], squares[j])
+            if a.measures - vocabulary.loose_measures:
+                score = min(1.0, score * module.MIN_SIMILARITY / module.MIN_SIMILARITY_MEASURED)
+            if module._qualifier_share(a, b) >= module.SHARED_QUALIFIERS:
+                score = max(score, module.MIN_SIMILARITY)
+            similar[(i, j)] = score
+    return similar
+
+
+_STORY_TEXTS = st.sampled_from(
+    [
+        "Nine people suffered life-threatening injuries and a total of 10 were taken to hospital.",
+        "Eleven people needed hospital treatment, police said.",
+        "At least 37 people died, including 14 children, in Kent.",
+        "The death toll rose to 43 at its peak, up from 37.",
+        "Services inflation rose to 5% while core inflation rose by 4.6%.",
+        "Inflation on food and drink products rose by 3.3%, up from 2%.",
+        "Some 725,000 homes in the Republic and 283,000 in Northern Ireland lost power.",
+        "Police said 400 allegations of animal cruelty were made every day.",
+        "Two men, aged 32 and 45, were arrested.",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 4), _STORY_TEXTS), min_size=2, max_size=16),
+    st.sets(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=8),
+    st.integers(1, 6),
+)
+def test_pairs_of_figures_are_scored_as_pair_by_pair(
+    claims: list[tuple[int, str]], linked: set[tuple[int, int]], crowd: int
+) -> None:
+    """`_similar` scores each two distinct figures once and finds candidates per fact:
+    the same pairs, and bit for bit the same scores, as every pair of facts sharing a
+    word scored one by one."""
+    from consistency.detectors import facts as module
+
+    facts = [
+        module.Fact(f"c{n}", f"s{source}", figure)
+        for n, (source, text) in enumerate(claims)
+        for figure in figures(text)
+        if figure.words
+    ]
+    versions = {frozenset((f"s{a}", f"s{b}")) for a, b in linked}
+    original = module.MAX_WORD_FACTS
+    module.MAX_WORD_FACTS = crowd  # crowded words too, as a templated feed has
+    try:
+        assert module._similar(facts, module._partners(versions)) == _old_similar(facts, versions)
+    finally:
+        module.MAX_WORD_FACTS = original

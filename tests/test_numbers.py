@@ -5,6 +5,10 @@ Sentences are shaped like UK local news about police inspections.
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -476,3 +480,76 @@ def test_dates_are_a_fresh_list_each_call() -> None:
     first.clear()
     assert dates(text) == expected
     assert dates(text) is not dates(text)
+
+
+# --- shortcuts that give the slow reading's answer ----------------------------------
+
+_NUMBER_PIECES = st.sampled_from(
+    [
+        "12", "ten", "Eleven", "TWENTY-one", "a third", "half", "three-quarters", "a million",
+        "£3m", "4%", "on 14 May 2024", "May 5", "in 2023", "about", "more than", "people",
+        "often", "someone", "listen", "thousand", "ſ", "İ", "ı", "\u212a", "mileſ", "miles",
+        "km", "٣", "’", "—", ",", ".", " ", "x", "Kent", "no one", "one of",
+    ]
+)  # fmt: skip
+_TEXTS = st.one_of(
+    st.lists(_NUMBER_PIECES, max_size=12).map(" ".join),
+    st.lists(_NUMBER_PIECES, max_size=12).map("".join),
+    st.text(max_size=40),
+)
+
+
+@given(_TEXTS)
+def test_a_text_without_a_digit_or_a_number_word_has_no_quantity(text: str) -> None:
+    from consistency.numbers import _may_hold_quantity, _patterns, _read_quantities
+
+    patterns = _patterns()
+    assert _may_hold_quantity(text) == bool(patterns.may_quantity.search(text))
+    if not patterns.may_quantity.search(text):
+        assert not patterns.quantity.search(text)
+        assert _read_quantities(text, None) == []
+
+
+def test_the_letters_beyond_ascii_that_match_ascii_letters_are_known() -> None:
+    import sys
+
+    from consistency.numbers import _FOLDS_TO_ASCII
+
+    every = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    found = re.findall("[a-z]", every, re.IGNORECASE)
+    assert sorted(found) == sorted(_FOLDS_TO_ASCII)
+
+
+@given(_TEXTS, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=6))
+def test_quantities_read_once_are_those_read_with_the_spans_skipped(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    """`quantities` reads a text's quantities once and leaves out those in the spans
+    afterwards: the same as reading the text with the spans skipped, errors included."""
+    import bisect
+
+    from consistency.numbers import _read_quantities
+
+    skip = sorted((a, a + n) for a, n in spans)
+    starts = [a for a, _ in skip]
+    reach = list(itertools.accumulate((b for _, b in skip), max))
+
+    def skipped(start: int, end: int) -> bool:
+        before = bisect.bisect_left(starts, end)
+        return bool(before) and reach[before - 1] > start
+
+    def read(reader: Callable[[], list[Quantity]]) -> list[Quantity] | str:
+        try:
+            return reader()
+        except Exception as error:
+            return repr(error)
+
+    assert read(lambda: quantities(text, skip)) == read(lambda: _read_quantities(text, skipped))
+    dated = [(d.start, d.end) for d in dates(text)]
+    assert read(lambda: quantities(text)) == read(lambda: quantities(text, dated))
+
+
+def test_a_unit_that_cannot_be_read_inside_a_date_is_skipped_as_before() -> None:
+    assert quantities("May 5 mileſ") == []
+    with pytest.raises(KeyError):
+        quantities("about 5 mileſ on May 5")

@@ -38,14 +38,22 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import combinations
-from typing import cast
+from typing import NamedTuple, cast
 
 from .. import domain
 from ..caching import table_cache, text_cache
 from ..claimdiff import diff, sandwiched, tokenize
 from ..models import Claim, Discrepancy, Severity
-from ..numbers import Quantity, both_possible, dates, judge, quantities, rounds_to
+from ..numbers import (
+    DateMention,
+    Quantity,
+    both_possible,
+    dates,
+    has_quantities,
+    judge,
+    quantities,
+    rounds_to,
+)
 from .base import Context, cluster_topic, make, side
 from .registry import Detector, Kind
 
@@ -156,11 +164,16 @@ def _vocabulary() -> _Vocabulary:
     )
 
 
+_FOLDED_HYPHENS = re.compile("[‐‑‒–]")
+_POSSESSIVE = re.compile(r"'s?$")
+
+
 def _fold(word: str) -> str:
     """A word's key: lower case, one kind of hyphen and apostrophe, no possessive, and
     its plural folded ("injuries" -> "injury", "deaths" -> "death")."""
-    word = re.sub("[‐‑‒–]", "-", word.lower()).replace("’", "'")
-    word = re.sub(r"'s?$", "", word)
+    word = _FOLDED_HYPHENS.sub("-", word.lower()).replace("’", "'")
+    if "'" in word:  # else no possessive to take off
+        word = _POSSESSIVE.sub("", word)
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -280,8 +293,8 @@ REACH = 240
 """Characters of its clause read on each side of a figure."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    # A tuple: made for every word of every claim with a figure, and quicker to make.
     start: int
     end: int
     key: str
@@ -387,10 +400,8 @@ def _subject(runs: list[_Run], q: Quantity, start: int, end: int) -> _Run | None
 class _Parts:
     """A claim's words, clauses and figures, for reading its facts."""
 
-    def __init__(self, text: str) -> None:
-        found_dates = dates(text)
-        spans = [(d.start, d.end) for d in found_dates]
-        self.quantities = [q for q in quantities(text, spans) if _counts(text, q)]
+    def __init__(self, text: str, found_dates: list[DateMention], counted: list[Quantity]) -> None:
+        self.quantities = counted
         # A year or a month is the period a figure is for ("in 2016", "in December"); a
         # day is when a developing story's figure was given, which is no other count.
         self.dates = [
@@ -411,7 +422,6 @@ class _Parts:
                 ),
             }
         )
-        function_words = domain.wording().function_words
         text_keys = _HYPHENS.sub("-", text)
         if vocabulary.any_phrase.search(text_keys):
             for pattern, head in vocabulary.phrases:
@@ -425,18 +435,14 @@ class _Parts:
             at = bisect.bisect_right(q_starts, m.start()) - 1
             if at >= 0 and m.start() < self.quantities[at].end:
                 continue  # inside a figure ("£5.8bn", "five million")
-            word = m.group().replace("\x00", "")
-            folded, key = _key(word)
-            lower = word.lower()
-            if lower in function_words or key in vocabulary.neutral or folded in vocabulary.neutral:
+            entry = _word_entry(m.group())
+            if entry is None:
                 continue
-            if len(key) < 2 or lower in vocabulary.calendar:
-                continue  # a month or a weekday is a period, read from the dates
-            capitalised = not title_case and word[:1].isupper() and m.start() > 0
+            key, upper, descriptive = entry
+            capitalised = not title_case and upper and m.start() > 0
             scope = capitalised and bool(
                 _SCOPE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
             )
-            descriptive = lower.endswith(_DESCRIPTIVE_ENDINGS)
             tokens.append(_Token(m.start(), m.end(), key, capitalised, scope, descriptive))
         self.tokens = tokens
         self.runs = _measured_runs(text, tokens)
@@ -454,9 +460,44 @@ class _Parts:
 
 
 @text_cache()
+def _word_entry(written: str) -> tuple[str, bool, bool] | None:
+    """(key, capitalised as written, descriptive) of a word a figure's words are read
+    from (a phrase's padding taken out); None for a function word, a neutral one, a
+    month or a weekday. Worked out once per word, as most words recur."""
+    vocabulary = _vocabulary()
+    word = written.replace("\x00", "")
+    folded, key = _key(word)
+    lower = word.lower()
+    if lower in domain.wording().function_words:
+        return None
+    if key in vocabulary.neutral or folded in vocabulary.neutral:
+        return None
+    if len(key) < 2 or lower in vocabulary.calendar:
+        return None  # a month or a weekday is a period, read from the dates
+    return key, word[:1].isupper(), lower.endswith(_DESCRIPTIVE_ENDINGS)
+
+
+@text_cache()
 def figures(text: str) -> tuple[Figure, ...]:
     """Each figure of a claim's text with what it counts (see `Figure`)."""
-    parts = _Parts(text)
+    # Most claims hold no figure: their words are not read (`_figures_of` would find
+    # none).
+    if not has_quantities(text):
+        return ()
+    found_dates = dates(text)
+    counted = _counted(text, found_dates)
+    if not counted:
+        return ()
+    return _figures_of(text, _Parts(text, found_dates, counted))
+
+
+def _counted(text: str, found_dates: list[DateMention]) -> list[Quantity]:
+    """The figures of a text that count something (`_counts`), dates left out."""
+    spans = [(d.start, d.end) for d in found_dates]
+    return [q for q in quantities(text, spans) if _counts(text, q)]
+
+
+def _figures_of(text: str, parts: _Parts) -> tuple[Figure, ...]:
     vocabulary = _vocabulary()
     tokens = parts.tokens
     starts = [t.start for t in tokens]
@@ -641,8 +682,8 @@ def _weights(facts: list[Fact]) -> dict[str, float]:
     return {key: math.log(1 + n / count) for key, count in df.items()}
 
 
-def _vector(f: Fact, idf: Mapping[str, float], rare: float) -> dict[str, float]:
-    return {key: w * idf.get(key, rare) for key, w in f.figure.words.items()}
+def _vector(figure: Figure, idf: Mapping[str, float], rare: float) -> dict[str, float]:
+    return {key: w * idf.get(key, rare) for key, w in figure.words.items()}
 
 
 def _squares(vector: Mapping[str, float]) -> float:
@@ -753,60 +794,39 @@ def fact_conflicts(ctx: Context) -> Iterator[Discrepancy]:
     for claim in ctx.claims.values():
         by_story[ctx.story(claim.source)].append(claim)
     # Once for the feed: built inside the loop it was quadratic in the feed's stories.
-    versions = _versions(ctx, aligned)
+    partners = _partners(_versions(ctx, aligned))
     for story in sorted(by_story):
         claims = sorted(by_story[story], key=lambda c: c.claim_id)
         if len({c.source for c in claims}) < 2:
             continue
-        yield from _story_conflicts(ctx, story_facts(claims), aligned, versions)
+        yield from _story_conflicts(ctx, story_facts(claims), aligned, partners)
 
 
 def _versions(ctx: Context, aligned: dict[frozenset[str], str]) -> set[frozenset[str]]:
     """The pairs of sources with a claim paired between them: versions of one story, not
     two reports of one event that only share a topic."""
-    return {frozenset(ctx.claims[c].source for c in pair) for pair in aligned}
+    source = {claim_id: claim.source for claim_id, claim in ctx.claims.items()}
+    return {frozenset([source[c] for c in pair]) for pair in aligned}
+
+
+def _partners(versions: set[frozenset[str]]) -> dict[str, frozenset[str]]:
+    """Each source's versions (`_versions`): the other sources it may be compared with."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for pair in versions:
+        if len(pair) == 2:
+            a, b = pair
+            out[a].add(b)
+            out[b].add(a)
+    return {source: frozenset(others) for source, others in out.items()}
 
 
 def _story_conflicts(
     ctx: Context,
     facts: list[Fact],
     aligned: dict[frozenset[str], str],
-    versions: set[frozenset[str]],
+    partners: Mapping[str, frozenset[str]],
 ) -> Iterator[Discrepancy]:
-    idf = _weights(facts)
-    vocabulary = _vocabulary()
-    rare = math.log(1 + len(facts))
-    vectors = [_vector(f, idf, rare) for f in facts]
-    squares = [_squares(v) for v in vectors]
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(facts):
-        for key in f.figure.core:
-            index[key].append(i)
-    similar: dict[tuple[int, int], float] = {}
-    for key in sorted(index):
-        members = index[key]
-        if len(members) > MAX_WORD_FACTS:
-            continue
-        for i, j in combinations(members, 2):
-            if (i, j) in similar or facts[i].source == facts[j].source:
-                continue
-            if frozenset((facts[i].source, facts[j].source)) not in versions:
-                continue
-            a, b = facts[i].figure, facts[j].figure
-            # A base of a change ("up from 4.2%") shares every word of its level
-            # ("rose by 4.6%"): never a counterpart of a level, it would tie with it.
-            if a.quantity.unit != b.quantity.unit or a.measures != b.measures or a.base != b.base:
-                continue
-            score = _cosine(vectors[i], vectors[j], squares[i], squares[j])
-            if a.measures - vocabulary.loose_measures:
-                # One scale for all pairs: the measured cut-off maps to the other.
-                score = min(1.0, score * MIN_SIMILARITY / MIN_SIMILARITY_MEASURED)
-            # "inflation on food and drink products" / "food and drink prices": the
-            # words that name the measure say more than the rest of the sentence, enough
-            # to be counterparts; the rest still ranks them.
-            if _qualifier_share(a, b) >= SHARED_QUALIFIERS:
-                score = max(score, MIN_SIMILARITY)
-            similar[(i, j)] = score
+    similar = _similar(facts, partners)
     # Each fact's counterparts in each other source, best first.
     best: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
     for (i, j), score in similar.items():
@@ -817,6 +837,22 @@ def _story_conflicts(
     for candidates in best.values():
         candidates.sort(key=lambda c: (-c[0], c[1]))
     rows: dict[tuple[str, str, str, str], tuple[float, Discrepancy]] = {}
+    # Versions repeat a figure's sentence word for word: two figures (each read once
+    # per text, so one object wherever the text is) are judged once.
+    judged: dict[tuple[str, int, int], bool] = {}
+
+    def agree(f: Fact, g: Fact) -> bool:
+        pair = ("agree", id(f.figure), id(g.figure))
+        if pair not in judged:
+            judged[pair] = _agree(f, g)
+        return judged[pair]
+
+    def counterparts(f: Fact, g: Fact) -> bool:
+        pair = ("comparable", id(f.figure), id(g.figure))
+        if pair not in judged:
+            judged[pair] = comparable(f.figure, g.figure)
+        return judged[pair]
+
     for (i, _source), candidates in sorted(best.items()):
         score, j = candidates[0]
         if i > j:
@@ -825,12 +861,12 @@ def _story_conflicts(
         if not mirror or mirror[0][1] != i:
             continue  # not each other's best counterpart
         f, g = facts[i], facts[j]
-        if not comparable(f.figure, g.figure) or _agree(f, g):
+        if not counterparts(f, g) or agree(f, g):
             continue
         # Either source also gives a figure agreeing with the other's for what may be
         # the same thing: it reports both (an update, a correction), or the pair is unsure.
-        if any(_agree(f, facts[k]) for s, k in candidates if s >= AMBIGUOUS * score) or any(
-            _agree(g, facts[k]) for s, k in mirror if s >= AMBIGUOUS * score
+        if any(agree(f, facts[k]) for s, k in candidates if s >= AMBIGUOUS * score) or any(
+            agree(g, facts[k]) for s, k in mirror if s >= AMBIGUOUS * score
         ):
             continue
         pair = frozenset((f.claim_id, g.claim_id))
@@ -844,6 +880,90 @@ def _story_conflicts(
             rows[shown] = (score, row)
     for _, row in sorted(rows.values(), key=lambda r: r[1].id):
         yield row
+
+
+def _similar(
+    facts: list[Fact], partners: Mapping[str, frozenset[str]]
+) -> dict[tuple[int, int], float]:
+    """(i, j) -> score, i < j, for each two facts of a story that may count one thing:
+    they share a counted word found in at most MAX_WORD_FACTS facts, are of two sources
+    that are versions of each other (`partners`), and have one unit, one measure and
+    both or neither the base of a change.
+
+    A story's versions repeat most sentences word for word, so its facts hold few
+    distinct figures (`figures` reads each text once): each figure's vector and each
+    two figures' score are worked out once, however many facts share them."""
+    distinct: dict[int, int] = {}
+    kind = [distinct.setdefault(id(f.figure), len(distinct)) for f in facts]
+    shown = {k: f.figure for k, f in zip(kind, facts, strict=True)}
+    idf = _weights(facts)
+    rare = math.log(1 + len(facts))
+    vectors = {k: _vector(figure, idf, rare) for k, figure in shown.items()}
+    squares = {k: _squares(v) for k, v in vectors.items()}
+    scores: dict[tuple[int, int], float] = {}
+
+    def score(x: int, y: int) -> float:
+        if (x, y) not in scores:
+            scores[(x, y)] = _score(
+                shown[x], shown[y], vectors[x], vectors[y], squares[x], squares[y]
+            )
+        return scores[(x, y)]
+
+    crowded = _crowded(facts)
+    # A base of a change ("up from 4.2%") shares every word of its level ("rose by
+    # 4.6%"): never a counterpart of a level, it would tie with it.
+    alike: dict[tuple[object, str], list[int]] = defaultdict(list)
+    signatures = [_signature(f.figure) for f in facts]
+    for i, f in enumerate(facts):
+        for key in f.figure.core:
+            if key not in crowded:
+                alike[(signatures[i], key)].append(i)
+    similar: dict[tuple[int, int], float] = {}
+    for i, f in enumerate(facts):
+        others = partners.get(f.source, frozenset())
+        near: set[int] = set()
+        for key in f.figure.core:
+            if key not in crowded:
+                near.update(alike[(signatures[i], key)])
+        for j in sorted(near):
+            if j > i and facts[j].source in others:
+                similar[(i, j)] = score(kind[i], kind[j])
+    return similar
+
+
+def _crowded(facts: list[Fact]) -> set[str]:
+    """The counted words found in more than MAX_WORD_FACTS facts (a templated feed's)."""
+    counts: dict[str, int] = defaultdict(int)
+    for f in facts:
+        for key in f.figure.core:
+            counts[key] += 1
+    return {key for key, n in counts.items() if n > MAX_WORD_FACTS}
+
+
+def _signature(figure: Figure) -> tuple[str, frozenset[str], bool]:
+    """What two figures must share to be scored as counterparts."""
+    return figure.quantity.unit, figure.measures, figure.base
+
+
+def _score(
+    a: Figure,
+    b: Figure,
+    vector_a: Mapping[str, float],
+    vector_b: Mapping[str, float],
+    squares_a: float,
+    squares_b: float,
+) -> float:
+    """How alike two figures' counted words are, on one scale for all figures."""
+    score = _cosine(vector_a, vector_b, squares_a, squares_b)
+    if a.measures - _vocabulary().loose_measures:
+        # One scale for all pairs: the measured cut-off maps to the other.
+        score = min(1.0, score * MIN_SIMILARITY / MIN_SIMILARITY_MEASURED)
+    # "inflation on food and drink products" / "food and drink prices": the words that
+    # name the measure say more than the rest of the sentence, enough to be
+    # counterparts; the rest still ranks them.
+    if _qualifier_share(a, b) >= SHARED_QUALIFIERS:
+        score = max(score, MIN_SIMILARITY)
+    return score
 
 
 def _compared_in_pair(ctx: Context, f: Fact, g: Fact, how: str) -> bool:

@@ -84,10 +84,13 @@ def _shared_phrases(
     A shingle is the 64-bit hash of its words, so the joins compare integers, not
     strings. Two phrases whose hashes collide (about one chance in 10^7 for a
     million phrases) are counted as one: that can add a candidate, which scoring
-    then judges, or make a phrase look templated. The claims holding a shingle are
-    its set, and shingles held by the same set are joined once: the consecutive
-    shingles of one sentence repeated in a hundred articles are one set, and a
-    templated feed's join would otherwise be most of its run.
+    then judges, or make a phrase look templated. Claims of one group with the same
+    words are one text, cut into shingles once (syndicated copies repeat most
+    sentences word for word); a shingle's articles and claims are counted over every
+    copy. The claims holding a shingle are its set, and shingles held by the same
+    set are joined once: the consecutive shingles of one sentence repeated in a
+    hundred articles are one set, and a templated feed's join would otherwise be
+    most of its run.
     """
     size = settings.shingle_words
     code = {source: i for i, source in enumerate(sorted({c.source for c in claims}))}
@@ -114,26 +117,39 @@ def _shared_phrases(
             (pl.col("canon").str.len_chars() <= settings.max_claim_chars)
             & (pl.col("canon").str.count_matches(" ") + 1 >= settings.min_claim_words)
         )
-        .select("claim", "source", "group", pl.col("words").str.split(" "))
-        .explode("words")
+        .select("claim", "source", "group", "words")
+        .collect()
+        .lazy()  # read twice below
     )
-    word, claim = pl.col("words"), pl.col("claim")
-    # Shifting the whole exploded column, not per claim (`over` is far slower): a
-    # shingle is kept only where its last word is still the same claim's.
+    # Exact repeats are one text: a sentence syndicated to a hundred outlets is cut into
+    # shingles once, and each copy is tied to its text.
+    texts = (
+        frame.select("group", "words").unique(maintain_order=True).with_row_index("text").collect()
+    )
+    copies = frame.join(texts.lazy(), on=["group", "words"]).select("claim", "source", "text")
+    word, text = pl.col("words"), pl.col("text")
+    # Shifting the whole exploded column, not per text (`over` is far slower): a
+    # shingle is kept only where its last word is still the same text's.
     shingles = (
-        frame.with_columns(
+        texts.lazy()
+        .select("text", word.str.split(" "))
+        .explode("words")
+        .with_columns(
             pl.concat_str([word, *(word.shift(-k) for k in range(1, size))], separator=" ")
             .hash()
             .alias("shingle"),
-            (claim.shift(-(size - 1)) == claim).alias("whole"),
+            (text.shift(-(size - 1)) == text).alias("whole"),
         )
         .filter(pl.col("whole"))
-        .select("claim", "source", "group", "shingle")
+        .select("text", "shingle")
         .unique()
+        .collect()
+        .lazy()
     )
+    held = shingles.join(copies.group_by("text", "source").agg(pl.len().alias("claims")), on="text")
     rare = (
-        shingles.group_by("shingle", "source")
-        .agg(pl.len().alias("claims"))
+        held.group_by("shingle", "source")
+        .agg(pl.col("claims").sum())
         .group_by("shingle")
         .agg(pl.len().alias("articles"), pl.col("claims").max().alias("most"))
         .filter(
@@ -144,18 +160,22 @@ def _shared_phrases(
         .select("shingle")
     )
     # Quotations pair with quotations, other claims with other claims: a shingle's set
-    # is cut by group. Claims in order, so that equal sets are listed alike and kept
-    # once (were two listed otherwise, their pairs would be joined twice, and `unique`
-    # would still give each once).
+    # is cut by group (a text is of one group). Texts in order, so that equal sets are
+    # listed alike and kept once (were two listed otherwise, their pairs would be
+    # joined twice, and `unique` would still give each once); each text's copies then
+    # make the set's claims.
     sets = (
         shingles.join(rare, on="shingle")
-        .sort("claim")
+        .join(texts.lazy().select("text", "group"), on="text")
+        .sort("text")
         .group_by("shingle", "group")
-        .agg("claim", "source")
-        .unique("claim")
+        .agg("text")
+        .unique("text")
         .with_row_index("set")
+        .select("set", "text")
+        .explode("text")
+        .join(copies, on="text")
         .select("set", "claim", "source")
-        .explode("claim", "source")
         .collect()
         .lazy()  # the sets are small; the pairs they make are joined as each caller needs
     )

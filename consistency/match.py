@@ -353,20 +353,20 @@ def match_claims(
             first, second, scores, framed = (column[order] for column in both)
     best = np.maximum(scores, framed)
 
+    ids = [c.claim_id for c in ordered]
+
     def kept(where: np.ndarray) -> list[ClaimMatch]:
         # The ratio as written where it decides, else the masked one, and the scorer
-        # says which: a masked match ranks after every match as written.
+        # says which: a masked match ranks after every match as written. Columns are
+        # taken to Python lists once: indexing numpy arrays per pair is slow.
+        at = np.flatnonzero(where)
+        written = (scores[at] >= settings.claim_cutoff) | (scores[at] >= framed[at])
+        score = np.where(written, scores[at], framed[at]).tolist()
         return [
-            ClaimMatch(
-                ordered[first[k]].claim_id,
-                ordered[second[k]].claim_id,
-                *(
-                    (round(float(scores[k]), 1), SCORER)
-                    if scores[k] >= settings.claim_cutoff or scores[k] >= framed[k]
-                    else (round(float(framed[k]), 1), MASKED_SCORER)
-                ),
+            ClaimMatch(ids[a], ids[b], round(value, 1), SCORER if plain else MASKED_SCORER)
+            for a, b, value, plain in zip(
+                first[at].tolist(), second[at].tolist(), score, written.tolist(), strict=True
             )
-            for k in np.flatnonzero(where)
         ]
 
     # Only the pairs inside one story are made into objects: most matched and related

@@ -31,7 +31,7 @@ from types import MappingProxyType
 import networkx as nx
 
 from .linkage import average_linkage_rooted
-from .models import Claim, ClaimMatch, Extraction, Matching
+from .models import Claim, Extraction, Matching
 
 Attributes = dict[str, str | int | float]
 
@@ -285,6 +285,14 @@ def _rooted_clusters(story_graph: nx.Graph) -> list[tuple[str, list[tuple[str, l
         elif relation == "matches":
             x, y = a.removeprefix("claim:"), b.removeprefix("claim:")
             strength[(min(x, y), max(x, y))] = attributes["score"]
+    return _clusters(source_of, strength)
+
+
+def _clusters(
+    source_of: Mapping[str, str], strength: dict[tuple[str, str], float]
+) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """`_rooted_clusters` of a story given its claims' sources (claim id -> source node)
+    and its `matches` scores ((smaller, larger) claim id -> score)."""
     # Average linkage, with pairs from one source never linked so that no group
     # can hold two claims of one source.
     out = []
@@ -353,7 +361,7 @@ def build_graph(
     # Stories' groups merged in root order keep cluster_of in the order the detectors
     # and reports have always iterated it (one linkage over the whole input).
     rooted = sorted(
-        (group for graph in _match_graphs(claims, matching) for group in _rooted_clusters(graph)),
+        (group for story in _match_tables(claims, matching) for group in _clusters(*story)),
         key=lambda group: group[0],
     )
     cluster_of = {
@@ -373,30 +381,26 @@ def build_graph(
     )
 
 
-def _match_graphs(claims: Iterable[Claim], matching: Matching) -> Iterator[nx.Graph]:
-    """Per story, the part of its graph clustering reads: sources, claims, `carries`
-    and `matches` edges, made one story at a time."""
+def _match_tables(
+    claims: Iterable[Claim], matching: Matching
+) -> Iterator[tuple[dict[str, str], dict[tuple[str, str], float]]]:
+    """Per story, in story order, what clustering reads of its graph (`_rooted_clusters`)
+    made straight from the claims and matches, without the graph: each claim's source
+    node, and each `matches` edge's score, the later of two for one pair winning as
+    networkx's add_edge would have it."""
     story_of = matching.story_of
-    by_story: dict[str, list[Claim]] = defaultdict(list)
+    source_of_story: dict[str, dict[str, str]] = defaultdict(dict)
+    source_of: dict[str, str] = {}
     for c in claims:
-        by_story[story_of.get(c.source, "")].append(c)
-    matches_by_story: dict[str, list[ClaimMatch]] = defaultdict(list)
-    source_of = {c.claim_id: c.source for c in claims}
+        source_of_story[story_of.get(c.source, "")][c.claim_id] = f"source:{c.source}"
+        source_of[c.claim_id] = c.source
+    strength_of_story: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
     for m in matching.matches:
-        matches_by_story[story_of.get(source_of.get(m.claim_a, ""), "")].append(m)
-    for story in sorted(by_story):
-        graph = nx.Graph()
-        for c in by_story[story]:
-            graph.add_edge(f"source:{c.source}", f"claim:{c.claim_id}", relation="carries")
-        for m in matches_by_story[story]:
-            graph.add_edge(
-                f"claim:{m.claim_a}",
-                f"claim:{m.claim_b}",
-                relation="matches",
-                score=float(m.score),
-                scorer=m.scorer,
-            )
-        yield graph
+        a, b = m.claim_a, m.claim_b
+        strength = strength_of_story[story_of.get(source_of.get(a, ""), "")]
+        strength[(a, b) if a <= b else (b, a)] = float(m.score)
+    for story in sorted(source_of_story):
+        yield source_of_story[story], strength_of_story.get(story, {})
 
 
 def org_names(extraction: Extraction) -> dict[str, str]:

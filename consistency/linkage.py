@@ -46,7 +46,13 @@ def average_linkage_rooted(
     second_of = coded[:, 1].astype(np.int64)
     order = np.lexsort((second_of, first_of, -coded[:, 2])).tolist()
     first_list, second_list = first_of.tolist(), second_of.tolist()
-    links = {(min(a, b), max(a, b)) for a, b in zip(first_list, second_list, strict=True)}
+    # Links between groups, counted and kept up to date as groups merge: recounting
+    # every pair of members at each merge is quadratic in a large story's claims.
+    between: list[dict[int, int]] = [{} for _ in names]
+    for a, b in {(min(a, b), max(a, b)) for a, b in zip(first_list, second_list, strict=True)}:
+        if a != b:
+            between[a][b] = 1
+            between[b][a] = 1
 
     group_of = list(range(len(names)))
     members: dict[int, list[int]] = {i: [i] for i in group_of}
@@ -57,12 +63,26 @@ def average_linkage_rooted(
         left, right = members[ga], members[gb]
         # Two single items: the link itself is the only pair between them.
         if len(left) > 1 or len(right) > 1:
-            shared = sum(1 for x in left for y in right if (min(x, y), max(x, y)) in links)
-            if shared < fraction * (len(left) * len(right)):
+            if between[ga].get(gb, 0) < fraction * (len(left) * len(right)):
                 continue
         elif fraction > 1:
             continue
         for item in right:
             group_of[item] = ga
         left += members.pop(gb)
+        _merge_counts(between, ga, gb)
     return [(names[root], [names[i] for i in sorted(group)]) for root, group in members.items()]
+
+
+def _merge_counts(between: list[dict[int, int]], into: int, merged: int) -> None:
+    """Fold group `merged`'s link counts into group `into`'s, and its neighbours' too."""
+    counts, own = between[into], between[merged]
+    counts.pop(merged, None)
+    for other, n in own.items():
+        if other == into:
+            continue
+        counts[other] = counts.get(other, 0) + n
+        theirs = between[other]
+        del theirs[merged]
+        theirs[into] = theirs.get(into, 0) + n
+    own.clear()

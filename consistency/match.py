@@ -5,7 +5,9 @@ Never all claims against all claims:
 1. Blocking. Each claim is cut into word shingles (three canonical words). A
    claim pair becomes a candidate only if the claims share a shingle that fewer
    than `max_shingle_articles` articles contain (more, and it is a templated
-   phrase such as a standard sign-off, which would chain unrelated stories) and
+   phrase such as a standard sign-off, which would chain unrelated stories, unless
+   at most that many distinct texts hold it: one sentence repeated word for word
+   in hundreds of outlets still pairs its copies) and
    no article carries in more than `max_shingle_claims` claims (more, and it is
    the article's own template, "... was rated good." down a list, which would
    pair every line of one version with every line of the other).
@@ -84,10 +86,13 @@ def _shared_phrases(
     A shingle is the 64-bit hash of its words, so the joins compare integers, not
     strings. Two phrases whose hashes collide (about one chance in 10^7 for a
     million phrases) are counted as one: that can add a candidate, which scoring
-    then judges, or make a phrase look templated. The claims holding a shingle are
-    its set, and shingles held by the same set are joined once: the consecutive
-    shingles of one sentence repeated in a hundred articles are one set, and a
-    templated feed's join would otherwise be most of its run.
+    then judges, or make a phrase look templated. Claims of one group with the same
+    words are one text, cut into shingles once (syndicated copies repeat most
+    sentences word for word); a shingle's articles and claims are counted over every
+    copy. The claims holding a shingle are its set, and shingles held by the same
+    set are joined once: the consecutive shingles of one sentence repeated in a
+    hundred articles are one set, and a templated feed's join would otherwise be
+    most of its run.
     """
     size = settings.shingle_words
     code = {source: i for i, source in enumerate(sorted({c.source for c in claims}))}
@@ -114,48 +119,73 @@ def _shared_phrases(
             (pl.col("canon").str.len_chars() <= settings.max_claim_chars)
             & (pl.col("canon").str.count_matches(" ") + 1 >= settings.min_claim_words)
         )
-        .select("claim", "source", "group", pl.col("words").str.split(" "))
-        .explode("words")
+        .select("claim", "source", "group", "words")
+        .collect()
+        .lazy()  # read twice below
     )
-    word, claim = pl.col("words"), pl.col("claim")
-    # Shifting the whole exploded column, not per claim (`over` is far slower): a
-    # shingle is kept only where its last word is still the same claim's.
+    # Exact repeats are one text: a sentence syndicated to a hundred outlets is cut into
+    # shingles once, and each copy is tied to its text.
+    texts = (
+        frame.select("group", "words").unique(maintain_order=True).with_row_index("text").collect()
+    )
+    copies = frame.join(texts.lazy(), on=["group", "words"]).select("claim", "source", "text")
+    word, text = pl.col("words"), pl.col("text")
+    # Shifting the whole exploded column, not per text (`over` is far slower): a
+    # shingle is kept only where its last word is still the same text's.
     shingles = (
-        frame.with_columns(
+        texts.lazy()
+        .select("text", word.str.split(" "))
+        .explode("words")
+        .with_columns(
             pl.concat_str([word, *(word.shift(-k) for k in range(1, size))], separator=" ")
             .hash()
             .alias("shingle"),
-            (claim.shift(-(size - 1)) == claim).alias("whole"),
+            (text.shift(-(size - 1)) == text).alias("whole"),
         )
         .filter(pl.col("whole"))
-        .select("claim", "source", "group", "shingle")
+        .select("text", "shingle")
         .unique()
+        .collect()
+        .lazy()
     )
+    held = shingles.join(copies.group_by("text", "source").agg(pl.len().alias("claims")), on="text")
+    # A shingle in more than `max_shingle_articles` articles is templated, unless at
+    # most that many texts hold it: then it is a sentence repeated word for word (a
+    # wire story in hundreds of outlets), whose copies must still find each other and
+    # their variants, as they do in fewer outlets (issue 20, skew).
     rare = (
-        shingles.group_by("shingle", "source")
-        .agg(pl.len().alias("claims"))
+        held.group_by("shingle", "source")
+        .agg(pl.col("claims").sum())
         .group_by("shingle")
         .agg(pl.len().alias("articles"), pl.col("claims").max().alias("most"))
+        .join(shingles.group_by("shingle").agg(pl.len().alias("texts")), on="shingle")
         .filter(
             (pl.col("articles") >= 2)
-            & (pl.col("articles") <= settings.max_shingle_articles)
+            & (
+                (pl.col("articles") <= settings.max_shingle_articles)
+                | (pl.col("texts") <= settings.max_shingle_articles)
+            )
             & (pl.col("most") <= settings.max_shingle_claims)
         )
         .select("shingle")
     )
     # Quotations pair with quotations, other claims with other claims: a shingle's set
-    # is cut by group. Claims in order, so that equal sets are listed alike and kept
-    # once (were two listed otherwise, their pairs would be joined twice, and `unique`
-    # would still give each once).
+    # is cut by group (a text is of one group). Texts in order, so that equal sets are
+    # listed alike and kept once (were two listed otherwise, their pairs would be
+    # joined twice, and `unique` would still give each once); each text's copies then
+    # make the set's claims.
     sets = (
         shingles.join(rare, on="shingle")
-        .sort("claim")
+        .join(texts.lazy().select("text", "group"), on="text")
+        .sort("text")
         .group_by("shingle", "group")
-        .agg("claim", "source")
-        .unique("claim")
+        .agg("text")
+        .unique("text")
         .with_row_index("set")
+        .select("set", "text")
+        .explode("text")
+        .join(copies, on="text")
         .select("set", "claim", "source")
-        .explode("claim", "source")
         .collect()
         .lazy()  # the sets are small; the pairs they make are joined as each caller needs
     )
@@ -323,20 +353,20 @@ def match_claims(
             first, second, scores, framed = (column[order] for column in both)
     best = np.maximum(scores, framed)
 
+    ids = [c.claim_id for c in ordered]
+
     def kept(where: np.ndarray) -> list[ClaimMatch]:
         # The ratio as written where it decides, else the masked one, and the scorer
-        # says which: a masked match ranks after every match as written.
+        # says which: a masked match ranks after every match as written. Columns are
+        # taken to Python lists once: indexing numpy arrays per pair is slow.
+        at = np.flatnonzero(where)
+        written = (scores[at] >= settings.claim_cutoff) | (scores[at] >= framed[at])
+        score = np.where(written, scores[at], framed[at]).tolist()
         return [
-            ClaimMatch(
-                ordered[first[k]].claim_id,
-                ordered[second[k]].claim_id,
-                *(
-                    (round(float(scores[k]), 1), SCORER)
-                    if scores[k] >= settings.claim_cutoff or scores[k] >= framed[k]
-                    else (round(float(framed[k]), 1), MASKED_SCORER)
-                ),
+            ClaimMatch(ids[a], ids[b], round(value, 1), SCORER if plain else MASKED_SCORER)
+            for a, b, value, plain in zip(
+                first[at].tolist(), second[at].tolist(), score, written.tolist(), strict=True
             )
-            for k in np.flatnonzero(where)
         ]
 
     # Only the pairs inside one story are made into objects: most matched and related

@@ -459,3 +459,46 @@ def test_among_is_isin() -> None:
     values = np.array([3, 4, -1, 11, 12, -2, 7])
     assert stories_module.among(values, pool).tolist() == np.isin(values, pool).tolist()
     assert stories_module.among(values, np.array([], dtype=np.int64)).tolist() == [False] * 7
+
+
+# --- exact repeats past the blocking limit (issue 20, skew) ----------------------------
+
+
+def _outlets(copies: int) -> tuple[Article, ...]:
+    base = ingest.read_articles(
+        [Path(__file__).resolve().parent.parent / "fixtures" / "articles" / "dev"]
+    )[0]
+    return syndicate(prepare(base), 5, copies=copies).articles
+
+
+def test_a_story_in_one_outlet_past_the_shingle_limit_keeps_its_matches() -> None:
+    # One story in 6 outlets, then in 7, with blocking's limit at 6 articles: every
+    # sentence the seventh repeats word for word is in 7 articles, past the limit, yet
+    # the 6 outlets keep every match they had, and the seventh pairs with them.
+    limit = MatchSettings(max_shingle_articles=6)
+    outlets = _outlets(6)
+    six = clean.clean(outlets[:6])
+    seven = clean.clean(outlets)
+    first = match.match_claims(claims.extract_claims(six), limit)
+    found = claims.extract_claims(seven)
+    second = match.match_claims(found, limit)
+    sixth = {c.claim_id for c in found if c.source != outlets[6].source}
+    kept = {m for m in second.matches if {m.claim_a, m.claim_b} <= sixth}
+    assert first.matches and kept == set(first.matches)
+    assert len(second.matches) > len(first.matches)
+
+
+def test_a_phrase_many_sentences_share_stays_templated() -> None:
+    # Four articles, four different sentences sharing one phrase: past a limit of three
+    # articles, the phrase is templated however few copies each sentence has.
+    found = claims_of(
+        *(
+            (f"x{n}", f"The {place} station was rated good by the inspectors.\n")
+            for n, place in enumerate(["Ashby", "Burnham", "Calder", "Dunmore"])
+        )
+    )
+    canon = [keys.canonical_text(c.text) for c in found]
+    open_ = match.candidate_pairs(list(found), canon, MatchSettings(max_shingle_articles=4))
+    shut = match.candidate_pairs(list(found), canon, MatchSettings(max_shingle_articles=3))
+    assert len(open_) == 6
+    assert len(shut) == 0

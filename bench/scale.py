@@ -646,6 +646,8 @@ class Stages:
     def __init__(self, watch: MemoryWatch) -> None:
         self.seconds: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.peak_mib: dict[str, float] = {}
+        """Each stage's peak PSS (summed over the processes), as sampled while it ran."""
         self.watch = watch
         """Its sampling thread's CPU time is the bench's, taken off each stage's."""
         self._last = (time.perf_counter(), _cpu() - watch.thread_cpu())
@@ -655,6 +657,7 @@ class Stages:
         now = (time.perf_counter(), _cpu() - self.watch.thread_cpu())
         self.seconds[stage] = self.seconds.get(stage, 0.0) + now[0] - self._last[0]
         self.cpu[stage] = self.cpu.get(stage, 0.0) + now[1] - self._last[1]
+        self.peak_mib[stage] = max(self.peak_mib.get(stage, 0.0), self.watch.stage_peak() / 1024)
         self._last = now
 
 
@@ -677,6 +680,7 @@ def run_floor(folder: Path, out: Path) -> dict[str, Any]:
         "pairs": len(pairs),
         "rows": len(rows),
         "peak_pss_mib": memory.peak_kib / 1024,
+        "stage_peak_pss_mib": stages.peak_mib,
     }
 
 
@@ -689,6 +693,8 @@ class MemoryWatch:
     def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
         self.peak_kib = 0
+        self._stage_kib = 0
+        self._last_kib = 0
         self.cpu = 0.0
         """CPU seconds the sampling has taken so far (in the process's own: `Stages`
         takes them off)."""
@@ -714,6 +720,19 @@ class MemoryWatch:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+    def stage_peak(self) -> int:
+        """The peak (KiB) sampled since the last call (the last sample, for a stage
+        shorter than the interval), and start again. Not sampled here: the sampling's
+        CPU would count as the stage's."""
+        peak, self._stage_kib = self._stage_kib or self._last_kib, 0
+        return peak
+
+    def _sample(self) -> None:
+        total = sum(self._pss_kib(pid) for pid in self._tree(os.getpid()))
+        self.peak_kib = max(self.peak_kib, total)
+        self._stage_kib = max(self._stage_kib, total)
+        self._last_kib = total
 
     @staticmethod
     def _tree(root: int) -> set[int]:
@@ -743,8 +762,7 @@ class MemoryWatch:
 
     def _watch(self) -> None:
         while not self._stop.is_set():
-            total = sum(self._pss_kib(pid) for pid in self._tree(os.getpid()))
-            self.peak_kib = max(self.peak_kib, total)
+            self._sample()
             self.cpu = time.thread_time()
             self._stop.wait(self.interval)
 
@@ -779,6 +797,7 @@ def run_checker_staged(folder: Path, out: Path) -> dict[str, Any]:
         "claims": len(result.claims),
         "rows": len(result.discrepancies),
         "peak_pss_mib": memory.peak_kib / 1024,
+        "stage_peak_pss_mib": stages.peak_mib,
         "peak_mib": own.ru_maxrss / 1024,
         "worker_peak_mib": children.ru_maxrss / 1024,
         **against_generated(result),
@@ -973,10 +992,14 @@ def floor_table(sizes: list[int], feeds: list[str], timeout: float) -> None:
                         sum(run["cpu"][p] for p in ps)
                         for run, ps in ((checker, parts), (floor, theirs))
                     ]
+                    peak = [
+                        max(run["stage_peak_pss_mib"].get(p, 0.0) for p in ps)
+                        for run, ps in ((checker, parts), (floor, theirs))
+                    ]
                     print(
                         f"| {feed} | {checker['articles']:,} | {stage} | {shown} | {wall[1]:.1f} "
                         f"| {wall[0] / wall[1]:.1f} | {cpu[0]:.1f} | {cpu[1]:.1f} "
-                        f"| {cpu[0] / cpu[1]:.1f} | |"
+                        f"| {cpu[0] / cpu[1]:.1f} | {peak[0]:,.0f} / {peak[1]:,.0f} |"
                     )
                 wall = [sum(run["seconds"].values()) for run in (checker, floor)]
                 cpu = [sum(run["cpu"].values()) for run in (checker, floor)]
@@ -1000,7 +1023,8 @@ def floor_table(sizes: list[int], feeds: list[str], timeout: float) -> None:
         "checker's match + graph (claim clusters) against the floor's shingle blocking. CPU "
         "s: the process and its children (the checker reads on every core and runs part of "
         "its detectors in a second process; the floor runs on one). Peak PSS: pages shared "
-        "by forked processes counted once, summed over the process tree, sampled every 0.5 s."
+        "by forked processes counted once, summed over the process tree, sampled every 0.5 s; "
+        "on a stage's row, the peak while that stage ran."
     )
 
 

@@ -176,7 +176,9 @@ def find_problems(
     # The small objects made here hold no cycles, but making them sets off the cyclic
     # collector's full passes over a check's millions of objects (as in htmlreport).
     with collector.paused():
-        return _find(list(rows), claims, cluster_of, story_of)
+        # Plain dicts: a read-only proxy's lookups cost several times a dict's, and
+        # every claim is looked up.
+        return _find(list(rows), claims, dict(cluster_of), dict(story_of))
 
 
 def _find(

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from . import htmlreport, ingest, problems
+from . import collector, htmlreport, ingest, problems
 from .errors import ConsistencyError, UsageError
 from .graph import write_graphml
 from .models import SEVERITY_RANK, Discrepancy
@@ -130,10 +130,11 @@ def problems_frame(found: Sequence[problems.Problem]) -> pl.DataFrame:
 
 def claims_frame(result: CheckResult) -> pl.DataFrame:
     speakers = {q.claim_id: q for q in result.extraction.quotes}
-    names = result.graph.person_name
-    keys = result.graph.person_key
-    cluster_of = result.graph.cluster_of
-    story_of = result.matching.story_of
+    # Plain dicts: a read-only proxy's lookups cost several times a dict's, per claim.
+    names = dict(result.graph.person_name)
+    keys = dict(result.graph.person_key)
+    cluster_of = dict(result.graph.cluster_of)
+    story_of = dict(result.matching.story_of)
 
     def speaker(claim_id: str) -> str:
         quote = speakers.get(claim_id)
@@ -149,7 +150,7 @@ def claims_frame(result: CheckResult) -> pl.DataFrame:
         "kind": [c.kind for c in claims],
         "text": [c.text for c in claims],
         "line": [c.line for c in claims],
-        "speaker": [speaker(c.claim_id) for c in claims],
+        "speaker": [speaker(c.claim_id) if c.claim_id in speakers else "" for c in claims],
         "cluster": [cluster_of.get(c.claim_id, "") for c in claims],
         "story": [story_of.get(c.source, "") for c in claims],
     }
@@ -185,20 +186,15 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
     """One row per claim cluster: which of its story's sources carry it (their claim ids)
     and which do not. Lists, not a column per source, so the file grows with the claims,
     not with claims times sources (a day's feed has thousands of sources)."""
-    story_of = result.matching.story_of
+    story_of = dict(result.matching.story_of)
     story_sources: dict[str, list[str]] = {}
     for source in sorted({a.source for a in result.articles}):
         story_sources.setdefault(story_of.get(source, ""), []).append(source)
-    source_of = {c.claim_id: c.source for c in result.claims}
-    text_of = {c.claim_id: c.text for c in result.claims}
-    members: dict[str, list[str]] = {}
-    for claim_id, cluster in result.graph.cluster_of.items():
-        members.setdefault(cluster, []).append(claim_id)
     rows = []
-    for cluster, ids in members.items():
-        ids.sort(key=lambda i: (source_of[i], i))
-        story = story_of.get(source_of[ids[0]], "")
-        carriers = {source_of[i] for i in ids}
+    for cluster, members in result.clusters.items():
+        first = members[0]
+        story = story_of.get(first.source, "")
+        carriers = {c.source for c in members}
         everyone = story_sources.get(story, [])
         missing = [s for s in everyone if s not in carriers]
         rows.append(
@@ -207,10 +203,10 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
                 cluster,
                 len(carriers),
                 len(everyone),
-                text_of[ids[0]],
-                LIST_SEPARATOR.join(ids),
+                first.text,
+                LIST_SEPARATOR.join([c.claim_id for c in members]),
                 LIST_SEPARATOR.join(missing),
-                ids[0],
+                first.claim_id,
             )
         )
     rows.sort(key=lambda r: (r[0], r[-1]))
@@ -333,10 +329,13 @@ def write_reports(
     stale = _stale_reports(out_dir, set(targets))
     written: list[tuple[Path, Path]] = []
     try:
-        for name, write in targets.items():
-            tmp = _new_temporary(out_dir, name)
-            written.append((tmp, out_dir / name))
-            write(tmp)
+        # The tables' rows hold no reference cycles, but making them sets off the cyclic
+        # collector's full passes over the result's millions of objects (see collector).
+        with collector.paused():
+            for name, write in targets.items():
+                tmp = _new_temporary(out_dir, name)
+                written.append((tmp, out_dir / name))
+                write(tmp)
     except BaseException as exc:
         # Whatever stopped the writing (a full disk, an interrupt, a bug), leave no
         # temporary file behind.

@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 
 from consistency import cli, compare, ingest, pipeline
+from consistency.detectors import DETECTORS
 from consistency.models import Article
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -84,3 +85,9 @@ def test_detectors_in_a_second_process_give_the_same_rows() -> None:
     apart = compare.compare(*stages, parallel=True)
     assert apart == together
     assert {d.kind for d in apart} >= {"claim_altered", "quote_altered", "omission"}
+
+
+def test_the_detectors_taken_longest_first_are_every_detector_once() -> None:
+    names = [d.name for d in compare._by_length()]
+    assert sorted(names) == sorted(d.name for d in DETECTORS)
+    assert set(compare.LONGEST_FIRST) == set(names)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from consistency import baseline, pipeline, report
+from consistency import baseline, htmlreport, pipeline, report
 from consistency.cli import app
 from consistency.errors import ConsistencyError, InputError, UsageError
-from consistency.models import Discrepancy
-from consistency.results import CheckResult
+from consistency.models import Claim, Discrepancy
+from consistency.results import CheckResult, cluster_claims
 
 runner = CliRunner()
 
@@ -428,3 +431,38 @@ def test_a_quiet_failed_gate_says_why_on_stderr(west_mercia: Path, tmp_path: Pat
     assert err[-1] == f"failed: {len(new)} new discrepancies at low or above"
     for row in new:
         assert any(row.kind in line and row.source_a in line for line in err[1:-1])
+
+
+# --- the report stage's fast paths give what the plain forms give ---------------------
+
+_TEXT = st.text(alphabet=st.sampled_from("ab&<>\"' \t=é"), max_size=12)
+
+
+@given(_TEXT)
+def test_page_escape_is_html_escape(text: str) -> None:
+    assert htmlreport._esc(text) == html.escape(text, quote=True)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.integers(0, 9), st.sampled_from(["c-1", "c-2", ""])),
+        unique_by=lambda t: (t[0], t[1]),
+        max_size=20,
+    )
+)
+def test_cluster_claims_orders_each_cluster_by_source_then_id(
+    rows: list[tuple[str, int, str]],
+) -> None:
+    claims = [
+        Claim(f"{source}:{n:02d}", source, "sentence", f"text {n}", 1, 0, 0, 1)
+        for source, n, _ in rows
+    ]
+    cluster_of = {f"{source}:{n:02d}": cluster for source, n, cluster in rows if cluster}
+    got = cluster_claims(claims, cluster_of)
+    # What the writers did before: each cluster's ids from cluster_of, sorted.
+    members: dict[str, list[str]] = {}
+    for claim_id, cluster in cluster_of.items():
+        members.setdefault(cluster, []).append(claim_id)
+    source_of = {c.claim_id: c.source for c in claims}
+    want = {k: sorted(ids, key=lambda i: (source_of[i], i)) for k, ids in members.items()}
+    assert {k: [c.claim_id for c in v] for k, v in got.items()} == want

@@ -615,12 +615,14 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
             )
             by_story[ctx.story(q.source)].append(quoted)
     written = {q.claim_id: q.speaker for q in ctx.extraction.quotes}
+    # Each source's paragraphs, looked up once per check rather than once per story.
+    paragraphs = {a.source: a.paragraphs for a in ctx.articles}
     for members in by_story.values():
-        members += _runs(ctx, members)
+        members += _runs(ctx, members, paragraphs)
     for _story, members in sorted(by_story.items()):
         # Quotations over several paragraphs are compared apart, so that what they
         # show (only sentences left out between paragraphs) never counts as agreeing.
-        single, joined = _Versions(ctx), _Versions(ctx)
+        single, joined = _Versions(ctx, paragraphs), _Versions(ctx, paragraphs)
         for qa, qb in _candidates(ctx, members):
             needed = _coverage_needed(qa, qb)
             if needed is not None:
@@ -733,8 +735,13 @@ def _candidates(ctx: Context, members: list[_Quoted]) -> list[tuple[_Quoted, _Qu
     for i, found in partners.items():
         for _, j in sorted(found)[:MAX_PARTNERS]:
             kept.add((min(i, j), max(i, j)))
-    pairs = [sorted((members[i], members[j]), key=_claim_id) for i, j in kept]
-    return sorted(((a, b) for a, b in pairs), key=lambda p: (p[0].claim_id, p[1].claim_id))
+    pairs = [_in_order(members[i], members[j]) for i, j in kept]
+    return sorted(pairs, key=lambda p: (p[0].claim_id, p[1].claim_id))
+
+
+def _in_order(a: _Quoted, b: _Quoted) -> tuple[_Quoted, _Quoted]:
+    """The two by claim id (no two quotations of a story share one)."""
+    return (a, b) if a.claim_id <= b.claim_id else (b, a)
 
 
 @text_cache()
@@ -983,12 +990,12 @@ class _Versions:
       ("leaving children at risk of harm" / "those at risk of extra-familial harm").
     """
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, paragraphs: dict[str, tuple[Paragraph, ...]]) -> None:
         self.ctx = ctx
         self.found: dict[tuple[str, str], _Finding | None] = {}
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         self.quoted: dict[str, _Quoted] = {}
-        self.paragraphs = {a.source: a.paragraphs for a in ctx.articles}
+        self.paragraphs = paragraphs
 
     def compare(self, qa: _Quoted, qb: _Quoted, needed: float) -> None:
         a, b = qa.text, qb.text
@@ -1424,12 +1431,13 @@ def _side(ctx: Context, q: _Quoted, value: str) -> Side:
     return Side(claim.source, value, q.text, claim.line, q.claim)
 
 
-def _runs(ctx: Context, members: list[_Quoted]) -> list[_Quoted]:
+def _runs(
+    ctx: Context, members: list[_Quoted], paragraphs: dict[str, tuple[Paragraph, ...]]
+) -> list[_Quoted]:
     """Each quotation printed over several paragraphs, as one: a paragraph that leaves
     the quotation open, and the next that opens it again naming nobody new ("...the
     service faced. / “However, the impact..."). Its paragraphs are compared one by one
     too; together they show a sentence another version has between them."""
-    paragraphs = {a.source: a.paragraphs for a in ctx.articles}
     by_source: dict[str, list[_Quoted]] = defaultdict(list)
     for m in members:
         by_source[m.source].append(m)

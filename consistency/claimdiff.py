@@ -129,6 +129,8 @@ def word_keys(word: str) -> tuple[str, ...]:
 @text_cache(TEXT_CACHE_SIZE // 4)
 def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
     zones = _zones(text, in_quote)
+    if len(zones) == 1 and zones[0].start == 0 and zones[0].end == len(text):
+        return _apply_equivalents(_tokens_in(text, zones[0].zone))
     zone_starts = [z.start for z in zones]
     raw: list[Token] = []
     for match in _WORD.finditer(text):
@@ -139,6 +141,22 @@ def tokenize(text: str, in_quote: bool = False) -> tuple[Token, ...]:
         keys = word_keys(word)
         raw += [Token(k, match.start(), match.end(), zone, capitalised) for k in keys]
     return _apply_equivalents(raw)
+
+
+def _tokens_in(text: str, zone: Zone) -> list[Token]:
+    """`tokenize`'s tokens of a text all in one zone (most claims: no quotation marks),
+    before equivalents: the same tokens, without finding each word's zone."""
+    raw: list[Token] = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        capitalised = word[:1].isupper()
+        keys = word_keys(word)
+        if len(keys) == 1:
+            raw.append(Token(keys[0], start, end, zone, capitalised))
+        else:
+            raw += [Token(k, start, end, zone, capitalised) for k in keys]
+    return raw
 
 
 @table_cache
@@ -153,6 +171,8 @@ def _equivalents() -> dict[tuple[str, ...], tuple[str, ...]]:
 def _apply_equivalents(tokens: list[Token]) -> tuple[Token, ...]:
     equivalents = _equivalents()
     starts = _equivalent_starts()
+    if starts.keys().isdisjoint([t.key for t in tokens]):
+        return tuple(tokens)  # most claims: no word starts an equivalent phrase
     out: list[Token] = []
     i = 0
     while i < len(tokens):

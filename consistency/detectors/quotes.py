@@ -83,26 +83,40 @@ def _words(text: str) -> _Words:
     """The words of a quotation as compared (claimdiff's word keys): lower case, number
     words as digits, title abbreviations spelled out, equivalent spellings as one
     ("10%" and "10 per cent", "HM" and "His Majesty's" are the same words)."""
-    tokens, years = _quantities_as_words(text, tokenize(text))
-    punct: list[str] = []
-    for i, token in enumerate(tokens):
-        following = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
-        # Quotation marks inside a quotation (a paragraph reopening it, 'outstanding' or
-        # “outstanding” within it) are the outlet's style, not the speaker's words.
-        # Dashes of any length, spaced or not, are one mark.
-        punct.append(
-            "".join(
-                _DASHES.get(ch, ch)
-                for ch in text[token.end : following]
-                if not ch.isspace() and ch not in _MARKS
-            )
-        )
+    tokens, years = _keyed(text)
+    # Each word's punctuation is the text up to the next word (the text's end).
+    ends = [*(t.start for t in tokens[1:]), len(text)] if tokens else []
     return _Words(
-        tuple(_spelled(t.key) for t in tokens),
+        _word_keys(text),
         tuple(text[t.start : t.end] for t in tokens),
-        tuple(punct),
+        tuple(_punctuation(text[t.end : end]) for t, end in zip(tokens, ends, strict=True)),
         tuple(years.get(t.start, "") for t in tokens),
     )
+
+
+@text_cache()
+def _keyed(text: str) -> tuple[tuple[Token, ...], dict[int, str]]:
+    """The tokens of a text with each figure, date and time as one word, and the years
+    of its dates (`_quantities_as_words`). The tokens are claimdiff's as the claim
+    detectors ask for them (`in_quote` given), so that a claim's are read once."""
+    return _quantities_as_words(text, tokenize(text, False))
+
+
+@text_cache()
+def _word_keys(text: str) -> tuple[str, ...]:
+    """`_words(text).words` alone: what finding a quotation's candidates needs, without
+    the words as written and their punctuation."""
+    return tuple(_spelled(t.key) for t in _keyed(text)[0])
+
+
+@text_cache()
+def _punctuation(between: str) -> str:
+    """The punctuation in the text between two words, as compared. Quotation marks
+    inside a quotation (a paragraph reopening it, 'outstanding' or “outstanding”
+    within it) are the outlet's style, not the speaker's words; dashes of any length,
+    spaced or not, are one mark. Cached by the text between, of which there are few
+    (" ", ", ", ". ")."""
+    return "".join(_DASHES.get(ch, ch) for ch in between if not ch.isspace() and ch not in _MARKS)
 
 
 @table_cache
@@ -167,13 +181,26 @@ _DAY_OF_MONTH = re.compile(r"[\d?]{4}-\d\d-\d\d")
 def _figure_start(written: str, start: int) -> int:
     """Where a figure or a time starts after its hedge ("nearly", "about"): the hedge
     stays a word of its own, so that a hedge dropped from a quotation is still seen."""
+    return start + _hedge_length(written)
+
+
+@text_cache()
+def _hedge_length(written: str) -> int:
+    """Characters of a figure as written (`_figure_start`) before the figure itself."""
     lowered = re.sub(r"\s+", " ", written.lower())
-    hedges = {*domain.lexicon().hedges, *reading().time_hedges}
-    for hedge in sorted(hedges, key=len, reverse=True):
+    for hedge in _hedges_longest_first():
         if lowered.startswith(hedge + " "):
             skip = re.match(r"(?:\S+\s+){%s}" % len(hedge.split()), written)  # noqa: UP031
-            return start + (skip.end() if skip else 0)
-    return start
+            return skip.end() if skip else 0
+    return 0
+
+
+@table_cache
+def _hedges_longest_first() -> tuple[str, ...]:
+    # Two hedges of one length cannot both open a text: their order among themselves
+    # does not matter.
+    hedges = {*domain.lexicon().hedges, *reading().time_hedges}
+    return tuple(sorted(hedges, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -588,12 +615,14 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
             )
             by_story[ctx.story(q.source)].append(quoted)
     written = {q.claim_id: q.speaker for q in ctx.extraction.quotes}
+    # Each source's paragraphs, looked up once per check rather than once per story.
+    paragraphs = {a.source: a.paragraphs for a in ctx.articles}
     for members in by_story.values():
-        members += _runs(ctx, members)
+        members += _runs(ctx, members, paragraphs)
     for _story, members in sorted(by_story.items()):
         # Quotations over several paragraphs are compared apart, so that what they
         # show (only sentences left out between paragraphs) never counts as agreeing.
-        single, joined = _Versions(ctx), _Versions(ctx)
+        single, joined = _Versions(ctx, paragraphs), _Versions(ctx, paragraphs)
         for qa, qb in _candidates(ctx, members):
             needed = _coverage_needed(qa, qb)
             if needed is not None:
@@ -663,38 +692,63 @@ hundreds of quotations of one person (a transcript) makes no quadratic work."""
 
 def _candidates(ctx: Context, members: list[_Quoted]) -> list[tuple[_Quoted, _Quoted]]:
     """Pairs of quotations of two sources of one story sharing two rare words (one,
-    when one of them has only one), by an inverted index of the words."""
-    function_words = domain.wording().function_words
-    words_of = [{w for w in _words(m.text).words if w not in function_words} for m in members]
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, words in enumerate(words_of):
+    when one of them has only one), by an inverted index of the words.
+
+    Versions carry most quotations word for word, so the words are counted once per
+    pair of distinct texts and the count handed to every pair of their copies: the
+    pairs and counts are those of counting every pair of quotations word by word."""
+    texts: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(members):
+        texts[m.text].append(i)
+    copies = list(texts.values())
+    words_of = [_content_words(text) for text in texts]
+    quotations_with: Counter[str] = Counter()
+    for words, holding in zip(words_of, copies, strict=True):
         for w in words:
-            index[w].append(i)
-    source_of = [m.source for m in members]
-    cap = max(MAX_WORD_QUOTES, 2 * len(set(source_of)))
-    # A plain dict and the sources in a list: this loop runs once per pair of
-    # quotations sharing a word, the detector's busiest.
-    shared: dict[tuple[int, int], int] = {}
+            quotations_with[w] += len(holding)
+    cap = max(MAX_WORD_QUOTES, 2 * len({m.source for m in members}))
+    index: dict[str, list[int]] = defaultdict(list)
+    rare = [0] * len(words_of)
+    for t, words in enumerate(words_of):
+        for w in words:
+            if quotations_with[w] <= cap:
+                index[w].append(t)
+                rare[t] += 1
+    # A plain dict: this loop runs once per pair of texts sharing a word, the busiest.
+    shared: dict[tuple[int, int], int] = {(t, t): n for t, n in enumerate(rare) if n}
     for holders in index.values():
-        if len(holders) > cap:
-            continue
-        for x, i in enumerate(holders):
-            source = source_of[i]
-            for j in holders[x + 1 :]:
-                if source_of[j] != source:
-                    pair = (i, j)
-                    shared[pair] = shared.get(pair, 0) + 1
+        for x, t in enumerate(holders):
+            for u in holders[x + 1 :]:
+                pair = (t, u)
+                shared[pair] = shared.get(pair, 0) + 1
+    source_of = [m.source for m in members]
     partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (i, j), count in shared.items():
-        if count >= min(2, len(words_of[i]), len(words_of[j])):
-            partners[i].append((-count, j))
-            partners[j].append((-count, i))
+    for (t, u), count in shared.items():
+        if count < min(2, len(words_of[t]), len(words_of[u])):
+            continue
+        for i in copies[t]:
+            for j in copies[u]:
+                if (t != u or i < j) and source_of[i] != source_of[j]:
+                    partners[i].append((-count, j))
+                    partners[j].append((-count, i))
     kept: set[tuple[int, int]] = set()
     for i, found in partners.items():
         for _, j in sorted(found)[:MAX_PARTNERS]:
             kept.add((min(i, j), max(i, j)))
-    pairs = [sorted((members[i], members[j]), key=_claim_id) for i, j in kept]
-    return sorted(((a, b) for a, b in pairs), key=lambda p: (p[0].claim_id, p[1].claim_id))
+    pairs = [_in_order(members[i], members[j]) for i, j in kept]
+    return sorted(pairs, key=lambda p: (p[0].claim_id, p[1].claim_id))
+
+
+def _in_order(a: _Quoted, b: _Quoted) -> tuple[_Quoted, _Quoted]:
+    """The two by claim id (no two quotations of a story share one)."""
+    return (a, b) if a.claim_id <= b.claim_id else (b, a)
+
+
+@text_cache()
+def _content_words(text: str) -> frozenset[str]:
+    """The words of a text as compared (`_words`), bar function words."""
+    function_words = domain.wording().function_words
+    return frozenset(w for w in _word_keys(text) if w not in function_words)
 
 
 def _claim_id(q: _Quoted) -> str:
@@ -936,12 +990,12 @@ class _Versions:
       ("leaving children at risk of harm" / "those at risk of extra-familial harm").
     """
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, paragraphs: dict[str, tuple[Paragraph, ...]]) -> None:
         self.ctx = ctx
         self.found: dict[tuple[str, str], _Finding | None] = {}
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         self.quoted: dict[str, _Quoted] = {}
-        self.paragraphs = {a.source: a.paragraphs for a in ctx.articles}
+        self.paragraphs = paragraphs
 
     def compare(self, qa: _Quoted, qb: _Quoted, needed: float) -> None:
         a, b = qa.text, qb.text
@@ -1189,25 +1243,16 @@ def _narrated(ctx: Context, people: frozenset[str]) -> Iterator[Discrepancy]:
     for story, quoted in sorted(quoted_by.items()):
         index: dict[str, list[Claim]] = defaultdict(list)
         for claim in plain_by.get(story, ()):
-            for word in set(_words(claim.text).words) - function_words:
+            for word in _content_words(claim.text):
                 index[word].append(claim)
+        ranked: dict[str, list[Claim]] = {}
         seen: set[tuple[str, str]] = set()
         for q in sorted(quoted, key=lambda q: q.claim_id):
-            shared: Counter[str] = Counter()
-            claims_by_id: dict[str, Claim] = {}
-            for word in set(_words(q.text).words) - function_words:
-                holders = index.get(word, ())
-                if len(holders) > MAX_WORD_QUOTES:
-                    continue
-                for claim in holders:
-                    if claim.source != q.source:
-                        shared[claim.claim_id] += 1
-                        claims_by_id[claim.claim_id] = claim
-            for claim_id, count in shared.most_common(MAX_PARTNERS):
-                claim = claims_by_id[claim_id]
-                if count < MIN_RUN_WORDS or (q.claim_id, claim.source) in seen:
-                    continue
-                if not _narrates(q.text, claim.text):
+            if q.text not in ranked:
+                ranked[q.text] = _sharing(q.text, index, function_words)
+            partners = (claim for claim in ranked[q.text] if claim.source != q.source)
+            for claim in itertools.islice(partners, MAX_PARTNERS):
+                if (q.claim_id, claim.source) in seen or not _narrates(q.text, claim.text):
                     continue
                 speaker = ctx.graph.person_name.get(
                     ctx.graph.person_key.get(q.speaker_key, q.speaker_key), q.speaker
@@ -1225,9 +1270,30 @@ def _narrated(ctx: Context, people: frozenset[str]) -> Iterator[Discrepancy]:
                 yield _narration(ctx, q.claim_id, claim, speaker)
 
 
+def _sharing(
+    text: str, index: dict[str, list[Claim]], function_words: frozenset[str]
+) -> list[Claim]:
+    """The claims of the index sharing at least MIN_RUN_WORDS of the quotation's words,
+    those sharing the most first (in the order `Counter.most_common` gives, ties in the
+    order first met). A quotation's copies in several sources share one text: the
+    claims of each copy's source are left out after, which leaves the others in the
+    order counting them alone gives (a stable order of the same counts)."""
+    shared: Counter[str] = Counter()
+    claims_by_id: dict[str, Claim] = {}
+    for word in set(_words(text).words) - function_words:
+        holders = index.get(word, ())
+        if len(holders) > MAX_WORD_QUOTES:
+            continue
+        for claim in holders:
+            shared[claim.claim_id] += 1
+            claims_by_id[claim.claim_id] = claim
+    return [claims_by_id[c] for c, count in shared.most_common() if count >= MIN_RUN_WORDS]
+
+
 _MARKED = re.compile(r"[“”\"]")
 
 
+@text_cache()
 def _narrates(quotation: str, plain: str) -> bool:
     """The plain sentence is the quotation's words (or a part of them) nearly word for
     word: a long shared passage, almost all of the sentence."""
@@ -1287,26 +1353,14 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
     longer quotations are compared above."""
     for m, matched in aligned_pairs(ctx):
         a, b = ctx.claims[m.claim_a], ctx.claims[m.claim_b]
-        if not matched or "“" not in a.text + b.text or ctx.story(a.source) != ctx.story(b.source):
+        if (
+            not matched
+            or a.text == b.text  # one text: the same words, no hunk
+            or ("“" not in a.text and "“" not in b.text)
+            or ctx.story(a.source) != ctx.story(b.source)
+        ):
             continue  # a paraphrase (a related pair) may move a phrase anywhere
-        tokens_a, tokens_b = tokenize(a.text, a.in_quote), tokenize(b.text, b.in_quote)
-        elsewhere = {_spelled(t.key) for t in tokens_a} & {_spelled(t.key) for t in tokens_b}
-        hunks = claimdiff.diff(tokens_a, tokens_b)
-        around = sum(max(len(h.a), len(h.b)) for h in hunks if "quote" not in h.zones)
-        if around > MAX_PHRASE_CONTEXT_WORDS:
-            continue  # two sentences quoting one phrase each, not one sentence printed twice
-        changes = tuple(
-            (h.text_a(a.text), h.text_b(b.text))
-            for h in hunks
-            if h.zones == {"quote"}
-            and _in_short_quotes(a.text, h.a, h.a_at)
-            and _in_short_quotes(b.text, h.b, h.b_at)
-            # "demobilise" / "demobilize", or a word both have in another place, is no
-            # change inside the marks
-            and [_spelled(t.key) for t in h.a] != [_spelled(t.key) for t in h.b]
-            and not {_spelled(t.key) for t in (*h.a, *h.b)} <= elsewhere
-        )
-        finding = _finding(QuoteDiff(1.0, changes)) if changes else None
+        finding = _phrase_finding(a.text, a.in_quote, b.text, b.in_quote)
         if finding is None:
             continue
         value_a = " … ".join(x for x, _ in finding.shown)
@@ -1324,6 +1378,30 @@ def _quoted_phrases(ctx: Context) -> Iterator[Discrepancy]:
             ctx,
             similarity=None,
         )
+
+
+@text_cache()
+def _phrase_finding(text_a: str, quote_a: bool, text_b: str, quote_b: bool) -> _Finding | None:
+    """What `_quoted_phrases` says of two versions of one sentence (by their texts: many
+    pairs of sources print the same two)."""
+    tokens_a, tokens_b = tokenize(text_a, quote_a), tokenize(text_b, quote_b)
+    hunks = claimdiff.diff(tokens_a, tokens_b)
+    around = sum(max(len(h.a), len(h.b)) for h in hunks if "quote" not in h.zones)
+    if around > MAX_PHRASE_CONTEXT_WORDS:
+        return None  # two sentences quoting one phrase each, not one sentence printed twice
+    elsewhere = {_spelled(t.key) for t in tokens_a} & {_spelled(t.key) for t in tokens_b}
+    changes = tuple(
+        (h.text_a(text_a), h.text_b(text_b))
+        for h in hunks
+        if h.zones == {"quote"}
+        and _in_short_quotes(text_a, h.a, h.a_at)
+        and _in_short_quotes(text_b, h.b, h.b_at)
+        # "demobilise" / "demobilize", or a word both have in another place, is no
+        # change inside the marks
+        and [_spelled(t.key) for t in h.a] != [_spelled(t.key) for t in h.b]
+        and not {_spelled(t.key) for t in (*h.a, *h.b)} <= elsewhere
+    )
+    return _finding(QuoteDiff(1.0, changes)) if changes else None
 
 
 MAX_PHRASE_CONTEXT_WORDS = 5
@@ -1353,12 +1431,13 @@ def _side(ctx: Context, q: _Quoted, value: str) -> Side:
     return Side(claim.source, value, q.text, claim.line, q.claim)
 
 
-def _runs(ctx: Context, members: list[_Quoted]) -> list[_Quoted]:
+def _runs(
+    ctx: Context, members: list[_Quoted], paragraphs: dict[str, tuple[Paragraph, ...]]
+) -> list[_Quoted]:
     """Each quotation printed over several paragraphs, as one: a paragraph that leaves
     the quotation open, and the next that opens it again naming nobody new ("...the
     service faced. / “However, the impact..."). Its paragraphs are compared one by one
     too; together they show a sentence another version has between them."""
-    paragraphs = {a.source: a.paragraphs for a in ctx.articles}
     by_source: dict[str, list[_Quoted]] = defaultdict(list)
     for m in members:
         by_source[m.source].append(m)

@@ -35,7 +35,7 @@ from . import domain
 from .caching import table_cache, text_cache
 from .claims import rating_line_subject
 from .keys import is_title, name_key, org_key, title_grammar, title_key, untenured
-from .literals import Guarded, WordGuarded, whole_words
+from .literals import Guarded, whole_words
 from .models import (
     Claim,
     CleanArticle,
@@ -112,16 +112,11 @@ _patterns = table_cache(_title_patterns)
 
 
 @table_cache
-def _PERSON_CUE() -> tuple[WordGuarded, re.Pattern[str]]:  # noqa: N802 - compiled constants
-    """What every person pattern needs: a title, a speech verb or a role's head noun (each
-    starts a word, so searched only where a word begins as one of them does), or an age
-    set off by commas. Two patterns, not one alternation: a text holds a match of the
-    alternation exactly when it holds one of either."""
-    words = re.compile(
+def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built lazily
+    return re.compile(
         rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})"
-        rf"|{title_grammar().head_re}"
+        rf"|{title_grammar().head_re}|,\s+(?:aged\s+)?\d{{1,3}},"
     )
-    return WordGuarded(words), re.compile(r",\s+(?:aged\s+)?\d{1,3},")
 
 
 class _Guards(NamedTuple):
@@ -344,8 +339,7 @@ class _Nearest:
 
 @text_cache()
 def _has_person_cue(text: str) -> bool:
-    words, age = _PERSON_CUE()
-    return age.search(text) is not None or words.search(text) is not None
+    return _PERSON_CUE().search(text) is not None
 
 
 def _people_in(text: str, claim: Claim, state: _ArticleState) -> list[tuple[int, PersonMention]]:

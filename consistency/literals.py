@@ -5,17 +5,15 @@ phrases) at every position of every claim, and Python's engine pays for each pos
 and branch even where nothing can match. Most claims hold none of the words a pattern
 needs, and a test for those words costs a fraction of the search:
 
-- `Guarded`: the literal strings one of which every match holds (`needles`, read from
-  the parsed pattern, case folded), tested as substrings of the folded text.
-- `WordGuarded`: for a pattern whose matches start words (after "\b" or "(?<![\w'])"),
-  the first letters such a word must have (`word_heads`), looked up in the set of the
-  text's word beginnings (`heads_of`, one set per text shared by every pattern).
+`Guarded` holds the literal strings one of which every match holds (`needles`, read
+from the parsed pattern, case folded) and tests them as substrings of the folded text
+(one per text, shared by every pattern). It says "cannot match" only when no match is
+possible, and otherwise runs the pattern as before, so a caller finds exactly what it
+found before. A pattern that gives no such set, and a text holding a character the
+engine folds unlike `str.lower` ("ſ", "ı", "İ"), are always searched.
 
-Each says "cannot match" only when no match is possible, and otherwise runs the pattern
-as before, so a caller finds exactly what it found before. A pattern that gives no such
-set, and a text holding a character the engine folds unlike `str.lower` ("ſ", "ı",
-"İ"), are always searched. `whole_words` finds a word-bounded phrase case-blind with
-`str.find`, as the pattern compiled for it would.
+`whole_words` finds a word-bounded phrase case-blind with `str.find`, as the pattern
+compiled for it would.
 """
 
 from __future__ import annotations
@@ -267,110 +265,3 @@ def whole_words(text: str, phrase: str) -> list[tuple[int, int]]:
 def _is_word(char: str) -> bool:
     """Whether the engine's \\w matches char (str patterns: letters, digits, "_")."""
     return char.isalnum() or char == "_"
-
-
-_HEAD = 3
-"""Letters of a word's beginning that `word_heads` compares."""
-_WORD_GUARDS = (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING, _sre.AT_BOUNDARY)
-
-
-def word_heads(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """How the word a match starts must begin (its first letters, folded, up to three),
-    for a pattern whose every match starts a word (after "\\b" or "(?<![\\w...])"):
-    "chi", "con", "mr" for titles. None when the pattern gives no such set."""
-    if pattern.flags & re.ASCII:
-        return None  # its \\b is not the \\w of a Unicode text's words
-    try:
-        parsed = _parser.parse(pattern.pattern, pattern.flags)
-    except Exception:
-        return None
-    return _heads(list(parsed), guarded=False)
-
-
-def _heads(items: list[tuple[Any, Any]], guarded: bool) -> frozenset[str] | None:
-    at = 0
-    while at < len(items) and items[at][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        guarded = guarded or _starts_word(*items[at])
-        at += 1
-    if at == len(items):
-        return None
-    op, av = items[at]
-    rest = items[at + 1 :]
-    if op is _sre.SUBPATTERN:
-        return _heads([*av[-1], *rest], guarded)
-    if op is _sre.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            found = _heads([*branch, *rest], guarded)
-            if found is None:
-                return None
-            out |= found
-        return frozenset(out)
-    if not guarded:
-        return None
-    info = _sequence(items[at:])
-    starts = _useful(info.exact if info.exact is not None else info.prefix)
-    if starts is None:
-        return None
-    heads = set()
-    for start in starts:
-        word = _WORD_RUN.match(start)
-        if word is None:
-            return None  # a match may start with no word character
-        heads.add(word.group()[:_HEAD])
-    return frozenset(heads)
-
-
-_WORD_RUN = re.compile(r"\w+")
-
-
-def _starts_word(op: Any, av: Any) -> bool:
-    """Whether a zero-width node holds only where no word character comes before."""
-    if op is _sre.AT:
-        return av in _WORD_GUARDS
-    if op is not _sre.ASSERT_NOT or av[0] != -1:
-        return False
-    body = list(av[1])
-    return (
-        len(body) == 1
-        and body[0][0] is _sre.IN
-        and (_sre.CATEGORY, _sre.CATEGORY_WORD) in body[0][1]
-        and (_sre.NEGATE, None) not in body[0][1]
-    )
-
-
-_HEADS_RE = re.compile(rf"(?<!\w)\w{{1,{_HEAD}}}")
-
-
-@text_cache()
-def heads_of(text: str) -> frozenset[str] | None:
-    """The beginnings (one to three letters, folded) of every word in text, or None
-    when it holds a character the engine folds otherwise."""
-    if folded(text) is None:
-        return None
-    out: set[str] = set()
-    for head in _HEADS_RE.findall(text):
-        head = head.lower()
-        out.update((head, head[:2], head[:1]))
-    return frozenset(out)
-
-
-class WordGuarded:
-    """A compiled pattern whose matches start words, searched only in texts with a word
-    beginning as one of its matches must (`word_heads`): the same answers as the
-    pattern's `search`."""
-
-    __slots__ = ("heads", "pattern")
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
-        self.heads = word_heads(pattern)
-
-    def may_match(self, text: str) -> bool:
-        if self.heads is None:
-            return True
-        found = heads_of(text)
-        return found is None or not self.heads.isdisjoint(found)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.may_match(text) else None

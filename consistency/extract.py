@@ -35,6 +35,7 @@ from . import domain
 from .caching import table_cache, text_cache
 from .claims import rating_line_subject
 from .keys import is_title, name_key, org_key, title_grammar, title_key, untenured
+from .literals import Guarded, whole_words
 from .models import (
     Claim,
     CleanArticle,
@@ -115,6 +116,36 @@ def _PERSON_CUE() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built
     return re.compile(
         rf"{domain.titles().title_re}|(?i:{domain.speech().verbs.pattern})"
         rf"|{title_grammar().head_re}|,\s+(?:aged\s+)?\d{{1,3}},"
+    )
+
+
+class _Guards(NamedTuple):
+    """The patterns most claims cannot match, each searched only in a claim holding one
+    of the words it needs (`literals.Guarded`: the same matches, found cheaper)."""
+
+    previous: Guarded
+    grading_cue: Guarded
+    graded_unnamed: Guarded
+    not_graded: Guarded
+    any_generic: Guarded
+    cues: tuple[Guarded, ...]
+    """The scales' cue words, in the order of `domain.scales().cues`."""
+    themes: tuple[tuple[str, Guarded], ...]
+    aspects: tuple[tuple[str, Guarded], ...]
+
+
+@table_cache
+def _guards() -> _Guards:
+    scales = domain.scales()
+    return _Guards(
+        previous=Guarded(scales.previous),
+        grading_cue=Guarded(scales.grading_cue),
+        graded_unnamed=Guarded(scales.graded_unnamed),
+        not_graded=Guarded(scales.not_graded),
+        any_generic=Guarded(domain.organisations().any_generic),
+        cues=tuple(Guarded(cue) for cue in scales.cues.values()),
+        themes=tuple((name, Guarded(pattern)) for name, pattern in domain.theme_patterns()),
+        aspects=tuple((name, Guarded(pattern)) for name, pattern in domain.aspects()),
     )
 
 
@@ -217,7 +248,7 @@ def _ORG_PREFIX() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built
 
 @text_cache()
 def _has_generic(text: str) -> bool:
-    return domain.organisations().any_generic.search(text) is not None
+    return _guards().any_generic.search(text) is not None
 
 
 def _orgs_in(text: str, state: _ArticleState) -> list[_OrgFound]:
@@ -251,10 +282,10 @@ def _orgs_in(text: str, state: _ArticleState) -> list[_OrgFound]:
     for key, (display, kind) in state.gazetteer.items():
         if key not in lowered:
             continue  # a substring test is far cheaper than the search it saves
-        for match in re.finditer(rf"\b{re.escape(key)}\b", text, re.IGNORECASE):
-            if not taken[match.start()]:
-                found.append(_OrgFound(match.start(), match.end(), display, key, kind))
-                taken[match.start() : match.end()] = b"\1" * (match.end() - match.start())
+        for start, end in whole_words(text, key):
+            if not taken[start]:
+                found.append(_OrgFound(start, end, display, key, kind))
+                taken[start:end] = b"\1" * (end - start)
     generics = orgs.generic if _has_generic(text) else ()
     for pattern, kind in generics:
         nearest = _Nearest(found, kind)
@@ -628,7 +659,7 @@ def _article_scale(texts: Iterable[str]) -> str:
 @text_cache()
 def _scale_cues(text: str) -> tuple[int, ...]:
     """How many cue words of each scale a text holds (cached: versions repeat claims)."""
-    return tuple(len(cue.findall(text)) for cue in domain.scales().cues.values())
+    return tuple(len(cue.findall(text)) for cue in _guards().cues)
 
 
 _ADJECTIVE_FOLLOWERS = re.compile(
@@ -645,7 +676,7 @@ def _grade_mentions(claim: Claim, scale: str) -> tuple[_GradeMention, ...]:
 @text_cache()
 def _grades_in(text: str, rating_line: bool, scale: str) -> tuple[_GradeMention, ...]:
     scales = domain.scales()
-    if not rating_line and not scales.grading_cue.search(text):
+    if not rating_line and not _guards().grading_cue.search(text):
         return ()
     out = []
     for match in scales.grade_re.finditer(text):
@@ -667,7 +698,7 @@ def _grades_in(text: str, rating_line: bool, scale: str) -> tuple[_GradeMention,
 def _aspects_in(text: str) -> tuple[_AspectMention, ...]:
     read, spaces = _unglued(text)
     found = []
-    for name, pattern in domain.aspects():
+    for name, pattern in _guards().aspects:
         found += [
             # Back to the position in the text as written: less the spaces put in before.
             _AspectMention(m.start() - bisect.bisect_left(spaces, m.start()), name)
@@ -755,7 +786,7 @@ def extract_article(article: CleanArticle, claims: Iterable[Claim]) -> Extractio
     published_year = _published_year(article.metadata)
     # Only themes can be an article's default aspect: count only them.
     body = " ".join(c.text for c in claims if c.kind != "quote")
-    for name, pattern in domain.theme_patterns():
+    for name, pattern in _guards().themes:
         state.aspects[name] = len(pattern.findall(body))
     themed = [(count, name) for name, count in state.aspects.items() if count]
     default_aspect = max(themed)[1] if themed else "overall"
@@ -913,7 +944,7 @@ def _judgments(
     # each grade, which would be quadratic in a claim listing thousands. No cue phrase can
     # run into a grade word, so the first cue in the claim is the first before any grade.
     scales = domain.scales()
-    cue = scales.previous.search(claim.text)
+    cue = _guards().previous.search(claim.text)
     subjects_at = _Subjects(found, gazetteer)
     out = []
     for index, (start, end, grade, negated) in enumerate(mentions):
@@ -1006,7 +1037,7 @@ def _of_earlier_inspection(text: str, published_year: int | None) -> bool:
     """Whether a sentence speaks of an earlier inspection: an earlier-inspection cue, or
     a year before the one the article is dated ("We published the report of this
     inspection in June 2017", in an article of 2019)."""
-    if domain.scales().previous.search(text):
+    if _guards().previous.search(text):
         return True
     return published_year is not None and any(
         int(year) < published_year for year in _YEAR.findall(text)
@@ -1026,10 +1057,10 @@ def _published_year(metadata: Mapping[str, str]) -> int | None:
 @text_cache()
 def _status_phrases(text: str) -> tuple[tuple[GradeStatus, re.Match[str] | None], ...]:
     """Where the text says its subject was graded without a grade, or not graded."""
-    scales = domain.scales()
+    guards = _guards()
     return (
-        ("graded_unnamed", scales.graded_unnamed.search(text)),
-        ("not_graded", scales.not_graded.search(text)),
+        ("graded_unnamed", guards.graded_unnamed.search(text)),
+        ("not_graded", guards.not_graded.search(text)),
     )
 
 

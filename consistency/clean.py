@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import ftfy
 
-from . import domain, furniture, prefilter
+from . import domain, furniture, literals
 from .caching import table_cache, text_cache
 from .models import Article, CleanArticle, Paragraph, Repair, RepairKind, frozen_map
 
@@ -605,10 +605,10 @@ to ...")."""
 
 
 @table_cache
-def _line_patterns() -> tuple[tuple[str, re.Pattern[str], prefilter.Needles], ...]:
+def _line_patterns() -> tuple[tuple[str, re.Pattern[str], literals.Needles], ...]:
     """The boilerplate line patterns, each with the words one of which it needs."""
     lines = domain.boilerplate().lines
-    return tuple((name, p, prefilter.needles(p, anchored=True)) for name, p in lines)
+    return tuple((name, p, literals.needles(p, anchored=True)) for name, p in lines)
 
 
 @text_cache()
@@ -616,9 +616,9 @@ def _boilerplate_name(line: str) -> str | None:
     if len(line) >= FURNITURE_MAX:
         return None
     bp = domain.boilerplate()
-    folded = prefilter.folded(line)
+    folded = literals.folded(line)
     for name, pattern, needles in _line_patterns():
-        if needles is not None and prefilter.excluded(needles, folded):
+        if needles is not None and literals.excluded(needles, folded):
             continue
         if pattern.fullmatch(line):
             return name

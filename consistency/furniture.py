@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import domain, prefilter
+from . import domain, literals
 from .caching import table_cache, text_cache
 from .models import Article
 
@@ -183,20 +183,20 @@ def vocabulary() -> Vocabulary:
 
 
 @table_cache
-def _needles() -> dict[str, prefilter.Needles]:
+def _needles() -> dict[str, literals.Needles]:
     """Words one of which a line needs to hold to match each pattern searched for in
-    every line (see `prefilter`): most lines hold none, and skip the search."""
+    every line (see `literals`): most lines hold none, and skip the search."""
     v = vocabulary()
     return {
-        name: prefilter.needles(getattr(v, name))
+        name: literals.needles(getattr(v, name))
         for name in ("glued_promo", "read_more", "image_disclaimer")
     }
 
 
 def _search(name: str, line: str, folded: str | None) -> re.Match[str] | None:
     """The vocabulary's pattern `name` searched for in `line` (`folded`: as
-    `prefilter.folded` gives it), unless the line lacks every word it needs."""
-    if prefilter.excluded(_needles()[name], folded):
+    `literals.folded` gives it), unless the line lacks every word it needs."""
+    if literals.excluded(_needles()[name], folded):
         return None
     pattern: re.Pattern[str] = getattr(vocabulary(), name)
     return pattern.search(line)
@@ -306,7 +306,7 @@ def _judge(line: str, outlet: frozenset[str], depth: int) -> Verdict:
         reason = "date stamp before the line" + (f"; {inner.reason}" if inner.reason else "")
         text = inner.text if inner.kind != "furniture" else ""
         return Verdict(inner.kind, reason, text, meta + inner.metadata, inner.bullet)
-    folded = prefilter.folded(line)
+    folded = literals.folded(line)
     glued = _search("glued_promo", line, folded)
     if glued and glued.start() > 0:
         return _cut(
@@ -386,7 +386,7 @@ def _classify(line: str, outlet: frozenset[str], v: Vocabulary) -> Verdict:
         return Verdict("furniture", "caption with a photo credit", "")
     if n <= 60 and _wrapped_in_credit(body, v):
         return Verdict("furniture", "caption with a photo credit", "")
-    if n <= 3 * v.max_notice and _search("image_disclaimer", body, prefilter.folded(body)):
+    if n <= 3 * v.max_notice and _search("image_disclaimer", body, literals.folded(body)):
         return Verdict("furniture", "note that a picture is not the story's own", "")
     byline = _byline(body, words, v)
     if byline is not None:

@@ -187,17 +187,50 @@ def _node(op: Any, av: Any) -> _Info:
     return _ANY  # any character, a class, a back reference: no literal known
 
 
-def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+Needles = tuple[str, ...] | None
+"""Folded strings one of which every match of a pattern holds; None: none known."""
+
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT))
+
+
+def needles(pattern: re.Pattern[str], anchored: bool = False) -> Needles:
     """Literal strings (folded) one of which every match of the pattern holds, or None
-    when the pattern gives no such set or too large a one to test (see the module)."""
+    when the pattern gives no such set or too large a one to test (see the module).
+    `anchored`: the pattern is only tried at a text's start (match, fullmatch); then
+    only a pattern opening with a repeat gets needles, since any other fails within
+    its first characters, sooner than needles are looked for."""
     try:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:
+        return None
+    if anchored and not _opens_with_repeat(list(parsed)):
         return None
     found = _useful(_sequence(parsed).required)
     if found is None or len(found) > _SUBSTRING_TESTS:
         return None
     return tuple(sorted(found))
+
+
+def _opens_with_repeat(items: list[tuple[Any, Any]]) -> bool:
+    """Whether a match may run on past its first character before it can fail."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sre.AT:
+        return _opens_with_repeat(items[1:])
+    if op is _sre.SUBPATTERN:
+        return _opens_with_repeat(list(av[-1]))
+    if op is _sre.BRANCH:
+        return any(_opens_with_repeat(list(alternative)) for alternative in av[1])
+    return op in _REPEATS and av[1] > 1
+
+
+def excluded(found: Needles, text: str | None) -> bool:
+    """Whether a text (as `folded` gives it) certainly does not match the pattern whose
+    needles are `found`."""
+    if found is None or text is None:
+        return False
+    return not any(map(text.__contains__, found))
 
 
 @text_cache()

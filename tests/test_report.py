@@ -214,7 +214,6 @@ def test_an_interrupted_run_leaves_the_previous_reports_whole(
 def test_signals_arriving_during_the_renames_wait_for_them(
     result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import os
     import signal
 
     renamed: list[str] = []
@@ -224,7 +223,10 @@ def test_signals_arriving_during_the_renames_wait_for_them(
         renamed.append(Path(target).name)
         done = real_replace(self, target)
         if len(renamed) == 1:
-            os.kill(os.getpid(), signal.SIGINT)  # held until every rename is done
+            # To this thread: os.kill lets the kernel hand the signal to any thread (a
+            # polars worker, say), and CPython then handles it only whenever the main
+            # thread next looks, which under load was after write_reports returned.
+            signal.raise_signal(signal.SIGINT)  # held until every rename is done
         return done
 
     monkeypatch.setattr(Path, "replace", replace_then_interrupt)

@@ -5,9 +5,7 @@ Never all claims against all claims:
 1. Blocking. Each claim is cut into word shingles (three canonical words). A
    claim pair becomes a candidate only if the claims share a shingle that fewer
    than `max_shingle_articles` articles contain (more, and it is a templated
-   phrase such as a standard sign-off, which would chain unrelated stories, unless
-   at most that many distinct texts hold it: one sentence repeated word for word
-   in hundreds of outlets still pairs its copies) and
+   phrase such as a standard sign-off, which would chain unrelated stories) and
    no article carries in more than `max_shingle_claims` claims (more, and it is
    the article's own template, "... was rated good." down a list, which would
    pair every line of one version with every line of the other).
@@ -149,22 +147,14 @@ def _shared_phrases(
         .lazy()
     )
     held = shingles.join(copies.group_by("text", "source").agg(pl.len().alias("claims")), on="text")
-    # A shingle in more than `max_shingle_articles` articles is templated, unless at
-    # most that many texts hold it: then it is a sentence repeated word for word (a
-    # wire story in hundreds of outlets), whose copies must still find each other and
-    # their variants, as they do in fewer outlets (issue 20, skew).
     rare = (
         held.group_by("shingle", "source")
         .agg(pl.col("claims").sum())
         .group_by("shingle")
         .agg(pl.len().alias("articles"), pl.col("claims").max().alias("most"))
-        .join(shingles.group_by("shingle").agg(pl.len().alias("texts")), on="shingle")
         .filter(
             (pl.col("articles") >= 2)
-            & (
-                (pl.col("articles") <= settings.max_shingle_articles)
-                | (pl.col("texts") <= settings.max_shingle_articles)
-            )
+            & (pl.col("articles") <= settings.max_shingle_articles)
             & (pl.col("most") <= settings.max_shingle_claims)
         )
         .select("shingle")

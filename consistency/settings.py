@@ -23,8 +23,7 @@ class MatchSettings:
     shingle_words: int = 3
     """Words per shingle used for blocking."""
     max_shingle_articles: int = 200
-    """A shingle found in more articles than this is templated and not used for blocking,
-    unless at most this many distinct texts hold it (a sentence repeated word for word)."""
+    """A shingle found in more articles than this is templated and not used for blocking."""
     max_shingle_claims: int = 50
     """Nor one that some article carries in more claims than this: in a list of hundreds of
     "X was rated good." lines in two versions it would make every pair of lines a

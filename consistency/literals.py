@@ -255,10 +255,7 @@ class Guarded:
 
     def may_match(self, text: str) -> bool:
         """False only if the pattern cannot match anywhere in text."""
-        if self.needles is None:
-            return True
-        lowered = folded(text)
-        return lowered is None or any(map(lowered.__contains__, self.needles))
+        return not excluded(self.needles, folded(text))
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_match(text) else None

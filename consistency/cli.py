@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from . import baseline, config, domain, explain, fetch, pipeline, report
+from . import baseline, config, domain, explain, fetch, pipeline, report, tables
 from .errors import ConsistencyError, UsageError
 from .models import SEVERITY_RANK
 from .results import CheckResult
@@ -113,6 +113,40 @@ WorkersOption = Annotated[
 ]
 
 
+class EngineName(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine",
+        help="Where articles are read: local (this machine's cores) or spark (a Spark "
+        "cluster; needs pip install 'consistency[spark]'). Same reports either way.",
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        metavar="URL",
+        help="The Spark master for --engine spark: local[*] (default), local[N], "
+        "spark://HOST:PORT, yarn, k8s://...",
+    ),
+]
+SparkPartitionsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--spark-partitions",
+        metavar="N",
+        min=1,
+        help="Partitions the articles are read in with --engine spark (default: the "
+        "cluster's parallelism).",
+    ),
+]
+
+
 @app.command()
 def check(
     out: Annotated[
@@ -149,6 +183,18 @@ def check(
     workers: WorkersOption = None,
     keep_going: KeepGoingOption = False,
     urls: UrlsOption = None,
+    engine: EngineOption = EngineName.local,
+    spark_master: SparkMasterOption = None,
+    spark_partitions: SparkPartitionsOption = None,
+    tables_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--tables",
+            metavar="DIR",
+            help="Also write every stage's records (articles, claims, judgments, people, "
+            "quotes, organisations, matches, discrepancies) as Parquet tables into DIR.",
+        ),
+    ] = None,
     paths: PathsArgument = None,
 ) -> None:
     """Check articles; write discrepancies, claims and coverage tables and report.html.
@@ -160,11 +206,20 @@ def check(
         known = baseline.read(baseline_file) if baseline_file else None
         # Never read this run's reports (a second run with --out inside the feed) nor
         # the baseline (kept beside the copy).
-        exclude = [out, *([baseline_file] if baseline_file else [])]
-        result = _check(paths, urls, config_file, quiet, workers, keep_going, exclude)
+        exclude = [
+            out,
+            *([baseline_file] if baseline_file else []),
+            *([tables_dir] if tables_dir else []),
+        ]
+        with _engine(engine, spark_master, spark_partitions) as chosen_engine:
+            result = _check(
+                paths, urls, config_file, quiet, workers, keep_going, exclude, chosen_engine
+            )
         written = report.write_reports(
             result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
         )
+        if tables_dir is not None:
+            written += tables.write_tables(tables.result_tables(result), tables_dir)
     new, old = known.split(result.discrepancies) if known else (list(result.discrepancies), [])
     failing = (
         [d for d in new if SEVERITY_RANK[d.severity] <= SEVERITY_RANK[fail_on.value]]
@@ -276,6 +331,7 @@ def _check(
     workers: int | None,
     keep_going: bool = False,
     exclude: list[Path] | None = None,
+    engine: pipeline.Engine | None = None,
 ) -> CheckResult:
     inputs = [*(paths or []), *(fetch.read_url_list(urls) if urls else [])]
     if not inputs:
@@ -289,11 +345,32 @@ def _check(
             config=settings,
             keep_going=keep_going,
             exclude=exclude or (),
+            engine=engine,
         )
     if not quiet:
         for notice in result.notices:
             typer.echo(f"note: {notice.path}: {notice.message}", err=True)
     return result
+
+
+@contextlib.contextmanager
+def _engine(
+    name: EngineName, master: str | None, partitions: int | None
+) -> Iterator[pipeline.Engine]:
+    """The engine the options name, stopped (a Spark session this run started) on the
+    way out."""
+    if name is EngineName.local:
+        if master is not None or partitions is not None:
+            raise UsageError("--spark-master and --spark-partitions go with --engine spark")
+        yield pipeline.LocalEngine()
+        return
+    from .spark import SparkEngine  # pyspark itself is imported when the session starts
+
+    engine = SparkEngine(master=master or "local[*]", partitions=partitions)
+    try:
+        yield engine
+    finally:
+        engine.close()
 
 
 @contextlib.contextmanager

@@ -79,6 +79,12 @@ def configured(additions: Mapping[str, Mapping[str, Any]]) -> Iterator[None]:
         clear_caches()
 
 
+def additions() -> dict[str, dict[str, Any]]:
+    """The additions in use (`configured`), as plain dicts: what a process that is not
+    forked from this one (a Spark executor's Python worker) is given to use the same."""
+    return {name: dict(table) for name, table in _additions.items()}
+
+
 def clear_caches() -> None:
     """Forget every compiled table and cached result: every cache in the registry of
     consistency.caching, methods' included."""

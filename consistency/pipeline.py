@@ -55,7 +55,7 @@ class _ReadArticle(NamedTuple):
     extraction: Extraction
 
 
-def _read(article: Article, template: frozenset[str] = frozenset()) -> _ReadArticle:
+def read_one(article: Article, template: frozenset[str] = frozenset()) -> _ReadArticle:
     """The stages that look at one article alone: clean, claims, extract. `template`:
     the feed's site-template lines, found before (see `furniture.template_lines`)."""
     cleaned = clean_stage.clean_article(article, template)
@@ -68,6 +68,27 @@ class Progress(Protocol):
     (articles while reading, 1 of 1 for the stages that run as one step)."""
 
     def __call__(self, stage: str, done: int, total: int) -> None: ...
+
+
+Read = tuple[tuple[CleanArticle, ...], tuple[Claim, ...], Extraction]
+"""What reading gives the stages after it: the cleaned articles, their claims in feed
+order and what was extracted from them."""
+
+
+class Engine(Protocol):
+    """Where the stages that look at one article alone run. `LocalEngine` (the default)
+    runs them in this process and its forked workers; `consistency.spark.SparkEngine`
+    on a Spark cluster. Both call `read_one` on each article and must give the same
+    result, in feed order: what comes after reading does not know which ran."""
+
+    @property
+    def name(self) -> str:
+        """What `--engine` calls it."""
+        ...
+
+    def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
+        """Every article read (`read_one`), on `workers` processes where that applies."""
+        ...
 
 
 STAGES = ("read", "match", "graph", "compare")
@@ -97,7 +118,7 @@ def read_articles(
     total = len(articles)
     # The one feed-level step of reading: lines that recur across articles sharing no
     # copy are a site's template, dropped by clean as furniture (one pass, hashes).
-    read = functools.partial(_read, template=furniture.template_lines(articles))
+    read = functools.partial(read_one, template=furniture.template_lines(articles))
     every = max(1, total // 100)
     parts: list[_ReadArticle] = []
     progress("read", 0, total)
@@ -115,10 +136,26 @@ def read_articles(
             parts.append(part)
             if len(parts) % every == 0 or len(parts) == total:
                 progress("read", len(parts), total)
+    return gather(parts)
+
+
+def gather(parts: Iterable[_ReadArticle]) -> Read:
+    """The articles read one by one (in feed order) as the stages after reading take them."""
+    parts = list(parts)
     cleaned = tuple(p.cleaned for p in parts)
     claims = tuple(c for p in parts for c in p.claims)
     extraction = extract_stage.merge([p.extraction for p in parts])
     return cleaned, claims, extraction
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalEngine:
+    """Reading in this process, and on every core for a large feed (`read_articles`)."""
+
+    name: str = "local"
+
+    def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
+        return read_articles(articles, workers, progress)
 
 
 def check_articles(
@@ -127,11 +164,13 @@ def check_articles(
     workers: int | None = None,
     progress: Progress = _quiet,
     config: Config | None = None,
+    engine: Engine | None = None,
 ) -> CheckResult:
     """Run every stage on articles already read (see `read_articles` for `workers`),
     telling `progress` how far it has gone. `config` (default: the bundled defaults)
     adds to the domain tables, leaves out its ignored sources, sets the matching
-    thresholds unless `settings` are given, and overrides severities."""
+    thresholds unless `settings` are given, and overrides severities. `engine` says
+    where the articles are read (default: `LocalEngine`); the result is the same."""
     config = config or Config()
     kept = tuple(a for a in articles if not config.ignores(a.source))
     if articles and not kept:
@@ -139,7 +178,8 @@ def check_articles(
     # On the way out the text caches are emptied (the compiled tables kept): a check
     # leaves nothing behind in memory, and its texts never serve the next check.
     with domain.configured(config.tables), collector.paused(), caching.emptied_after():
-        result = _check_articles(kept, settings or config.match, workers, progress)
+        chosen: Engine = engine or LocalEngine()
+        result = _check_articles(kept, settings or config.match, workers, progress, chosen)
     rows = config.apply_severity(result.discrepancies)
     if rows is not result.discrepancies:
         rows = tuple(sorted(rows, key=compare_stage.sort_key))
@@ -151,12 +191,13 @@ def _check_articles(
     settings: MatchSettings | None,
     workers: int | None,
     progress: Progress,
+    engine: Engine,
 ) -> CheckResult:
     # 2. clean: encoding repair, typography, boilerplate, wrapped lines
     # 3. claims: sentences, headings, list items, rating lines, quotations
     # 4. extract: grades, people and titles, quotations with speakers, organisations
     workers = processes(workers, len(articles))
-    cleaned, claims, extraction = read_articles(articles, workers, progress)
+    cleaned, claims, extraction = engine.read(articles, workers, progress)
     # 5. match: stories and matched claims, blocked so that nothing is all-pairs
     progress("match", 0, 1)
     published = {a.source: a.metadata.get("published", "") for a in cleaned}
@@ -186,6 +227,7 @@ def check(
     config: Config | None = None,
     keep_going: bool = False,
     exclude: Iterable[str | Path] = (),
+    engine: Engine | None = None,
 ) -> CheckResult:
     """Check the articles under `paths` (files or directories); see `check_articles`.
     With `keep_going`, unreadable files and records are skipped (listed in the result's
@@ -193,5 +235,5 @@ def check(
     (the folder the reports go to, a baseline) is read."""
     # 1. ingest
     feed = ingest.read_feed(paths, keep_going, exclude)
-    result = check_articles(feed.articles, settings, workers, progress, config)
+    result = check_articles(feed.articles, settings, workers, progress, config, engine)
     return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices)

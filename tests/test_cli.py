@@ -6,6 +6,7 @@ import importlib.metadata
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,30 @@ def test_workers_must_be_positive(west_mercia: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_spark_options_need_the_spark_engine(west_mercia: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["check", str(west_mercia), "--out", str(tmp_path), "--spark-master", "local[2]"]
+    )
+    assert result.exit_code == 2
+    assert "--spark-master and --spark-partitions go with --engine spark" in result.output
+    assert not any(tmp_path.iterdir()), "nothing written"
+
+
+def test_the_spark_engine_without_pyspark_is_one_line(
+    west_mercia: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where pyspark is not installed, --engine spark says how to install it and stops
+    before writing anything (None in sys.modules makes an import fail)."""
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["check", str(west_mercia), "--out", str(out), "--engine", "spark"])
+    assert result.exit_code == 2
+    assert "--engine spark needs pyspark (pip install 'consistency[spark]')" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_keep_going_skips_bad_inputs_and_lists_them(west_mercia: Path, tmp_path: Path) -> None:
     feed = tmp_path / "feed"
     feed.mkdir()
@@ -342,3 +367,13 @@ def test_one_outlet_filed_on_two_days_checks_in_one_run(tmp_path: Path) -> None:
     )
     coverage = (out / "coverage.csv").read_text()
     assert "2024-05-14-bbc" in coverage and "2024-05-15-bbc" in coverage
+
+
+def test_tables_are_written_beside_the_reports(west_mercia: Path, tmp_path: Path) -> None:
+    out, tables = tmp_path / "out", tmp_path / "tables"
+    result = runner.invoke(
+        app, ["check", str(west_mercia), "--out", str(out), "--tables", str(tables)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tables / "claims.parquet").exists() and (tables / "discrepancies.parquet").exists()
+    assert str(tables / "claims.parquet") in result.output

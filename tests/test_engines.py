@@ -1,0 +1,193 @@
+"""The Spark engine gives the local engine's reports, byte for byte.
+
+Each feed is checked once by the local engine and then by the Spark engine with its
+articles read in 1 and in 7 partitions (a partition holding none, one or many
+articles, in another order than the feed's); every file the check writes must be
+byte-equal. Skipped where pyspark or Java is missing, unless
+CONSISTENCY_REQUIRE_SPARK is set (CI sets it: there they must run).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from consistency import check, ingest, pipeline, tables, write_reports
+from consistency.errors import UsageError
+from consistency.results import CheckResult
+from consistency.testing import syndicate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.spark
+
+
+def _spark_available() -> str:
+    """Why the Spark engine cannot run here, or "" when it can."""
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install 'consistency[spark]')"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "no Java runtime (pyspark 4 needs Java 17)"
+    return ""
+
+
+_MISSING = _spark_available()
+if _MISSING and not os.environ.get("CONSISTENCY_REQUIRE_SPARK"):
+    pytest.skip(_MISSING, allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from consistency.spark import start_session
+
+    session = start_session("local[2]")
+    yield session
+    session.stop()
+
+
+def _bench() -> ModuleType:
+    """bench/scale.py, whose feed generators the tests reuse (once loaded, kept)."""
+    if "scale_bench" in sys.modules:
+        return sys.modules["scale_bench"]
+    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "bench" / "scale.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shared_people_feed(folder: Path) -> Path:
+    """200 articles: 40 stories of five versions, written from the fixture articles
+    without renaming anyone, so that stories share people (the same inspector, chief
+    constable or spokesperson in eight stories) as a day's feed does."""
+    bench = _bench()
+    bases = bench._bases()
+    articles = []
+    for story in range(40):
+        syndication = syndicate(
+            bases[story % len(bases)], 7_000 + story, copies=4, injections=1, prefix=f"s{story}-"
+        )
+        articles += syndication.articles
+    bench.write_corpus(tuple(articles), folder)
+    return folder
+
+
+def _bench_feed(folder: Path) -> Path:
+    bench = _bench()
+    bench.write_corpus(bench.make_corpus(1000), folder)
+    return folder
+
+
+FEEDS = {
+    "west-mercia": lambda tmp: ROOT / "fixtures" / "west-mercia",
+    "formats": lambda tmp: ROOT / "fixtures" / "formats",
+    "shared-people-200": _shared_people_feed,
+    "bench-1000": _bench_feed,
+}
+
+
+def _write_everything(result: CheckResult, out: Path) -> None:
+    """Every file a check can write: the reports in both table formats, the graph, and
+    the stage tables (`--tables`)."""
+    write_reports(result, out, graph=True, formats=("csv", "parquet"))
+    tables.write_tables(tables.result_tables(result), out / "tables")
+
+
+def _same_files(left: Path, right: Path) -> list[str]:
+    """The files (not folders) that differ between two report folders, or are in one only."""
+    names = sorted({p.name for p in (*left.iterdir(), *right.iterdir()) if not p.is_dir()})
+    return [
+        name
+        for name in names
+        if not ((left / name).exists() and (right / name).exists())
+        or not filecmp.cmp(left / name, right / name, shallow=False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        "west-mercia",
+        "formats",
+        pytest.param("shared-people-200", marks=pytest.mark.slow),
+        pytest.param("bench-1000", marks=pytest.mark.slow),
+    ],
+)
+def test_spark_reports_are_the_local_ones(
+    feed: str, spark: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from consistency.spark import SparkEngine
+
+    tmp = tmp_path_factory.mktemp(feed)
+    source = FEEDS[feed](tmp / "feed")
+    local = tmp / "local"
+    result = check([source])
+    _write_everything(result, local)
+    assert result.discrepancies, "a feed with nothing to report would prove little"
+    for partitions in (1, 7):
+        out = tmp / f"spark-{partitions}"
+        engine = SparkEngine(session=spark, partitions=partitions)
+        _write_everything(check([source], engine=engine), out)
+        assert _same_files(local, out) == [], f"{partitions} partitions"
+        assert _same_files(local / "tables", out / "tables") == [], f"{partitions} partitions"
+
+
+def test_the_engine_reads_as_the_local_one_in_feed_order(spark: Any) -> None:
+    """The read stage alone: every cleaned article, claim and extracted record equal and
+    in feed order, the articles spread over more partitions than there are."""
+    from consistency.spark import SparkEngine
+
+    articles = ingest.read_articles([ROOT / "fixtures" / "west-mercia"])
+    local = pipeline.read_articles(articles, workers=1)
+    read = SparkEngine(session=spark, partitions=len(articles) + 3).read(
+        articles, 1, lambda stage, done, total: None
+    )
+    assert read == local
+
+
+def test_no_articles_need_no_executors(spark: Any) -> None:
+    from consistency.spark import SparkEngine
+
+    assert SparkEngine(session=spark).read((), 1, lambda stage, done, total: None) == (
+        (),
+        (),
+        pipeline.gather(())[2],
+    )
+
+
+def test_an_unreachable_master_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A master that cannot be reached is a usage error naming it, not a Java trace.
+    (A new session: the module's own is stopped and restarted after.)"""
+    from consistency import spark as spark_engine
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Java gateway process exited before sending its port number")
+
+    monkeypatch.setattr("pyspark.sql.SparkSession.Builder.getOrCreate", refuse)
+    with pytest.raises(UsageError, match=r"cannot start Spark on spark://nowhere:7077"):
+        spark_engine.start_session("spark://nowhere:7077")
+
+
+def test_a_failed_job_is_named_by_the_python_error_behind_it() -> None:
+    from consistency.spark import _last_line
+
+    message = (
+        "An exception was thrown from the Python worker:\n"
+        "Traceback (most recent call last):\n"
+        '  File "worker.py", line 4207, in invoke_udf\n'
+        "    func, profiler, deserializer, serializer = read_udfs(\n"
+        "ModuleNotFoundError: No module named 'pyarrow'\n"
+        "\tat org.apache.spark.api.python.BasePythonRunner.handlePythonException\n"
+    )
+    assert _last_line(RuntimeError(message)) == "ModuleNotFoundError: No module named 'pyarrow'"
+    assert _last_line(RuntimeError("")) == "RuntimeError"

@@ -459,3 +459,15 @@ def test_among_is_isin() -> None:
     values = np.array([3, 4, -1, 11, 12, -2, 7])
     assert stories_module.among(values, pool).tolist() == np.isin(values, pool).tolist()
     assert stories_module.among(values, np.array([], dtype=np.int64)).tolist() == [False] * 7
+
+
+def test_counterparts_read_a_block_of_sources_at_a_time_find_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Blocks of one claim's sources each (a source is never split) against one block.
+    feed = _feed()
+    whole = check_articles(feed, match.MatchSettings(), workers=1).matching
+    monkeypatch.setattr(match, "WORD_BLOCK", 1)
+    blocks = check_articles(feed, match.MatchSettings(), workers=1).matching
+    assert any(m.scorer == match.WORDS_SCORER for m in whole.related)
+    assert blocks == whole

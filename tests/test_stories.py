@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consistency import check_articles
+from consistency import stories as stories_stage
 from consistency.models import Article, frozen_map
 from consistency.stories import _one_slip, published_day
 
@@ -212,3 +215,32 @@ EXPECTED = stories(*FEED)
 @given(st.permutations(FEED))
 def test_the_order_of_inputs_never_changes_the_grouping(feed: list[Article]) -> None:
     assert stories(*feed) == EXPECTED
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(0, 5), st.integers(0, 30)), st.floats(0.01, 1.0), max_size=60
+    ),
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=30),
+    st.integers(1, 40),
+)
+def test_cosines_read_in_blocks_are_the_dot_products_of_the_vectors(
+    entries: dict[tuple[int, int], float], pairs: list[tuple[int, int]], block: int
+) -> None:
+    # Blocks as small as one pair, articles with no terms, pairs sharing none.
+    vectors = pl.DataFrame(
+        [(a, t, w) for (a, t), w in sorted(entries.items())],
+        schema={"article": pl.Int64, "term": pl.Int64, "w": pl.Float64},
+        orient="row",
+    )
+    frame = pl.DataFrame(pairs, schema={"a": pl.Int64, "b": pl.Int64}, orient="row")
+    expected = [
+        sum(w * entries.get((b, t), 0.0) for (x, t), w in entries.items() if x == a)
+        for a, b in pairs
+    ]
+    original, stories_stage.COSINE_BLOCK = stories_stage.COSINE_BLOCK, block
+    try:
+        found = stories_stage._cosines(frame, vectors)
+    finally:
+        stories_stage.COSINE_BLOCK = original
+    assert np.allclose(found, expected, rtol=1e-12, atol=1e-12)

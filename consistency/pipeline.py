@@ -25,11 +25,14 @@ from . import extract as extract_stage
 from . import graph as graph_stage
 from .config import Config
 from .errors import InputError
+from .graph import ClaimGraph
 from .models import (
     Article,
     Claim,
     CleanArticle,
+    Discrepancy,
     Extraction,
+    Matching,
 )
 from .results import CheckResult
 from .settings import MatchSettings
@@ -76,10 +79,12 @@ order and what was extracted from them."""
 
 
 class Engine(Protocol):
-    """Where the stages that look at one article alone run. `LocalEngine` (the default)
-    runs them in this process and its forked workers; `consistency.spark.SparkEngine`
-    on a Spark cluster. Both call `read_one` on each article and must give the same
-    result, in feed order: what comes after reading does not know which ran."""
+    """Where the stages that can be cut up run: reading (each article alone) and the
+    detectors (each batch of whole stories, `compare.story_batches`). `LocalEngine` (the
+    default) runs them in this process and its forked workers;
+    `consistency.spark.SparkEngine` on a Spark cluster. Both call the same functions
+    (`read_one`, `compare.batch_rows`) and must give the same result: the stages between
+    (match, graph) and after (reports) do not know which ran."""
 
     @property
     def name(self) -> str:
@@ -88,6 +93,18 @@ class Engine(Protocol):
 
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         """Every article read (`read_one`), on `workers` processes where that applies."""
+        ...
+
+    def compare(
+        self,
+        articles: tuple[CleanArticle, ...],
+        claims: tuple[Claim, ...],
+        extraction: Extraction,
+        matching: Matching,
+        graph: ClaimGraph,
+        workers: int,
+    ) -> tuple[Discrepancy, ...]:
+        """Every detector's rows, sorted, as `compare.compare` gives them."""
         ...
 
 
@@ -157,6 +174,20 @@ class LocalEngine:
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         return read_articles(articles, workers, progress)
 
+    def compare(
+        self,
+        articles: tuple[CleanArticle, ...],
+        claims: tuple[Claim, ...],
+        extraction: Extraction,
+        matching: Matching,
+        graph: ClaimGraph,
+        workers: int,
+    ) -> tuple[Discrepancy, ...]:
+        # Where reading used several processes, part of the detectors takes a second one.
+        return compare_stage.compare(
+            articles, claims, extraction, matching, graph, parallel=workers > 1
+        )
+
 
 def check_articles(
     articles: tuple[Article, ...],
@@ -211,10 +242,7 @@ def _check_articles(
     progress("graph", 1, 1)
     # 7. compare: the discrepancies
     progress("compare", 0, 1)
-    # Where reading used several processes, part of the detectors takes a second one.
-    discrepancies = compare_stage.compare(
-        cleaned, claims, extraction, matching, graph, parallel=workers > 1
-    )
+    discrepancies = engine.compare(cleaned, claims, extraction, matching, graph, workers)
     progress("compare", 1, 1)
     return CheckResult(articles, cleaned, claims, extraction, matching, graph, discrepancies)
 

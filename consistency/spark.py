@@ -1,18 +1,20 @@
-"""The Spark engine: reading a feed's articles on a Spark cluster (`--engine spark`).
+"""The Spark engine: reading and the detectors on a Spark cluster (`--engine spark`).
 
-Reading (clean, claims, extract) looks at one article alone and is most of a check's
-work (README, "Against a floor"), so it is what this engine spreads out: the
-articles go to the executors as a table, each Python worker reads its share with
-the very function the local engine uses (`pipeline.read_one`) and hands back what
-it read as tables of fixed schema (`consistency.tables`); the driver puts them back
-in feed order and runs the stages after reading as the local engine does. The
-report is the same, byte for byte, whichever engine read and however the articles
-were partitioned (tests/test_engines.py).
+The two stages that can be cut up run on the executors, each calling the very
+function the local engine calls: reading (clean, claims, extract: each article
+alone, `pipeline.read_one`) and the detectors (each batch of whole stories,
+`compare.batch_rows`, given the feed's `FeedFacts`). What crosses between the driver
+and the Python workers is tables of fixed schema (`consistency.tables`), not pickled
+objects; the driver puts the results back in feed order (reading) or merges them in
+the detectors' order (compare) and runs the stages between (match, graph) and the
+reports as the local engine does. The report is the same, byte for byte, whichever
+engine ran and however the work was partitioned (tests/test_engines.py).
 
-What this engine does not do yet: stories are found, and claims matched and
-compared, on the driver, so a feed must still fit one machine's memory after
-reading (README, "Engines"). pyspark is an optional dependency
-(`pip install 'consistency[spark]'`), imported only when this engine is used.
+What this engine does not do yet: stories are found, claims matched and clustered
+on the driver, which also holds the feed while the executors work, so a feed must
+still fit one machine's memory (README, "Engines"). pyspark is an optional
+dependency (`pip install 'consistency[spark]'`), imported only when this engine is
+used.
 """
 
 from __future__ import annotations
@@ -25,18 +27,25 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from . import compare as compare_stage
 from . import domain, furniture, tables
+from .detectors.base import FeedFacts
 from .errors import UsageError
+from .graph import ClaimGraph
 from .models import (
     Article,
     Claim,
+    ClaimMatch,
     CleanArticle,
+    Discrepancy,
     Extraction,
     Judgment,
+    Matching,
     OrgMention,
     PersonMention,
     Quote,
@@ -95,6 +104,12 @@ def _spark_type(dtype: pl.DataType) -> DataType:
     return scalars[type(dtype)]
 
 
+def _to_arrow_schema(schema: Any) -> pa.Schema:
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(schema)
+
+
 def spark_schema(schema: pl.Schema) -> Any:
     """A table schema of `consistency.tables` as a Spark StructType."""
     return _spark_type(pl.Struct(dict(schema)))
@@ -134,6 +149,114 @@ def _read_batches(
                     row[name] = [write[name](r) for r in getattr(part.extraction, name)]
                 rows.append(row)
             yield from _arrow_batches(pl.DataFrame(rows, schema=schema, orient="row"), target)
+
+
+_BATCH_PARTS: dict[str, type] = {
+    "articles": CleanArticle,
+    "claims": Claim,
+    **_READ_PARTS,
+    "matches": ClaimMatch,
+    "related": ClaimMatch,
+}
+"""A batch of whole stories (`compare.StoryBatch`), one list column per kind of record,
+beside its stories and claim clusters as (key, value) pairs."""
+_PAIRS = pl.List(pl.Struct({"key": pl.String(), "value": pl.String()}))
+
+
+def _batch_schema() -> pl.Schema:
+    columns: dict[str, pl.DataType] = {"index": pl.Int64()}
+    for name, cls in _BATCH_PARTS.items():
+        columns[name] = pl.List(pl.Struct(tables.schema(cls)))
+    columns["stories"] = _PAIRS
+    columns["clusters"] = _PAIRS
+    return pl.Schema(columns)
+
+
+def _found_schema() -> pl.Schema:
+    """One row per batch and detector: the detector's rows on the batch."""
+    return pl.Schema(
+        {
+            "index": pl.Int64(),
+            "detector": pl.String(),
+            "rows": pl.List(pl.Struct(tables.schema(Discrepancy))),
+        }
+    )
+
+
+def _batch_row(index: int, batch: compare_stage.StoryBatch) -> dict[str, Any]:
+    row: dict[str, Any] = {"index": index}
+    records = {
+        "articles": batch.articles,
+        "claims": batch.claims,
+        "judgments": batch.extraction.judgments,
+        "people": batch.extraction.people,
+        "quotes": batch.extraction.quotes,
+        "orgs": batch.extraction.orgs,
+        "matches": batch.matching.matches,
+        "related": batch.matching.related,
+    }
+    for name, cls in _BATCH_PARTS.items():
+        write = tables.writer(cls)
+        row[name] = [write(r) for r in records[name]]
+    row["stories"] = [{"key": k, "value": v} for k, v in batch.matching.story_of.items()]
+    row["clusters"] = [{"key": k, "value": v} for k, v in batch.graph.cluster_of.items()]
+    return row
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The graph's feed-wide lookups every batch's graph holds whole."""
+
+    person_key: dict[str, str]
+    person_name: dict[str, str]
+    org_name: dict[str, str]
+
+
+def _batch_of(row: dict[str, Any], names: _Names) -> compare_stage.StoryBatch:
+    """A row of `_batch_schema` back as the batch it was made from."""
+    parts = {
+        name: tuple(tables.reader(cls)(r) for r in row[name]) for name, cls in _BATCH_PARTS.items()
+    }
+    extraction = Extraction(parts["judgments"], parts["people"], parts["quotes"], parts["orgs"])
+    matching = Matching(
+        MappingProxyType({p["key"]: p["value"] for p in row["stories"]}),
+        parts["matches"],
+        parts["related"],
+    )
+    graph = ClaimGraph(
+        MappingProxyType({p["key"]: p["value"] for p in row["clusters"]}),
+        MappingProxyType(names.person_key),
+        MappingProxyType(names.person_name),
+        MappingProxyType(names.org_name),
+        parts["claims"],
+        extraction,
+        matching,
+    )
+    return compare_stage.StoryBatch(parts["articles"], parts["claims"], extraction, matching, graph)
+
+
+def _detect_batches(
+    batches: Iterator[pa.RecordBatch],
+    names: _Names,
+    facts: FeedFacts,
+    additions: dict[str, dict[str, Any]],
+    target: pa.Schema,
+) -> Iterator[pa.RecordBatch]:
+    """On an executor: every detector on each batch of stories (`compare.batch_rows`)."""
+    write = tables.writer(Discrepancy)
+    schema = _found_schema()
+    with domain.configured(additions):
+        for arrow in batches:
+            given = pl.from_arrow(arrow)
+            assert isinstance(given, pl.DataFrame)
+            out = []
+            for row in given.iter_rows(named=True):
+                found = compare_stage.batch_rows(_batch_of(row, names), facts)
+                out += [
+                    {"index": row["index"], "detector": name, "rows": [write(d) for d in rows]}
+                    for name, rows in found.items()
+                ]
+            yield from _arrow_batches(pl.DataFrame(out, schema=schema, orient="row"), target)
 
 
 def _parts(read: pl.DataFrame) -> Iterator[_ReadArticle]:
@@ -199,6 +322,8 @@ class SparkEngine:
     master: str = "local[*]"
     partitions: int | None = None
     session: SparkSession | None = None
+    batch_articles: int = 200
+    """Articles per batch of whole stories the detectors are given (one task each)."""
     name: str = "spark"
     _started: bool = field(default=False, repr=False)
 
@@ -222,21 +347,68 @@ class SparkEngine:
         partitions = self.partitions or spark.sparkContext.defaultParallelism
         frame = spark.createDataFrame(given.to_arrow()).repartition(partitions)
         out = spark_schema(_read_schema())
-        from pyspark.sql.pandas.types import to_arrow_schema
-
-        target = to_arrow_schema(out)
+        target = _to_arrow_schema(out)
         additions = domain.additions()
         read = frame.mapInArrow(
             lambda batches: _read_batches(batches, template, additions, target), out
         )
+        table = self._collect(read)
+        progress("read", len(articles), len(articles))
+        return gather(_parts(table))
+
+    def compare(
+        self,
+        articles: tuple[CleanArticle, ...],
+        claims: tuple[Claim, ...],
+        extraction: Extraction,
+        matching: Matching,
+        graph: ClaimGraph,
+        workers: int,
+    ) -> tuple[Discrepancy, ...]:
+        """Every detector on the cluster, a batch of whole stories per task (about
+        `batch_articles` articles each), given the feed's facts; the rows merged and
+        sorted as the local engine's are (`compare.merged`)."""
+        spark = self._session()
+        extraction, facts = compare_stage.prepared(extraction, graph)
+        batches = compare_stage.story_batches(
+            articles, claims, extraction, matching, graph, self.batch_articles
+        )
+        if not batches:
+            return ()
+        given = pl.DataFrame(
+            [_batch_row(b, batch) for b, batch in enumerate(batches)],
+            schema=_batch_schema(),
+            orient="row",
+        )
+        names = _Names(dict(graph.person_key), dict(graph.person_name), dict(graph.org_name))
+        out = spark_schema(_found_schema())
+        target = _to_arrow_schema(out)
+        additions = domain.additions()
+        frame = spark.createDataFrame(given.to_arrow()).repartition(
+            min(len(batches), 4 * self._cores())
+        )
+        detected = frame.mapInArrow(
+            lambda parts: _detect_batches(parts, names, facts, additions, target), out
+        )
+        table = self._collect(detected)
+        found: list[dict[str, list[Discrepancy]]] = [{} for _ in batches]
+        read = tables.reader(Discrepancy)
+        for row in table.iter_rows(named=True):
+            found[row["index"]][row["detector"]] = [read(d) for d in row["rows"]]
+        return compare_stage.merged(found)
+
+    def _cores(self) -> int:
+        return int(self._session().sparkContext.defaultParallelism)
+
+    def _collect(self, frame: Any) -> pl.DataFrame:
+        """A job's result on the driver; a failed job is one line naming why."""
         try:
-            table = pl.from_arrow(read.toArrow())
+            table = pl.from_arrow(frame.toArrow())
         except Exception as error:  # pyspark's own types, raised from the executors
             failed = _last_line(error)
             raise UsageError(f"--engine spark: the Spark job failed: {failed}") from error
         assert isinstance(table, pl.DataFrame)
-        progress("read", len(articles), len(articles))
-        return gather(_parts(table))
+        return table
 
     def close(self) -> None:
         """Stop the session if this engine started it."""

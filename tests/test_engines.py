@@ -2,7 +2,8 @@
 
 Each feed is checked once by the local engine and then by the Spark engine with its
 articles read in 1 and in 7 partitions (a partition holding none, one or many
-articles, in another order than the feed's); every file the check writes must be
+articles, in another order than the feed's) and its detectors run on batches of
+whole stories of 200 and of 3 articles; every file the check writes must be
 byte-equal. Skipped where pyspark or Java is missing, unless
 CONSISTENCY_REQUIRE_SPARK is set (CI sets it: there they must run).
 """
@@ -134,9 +135,9 @@ def test_spark_reports_are_the_local_ones(
     result = check([source])
     _write_everything(result, local)
     assert result.discrepancies, "a feed with nothing to report would prove little"
-    for partitions in (1, 7):
+    for partitions, batch_articles in ((1, 200), (7, 3)):
         out = tmp / f"spark-{partitions}"
-        engine = SparkEngine(session=spark, partitions=partitions)
+        engine = SparkEngine(session=spark, partitions=partitions, batch_articles=batch_articles)
         _write_everything(check([source], engine=engine), out)
         assert _same_files(local, out) == [], f"{partitions} partitions"
         assert _same_files(local / "tables", out / "tables") == [], f"{partitions} partitions"

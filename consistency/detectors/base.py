@@ -8,6 +8,7 @@ the same row, with the same id, whatever order the inputs came in.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,12 +42,62 @@ class Side:
 
 
 @dataclass(frozen=True)
+class FeedFacts:
+    """What detectors read of the whole feed rather than of one story: whom and what
+    the feed names anywhere. A speaker key is a person's or an organisation's by what
+    the whole feed names (a story whose versions quote "Mr Scott" may be the only one
+    quoting him, another names Matthew Scott). The rest of the detectors' work is
+    story by story, so with these given (`Context.feed`), a Context holding some of the
+    feed's stories gives those stories' rows exactly (`compare.story_batches`)."""
+
+    people: frozenset[str]
+    """Resolved person keys with a first name and a surname."""
+    persons: frozenset[str]
+    """Every resolved person key, a surname nobody resolved included."""
+    organisations: frozenset[str]
+    """Organisation keys, names and initials ("btp") a speaker key can be."""
+    people_by_surname: Mapping[str, frozenset[str]]
+    """Surname -> the full person keys with it."""
+
+
+def feed_facts(extraction: Extraction, graph: ClaimGraph) -> FeedFacts:
+    """The feed's `FeedFacts`, from the whole feed's extraction and people resolved."""
+    from ..claimdiff import initialism  # claimdiff reads the domain tables, loaded late
+
+    persons: set[str] = set()
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for p in extraction.people:
+        key = graph.person_key.get(p.person_key, p.person_key)
+        persons.add(key)
+        if " " in key:
+            by_surname[key.split()[-1]].add(key)
+    organisations: set[str] = set()
+    for o in extraction.orgs:
+        name = re.sub(r"\s*\(([^)]*)\)", "", o.name)
+        organisations |= {o.key, name.lower(), initialism(name).lower()}
+        organisations |= {inner.lower() for inner in re.findall(r"\(([^)]*)\)", o.name)}
+    return FeedFacts(
+        frozenset(k for k in persons if " " in k),
+        frozenset(persons),
+        frozenset(organisations),
+        {surname: frozenset(keys) for surname, keys in by_surname.items()},
+    )
+
+
+@dataclass(frozen=True)
 class Context:
     articles: tuple[CleanArticle, ...]
     claims: dict[str, Claim]
     extraction: Extraction
     matching: Matching
     graph: ClaimGraph
+    feed: FeedFacts | None = None
+    """The whole feed's facts where this Context holds only some of its stories; None:
+    this Context is the whole feed, and they are read from it (`facts`)."""
+
+    @cached_property
+    def facts(self) -> FeedFacts:
+        return self.feed or feed_facts(self.extraction, self.graph)
 
     def story(self, source: str) -> str:
         return self.matching.story_of.get(source, "")

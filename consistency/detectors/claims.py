@@ -45,7 +45,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Literal, NamedTuple, TypeVar, cast
@@ -309,7 +309,7 @@ row's kind and explanation (each reported medium)."""
 
 
 def claim_changes(ctx: Context) -> Iterator[Discrepancy]:
-    people = _people_by_surname(ctx)
+    people = ctx.facts.people_by_surname
     named = _named_by_source(ctx)
     articles = _Articles(ctx.articles)
     for m, how in aligned_pairs(ctx):
@@ -506,7 +506,7 @@ def _classify_pair(
     a: Claim,
     b: Claim,
     hunks: list[Hunk],
-    people: dict[str, set[str]],
+    people: Mapping[str, frozenset[str]],
     named: dict[str, set[str]],
     negation_flip: bool,
     articles: _Articles,
@@ -970,7 +970,7 @@ def _names(
     a: Claim,
     b: Claim,
     hunk: Hunk,
-    people: dict[str, set[str]],
+    people: Mapping[str, frozenset[str]],
     named: dict[str, set[str]],
 ) -> _NameChange | _DifferentSubjects | None:
     """What two changed names are; None when they are one subject (no finding).
@@ -1158,25 +1158,16 @@ def _former_groups() -> dict[str, frozenset[str]]:
     return {key: frozenset(group) for key, group in groups.items()}
 
 
-def _person(name: str, people: dict[str, set[str]]) -> str:
+def _person(name: str, people: Mapping[str, frozenset[str]]) -> str:
     """The person key a name refers to, if it names exactly one known person."""
     words = [w.lower() for w in re.findall(r"[\w'-]+", name)]
     if not words:
         return ""
-    keys = people.get(words[-1], set())
+    keys = people.get(words[-1], frozenset())
     full = " ".join(words)
     if full in keys:
         return full
     return next(iter(keys)) if len(keys) == 1 else ""
-
-
-def _people_by_surname(ctx: Context) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for p in ctx.extraction.people:
-        key = ctx.graph.person_key.get(p.person_key, p.person_key)
-        if " " in key:
-            out[key.split()[-1]].add(key)
-    return out
 
 
 def _named_by_source(ctx: Context) -> dict[str, set[str]]:

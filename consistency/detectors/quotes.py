@@ -593,13 +593,9 @@ def quotes(ctx: Context) -> Iterator[Discrepancy]:
     statement. Misattributions need near-identical text, so their candidates come from
     the match stage's blocked claim pairs.
     """
-    people = _people(ctx)
-    # A surname alone ("Mr Scott commented") is a person too, when telling whose
-    # words a quotation can be.
-    persons = people | {
-        ctx.graph.person_key.get(p.person_key, p.person_key) for p in ctx.extraction.people
-    }
-    orgs = _organisations(ctx)
+    # Whom and what the whole feed names (`FeedFacts`); a surname alone ("Mr Scott
+    # commented") is a person too, when telling whose words a quotation can be.
+    people, persons, orgs = ctx.facts.people, ctx.facts.persons, ctx.facts.organisations
     by_story: dict[str, list[_Quoted]] = defaultdict(list)
     speaker_of: dict[str, str] = {}
     surnames = _surnames(ctx)
@@ -828,17 +824,6 @@ def _coverage_needed(a: _Quoted, b: _Quoted) -> float | None:
     return MIN_QUOTE_COVERAGE
 
 
-def _organisations(ctx: Context) -> frozenset[str]:
-    """Speaker keys that name an organisation the articles name: its key, or its
-    initials ("BTP" for "British Transport Police (BTP)")."""
-    found: set[str] = set()
-    for o in ctx.extraction.orgs:
-        name = re.sub(r"\s*\(([^)]*)\)", "", o.name)
-        found |= {o.key, name.lower(), initialism(name).lower()}
-        found |= {inner.lower() for inner in re.findall(r"\(([^)]*)\)", o.name)}
-    return frozenset(found)
-
-
 def _surnames(ctx: Context) -> dict[tuple[str, str], str]:
     """(source, surname) -> the one person of that source with that surname."""
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -847,15 +832,6 @@ def _surnames(ctx: Context) -> dict[tuple[str, str], str]:
         if " " in key:
             found[(p.source, key.rsplit(" ", 1)[1])].add(key)
     return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
-
-
-def _people(ctx: Context) -> frozenset[str]:
-    """Speaker keys that are named people (a first name and a surname)."""
-    return frozenset(
-        key
-        for p in ctx.extraction.people
-        if " " in (key := ctx.graph.person_key.get(p.person_key, p.person_key))
-    )
 
 
 def _speaker_name(ctx: Context, a: _Quoted, b: _Quoted, written: dict[str, str]) -> str:

@@ -1,0 +1,117 @@
+"""The detectors run on batches of whole stories give the whole feed's rows.
+
+`compare.story_batches` cuts a feed into batches of whole stories; with the feed's
+`FeedFacts` each batch's Context gives exactly its stories' rows, so the detectors can
+run batch by batch (less held at once) or elsewhere (an executor given one batch).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from consistency import compare, extract, ingest, match, pipeline
+from consistency import graph as graph_stage
+from consistency.detectors.base import feed_facts
+from consistency.testing import syndicate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench() -> ModuleType:
+    if "scale_bench" in sys.modules:
+        return sys.modules["scale_bench"]
+    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "bench" / "scale.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _stages(articles: tuple) -> tuple:  # type: ignore[type-arg]
+    cleaned, claims, extraction = pipeline.read_articles(articles, workers=1)
+    published = {a.source: a.metadata.get("published", "") for a in cleaned}
+    matching = match.match_claims(claims, None, extract.entities_by_source(extraction), published)
+    return (
+        cleaned,
+        claims,
+        extraction,
+        matching,
+        graph_stage.build_graph(claims, extraction, matching),
+    )
+
+
+def _shared_people() -> tuple:  # type: ignore[type-arg]
+    """Twelve stories from the fixture articles, nobody renamed: stories share people
+    (the feed-wide facts matter) and the first story's versions quote them."""
+    bases = _bench()._bases()
+    articles = []
+    for story in range(12):
+        articles += syndicate(
+            bases[story % len(bases)], 500 + story, copies=3, injections=2, prefix=f"s{story}-"
+        ).articles
+    return _stages(tuple(articles))
+
+
+FEEDS = {
+    "west-mercia": lambda: _stages(ingest.read_articles([ROOT / "fixtures" / "west-mercia"])),
+    "dev-articles": lambda: _stages(ingest.read_articles([ROOT / "fixtures" / "articles"])),
+    "shared-people": _shared_people,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FEEDS))
+def feed(request: pytest.FixtureRequest) -> tuple:  # type: ignore[type-arg]
+    return FEEDS[request.param]()
+
+
+@pytest.mark.parametrize("batch_articles", [1, 3, 7, 10_000])
+def test_batches_give_the_whole_feed_s_rows(
+    feed: tuple,  # type: ignore[type-arg]
+    batch_articles: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compare, "STORY_BATCH_ARTICLES", None)  # one Context, no facts given
+    whole = compare.compare(*feed)
+    assert whole, "a feed with nothing to report would prove little"
+    assert compare.compare(*feed, batch_articles=batch_articles) == whole
+    assert compare.compare(*feed, parallel=True, batch_articles=batch_articles) == whole
+
+
+def test_batches_hold_whole_stories_and_every_record_once(feed: tuple) -> None:  # type: ignore[type-arg]
+    cleaned, claims, extraction, matching, graph = feed
+    batches = compare.story_batches(cleaned, claims, extraction, matching, graph, 4)
+    story_of = matching.story_of
+    where = {story_of[a.source]: b for b, batch in enumerate(batches) for a in batch.articles}
+    for b, batch in enumerate(batches):
+        assert all(where[story_of[c.source]] == b for c in batch.claims)
+        assert set(batch.graph.cluster_of) <= {c.claim_id for c in batch.claims}
+        # A batch of several stories stays near the size asked for.
+        assert len({story_of[a.source] for a in batch.articles}) == 1 or len(batch.articles) <= 4
+    joined = [c for batch in batches for c in batch.claims]
+    assert Counter(joined) == Counter(claims)
+    # Within a batch, the feed's order.
+    order = {c.claim_id: k for k, c in enumerate(claims)}
+    for batch in batches:
+        ranks = [order[c.claim_id] for c in batch.claims]
+        assert ranks == sorted(ranks)
+    assert sum(len(b.extraction.people) for b in batches) == len(extraction.people)
+    assert sum(len(b.matching.matches) for b in batches) == len(matching.matches)
+    assert sum(len(b.graph.cluster_of) for b in batches) == len(graph.cluster_of)
+
+
+def test_feed_facts_span_stories(feed: tuple) -> None:  # type: ignore[type-arg]
+    """A batch's own people are a subset of the feed's: the facts a batch is given are
+    the whole feed's, not recomputed from the batch."""
+    cleaned, claims, extraction, matching, graph = feed
+    facts = feed_facts(extraction, graph)
+    for batch in compare.story_batches(cleaned, claims, extraction, matching, graph, 1):
+        own = feed_facts(batch.extraction, batch.graph)
+        assert own.people <= facts.people and own.organisations <= facts.organisations
+        assert batch.context(facts).facts is facts

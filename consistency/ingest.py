@@ -36,6 +36,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -49,15 +50,16 @@ TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+PARQUET_SUFFIXES = frozenset({".parquet"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES | PARQUET_SUFFIXES
 
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 """The largest file holding one article (text, Markdown, HTML), and the largest
 body a record or feed item may carry. Real copy is a few kilobytes; anything this
 big is a mistake (a database dump, a log) that would only slow every stage down."""
 MAX_FEED_BYTES = 512 * 1024 * 1024
-"""The largest JSON, JSON Lines or feed file: a day's wire holds thousands of
-articles in one file, so these get a larger limit than one article."""
+"""The largest JSON, JSON Lines, Parquet or feed file: a day's wire holds thousands
+of articles in one file, so these get a larger limit than one article."""
 STDIN = "-"
 """The input that reads one article from standard input."""
 STDIN_NAME = "<stdin>"
@@ -78,6 +80,10 @@ REPORT_FILES = frozenset(
     | {"skipped.csv", "report.html", "graph.graphml"}
 )
 """Names of the files the tool writes into its output folder."""
+_TABLES_WRITTEN = ("articles", "claims", "discrepancies")
+"""Tables `check --tables DIR` writes as Parquet (`tables.TABLES`; tests/test_ingest.py
+checks they are among them): a folder holding all three is a run's output, and its
+Parquet files are not article records."""
 
 _FRONT_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 _FRONT_END = re.compile(r"^-{3,}\s*$")
@@ -468,8 +474,14 @@ class _Exclusions:
 
 
 def _holds_reports(folder: Path) -> bool:
-    """Whether `folder` holds the three tables of a run in one format."""
-    return bool(report_formats(folder))
+    """Whether `folder` holds the three tables of a run in one format, or the Parquet
+    tables of `check --tables`."""
+    if report_formats(folder):
+        return True
+    try:
+        return all((folder / f"{name}.parquet").is_file() for name in _TABLES_WRITTEN)
+    except OSError:
+        return False
 
 
 def report_formats(folder: Path) -> tuple[str, ...]:
@@ -495,8 +507,11 @@ def _sniff_feed(path: Path) -> bool:
 def _file_items(path: Path, log: _Log) -> Iterator[Article | InputError]:
     """The articles of one file, and its records' problems as values (not raised)."""
     suffix = path.suffix.lower()
-    limit = MAX_FEED_BYTES if suffix in JSON_SUFFIXES | FEED_SUFFIXES else MAX_ARTICLE_BYTES
-    raw = _load(path, limit)
+    many = JSON_SUFFIXES | FEED_SUFFIXES | PARQUET_SUFFIXES
+    raw = _load(path, MAX_FEED_BYTES if suffix in many else MAX_ARTICLE_BYTES)
+    if suffix in PARQUET_SUFFIXES:
+        yield from _read_parquet(path, raw)
+        return
     if suffix in FEED_SUFFIXES:
         yield from _read_feed_file(path, raw, log)
         return
@@ -742,6 +757,38 @@ def _read_json(path: Path, text: str, lines: bool | None = None) -> Iterator[Art
     several = len(records) > 1
     for index, (number, record) in enumerate(records, start=1):
         fallback = f"{path.stem}-{index}" if several else path.stem
+        try:
+            yield _record_article(path, record, number, fallback)
+        except InputError as exc:
+            yield exc
+
+
+def _read_parquet(path: Path, raw: bytes) -> Iterator[Article | InputError]:
+    """The rows of a Parquet file, each a record as a JSON record is (columns `body`,
+    `id` and the metadata keys; other string and number columns kept as metadata). A
+    bad row is reported with its number, as a JSON Lines record is with its line."""
+    import polars as pl  # loaded only for Parquet input
+
+    try:
+        table = pl.read_parquet(io.BytesIO(raw))
+    # A damaged file raises polars' or Arrow's own errors, or a panic of the Rust
+    # reader, which is a BaseException.
+    except (Exception, pl.exceptions.PanicException) as exc:
+        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(str(path), f"not a readable Parquet file: {problem}") from exc
+    if "body" not in table.columns:
+        raise InputError(str(path), "no 'body' column")
+    if not table.height:
+        raise InputError(str(path), "no records")
+    several = table.height > 1
+    for number, row in enumerate(table.iter_rows(named=True), start=1):
+        # A Parquet timestamp (`published`) is written as ISO 8601, as JSON would give it.
+        record = {
+            key: value.isoformat() if isinstance(value, date) else value
+            for key, value in row.items()
+            if value is not None
+        }
+        fallback = f"{path.stem}-{number}" if several else path.stem
         try:
             yield _record_article(path, record, number, fallback)
         except InputError as exc:

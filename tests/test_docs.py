@@ -138,7 +138,7 @@ FIGURES: list[tuple[str, Any]] = [
     (r"a line of (\d+) characters or more is copy", clean.FURNITURE_MAX),
     # Inputs
     (r"files over the size limit: (\d+) MB for a text", ingest.MAX_ARTICLE_BYTES / 2**20),
-    (r"(\d+) MB for a JSON, JSON Lines or feed file", ingest.MAX_FEED_BYTES / 2**20),
+    (r"(\d+) MB for a JSON, JSON Lines,\s+Parquet or feed file", ingest.MAX_FEED_BYTES / 2**20),
     (r"ids over (\d+) characters are cut", ingest.MAX_ID_CHARS),
     (r"at most (\d+) s for a page from", fetch.TIMEOUT_SECONDS),
     (r"at most (\d+) redirects", fetch.MAX_REDIRECTS),
@@ -427,7 +427,7 @@ def test_every_data_file_is_named() -> None:
         assert data.name in README, f"README does not mention consistency/data/{data.name}"
 
 
-_FILE_NAME = re.compile(r"\.(?:csv|toml|html?|graphml|md|json|jsonl|txt|xml|py)$")
+_FILE_NAME = re.compile(r"\.(?:csv|toml|html?|graphml|md|json|jsonl|parquet|txt|xml|py)$")
 
 
 def test_every_module_attribute_readme_names_exists() -> None:

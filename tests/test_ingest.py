@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import time
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from consistency import explain, ingest, pipeline
 from consistency.errors import InputError
@@ -924,3 +927,100 @@ def test_a_jsonl_file_of_only_bad_lines_names_the_first_bad_line(tmp_path: Path)
         ingest.read_feed([path])
     with pytest.raises(InputError, match=r"2 skipped; first: .*x\.jsonl:1: invalid JSON"):
         ingest.read_feed([path], keep_going=True)
+
+
+# ---------------------------------------------------------------- Parquet
+
+
+def _parquet(path: Path, rows: dict[str, list[object]]) -> Path:
+    import polars as pl
+
+    pl.DataFrame(rows).write_parquet(path)
+    return path
+
+
+def test_parquet_rows_are_records_like_json_ones(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    path = _parquet(
+        tmp_path / "wire.parquet",
+        {
+            "id": ["pa-1", None],
+            "outlet": ["PA", "Reuters"],
+            "published": [datetime(2025, 1, 24, 9, 30), None],
+            "section": ["news", "world"],
+            "words": [412, 388],
+            "body": ["Storm Eowyn closed schools.\n\nMore follows.", "Winds reached 183km/h."],
+        },
+    )
+    first, second = ingest.read_articles([path])
+    assert first.source == "pa-1" and second.source == "wire-2"
+    assert first.metadata["outlet"] == "PA" and first.metadata["published"] == "2025-01-24T09:30:00"
+    assert first.metadata["section"] == "news" and first.metadata["words"] == "412"
+    assert "published" not in second.metadata
+    assert first.body.startswith("Storm Eowyn")
+
+
+def test_a_parquet_row_without_a_body_is_reported_with_its_number(tmp_path: Path) -> None:
+    path = _parquet(tmp_path / "a.parquet", {"id": ["x", "y"], "body": ["Some copy here.", " "]})
+    with pytest.raises(InputError, match=r"a\.parquet:2: record has no 'body' text"):
+        ingest.read_articles([path])
+    feed = ingest.read_feed([path], keep_going=True)
+    assert [a.source for a in feed.articles] == ["x"]
+    assert [(s.line, s.problem) for s in feed.skipped] == [(2, "record has no 'body' text")]
+
+
+def test_a_damaged_or_bodiless_parquet_file_is_one_line(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(b"PAR1 this is not a parquet file at all PAR1")
+    with pytest.raises(InputError, match=r"damaged\.parquet: not a readable Parquet file: "):
+        ingest.read_articles([damaged])
+    columns = _parquet(tmp_path / "columns.parquet", {"id": ["x"], "text": ["Copy."]})
+    with pytest.raises(InputError, match=r"columns\.parquet: no 'body' column"):
+        ingest.read_articles([columns])
+
+
+def test_a_folder_of_tables_a_run_wrote_is_not_read_as_articles(tmp_path: Path) -> None:
+    """`check --tables DIR` inside the feed: its Parquet files are output, not records."""
+    from consistency import check, tables
+
+    feed = tmp_path / "feed"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "west-mercia", feed)
+    tables.write_tables(tables.result_tables(check([feed])), feed / "tables")
+    assert set(ingest._TABLES_WRITTEN) <= set(tables.TABLES)
+    read = ingest.read_feed([feed])
+    assert {a.path for a in read.articles} == {str(p) for p in sorted(feed.glob("*.txt"))}
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(
+    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=12),
+    st.integers(0, 10_000),
+)
+def test_a_damaged_parquet_file_is_an_input_error_or_articles(
+    flips: list[tuple[int, int]], cut: int
+) -> None:
+    """Bytes of a good file changed or cut short: reading gives articles or one
+    InputError, never another exception (a panic of the Rust reader included)."""
+    import io
+    import tempfile
+
+    import polars as pl
+
+    buffer = io.BytesIO()
+    pl.DataFrame({"id": ["a", "b"], "body": ["Some copy here.", "More copy."]}).write_parquet(
+        buffer
+    )
+    raw = bytearray(buffer.getvalue())
+    for at, value in flips:
+        raw[at % len(raw)] = value
+    del raw[max(8, len(raw) - cut % len(raw)) :]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "wire.parquet"
+        path.write_bytes(bytes(raw))
+        try:
+            articles = ingest.read_articles([path])
+        except InputError as error:
+            assert str(error).startswith(str(path))
+        else:
+            assert all(a.body.strip() for a in articles)

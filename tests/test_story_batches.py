@@ -115,3 +115,38 @@ def test_feed_facts_span_stories(feed: tuple) -> None:  # type: ignore[type-arg]
         own = feed_facts(batch.extraction, batch.graph)
         assert own.people <= facts.people and own.organisations <= facts.organisations
         assert batch.context(facts).facts is facts
+
+
+def test_feed_facts_read_people_and_organisations_as_the_detectors_did() -> None:
+    """Named people (first name and surname, as resolved), every resolved key, an
+    organisation by its key, its name and its initials, and full names by surname."""
+    from types import MappingProxyType
+
+    from consistency.graph import ClaimGraph
+    from consistency.models import Extraction, OrgMention, PersonMention
+
+    extraction = Extraction(
+        people=(
+            PersonMention("a:1", "a", "Matthew Scott", "matthew scott"),
+            PersonMention("b:1", "b", "Mr Scott", "scott"),
+            PersonMention("c:1", "c", "Jo Scott", "jo scott"),
+            PersonMention("c:2", "c", "Ms Patel", "patel"),
+        ),
+        orgs=(
+            OrgMention(
+                "a:1", "a", "British Transport Police (BTP)", "british transport police", "police"
+            ),
+        ),
+    )
+    resolved = {"scott": "scott", "patel": "priya patel"}
+    graph = ClaimGraph(
+        MappingProxyType({}), MappingProxyType(resolved), MappingProxyType({}), MappingProxyType({})
+    )
+    facts = feed_facts(extraction, graph)
+    assert facts.people == {"matthew scott", "jo scott", "priya patel"}
+    assert facts.persons == facts.people | {"scott"}
+    assert {"british transport police", "btp"} <= facts.organisations
+    assert facts.people_by_surname == {
+        "scott": frozenset({"matthew scott", "jo scott"}),
+        "patel": frozenset({"priya patel"}),
+    }

@@ -52,18 +52,20 @@ PARALLEL_FROM = 400
 starting the worker processes costs more than it saves."""
 
 
-class _ReadArticle(NamedTuple):
+class ReadArticle(NamedTuple):
+    """One article read: what `read_one` gives, and an engine hands back."""
+
     cleaned: CleanArticle
     claims: tuple[Claim, ...]
     extraction: Extraction
 
 
-def read_one(article: Article, template: frozenset[str] = frozenset()) -> _ReadArticle:
+def read_one(article: Article, template: frozenset[str] = frozenset()) -> ReadArticle:
     """The stages that look at one article alone: clean, claims, extract. `template`:
     the feed's site-template lines, found before (see `furniture.template_lines`)."""
     cleaned = clean_stage.clean_article(article, template)
     claims = claims_stage.article_claims(cleaned)
-    return _ReadArticle(cleaned, claims, extract_stage.extract_article(cleaned, claims))
+    return ReadArticle(cleaned, claims, extract_stage.extract_article(cleaned, claims))
 
 
 class Progress(Protocol):
@@ -137,7 +139,7 @@ def read_articles(
     # copy are a site's template, dropped by clean as furniture (one pass, hashes).
     read = functools.partial(read_one, template=furniture.template_lines(articles))
     every = max(1, total // 100)
-    parts: list[_ReadArticle] = []
+    parts: list[ReadArticle] = []
     progress("read", 0, total)
     with contextlib.ExitStack() as stack:
         if workers > 1 and total > 1:
@@ -156,7 +158,7 @@ def read_articles(
     return gather(parts)
 
 
-def gather(parts: Iterable[_ReadArticle]) -> Read:
+def gather(parts: Iterable[ReadArticle]) -> Read:
     """The articles read one by one (in feed order) as the stages after reading take them."""
     parts = list(parts)
     cleaned = tuple(p.cleaned for p in parts)
@@ -167,7 +169,8 @@ def gather(parts: Iterable[_ReadArticle]) -> Read:
 
 @dataclasses.dataclass(frozen=True)
 class LocalEngine:
-    """Reading in this process, and on every core for a large feed (`read_articles`)."""
+    """Reading and the detectors in this process, and on every core for a large feed
+    (`read_articles`, `compare.compare`)."""
 
     name: str = "local"
 
@@ -201,7 +204,8 @@ def check_articles(
     telling `progress` how far it has gone. `config` (default: the bundled defaults)
     adds to the domain tables, leaves out its ignored sources, sets the matching
     thresholds unless `settings` are given, and overrides severities. `engine` says
-    where the articles are read (default: `LocalEngine`); the result is the same."""
+    where the articles are read and the detectors run (default: `LocalEngine`); the
+    result is the same."""
     config = config or Config()
     kept = tuple(a for a in articles if not config.ignores(a.source))
     if articles and not kept:

@@ -50,7 +50,7 @@ from .models import (
     PersonMention,
     Quote,
 )
-from .pipeline import Progress, Read, _ReadArticle, gather, read_one
+from .pipeline import Progress, Read, ReadArticle, gather, read_one
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -259,7 +259,7 @@ def _detect_batches(
             yield from _arrow_batches(pl.DataFrame(out, schema=schema, orient="row"), target)
 
 
-def _parts(read: pl.DataFrame) -> Iterator[_ReadArticle]:
+def _parts(read: pl.DataFrame) -> Iterator[ReadArticle]:
     """The executors' rows back as what `pipeline.read_one` returned, in feed order."""
     read_cleaned, read_claim = tables.reader(CleanArticle), tables.reader(Claim)
     readers = {name: tables.reader(cls) for name, cls in _READ_PARTS.items()}
@@ -267,7 +267,7 @@ def _parts(read: pl.DataFrame) -> Iterator[_ReadArticle]:
         extraction = Extraction(
             **{name: tuple(readers[name](r) for r in row[name]) for name in _READ_PARTS}
         )
-        yield _ReadArticle(
+        yield ReadArticle(
             read_cleaned(row["cleaned"]), tuple(read_claim(c) for c in row["claims"]), extraction
         )
 
@@ -308,16 +308,20 @@ def start_session(master: str = "local[*]", partitions: int | None = None) -> Sp
     try:
         session = builder.getOrCreate()
     except Exception as error:  # Java missing or the master unreachable: py4j's own types
-        raise UsageError(f"--engine spark: cannot start Spark on {master}: {error}") from error
-    session.sparkContext.setLogLevel("ERROR")
+        why = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UsageError(f"--engine spark: cannot start Spark on {master}: {why}") from error
+    # As the log settings given the JVM say (only what stops the job), for a session
+    # that was already running with others.
+    session.sparkContext.setLogLevel("FATAL")
     return session
 
 
 @dataclass
 class SparkEngine:
-    """Reading on Spark. `session`: the Spark session to use (else one is started on
-    `master` when first needed, and stopped by `close`); `partitions`: how many
-    partitions the articles are read in (default: the session's parallelism)."""
+    """Reading and the detectors on Spark. `session`: the Spark session to use (else one
+    is started on `master` when first needed, and stopped by `close`); `partitions`:
+    how many partitions the articles are read in (default: the session's parallelism);
+    `batch_articles`: the size of the batches of whole stories the detectors get."""
 
     master: str = "local[*]"
     partitions: int | None = None

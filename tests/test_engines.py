@@ -14,13 +14,12 @@ import filecmp
 import importlib.util
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from benchfeeds import bench
 
 from consistency import check, ingest, pipeline, tables, write_reports
 from consistency.errors import UsageError
@@ -55,37 +54,25 @@ def spark() -> Iterator[Any]:
     session.stop()
 
 
-def _bench() -> ModuleType:
-    """bench/scale.py, whose feed generators the tests reuse (once loaded, kept)."""
-    if "scale_bench" in sys.modules:
-        return sys.modules["scale_bench"]
-    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "bench" / "scale.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def _shared_people_feed(folder: Path) -> Path:
     """200 articles: 40 stories of five versions, written from the fixture articles
     without renaming anyone, so that stories share people (the same inspector, chief
     constable or spokesperson in eight stories) as a day's feed does."""
-    bench = _bench()
-    bases = bench._bases()
+    scale = bench()
+    bases = scale._bases()
     articles = []
     for story in range(40):
         syndication = syndicate(
             bases[story % len(bases)], 7_000 + story, copies=4, injections=1, prefix=f"s{story}-"
         )
         articles += syndication.articles
-    bench.write_corpus(tuple(articles), folder)
+    scale.write_corpus(tuple(articles), folder)
     return folder
 
 
 def _bench_feed(folder: Path) -> Path:
-    bench = _bench()
-    bench.write_corpus(bench.make_corpus(1000), folder)
+    scale = bench()
+    scale.write_corpus(scale.make_corpus(1000), folder)
     return folder
 
 

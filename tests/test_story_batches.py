@@ -7,13 +7,11 @@ run batch by batch (less held at once) or elsewhere (an executor given one batch
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benchfeeds import bench
 
 from consistency import compare, extract, ingest, match, pipeline
 from consistency import graph as graph_stage
@@ -21,17 +19,6 @@ from consistency.detectors.base import feed_facts
 from consistency.testing import syndicate
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _bench() -> ModuleType:
-    if "scale_bench" in sys.modules:
-        return sys.modules["scale_bench"]
-    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "bench" / "scale.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def _stages(articles: tuple) -> tuple:  # type: ignore[type-arg]
@@ -50,7 +37,7 @@ def _stages(articles: tuple) -> tuple:  # type: ignore[type-arg]
 def _shared_people() -> tuple:  # type: ignore[type-arg]
     """Twelve stories from the fixture articles, nobody renamed: stories share people
     (the feed-wide facts matter) and the first story's versions quote them."""
-    bases = _bench()._bases()
+    bases = bench()._bases()
     articles = []
     for story in range(12):
         articles += syndicate(

@@ -179,3 +179,28 @@ def test_a_failed_job_is_named_by_the_python_error_behind_it() -> None:
     )
     assert _last_line(RuntimeError(message)) == "ModuleNotFoundError: No module named 'pyarrow'"
     assert _last_line(RuntimeError("")) == "RuntimeError"
+
+
+def test_settings_reach_the_executors(spark: Any, tmp_path: Path) -> None:
+    """A settings file's additions (a title, a boilerplate line) are used by the
+    executors' reading and detectors as by the local engine: same rows, and the rows
+    that need them are there."""
+    from test_config import FIRE_A, FIRE_B, SETTINGS
+
+    from consistency import config
+    from consistency.spark import SparkEngine
+
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "a.txt").write_text(FIRE_A)
+    (feed / "b.txt").write_text(FIRE_B)
+    (tmp_path / "consistency.toml").write_text(SETTINGS)
+    settings = config.load(tmp_path / "consistency.toml")
+    local = check([feed], config=settings)
+    on_spark = check([feed], config=settings, engine=SparkEngine(session=spark, partitions=2))
+    assert on_spark.discrepancies == local.discrepancies
+    assert on_spark.claims == local.claims
+    assert not any("Sponsored" in c.text for c in on_spark.claims)
+    assert [
+        (d.value_a, d.value_b) for d in on_spark.discrepancies if d.kind == "speaker_title"
+    ] == [("Harbour Master", "Station Commander")]

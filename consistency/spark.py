@@ -297,6 +297,10 @@ def start_session(master: str = "local[*]", partitions: int | None = None) -> Sp
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_SETTINGS}")
         # Arrow batches of a few hundred articles: a batch is read whole on a worker.
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "256")
+        # What was read and the detectors' rows come back to the driver by design (the
+        # stages between run there): Spark's default cap of 1 GB on a job's results
+        # would fail a feed of some tens of thousands of articles.
+        .config("spark.driver.maxResultSize", "0")
     )
     if partitions is not None:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))

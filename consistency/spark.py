@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from pyspark.sql.types import DataType
 
 INSTALL = "pip install 'consistency[spark]'"
+DRIVER_MEMORY = "6g"
+"""The driver JVM's heap unless SPARK_DRIVER_MEMORY says otherwise."""
 _LOG_SETTINGS = Path(__file__).parent / "data" / "spark-log4j2.properties"
 
 _READ_PARTS: dict[str, type] = {
@@ -302,6 +304,10 @@ def start_session(master: str = "local[*]", partitions: int | None = None) -> Sp
         # would fail a feed of some tens of thousands of articles.
         .config("spark.driver.maxResultSize", "0")
     )
+    if "SPARK_DRIVER_MEMORY" not in os.environ:
+        # The driver's JVM passes the articles out and what was read back, as Arrow
+        # batches: its 1 GB default ran out of heap on a 10,000-article feed.
+        builder = builder.config("spark.driver.memory", DRIVER_MEMORY)
     if partitions is not None:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     if master.startswith("local") and "PYSPARK_PYTHON" not in os.environ:

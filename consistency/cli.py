@@ -122,8 +122,9 @@ EngineOption = Annotated[
     EngineName,
     typer.Option(
         "--engine",
-        help="Where articles are read: local (this machine's cores) or spark (a Spark "
-        "cluster; needs pip install 'consistency[spark]'). Same reports either way.",
+        help="Where articles are read and the detectors run: local (this machine's cores) "
+        "or spark (a Spark cluster; needs pip install 'consistency[spark]'). Same "
+        "reports either way.",
     ),
 ]
 SparkMasterOption = Annotated[

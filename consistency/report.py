@@ -401,7 +401,8 @@ def _signals_deferred() -> Iterator[None]:
 
 
 def _write_html(result: CheckResult, known: frozenset[str], path: Path) -> None:
-    path.write_text(htmlreport.render(result, known), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as file:
+        htmlreport.write(result, known, file)
 
 
 def write_atomically(path: Path, text: str) -> None:

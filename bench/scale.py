@@ -695,6 +695,9 @@ class MemoryWatch:
         self.peak_kib = 0
         self._stage_kib = 0
         self._last_kib = 0
+        self._stage = 0
+        """How many stages have ended: a sample begun in one that ends before it is
+        done is left out of the next one's peak."""
         self.cpu = 0.0
         """CPU seconds the sampling has taken so far (in the process's own: `Stages`
         takes them off)."""
@@ -726,13 +729,20 @@ class MemoryWatch:
         shorter than the interval), and start again. Not sampled here: the sampling's
         CPU would count as the stage's."""
         peak, self._stage_kib = self._stage_kib or self._last_kib, 0
+        self._stage += 1
         return peak
 
     def _sample(self) -> None:
+        # A sample takes a while (every process's stat, then each of the tree's
+        # smaps_rollup: tenths of a second for a process of gigabytes): one begun
+        # before a stage ended would count the stage's memory as the next one's
+        # (compare's forked process in report's peak).
+        stage = self._stage
         total = sum(self._pss_kib(pid) for pid in self._tree(os.getpid()))
         self.peak_kib = max(self.peak_kib, total)
-        self._stage_kib = max(self._stage_kib, total)
-        self._last_kib = total
+        if stage == self._stage:
+            self._stage_kib = max(self._stage_kib, total)
+            self._last_kib = total
 
     @staticmethod
     def _tree(root: int) -> set[int]:

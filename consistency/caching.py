@@ -25,6 +25,7 @@ tests/test_caches.py fails on one.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar, cast
@@ -78,10 +79,24 @@ def clear_caches(tables: bool = True) -> None:
             cache.cache_clear()
 
 
+def release_memory() -> None:
+    """Give the free pages of the C heap back to the system (glibc's malloc_trim; where
+    there is none, nothing). Python and numpy free their large blocks into the heap,
+    where the pages stay resident: at 20,000 articles a check's stages leave about
+    160 MiB so, which the reports would otherwise sit on."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return
+    trim(0)
+
+
 @contextlib.contextmanager
 def emptied_after() -> Iterator[None]:
-    """Empty the text caches when the block ends, however it ends (see the module)."""
+    """Empty the text caches when the block ends, however it ends (see the module),
+    and give the memory freed back (`release_memory`)."""
     try:
         yield
     finally:
         clear_caches(tables=False)
+        release_memory()

@@ -179,13 +179,26 @@ def _shared_phrases(
     # listed alike and kept once (were two listed otherwise, their pairs would be
     # joined twice, and `unique` would still give each once); each text's copies then
     # make the set's claims.
+    # A slice of hash values at a time, as above: a shingle's set is its own rows'. The
+    # same set may come out of two slices; it is kept once over all of them.
+    group = texts.lazy().select("text", "group")
     sets = (
-        shingles.join(rare, on="shingle")
-        .join(texts.lazy().select("text", "group"), on="text")
-        .sort("text")
-        .group_by("shingle", "group")
-        .agg("text")
-        .unique("text")
+        pl.concat(
+            [
+                shingles.filter(pl.col("shingle") % slices == part)
+                .join(rare, on="shingle")
+                .join(group, on="text")
+                .sort("text")
+                .group_by("shingle", "group")
+                .agg("text")
+                .select("text")
+                .unique()
+                .collect()
+                for part in range(slices)
+            ]
+        )
+        .lazy()
+        .unique()
         .with_row_index("set")
         .select("set", "text")
         .explode("text")

@@ -247,3 +247,13 @@ def test_every_cache_in_the_package_is_registered() -> None:
                     unregistered.append(f"{name}.{value.__qualname__}")
     assert unregistered == []
     assert seen >= len(registered) > 40
+
+
+def test_a_check_gives_the_memory_it_freed_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    released: list[None] = []
+    monkeypatch.setattr(caching, "release_memory", lambda: released.append(None))
+    with caching.emptied_after():
+        pass
+    assert released == [None]
+    monkeypatch.undo()
+    caching.release_memory()  # glibc's malloc_trim where there is one; else nothing

@@ -539,6 +539,17 @@ def test_rendering_is_deterministic(result: CheckResult) -> None:
     assert render(result, frozenset(known)) == render(result, frozenset(reversed(known)))
 
 
+def test_the_page_written_as_it_is_made_is_the_page_rendered(
+    result: CheckResult, page: str, tmp_path: Path
+) -> None:
+    known = frozenset(d.id for d in result.discrepancies[:3])
+    path = tmp_path / "report.html"
+    with path.open("w", encoding="utf-8") as file:
+        htmlreport.write(result, known, file)
+    assert path.read_bytes() == render(result, known).encode("utf-8")
+    assert "\u2713" in page  # a tick: the page is not Latin-1
+
+
 def test_no_rows(hostile: CheckResult) -> None:
     empty = replace(hostile, discrepancies=())
     dom = parse(render(empty))

@@ -471,3 +471,18 @@ def test_counterparts_read_a_block_of_sources_at_a_time_find_the_same_pairs(
     blocks = check_articles(feed, match.MatchSettings(), workers=1).matching
     assert any(m.scorer == match.WORDS_SCORER for m in whole.related)
     assert blocks == whole
+
+
+def test_shared_phrases_read_a_slice_of_hash_values_at_a_time_find_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Many slices (rare shingles and their sets per slice) against one.
+    found = check_articles(_feed(), match.MatchSettings(), workers=1).claims
+    ordered = sorted(found, key=lambda c: c.claim_id)
+    canon = [keys.canonical_text(c.text) for c in ordered]
+    masked = [keys.masked_text(c.text) for c in ordered]
+    whole = match.candidate_pairs(ordered, canon, match.MatchSettings(), masked)
+    monkeypatch.setattr(match, "RARE_BLOCK", 50)
+    sliced = match.candidate_pairs(ordered, canon, match.MatchSettings(), masked)
+    assert len(whole) > 100
+    assert sliced.equals(whole)

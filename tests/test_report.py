@@ -50,6 +50,19 @@ def test_every_format_holds_the_same_rows(result: CheckResult, tmp_path: Path) -
     assert sorted(parquet["id"]) == sorted(d.id for d in result.discrepancies)
 
 
+def test_claims_csv_written_a_block_of_claims_at_a_time_is_the_whole_table(
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = report.write_reports(result, tmp_path / "whole", formats=["csv"], html=False)
+    monkeypatch.setattr(report, "CLAIM_BLOCK", 7)
+    blocks = report.write_reports(result, tmp_path / "blocks", formats=["csv"], html=False)
+    assert len(result.claims) > 7 * 3
+    assert [p.read_bytes() for p in whole] == [p.read_bytes() for p in blocks]
+    empty = CheckResult((), (), (), result.extraction, result.matching, result.graph, ())
+    (frame,) = report.claims_frames(empty, 7)
+    assert frame.columns == list(report.CLAIM_COLUMNS) and frame.height == 0
+
+
 def test_unknown_format_is_a_usage_error(result: CheckResult, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown output format xlsx"):
         report.write_reports(result, tmp_path / "out", formats=["csv", "xlsx"])
@@ -199,12 +212,12 @@ def test_an_interrupted_run_leaves_the_previous_reports_whole(
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert "report.html" in before
 
-    def interrupted(frame: pl.DataFrame, path: Path) -> None:
-        Path(path).write_text("half a file")
+    def interrupted(frame: pl.DataFrame, file: Any) -> None:
+        file.write(b"half a file")  # a csv table is written to an open file
         raise KeyboardInterrupt
 
     # The coverage table is written after the discrepancies and claims are complete.
-    monkeypatch.setattr(pl.DataFrame, "write_csv", lambda self, path: interrupted(self, path))
+    monkeypatch.setattr(pl.DataFrame, "write_csv", lambda self, file, **_: interrupted(self, file))
     with pytest.raises(KeyboardInterrupt):
         report.write_reports(result, tmp_path)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import check_articles
+from consistency import check_articles, extract
 from consistency import stories as stories_stage
 from consistency.models import Article, frozen_map
+from consistency.settings import MatchSettings
 from consistency.stories import _one_slip, published_day
 
 
@@ -244,3 +246,23 @@ def test_cosines_read_in_blocks_are_the_dot_products_of_the_vectors(
     finally:
         stories_stage.COSINE_BLOCK = original
     assert np.allclose(found, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_terms_counted_a_block_of_articles_at_a_time_are_the_whole_feeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Blocks of one article each against one block: the same rows, codes and weights,
+    # bit for bit, in the same order.
+    result = check_articles(tuple(FEED), workers=1)
+    claims = sorted(result.claims, key=lambda c: c.claim_id)
+    sources = sorted({c.source for c in claims})
+    entities = extract.entities_by_source(result.extraction)
+    whole = stories_stage._terms(sources, claims, entities, MatchSettings())
+    monkeypatch.setattr(stories_stage, "TERM_BLOCK", 1)
+    blocks = stories_stage._terms(sources, claims, entities, MatchSettings())
+    assert len(whole[1]) > 100
+    assert all(a.equals(b) for a, b in zip(whole, blocks, strict=True))
+    # A term's code is its rank by first row: the vocabulary's row.
+    vocabulary = whole[2]
+    assert vocabulary["term"].to_list() == list(range(len(vocabulary)))
+    assert vocabulary["word"].n_unique() == len(vocabulary)

@@ -754,6 +754,13 @@ def _read_json(path: Path, text: str, lines: bool | None = None) -> Iterator[Art
         if lines and text.strip():
             return  # every line was bad, and each has been given as its own problem
         raise InputError(str(path), "no records")
+    yield from _record_articles(path, records)
+
+
+def _record_articles(path: Path, records: list[tuple[int, Any]]) -> Iterator[Article | InputError]:
+    """The articles of a file's records (each with the line or row it starts on), a
+    bad record as its problem; a record without an id is named after the file, and
+    after its place in the file when there are several."""
     several = len(records) > 1
     for index, (number, record) in enumerate(records, start=1):
         fallback = f"{path.stem}-{index}" if several else path.stem
@@ -780,19 +787,19 @@ def _read_parquet(path: Path, raw: bytes) -> Iterator[Article | InputError]:
         raise InputError(str(path), "no 'body' column")
     if not table.height:
         raise InputError(str(path), "no records")
-    several = table.height > 1
-    for number, row in enumerate(table.iter_rows(named=True), start=1):
-        # A Parquet timestamp (`published`) is written as ISO 8601, as JSON would give it.
-        record = {
-            key: value.isoformat() if isinstance(value, date) else value
-            for key, value in row.items()
-            if value is not None
-        }
-        fallback = f"{path.stem}-{number}" if several else path.stem
-        try:
-            yield _record_article(path, record, number, fallback)
-        except InputError as exc:
-            yield exc
+    # A Parquet timestamp (`published`) is written as ISO 8601, as JSON would give it.
+    records = [
+        (
+            number,
+            {
+                key: value.isoformat() if isinstance(value, date) else value
+                for key, value in row.items()
+                if value is not None
+            },
+        )
+        for number, row in enumerate(table.iter_rows(named=True), start=1)
+    ]
+    yield from _record_articles(path, records)
 
 
 def _json_items(text: str, data: Any) -> list[tuple[int, Any]]:

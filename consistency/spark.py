@@ -24,7 +24,7 @@ import os
 import re
 import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -123,34 +123,39 @@ def _arrow_batches(frame: pl.DataFrame, target: pa.Schema) -> Iterator[pa.Record
     yield from frame.to_arrow().cast(target).to_batches()
 
 
-def _read_batches(
+def _map_rows(
     batches: Iterator[pa.RecordBatch],
-    template: frozenset[str],
+    work: Callable[[dict[str, Any]], list[dict[str, Any]]],
+    schema: pl.Schema,
     additions: dict[str, dict[str, Any]],
     target: pa.Schema,
 ) -> Iterator[pa.RecordBatch]:
-    """On an executor: read each article of each batch (`read_one`), under the same
-    domain tables as the driver's."""
-    write = {name: tables.writer(cls) for name, cls in _READ_PARTS.items()}
-    write_cleaned, write_claim = tables.writer(CleanArticle), tables.writer(Claim)
-    schema = _read_schema()
+    """On an executor: `work` on each row of each batch, under the same domain tables as
+    the driver's; the rows it gives (of `schema`) as Arrow batches of `target`."""
     with domain.configured(additions):
         for batch in batches:
             given = pl.from_arrow(batch)
             assert isinstance(given, pl.DataFrame)
-            articles = tables.records(given, Article)
-            rows = []
-            for index, article in zip(given["index"].to_list(), articles, strict=True):
-                part = read_one(article, template)
-                row: dict[str, Any] = {
-                    "index": index,
-                    "cleaned": write_cleaned(part.cleaned),
-                    "claims": [write_claim(c) for c in part.claims],
-                }
-                for name in _READ_PARTS:
-                    row[name] = [write[name](r) for r in getattr(part.extraction, name)]
-                rows.append(row)
-            yield from _arrow_batches(pl.DataFrame(rows, schema=schema, orient="row"), target)
+            out = [made for row in given.iter_rows(named=True) for made in work(row)]
+            yield from _arrow_batches(pl.DataFrame(out, schema=schema, orient="row"), target)
+
+
+def _reader_of(template: frozenset[str]) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """What an executor does with an article's row: read it (`read_one`)."""
+
+    def read(row: dict[str, Any]) -> list[dict[str, Any]]:
+        part = read_one(tables.reader(Article)(row), template)
+        made: dict[str, Any] = {
+            "index": row["index"],
+            "cleaned": tables.writer(CleanArticle)(part.cleaned),
+            "claims": [tables.writer(Claim)(c) for c in part.claims],
+        }
+        for name, cls in _READ_PARTS.items():
+            write = tables.writer(cls)
+            made[name] = [write(r) for r in getattr(part.extraction, name)]
+        return [made]
+
+    return read
 
 
 _BATCH_PARTS: dict[str, type] = {
@@ -162,15 +167,14 @@ _BATCH_PARTS: dict[str, type] = {
 }
 """A batch of whole stories (`compare.StoryBatch`), one list column per kind of record,
 beside its stories and claim clusters as (key, value) pairs."""
-_PAIRS = pl.List(pl.Struct({"key": pl.String(), "value": pl.String()}))
 
 
 def _batch_schema() -> pl.Schema:
     columns: dict[str, pl.DataType] = {"index": pl.Int64()}
     for name, cls in _BATCH_PARTS.items():
         columns[name] = pl.List(pl.Struct(tables.schema(cls)))
-    columns["stories"] = _PAIRS
-    columns["clusters"] = _PAIRS
+    columns["stories"] = tables.PAIRS
+    columns["clusters"] = tables.PAIRS
     return pl.Schema(columns)
 
 
@@ -200,8 +204,8 @@ def _batch_row(index: int, batch: compare_stage.StoryBatch) -> dict[str, Any]:
     for name, cls in _BATCH_PARTS.items():
         write = tables.writer(cls)
         row[name] = [write(r) for r in records[name]]
-    row["stories"] = [{"key": k, "value": v} for k, v in batch.matching.story_of.items()]
-    row["clusters"] = [{"key": k, "value": v} for k, v in batch.graph.cluster_of.items()]
+    row["stories"] = tables.pairs(batch.matching.story_of)
+    row["clusters"] = tables.pairs(batch.graph.cluster_of)
     return row
 
 
@@ -220,13 +224,9 @@ def _batch_of(row: dict[str, Any], names: _Names) -> compare_stage.StoryBatch:
         name: tuple(tables.reader(cls)(r) for r in row[name]) for name, cls in _BATCH_PARTS.items()
     }
     extraction = Extraction(parts["judgments"], parts["people"], parts["quotes"], parts["orgs"])
-    matching = Matching(
-        MappingProxyType({p["key"]: p["value"] for p in row["stories"]}),
-        parts["matches"],
-        parts["related"],
-    )
+    matching = Matching(tables.mapping(row["stories"]), parts["matches"], parts["related"])
     graph = ClaimGraph(
-        MappingProxyType({p["key"]: p["value"] for p in row["clusters"]}),
+        tables.mapping(row["clusters"]),
         MappingProxyType(names.person_key),
         MappingProxyType(names.person_name),
         MappingProxyType(names.org_name),
@@ -237,28 +237,21 @@ def _batch_of(row: dict[str, Any], names: _Names) -> compare_stage.StoryBatch:
     return compare_stage.StoryBatch(parts["articles"], parts["claims"], extraction, matching, graph)
 
 
-def _detect_batches(
-    batches: Iterator[pa.RecordBatch],
-    names: _Names,
-    facts: FeedFacts,
-    additions: dict[str, dict[str, Any]],
-    target: pa.Schema,
-) -> Iterator[pa.RecordBatch]:
-    """On an executor: every detector on each batch of stories (`compare.batch_rows`)."""
-    write = tables.writer(Discrepancy)
-    schema = _found_schema()
-    with domain.configured(additions):
-        for arrow in batches:
-            given = pl.from_arrow(arrow)
-            assert isinstance(given, pl.DataFrame)
-            out = []
-            for row in given.iter_rows(named=True):
-                found = compare_stage.batch_rows(_batch_of(row, names), facts)
-                out += [
-                    {"index": row["index"], "detector": name, "rows": [write(d) for d in rows]}
-                    for name, rows in found.items()
-                ]
-            yield from _arrow_batches(pl.DataFrame(out, schema=schema, orient="row"), target)
+def _detector_of(
+    names: _Names, facts: FeedFacts
+) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """What an executor does with a batch of stories' row: every detector on it
+    (`compare.batch_rows`), a row per detector."""
+
+    def detect(row: dict[str, Any]) -> list[dict[str, Any]]:
+        write = tables.writer(Discrepancy)
+        found = compare_stage.batch_rows(_batch_of(row, names), facts)
+        return [
+            {"index": row["index"], "detector": name, "rows": [write(d) for d in rows]}
+            for name, rows in found.items()
+        ]
+
+    return detect
 
 
 def _parts(read: pl.DataFrame) -> Iterator[ReadArticle]:
@@ -350,7 +343,6 @@ class SparkEngine:
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         """Every article read on the cluster (`workers` is the local engine's and is not
         used: the session's executors are the workers)."""
-        spark = self._session()
         progress("read", 0, len(articles))
         if not articles:
             return gather(())
@@ -358,15 +350,8 @@ class SparkEngine:
         # site-template lines every worker drops.
         template = furniture.template_lines(articles)
         given = tables.frame(articles, Article).with_row_index("index").cast({"index": pl.Int64})
-        partitions = self.partitions or spark.sparkContext.defaultParallelism
-        frame = spark.createDataFrame(given.to_arrow()).repartition(partitions)
-        out = spark_schema(_read_schema())
-        target = _to_arrow_schema(out)
-        additions = domain.additions()
-        read = frame.mapInArrow(
-            lambda batches: _read_batches(batches, template, additions, target), out
-        )
-        table = self._collect(read)
+        partitions = self.partitions or self._cores()
+        table = self._job(given, partitions, _read_schema(), _reader_of(template))
         progress("read", len(articles), len(articles))
         return gather(_parts(table))
 
@@ -382,7 +367,6 @@ class SparkEngine:
         """Every detector on the cluster, a batch of whole stories per task (about
         `batch_articles` articles each), given the feed's facts; the rows merged and
         sorted as the local engine's are (`compare.merged`)."""
-        spark = self._session()
         extraction, facts = compare_stage.prepared(extraction, graph)
         batches = compare_stage.story_batches(
             articles, claims, extraction, matching, graph, self.batch_articles
@@ -395,16 +379,8 @@ class SparkEngine:
             orient="row",
         )
         names = _Names(dict(graph.person_key), dict(graph.person_name), dict(graph.org_name))
-        out = spark_schema(_found_schema())
-        target = _to_arrow_schema(out)
-        additions = domain.additions()
-        frame = spark.createDataFrame(given.to_arrow()).repartition(
-            min(len(batches), 4 * self._cores())
-        )
-        detected = frame.mapInArrow(
-            lambda parts: _detect_batches(parts, names, facts, additions, target), out
-        )
-        table = self._collect(detected)
+        partitions = min(len(batches), 4 * self._cores())
+        table = self._job(given, partitions, _found_schema(), _detector_of(names, facts))
         found: list[dict[str, list[Discrepancy]]] = [{} for _ in batches]
         read = tables.reader(Discrepancy)
         for row in table.iter_rows(named=True):
@@ -414,10 +390,24 @@ class SparkEngine:
     def _cores(self) -> int:
         return int(self._session().sparkContext.defaultParallelism)
 
-    def _collect(self, frame: Any) -> pl.DataFrame:
-        """A job's result on the driver; a failed job is one line naming why."""
+    def _job(
+        self,
+        given: pl.DataFrame,
+        partitions: int,
+        schema: pl.Schema,
+        work: Callable[[dict[str, Any]], list[dict[str, Any]]],
+    ) -> pl.DataFrame:
+        """`given` sent to the executors in `partitions` partitions, `work` done on each
+        of its rows there (`_map_rows`), and the rows it gave (of `schema`) back on the
+        driver; a failed job is one line naming why."""
+        out = spark_schema(schema)
+        target, additions = _to_arrow_schema(out), domain.additions()
+        frame = self._session().createDataFrame(given.to_arrow()).repartition(partitions)
+        done = frame.mapInArrow(
+            lambda batches: _map_rows(batches, work, schema, additions, target), out
+        )
         try:
-            table = pl.from_arrow(frame.toArrow())
+            table = pl.from_arrow(done.toArrow())
         except Exception as error:  # pyspark's own types, raised from the executors
             failed = _last_line(error)
             raise UsageError(f"--engine spark: the Spark job failed: {failed}") from error

@@ -39,8 +39,18 @@ _SCALARS: dict[object, pl.DataType] = {
     float: pl.Float64(),
     bool: pl.Boolean(),
 }
-_PAIRS = pl.List(pl.Struct({"key": pl.String(), "value": pl.String()}))
+PAIRS = pl.List(pl.Struct({"key": pl.String(), "value": pl.String()}))
 """A mapping of strings, as its (key, value) pairs in order."""
+
+
+def pairs(mapping: Mapping[str, str]) -> list[dict[str, str]]:
+    """A mapping as a value of a `PAIRS` column."""
+    return [{"key": k, "value": v} for k, v in mapping.items()]
+
+
+def mapping(value: Iterable[Mapping[str, str]]) -> types.MappingProxyType[str, str]:
+    """A `PAIRS` column's value back as the mapping, in its order."""
+    return types.MappingProxyType({p["key"]: p["value"] for p in value})
 
 
 def _is_record(kind: object) -> bool:
@@ -58,7 +68,7 @@ def _dtype(kind: Any) -> pl.DataType:
         (inner,) = [a for a in args if a is not type(None)]
         return _dtype(inner)
     if origin is types.MappingProxyType:
-        return _PAIRS
+        return PAIRS
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         return pl.List(_dtype(args[0]))
     if origin is tuple:  # a fixed pair, as in Repair.fixes
@@ -88,7 +98,7 @@ def _to_column(kind: Any) -> Callable[[Any], Any]:
     """How a field's value is written as a column value."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is types.MappingProxyType:
-        return lambda m: [{"key": k, "value": v} for k, v in m.items()]
+        return pairs
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         if _is_record(args[0]):
             inner = writer(args[0])
@@ -107,7 +117,7 @@ def _from_column(kind: Any) -> Callable[[Any], Any]:
     """How a column value is read back as a field's value."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is types.MappingProxyType:
-        return lambda pairs: types.MappingProxyType({p["key"]: p["value"] for p in pairs})
+        return mapping
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         if _is_record(args[0]):
             inner = reader(args[0])
@@ -205,8 +215,11 @@ def write_tables(tables: Mapping[str, pl.DataFrame], folder: Path) -> list[Path]
 
 
 __all__ = [
+    "PAIRS",
     "TABLES",
     "frame",
+    "mapping",
+    "pairs",
     "reader",
     "records",
     "result_tables",

@@ -243,8 +243,15 @@ def test_signals_arriving_during_the_renames_wait_for_them(
         return done
 
     monkeypatch.setattr(Path, "replace", replace_then_interrupt)
-    with pytest.raises(KeyboardInterrupt):
-        report.write_reports(result, tmp_path)
+    # Python's own Ctrl-C handler, whatever the run started with: a process started in
+    # the background by a shell without job control (nohup, some CI runners) begins
+    # with SIGINT ignored, and an ignored signal rightly stays ignored here too.
+    started_with = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            report.write_reports(result, tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, started_with)
     assert set(renamed) == {
         "discrepancies.csv",
         "problems.csv",
@@ -254,6 +261,28 @@ def test_signals_arriving_during_the_renames_wait_for_them(
         "report.html",
     }
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_ignored_ctrl_c_stays_ignored_during_the_renames(
+    result: CheckResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    real_replace = Path.replace
+
+    def replace_then_interrupt(self: Path, target: Path) -> Path:
+        done = real_replace(self, target)
+        signal.raise_signal(signal.SIGINT)
+        return done
+
+    monkeypatch.setattr(Path, "replace", replace_then_interrupt)
+    started_with = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        report.write_reports(result, tmp_path)  # nothing raised: the run was told to go on
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, started_with)
+    assert (tmp_path / "report.html").is_file()
 
 
 # ------------------------------------------------------------------ formats, earlier runs

@@ -9,6 +9,9 @@ Never all claims against all claims:
    no article carries in more than `max_shingle_claims` claims (more, and it is
    the article's own template, "... was rated good." down a list, which would
    pair every line of one version with every line of the other).
+   A shingle in more articles is common: it makes no candidates here, but once the
+   stories are found it pairs the claims holding it inside each story (step 4), so a
+   story carried by more outlets than the cap is matched as in fewer.
    The join runs in polars. Then the article pairs the candidates span are put to
    consistency.stories' subject and date test (`stories.allowed`): a claim pair
    across two articles that subject or date part can never link them, so it is not
@@ -39,6 +42,8 @@ Never all claims against all claims:
    weighted by rarity in the feed, subjects, publication dates) and drops links
    between different subjects or dates far apart.
 4. Claim matches are kept only within a story, and so are the related pairs:
+   the claim pairs held back in step 1 (articles the subject and date test kept
+   apart, phrases too common to link) are scored now where one story holds both.
    those scoring from `related_cutoff` up to `claim_cutoff`, paraphrases in which
    compare looks for a word changed between shared phrases. A claim left without
    a counterpart in another source of its story is also related to a claim there
@@ -49,6 +54,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -73,12 +79,28 @@ RARE_BLOCK = 1_000_000
 """(text, shingle) rows `_shared_phrases` counts articles and claims for at once."""
 
 
+@dataclass(frozen=True)
+class _Phrases:
+    """What `_shared_phrases` finds: the claim pairs sharing a rare shingle, and the
+    shingles too common to link stories, kept to pair claims inside one story."""
+
+    shared: pl.LazyFrame
+    """(claim, claim_b, pair), see `_shared_phrases`."""
+    common: pl.LazyFrame
+    """(set, text): each set of texts holding a shingle in more than
+    `max_shingle_articles` articles (of one group, listed once however many shingles
+    it holds), one row per text."""
+    copies: pl.LazyFrame
+    """(claim, source, text): each claim's text."""
+
+
 def _shared_phrases(
     claims: list[Claim], canon: list[str], settings: MatchSettings, masked: list[str] | None
-) -> pl.LazyFrame:
+) -> _Phrases:
     """(claim, claim_b, pair) for every two claims (claim < claim_b, different sources,
     same group) sharing a rare shingle, once per phrase set they share; `pair` is their
     articles' pair (smaller source code * sources + larger, codes in sorted order).
+    Also the sets of texts sharing a common one (`_Phrases.common`).
 
     Shingles are cut from `masked` (`keys.masked_text`) when given, else from `canon`:
     two versions with a number changed every few words share masked phrases ("rose
@@ -156,7 +178,11 @@ def _shared_phrases(
     # all at once they took 0.8 GB.
     held = copies.group_by("text", "source").agg(pl.len().alias("claims")).collect().lazy()
     slices = max(1, shingles.select(pl.len()).collect().item() // RARE_BLOCK)
-    rare = pl.concat(
+    # A shingle in more articles than `max_shingle_articles` is common: it links no
+    # stories (a templated phrase would chain them), but once the stories are found it
+    # still pairs claims inside one (`_within_stories`): a wire story carried by more
+    # outlets than that is matched as it is in fewer.
+    counted = pl.concat(
         [
             shingles.filter(pl.col("shingle") % slices == part)
             .join(held, on="text")
@@ -164,16 +190,14 @@ def _shared_phrases(
             .agg(pl.col("claims").sum())
             .group_by("shingle")
             .agg(pl.len().alias("articles"), pl.col("claims").max().alias("most"))
-            .filter(
-                (pl.col("articles") >= 2)
-                & (pl.col("articles") <= settings.max_shingle_articles)
-                & (pl.col("most") <= settings.max_shingle_claims)
-            )
-            .select("shingle")
+            .filter((pl.col("articles") >= 2) & (pl.col("most") <= settings.max_shingle_claims))
+            .select("shingle", (pl.col("articles") > settings.max_shingle_articles).alias("common"))
             .collect()
             for part in range(slices)
         ]
-    ).lazy()
+    )
+    rare = counted.filter(~pl.col("common")).select("shingle").lazy()
+    common = counted.filter(pl.col("common")).select("shingle").lazy()
     # Quotations pair with quotations, other claims with other claims: a shingle's set
     # is cut by group (a text is of one group). Texts in order, so that equal sets are
     # listed alike and kept once (were two listed otherwise, their pairs would be
@@ -182,36 +206,76 @@ def _shared_phrases(
     # A slice of hash values at a time, as above: a shingle's set is its own rows'. The
     # same set may come out of two slices; it is kept once over all of them.
     group = texts.lazy().select("text", "group")
-    sets = (
-        pl.concat(
-            [
-                shingles.filter(pl.col("shingle") % slices == part)
-                .join(rare, on="shingle")
-                .join(group, on="text")
-                .sort("text")
-                .group_by("shingle", "group")
-                .agg("text")
-                .select("text")
-                .unique()
-                .collect()
-                for part in range(slices)
-            ]
+
+    def text_sets(kept: pl.LazyFrame) -> pl.LazyFrame:
+        return (
+            pl.concat(
+                [
+                    shingles.filter(pl.col("shingle") % slices == part)
+                    .join(kept, on="shingle")
+                    .join(group, on="text")
+                    .sort("text")
+                    .group_by("shingle", "group")
+                    .agg("text")
+                    .select("text")
+                    .unique()
+                    .collect()
+                    for part in range(slices)
+                ]
+            )
+            .lazy()
+            .unique()
+            .with_row_index("set")
+            .select("set", "text")
+            .explode("text")
         )
-        .lazy()
-        .unique()
-        .with_row_index("set")
-        .select("set", "text")
-        .explode("text")
+
+    sets = (
+        text_sets(rare)
         .join(copies, on="text")
         .select("set", "claim", "source")
         .collect()
         .lazy()  # the sets are small; the pairs they make are joined as each caller needs
     )
     low, high = pl.min_horizontal("source", "source_b"), pl.max_horizontal("source", "source_b")
-    return (
-        sets.join(sets, on="set", suffix="_b")
+    return _Phrases(
+        shared=sets.join(sets, on="set", suffix="_b")
         .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
-        .select("claim", "claim_b", (low * len(code) + high).alias("pair"))
+        .select("claim", "claim_b", (low * len(code) + high).alias("pair")),
+        common=text_sets(common).collect().lazy(),
+        copies=copies.collect().lazy(),
+    )
+
+
+def _within_stories(phrases: _Phrases, story_of_source: np.ndarray, claims: int) -> pl.DataFrame:
+    """The claim pairs (claim < claim_b, different sources, one story) sharing a common
+    shingle (`_Phrases.common`), once each, in order. `story_of_source`: each source
+    code's story; `claims`: how many claims there are."""
+    story = pl.DataFrame(
+        {"source": np.arange(len(story_of_source), dtype=np.int64), "story": story_of_source},
+        schema={"source": pl.Int64, "story": pl.Int64},
+    ).lazy()
+    # A set's copies split by story: a templated phrase in a thousand stories pairs
+    # each story's few versions, never the thousand with one another.
+    held = (
+        phrases.common.join(phrases.copies, on="text")
+        .join(story, on="source")
+        .select("set", "story", "claim", "source")
+        .collect()
+        .lazy()
+    )
+    packed = pl.col("claim") * claims + pl.col("claim_b")
+    return (
+        held.join(held, on=["set", "story"], suffix="_b")
+        .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
+        .select(packed.alias("packed"))
+        .unique()
+        .sort("packed")
+        .select(
+            (pl.col("packed") // claims).alias("claim"),
+            (pl.col("packed") % claims).alias("claim_b"),
+        )
+        .collect()
     )
 
 
@@ -241,7 +305,7 @@ def candidate_pairs(
 ) -> pl.DataFrame:
     """Claim index pairs (i < j, different sources, same group) that share a rare shingle
     (see `_shared_phrases`), in order."""
-    return _pairs_of(_shared_phrases(claims, canon, settings, masked), len(claims))
+    return _pairs_of(_shared_phrases(claims, canon, settings, masked).shared, len(claims))
 
 
 def all_pairs(claims: list[Claim], canon: list[str], settings: MatchSettings) -> pl.DataFrame:
@@ -325,7 +389,8 @@ def match_claims(
         # never link them, so they are left unscored unless the two articles end up in
         # one story all the same (average linkage joins groups most of whose pairs
         # link): in a templated feed they are nearly every candidate.
-        shared = _shared_phrases(ordered, canon, settings, masked)
+        phrases = _shared_phrases(ordered, canon, settings, masked)
+        shared = phrases.shared
         articles = shared.select("pair").unique().sort("pair").collect()["pair"].to_numpy()
         ok = stories.allowed(feed, articles // len(sources), articles % len(sources))
         first, second, scores, framed = scored(_pairs_of(shared, len(ordered), articles[ok]))
@@ -358,11 +423,18 @@ def match_claims(
     if settings.blocking:
         # The article pairs left unscored that one story holds after all: their claim
         # pairs are scored now, and taken in order among the others.
+        # So are the pairs inside one story that share only a phrase too common to link.
         of_source = np.fromiter((story_index[story_of[s]] for s in sources), np.int64)
         late = articles[~ok]
         late = late[of_source[late // len(sources)] == of_source[late % len(sources)]]
+        later = _within_stories(phrases, of_source, len(ordered))
         if len(late):
-            more = scored(_pairs_of(shared, len(ordered), late))
+            later = pl.concat([_pairs_of(shared, len(ordered), late), later]).unique()
+        # Each pair once, less those scored already.
+        packed = later["claim"].to_numpy() * len(ordered) + later["claim_b"].to_numpy()
+        later = later.filter(~np.isin(packed, first * len(ordered) + second))
+        if len(later):
+            more = scored(later)
             both = [
                 np.concatenate(pair)
                 for pair in zip((first, second, scores, framed), more, strict=True)

@@ -204,3 +204,37 @@ def test_settings_reach_the_executors(spark: Any, tmp_path: Path) -> None:
     assert [
         (d.value_a, d.value_b) for d in on_spark.discrepancies if d.kind == "speaker_title"
     ] == [("Harbour Master", "Station Commander")]
+
+
+def test_a_story_in_more_outlets_than_a_phrase_may_link_is_matched_alike(
+    spark: Any, tmp_path: Path
+) -> None:
+    """The skew case on both engines: one story carried by one outlet more than
+    `max_shingle_articles`. Spark's matches are the local engine's, and the other
+    outlets keep every match they have without the extra one."""
+    from test_match import _wide_story
+
+    from consistency import config
+    from consistency.spark import SparkEngine
+
+    cap = 6
+    wide = _wide_story(cap)
+    more = syndicate(wide[0], 42, copies=1, prefix="more-").articles[1:]
+    scale = bench()
+    scale.write_corpus(wide, tmp_path / "fewer")
+    scale.write_corpus(wide + more, tmp_path / "more")
+    (tmp_path / "consistency.toml").write_text(f"[thresholds]\nmax_shingle_articles = {cap}\n")
+    settings = config.load(tmp_path / "consistency.toml")
+    fewer = check([tmp_path / "fewer"], config=settings)
+    local = check([tmp_path / "more"], config=settings)
+    on_spark = check(
+        [tmp_path / "more"], config=settings, engine=SparkEngine(session=spark, partitions=3)
+    )
+    assert on_spark.matching == local.matching
+    assert on_spark.discrepancies == local.discrepancies
+    kept = {
+        m
+        for m in on_spark.matching.matches
+        if not (m.claim_a.startswith("more-") or m.claim_b.startswith("more-"))
+    }
+    assert kept == set(fewer.matching.matches)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from consistency import check_articles, claims, clean, ingest, keys, match
 from consistency import stories as stories_module
-from consistency.models import Article, Claim, Matching
+from consistency.models import Article, Claim, ClaimMatch, Matching
 from consistency.settings import MatchSettings
 from consistency.testing import prepare, syndicate
 
@@ -473,6 +474,41 @@ def test_counterparts_read_a_block_of_sources_at_a_time_find_the_same_pairs(
     assert blocks == whole
 
 
+def _wide_story(outlets: int, seed: int = 41) -> tuple[Article, ...]:
+    """One dev article carried by `outlets` outlets, with benign edits and two changes."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    article = ingest.read_articles([fixtures / "articles" / "dev"])[0]
+    return syndicate(prepare(article), seed, copies=outlets - 1, injections=2).articles
+
+
+def _without(source_prefix: str, pairs: Iterable[ClaimMatch]) -> set[ClaimMatch]:
+    return {
+        m
+        for m in pairs
+        if not (m.claim_a.startswith(source_prefix) or m.claim_b.startswith(source_prefix))
+    }
+
+
+@pytest.mark.parametrize("cap", [3, 6, pytest.param(200, marks=pytest.mark.slow)])
+def test_a_story_in_more_outlets_than_a_phrase_may_link_is_matched_as_in_fewer(cap: int) -> None:
+    """A sentence in more than `max_shingle_articles` articles links no stories, but
+    inside the story it is still paired: one outlet more does not cost the others
+    their matches (it did: 201 outlets of one wire story matched a third as many pairs
+    as 200)."""
+    settings = match.MatchSettings(max_shingle_articles=cap)
+    wide = _wide_story(cap)
+    more = syndicate(prepare(wide[0]), 42, copies=1, prefix="more-").articles[1:]
+    fewer = check_articles(wide, settings).matching
+    after = check_articles(wide + more, settings).matching
+    assert len(set(after.story_of.values())) == 1
+    assert len(fewer.matches) > cap * (cap - 1) // 2 * 10  # pairs of many sentences
+    assert _without("more-", after.matches) == set(fewer.matches)
+    assert _without("more-", after.related) == set(fewer.related)
+    # And as if there were no cap: a story's own copies are never too many to pair.
+    uncapped = check_articles(wide + more, match.MatchSettings()).matching
+    assert set(after.matches) == set(uncapped.matches)
+
+
 def test_shared_phrases_read_a_slice_of_hash_values_at_a_time_find_the_same_pairs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -486,3 +522,15 @@ def test_shared_phrases_read_a_slice_of_hash_values_at_a_time_find_the_same_pair
     sliced = match.candidate_pairs(ordered, canon, match.MatchSettings(), masked)
     assert len(whole) > 100
     assert sliced.equals(whole)
+
+
+def test_common_phrases_read_a_slice_of_hash_values_at_a_time_pair_the_same_claims(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A cap so low that most shared phrases are common: their sets, cut by slice of
+    # hash values, must pair inside stories what one slice does.
+    settings = match.MatchSettings(max_shingle_articles=2)
+    whole = check_articles(_feed(), settings, workers=1).matching
+    monkeypatch.setattr(match, "RARE_BLOCK", 50)
+    sliced = check_articles(_feed(), settings, workers=1).matching
+    assert sliced == whole

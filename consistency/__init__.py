@@ -11,10 +11,12 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .caching import clear_caches
+from .caching import clear_caches, tune_allocator
 from .errors import ConsistencyError, DataError, InputError, UsageError
 from .models import Article, Claim, Discrepancy, Notice, Skipped
 from .settings import MatchSettings
+
+tune_allocator()  # before any stage loads polars (none of the modules above does)
 
 if TYPE_CHECKING:
     from .config import Config, ConfigError

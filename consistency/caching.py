@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
+import sys
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar, cast
@@ -77,6 +79,23 @@ def clear_caches(tables: bool = True) -> None:
     for cache in _caches:
         if tables or is_text_cache(cache):
             cache.cache_clear()
+
+
+POLARS_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
+"""The settings of polars' memory allocator (jemalloc, read from `_RJEM_MALLOC_CONF`
+when polars loads; polars puts them after its own) that a check runs with: pages
+polars frees go back to the system at once. Polars' own settings keep freed pages
+for half a second and then a second more, so the tables each matching step builds
+and drops within that time stayed resident under the next: at 20,000 articles the
+match stage's peak fell from about 2,210 to 1,950 MiB (PSS) for about 3% more CPU."""
+
+
+def tune_allocator() -> None:
+    """Set `POLARS_ALLOCATOR` for polars unless the environment already says how its
+    allocator should run, or polars is loaded already (then it is too late: jemalloc
+    reads its settings once, when it starts)."""
+    if "polars" not in sys.modules:
+        os.environ.setdefault("_RJEM_MALLOC_CONF", POLARS_ALLOCATOR)
 
 
 def release_memory() -> None:

@@ -236,7 +236,8 @@ def compare(
     batch_articles: int | None = None,
 ) -> tuple[Discrepancy, ...]:
     """Every detector's rows, sorted. With `parallel`, a forked process (where the
-    platform forks) and this one share the work out between them (LONGEST_FIRST);
+    platform forks) and this one share each batch's detectors out between them
+    (LONGEST_FIRST), the forked one made afresh for each batch;
     with `batch_articles` (default STORY_BATCH_ARTICLES), the detectors run on
     batches of whole stories of about that many articles (`story_batches`), with the
     whole feed's facts (`FeedFacts`). The rows are the same either way."""
@@ -254,21 +255,25 @@ def compare(
         extraction, facts = prepared(extraction, graph)
         parts = story_batches(articles, claims, extraction, matching, graph, batch_articles)
         batches = [functools.partial(part.context, facts) for part in parts]
-    tasks = [(b, detector) for b in range(len(batches)) for detector in _by_length()]
-    turns = _Turns(tasks)
     found: dict[tuple[int, str], list[Discrepancy]] = {}
-    if parallel and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _FORKED[:] = [(batches, turns)]
-        try:
-            fork = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
-                second = pool.submit(_run_in_second_process)
-                found = turns.run(batches)
-                found.update(second.result())
-        finally:
-            _FORKED.clear()
+    if parallel and len(DETECTORS) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # A second process forked afresh for each batch: a forked process shares this
+        # one's pages until it touches their objects (a reference count is a write),
+        # and one kept for the whole feed had by its end a copy of most of it (at
+        # 20,000 articles about 700 MiB more than one process held alone).
+        fork = multiprocessing.get_context("fork")
+        for b in range(len(batches)):
+            turns = _Turns([(b, detector) for detector in _by_length()])
+            _FORKED[:] = [(batches, turns)]
+            try:
+                with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
+                    second = pool.submit(_run_in_second_process)
+                    found.update(turns.run(batches))
+                    found.update(second.result())
+            finally:
+                _FORKED.clear()
     else:
-        found = turns.run(batches)
+        found = _Turns([(b, d) for b in range(len(batches)) for d in _by_length()]).run(batches)
     return merged([{d.name: found[(b, d.name)] for d in DETECTORS} for b in range(len(batches))])
 
 

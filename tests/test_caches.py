@@ -257,3 +257,41 @@ def test_a_check_gives_the_memory_it_freed_back(monkeypatch: pytest.MonkeyPatch)
     assert released == [None]
     monkeypatch.undo()
     caching.release_memory()  # glibc's malloc_trim where there is one; else nothing
+
+
+def test_polars_allocator_gives_freed_pages_back_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "polars")  # as before polars loads
+    monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+    caching.tune_allocator()
+    assert os.environ["_RJEM_MALLOC_CONF"] == caching.POLARS_ALLOCATOR
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", "dirty_decay_ms:2000")  # the user's word wins
+    caching.tune_allocator()
+    assert os.environ["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:2000"
+
+
+def test_polars_allocator_is_left_alone_once_polars_has_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import polars  # noqa: F401
+
+    monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+    caching.tune_allocator()
+    assert "_RJEM_MALLOC_CONF" not in os.environ
+
+
+def test_importing_the_package_sets_polars_allocator_before_polars_loads() -> None:
+    # A fresh interpreter: here polars is long loaded. Polars puts the setting after its own.
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, consistency.pipeline; print(os.environ['_RJEM_MALLOC_CONF'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"},
+    )
+    assert done.stdout.strip().endswith("," + caching.POLARS_ALLOCATOR)

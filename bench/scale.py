@@ -82,7 +82,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from consistency import check, check_articles, domain, ingest, pipeline, write_reports
+from consistency import caching, check, check_articles, domain, ingest, pipeline, write_reports
 from consistency import claims as claims_stage
 from consistency import clean as clean_stage
 from consistency.match import MatchSettings
@@ -872,8 +872,19 @@ def _child(
     command = [sys.executable, __file__, mode, str(folder), "--out", str(out)]
     if not blocking:
         command.append("--unblocked")
+    env = dict(os.environ)
+    if mode != "--floor-one":
+        # The checker as `consistency check` runs: its package sets polars' allocator
+        # before polars loads (caching.tune_allocator), which this script, importing
+        # polars first, cannot (and polars has put its own setting in the environment).
+        env["_RJEM_MALLOC_CONF"] = caching.POLARS_ALLOCATOR
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=env,
     ) as child:
         try:
             stdout, stderr = child.communicate(timeout=timeout)

@@ -264,11 +264,21 @@ def _within_stories(phrases: _Phrases, story_of_source: np.ndarray, claims: int)
         .collect()
         .lazy()
     )
+    return _once_in_order(
+        held.join(held, on=["set", "story"], suffix="_b").filter(
+            (pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b"))
+        ),
+        claims,
+    )
+
+
+def _once_in_order(pairs: pl.LazyFrame, claims: int) -> pl.DataFrame:
+    """(claim, claim_b) of `pairs`, each pair once, in order. `claims`: how many claims
+    there are."""
+    # One integer per pair: `unique` on one column is several times faster than on two.
     packed = pl.col("claim") * claims + pl.col("claim_b")
     return (
-        held.join(held, on=["set", "story"], suffix="_b")
-        .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
-        .select(packed.alias("packed"))
+        pairs.select(packed.alias("packed"))
         .unique()
         .sort("packed")
         .select(
@@ -286,18 +296,7 @@ def _pairs_of(
     among `articles`, once each, in order. `claims`: how many claims there are."""
     if articles is not None:
         shared = shared.filter(pl.col("pair").is_in(pl.Series(articles, dtype=pl.Int64).implode()))
-    # One integer per pair: `unique` on one column is several times faster than on two.
-    packed = pl.col("claim") * claims + pl.col("claim_b")
-    return (
-        shared.select(packed.alias("packed"))
-        .unique()
-        .sort("packed")
-        .select(
-            (pl.col("packed") // claims).alias("claim"),
-            (pl.col("packed") % claims).alias("claim_b"),
-        )
-        .collect()
-    )
+    return _once_in_order(shared, claims)
 
 
 def candidate_pairs(

@@ -363,25 +363,12 @@ def match_claims(
     masked = [masked_text(c.text) for c in ordered]
     sources = sorted({c.source for c in ordered})
     feed = stories.read_feed(sources, ordered, settings, entities, published)
-    canon_texts, masked_texts = np.array(canon, dtype=object), np.array(masked, dtype=object)
-    # Whether a claim has a slot: only then can its masked ratio differ.
-    slotted = np.fromiter(
-        (m != c for m, c in zip(masked, canon, strict=True)), np.bool_, len(canon)
+    texts = _Texts(
+        np.array(canon, dtype=object),
+        np.array(masked, dtype=object),
+        # Whether a claim has a slot: only then can its masked ratio differ.
+        np.fromiter((m != c for m, c in zip(masked, canon, strict=True)), np.bool_, len(canon)),
     )
-
-    def scored(pairs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(first, second, ratio as written, ratio masked) for each pair."""
-        first, second = pairs["claim"].to_numpy(), pairs["claim_b"].to_numpy()
-        scores = _ratios(canon_texts, first, second, settings)
-        # The same pairs with their slots masked: a sentence with a number changed and a
-        # word rewritten falls under the cutoff as written, and aligns masked. Only pairs
-        # not matched as written in which a claim has a slot can score otherwise.
-        rescore = np.flatnonzero(
-            (scores < settings.claim_cutoff) & (slotted[first] | slotted[second])
-        )
-        framed = scores.copy()
-        framed[rescore] = _ratios(masked_texts, first[rescore], second[rescore], settings)
-        return first, second, scores, framed
 
     if settings.blocking:
         # Claim pairs whose articles subject or date part (consistency.stories) can
@@ -392,9 +379,13 @@ def match_claims(
         shared = phrases.shared
         articles = shared.select("pair").unique().sort("pair").collect()["pair"].to_numpy()
         ok = stories.allowed(feed, articles // len(sources), articles % len(sources))
-        first, second, scores, framed = scored(_pairs_of(shared, len(ordered), articles[ok]))
+        first, second, scores, framed = _scored(
+            _pairs_of(shared, len(ordered), articles[ok]), texts, settings
+        )
     else:
-        first, second, scores, framed = scored(all_pairs(ordered, canon, settings))
+        first, second, scores, framed = _scored(
+            all_pairs(ordered, canon, settings), texts, settings
+        )
         # Sharing a phrase of `shingle_words` words is part of what a match is, not
         # only a way to find candidates: "West Midlands ROCU - adequate" and "West
         # Midlands Police - adequate" score 89 and are about two subjects. Blocking
@@ -433,13 +424,18 @@ def match_claims(
         packed = later["claim"].to_numpy() * len(ordered) + later["claim_b"].to_numpy()
         later = later.filter(~np.isin(packed, first * len(ordered) + second))
         if len(later):
-            more = scored(later)
+            more = _scored(later, texts, settings)
             both = [
                 np.concatenate(pair)
                 for pair in zip((first, second, scores, framed), more, strict=True)
             ]
             order = np.lexsort((both[1], both[0]))
             first, second, scores, framed = (column[order] for column in both)
+        del phrases, shared
+    # What finding and scoring the pairs needed goes before the related-pair search
+    # (`_counterparts`), where the stage peaks: the story stage's tables, the phrase
+    # sets and each claim's masked text.
+    del feed, masked, texts
     best = np.maximum(scores, framed)
 
     ids = [c.claim_id for c in ordered]
@@ -480,6 +476,33 @@ def match_claims(
     if settings.related_word_share <= 1:
         related += _counterparts(ordered, canon, story, source_of, paired, settings)
     return Matching(MappingProxyType(story_of), tuple(matches), tuple(related))
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Each claim's canonical and masked text (in claim order), and whether the masked
+    one differs (the claim has a slot)."""
+
+    canon: np.ndarray
+    masked: np.ndarray
+    slotted: np.ndarray
+
+
+def _scored(
+    pairs: pl.DataFrame, texts: _Texts, settings: MatchSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(first, second, ratio as written, ratio masked) for each pair."""
+    first, second = pairs["claim"].to_numpy(), pairs["claim_b"].to_numpy()
+    scores = _ratios(texts.canon, first, second, settings)
+    # The same pairs with their slots masked: a sentence with a number changed and a
+    # word rewritten falls under the cutoff as written, and aligns masked. Only pairs
+    # not matched as written in which a claim has a slot can score otherwise.
+    rescore = np.flatnonzero(
+        (scores < settings.claim_cutoff) & (texts.slotted[first] | texts.slotted[second])
+    )
+    framed = scores.copy()
+    framed[rescore] = _ratios(texts.masked, first[rescore], second[rescore], settings)
+    return first, second, scores, framed
 
 
 def _ratios(

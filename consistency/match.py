@@ -42,12 +42,13 @@ Never all claims against all claims:
    weighted by rarity in the feed, subjects, publication dates) and drops links
    between different subjects or dates far apart.
 4. Claim matches are kept only within a story, and so are the related pairs:
-   the claim pairs held back in step 1 (articles the subject and date test kept
-   apart, phrases too common to link) are scored now where one story holds both.
    those scoring from `related_cutoff` up to `claim_cutoff`, paraphrases in which
-   compare looks for a word changed between shared phrases. A claim left without
-   a counterpart in another source of its story is also related to a claim there
-   sharing `related_word_share` of its weighted content words (`_paraphrases`).
+   compare looks for a word changed between shared phrases. The claim pairs held
+   back in step 1 (across articles the subject and date test kept apart, or sharing
+   only phrases too common to link) are scored now where one story holds both. A
+   claim left without a counterpart in another source of its story is also related
+   to a claim there sharing `related_word_share` of its weighted content words
+   (`_counterparts`).
 """
 
 from __future__ import annotations

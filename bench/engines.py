@@ -34,7 +34,10 @@ def run(feed: Path, out: Path, extra: list[str]) -> dict[str, float]:
     command = [sys.executable, "-m", "consistency", "check", str(feed), "--out", str(out), "-q"]
     start = time.perf_counter()
     with scale.MemoryWatch() as memory:
-        subprocess.run([*command, *extra], check=True, env=os.environ)
+        # As from a shell: importing scale loaded polars here, which put its own
+        # allocator setting in the environment, where the child would keep it.
+        env = {**os.environ, "_RJEM_MALLOC_CONF": scale.caching.POLARS_ALLOCATOR}
+        subprocess.run([*command, *extra], check=True, env=env)
     return {"wall": time.perf_counter() - start, "pss_mib": memory.peak_kib / 1024}
 
 

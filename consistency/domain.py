@@ -17,6 +17,7 @@ from typing import Any
 from . import caching
 from .caching import table_cache
 from .errors import DataError
+from .literals import CaseBlindKeys
 
 CONFIGURABLE = ("scales.toml", "titles.toml", "organisations.toml", "boilerplate.toml")
 """The data files a project's configuration may add to (see config.py)."""
@@ -217,7 +218,7 @@ def scales() -> Scales:
     return Scales(
         names=names,
         cues=cues,
-        wordings={k: tuple(v) for k, v in wordings.items()},
+        wordings=CaseBlindKeys({k: tuple(v) for k, v in wordings.items()}),
         grade_re=grade_re,
         grading_cue=compile_pattern(c["grading"], "scales.toml"),
         negation=compile_pattern(c["negation"], "scales.toml"),
@@ -440,12 +441,12 @@ def lexicon() -> Lexicon:
             if len(word) > 2  # "in" and "a" of "one in ten", "a third" are not numbers
         ),
         negations=frozenset(raw["negations"]),
-        values=dict(raw["values"]),
-        multipliers=dict(raw["multipliers"]),
-        fractions=dict(raw["fractions"]),
-        currencies=dict(raw["currencies"]),
+        values=CaseBlindKeys(raw["values"]),
+        multipliers=CaseBlindKeys(raw["multipliers"]),
+        fractions=CaseBlindKeys(raw["fractions"]),
+        currencies=CaseBlindKeys(raw["currencies"]),
         percent=tuple(raw["percent"]),
-        hedges=dict(raw["hedges"]),
+        hedges=CaseBlindKeys(raw["hedges"]),
         negation_forms=tuple(
             sorted({*raw["negations"], *polarity["forms"]}, key=len, reverse=True)
         ),
@@ -477,13 +478,13 @@ class Calendar:
 def calendar() -> Calendar:
     raw = _load("dates.toml")
     return Calendar(
-        months=dict(raw["months"]),
+        months=CaseBlindKeys(raw["months"]),
         weekdays=frozenset(raw["weekdays"]),
         year_cues=tuple(raw["year_cues"]),
-        units=dict(raw["units"]),
-        after_span=dict(raw["after_span"]),
-        before_span=dict(raw["before_span"]),
-        named=dict(raw["named"]),
+        units=CaseBlindKeys(raw["units"]),
+        after_span=CaseBlindKeys(raw["after_span"]),
+        before_span=CaseBlindKeys(raw["before_span"]),
+        named=CaseBlindKeys(raw["named"]),
     )
 
 

@@ -25,7 +25,7 @@ import re._casefix as _casefix  # type: ignore[import-not-found]
 import re._constants as _sre  # type: ignore[import-not-found]
 import re._parser as _parser  # type: ignore[import-not-found]
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .caching import table_cache, text_cache
 
@@ -240,6 +240,39 @@ def folded(text: str) -> str | None:
     if not text.isascii() and _odd_re().search(text):
         return None
     return text.lower()
+
+
+@table_cache
+def _engine_folds() -> dict[int, str]:
+    """Each character a case-blind pattern takes for another letter ("ı" for "i", "ſ"
+    for "s"), to that letter."""
+    table = {ord("İ"): "i"}
+    for lower, others in _casefix._EXTRA_CASES.items():
+        canonical = min(lower, *others)
+        table.update({code: chr(canonical) for code in (lower, *others) if code != canonical})
+    return table
+
+
+def engine_lower(text: str) -> str:
+    """`text` lower-cased as a case-blind pattern compares it: "ınadequate" and
+    "requireſ improvement" are "inadequate" and "requires improvement", and "İn" (which
+    `str.lower` makes "i" and a combining dot) is "in"."""
+    return text.replace("i\u0307", "i").translate(_engine_folds()).lower()
+
+
+_V = TypeVar("_V")
+
+
+class CaseBlindKeys(dict[str, _V]):
+    """A table of lower-case keys that a case-blind pattern's match looks up: a key
+    missing as given is looked up again as the pattern compared it (`engine_lower`),
+    so a match holding "ſ", "ı" or "İ" finds its entry instead of failing."""
+
+    def __missing__(self, key: str) -> _V:
+        folded = engine_lower(key)
+        if folded == key:
+            raise KeyError(key)
+        return self[folded]
 
 
 class Guarded:

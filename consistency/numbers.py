@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from . import domain
 from .caching import table_cache, text_cache
+from .literals import CaseBlindKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,10 +224,12 @@ def reading() -> Reading:
         share_agree_within=raw["shares"]["agree_within"],
         same_hedge_within=raw["rounding"]["same_hedge_within"],
         round_within=raw["rounding"]["round_within"],
-        measures={k.lower(): (v[0], float(v[1])) for k, v in raw["measures"].items()},
-        vague={k: (float(v[0]), float(v[1])) for k, v in raw["vague"].items()},
+        measures=CaseBlindKeys(
+            {k.lower(): (v[0], float(v[1])) for k, v in raw["measures"].items()}
+        ),
+        vague=CaseBlindKeys({k: (float(v[0]), float(v[1])) for k, v in raw["vague"].items()}),
         time_hedges=tuple(times["hedges"]),
-        named_times=dict(times["named"]),
+        named_times=CaseBlindKeys(times["named"]),
         close_minutes=times["close_minutes"],
         hedged_minutes=times["hedged_minutes"],
     )

@@ -4,7 +4,9 @@ case-blind search finds."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -129,3 +131,59 @@ def test_the_real_data_is_guarded_by_its_own_words() -> None:
     assert previous.search("It was last inspected in 2019.") is not None
     assert not previous.may_match("The sun shone on the harbour.")
     assert domain.scales().previous.search("The sun shone on the harbour.") is None
+
+
+# ------------------------------------------------------------------ tables looked up by a match
+
+
+def test_engine_lower_folds_as_a_case_blind_pattern_does() -> None:
+    assert literals.engine_lower("ınadequate") == "inadequate"
+    assert literals.engine_lower("requireſ improvement") == "requires improvement"
+    assert literals.engine_lower("İn the last") == "in the last"
+    assert literals.engine_lower("İn the last".lower()) == "in the last"  # str.lower's two
+    assert literals.engine_lower("Good") == "good"
+
+
+@pytest.mark.parametrize("word", ["ınadequate", "INADEQUATE", "İnadequate", "ınadequatE"])
+def test_a_word_a_case_blind_pattern_matched_finds_its_entry(word: str) -> None:
+    assert re.fullmatch("inadequate", word, re.IGNORECASE)  # what the engine matches
+    table = literals.CaseBlindKeys({"inadequate": 3})
+    assert table[word.lower()] == 3
+
+
+def test_a_key_no_folding_finds_is_still_missing() -> None:
+    with pytest.raises(KeyError):
+        literals.CaseBlindKeys({"good": 1})["outstanding"]
+
+
+@pytest.mark.parametrize(
+    ("plain", "odd"),
+    [("s", "ſ"), ("i", "ı"), ("I", "İ"), ("k", "\u212a")],
+)
+def test_letters_the_engine_folds_otherwise_are_read_as_their_letters(plain: str, odd: str) -> None:
+    """A feed holding "ſ", "ı" or "İ" where the dictionaries have "s" or "i" (old
+    print, Turkish names, mojibake) is read, not a KeyError: each table a case-blind
+    pattern's match looks up is a `CaseBlindKeys`, and the figures, dates and grades
+    read are those of the plain letters."""
+    from pathlib import Path
+
+    from consistency import check_articles, ingest, numbers
+
+    text = "About 5 miles were covered In the last 12 months; it was rated inadequate."
+
+    def read(found: list[Any]) -> list[dict[str, Any]]:  # what was read, not the words
+        return [
+            {k: v for k, v in dataclasses.asdict(f).items() if k not in ("text", "measure")}
+            for f in found
+        ]
+
+    odd_text = text.replace(plain, odd)
+    assert read(numbers.quantities(odd_text)) == read(numbers.quantities(text))
+    assert read(numbers.dates(odd_text)) == read(numbers.dates(text))
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    articles = ingest.read_articles([fixtures / "west-mercia"])
+    odd_feed = tuple(
+        dataclasses.replace(a, body=a.body.replace(plain, odd)) if n % 2 else a
+        for n, a in enumerate(articles)
+    )
+    assert check_articles(odd_feed).claims  # read through, every stage

@@ -549,7 +549,10 @@ def test_quantities_read_once_are_those_read_with_the_spans_skipped(
     assert read(lambda: quantities(text)) == read(lambda: quantities(text, dated))
 
 
-def test_a_unit_that_cannot_be_read_inside_a_date_is_skipped_as_before() -> None:
+def test_a_unit_with_a_letter_the_engine_folds_is_read_and_inside_a_date_skipped() -> None:
+    # "ſ" is "s" to the case-blind pattern, and now to the measures table too (it was a
+    # KeyError): see literals.CaseBlindKeys.
     assert quantities("May 5 mileſ") == []
-    with pytest.raises(KeyError):
-        quantities("about 5 mileſ on May 5")
+    (found,) = quantities("about 5 mileſ on May 5")
+    (plain,) = quantities("about 5 miles on May 5")
+    assert (found.value, found.unit, found.qualifier) == (plain.value, plain.unit, "about")

@@ -153,7 +153,9 @@ def _shared_phrases(
     texts = (
         frame.select("group", "words").unique(maintain_order=True).with_row_index("text").collect()
     )
-    copies = frame.join(texts.lazy(), on=["group", "words"]).select("claim", "source", "text")
+    copies = (  # read three times below: joined once
+        frame.join(texts.lazy(), on=["group", "words"]).select("claim", "source", "text").collect()
+    ).lazy()
     word, text = pl.col("words"), pl.col("text")
     # Shifting the whole exploded column, not per text (`over` is far slower): a
     # shingle is kept only where its last word is still the same text's.
@@ -244,14 +246,14 @@ def _shared_phrases(
         .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
         .select("claim", "claim_b", (low * len(code) + high).alias("pair")),
         common=text_sets(common).collect().lazy(),
-        copies=copies.collect().lazy(),
+        copies=copies,
     )
 
 
-def _within_stories(phrases: _Phrases, story_of_source: np.ndarray, claims: int) -> pl.DataFrame:
-    """The claim pairs (claim < claim_b, different sources, one story) sharing a common
-    shingle (`_Phrases.common`), once each, in order. `story_of_source`: each source
-    code's story; `claims`: how many claims there are."""
+def _within_stories(phrases: _Phrases, story_of_source: np.ndarray) -> pl.LazyFrame:
+    """(claim, claim_b) for the claim pairs (claim < claim_b, different sources, one
+    story) sharing a common shingle (`_Phrases.common`), once per set they share.
+    `story_of_source`: each source code's story."""
     story = pl.DataFrame(
         {"source": np.arange(len(story_of_source), dtype=np.int64), "story": story_of_source},
         schema={"source": pl.Int64, "story": pl.Int64},
@@ -265,11 +267,10 @@ def _within_stories(phrases: _Phrases, story_of_source: np.ndarray, claims: int)
         .collect()
         .lazy()
     )
-    return _once_in_order(
-        held.join(held, on=["set", "story"], suffix="_b").filter(
-            (pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b"))
-        ),
-        claims,
+    return (
+        held.join(held, on=["set", "story"], suffix="_b")
+        .filter((pl.col("claim") < pl.col("claim_b")) & (pl.col("source") != pl.col("source_b")))
+        .select("claim", "claim_b")
     )
 
 
@@ -295,9 +296,14 @@ def _pairs_of(
 ) -> pl.DataFrame:
     """The claim pairs of `shared` (`_shared_phrases`), or those whose article pair is
     among `articles`, once each, in order. `claims`: how many claims there are."""
-    if articles is not None:
-        shared = shared.filter(pl.col("pair").is_in(pl.Series(articles, dtype=pl.Int64).implode()))
-    return _once_in_order(shared, claims)
+    return _once_in_order(shared if articles is None else _of_articles(shared, articles), claims)
+
+
+def _of_articles(shared: pl.LazyFrame, articles: np.ndarray) -> pl.LazyFrame:
+    """(claim, claim_b) of the pairs of `shared` whose article pair is among `articles`."""
+    return shared.filter(
+        pl.col("pair").is_in(pl.Series(articles, dtype=pl.Int64).implode())
+    ).select("claim", "claim_b")
 
 
 def candidate_pairs(
@@ -418,10 +424,11 @@ def match_claims(
         of_source = np.fromiter((story_index[story_of[s]] for s in sources), np.int64)
         late = articles[~ok]
         late = late[of_source[late // len(sources)] == of_source[late % len(sources)]]
-        later = _within_stories(phrases, of_source, len(ordered))
+        held_back = [_within_stories(phrases, of_source)]
         if len(late):
-            later = pl.concat([_pairs_of(shared, len(ordered), late), later]).unique()
-        # Each pair once, less those scored already.
+            held_back.append(_of_articles(shared, late))
+        later = _once_in_order(pl.concat(held_back), len(ordered))
+        # Less those scored already.
         packed = later["claim"].to_numpy() * len(ordered) + later["claim_b"].to_numpy()
         later = later.filter(~np.isin(packed, first * len(ordered) + second))
         if len(later):

@@ -212,7 +212,7 @@ def test_a_story_in_more_outlets_than_a_phrase_may_link_is_matched_alike(
     """The skew case on both engines: one story carried by one outlet more than
     `max_shingle_articles`. Spark's matches are the local engine's, and the other
     outlets keep every match they have without the extra one."""
-    from test_match import _wide_story
+    from test_match import _wide_story, _without
 
     from consistency import config
     from consistency.spark import SparkEngine
@@ -232,9 +232,4 @@ def test_a_story_in_more_outlets_than_a_phrase_may_link_is_matched_alike(
     )
     assert on_spark.matching == local.matching
     assert on_spark.discrepancies == local.discrepancies
-    kept = {
-        m
-        for m in on_spark.matching.matches
-        if not (m.claim_a.startswith("more-") or m.claim_b.startswith("more-"))
-    }
-    assert kept == set(fewer.matching.matches)
+    assert _without("more-", on_spark.matching.matches) == set(fewer.matching.matches)

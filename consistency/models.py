@@ -6,9 +6,12 @@ so a stage can never reach back and change what an earlier one decided.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copyreg
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 ClaimKind = Literal["headline", "heading", "sentence", "list_item", "rating_line", "quote"]
 GradeStatus = Literal["graded", "graded_unnamed", "not_graded"]
@@ -232,3 +235,21 @@ class Discrepancy:
     """Other sources that print what side a (b) prints, where a detector reports a
     difference once rather than for every copy (quotations); not columns: the problems
     stage counts them with that side."""
+
+
+def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    """How a record of class `cls` is pickled: its class and field values, rebuilt by
+    calling the class. Records cross processes by the hundred thousand (what each
+    reading worker read, the detectors' rows from their second process), and a frozen
+    slotted dataclass pickles by default through a `__getstate__` and `__setstate__`
+    written in Python, run per record: pickling what 1,000 articles read took 0.23
+    CPU s that way and 0.07 this way."""
+    names = [f.name for f in fields(cls)]
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda record: (cls, (get(record),))
+    return lambda record: (cls, get(record))
+
+
+for _record in [v for v in tuple(globals().values()) if isinstance(v, type) and is_dataclass(v)]:
+    copyreg.pickle(_record, _by_fields(_record))

@@ -90,6 +90,36 @@ def test_records_come_back_as_they_were_written(cls: type) -> None:
     round_trip()
 
 
+@pytest.mark.parametrize("cls", list(RECORDS), ids=lambda cls: cls.__name__)
+def test_records_pickle_and_copy_as_they_were(cls: type) -> None:
+    # Records cross processes pickled (models pickles them by their fields).
+    @given(st.lists(RECORDS[cls], max_size=5))
+    def round_trip(written: list[Any]) -> None:
+        import copy
+        import pickle
+
+        assert pickle.loads(pickle.dumps(written, pickle.HIGHEST_PROTOCOL)) == written
+        assert [copy.copy(r) for r in written] == written
+
+    round_trip()
+
+
+def test_every_record_is_pickled_by_its_fields() -> None:
+    import copyreg
+    import dataclasses
+    import pickle
+
+    records = [v for v in vars(models).values() if dataclasses.is_dataclass(v)]
+    assert len(records) >= 15
+    for cls in records:
+        assert cls in copyreg.dispatch_table, cls
+    claim = models.Claim("c1", "a", "quote", "Text.", 3, 1, 0, 5, "Ms Smith", True, True)
+    assert pickle.loads(pickle.dumps(claim)) == claim
+    assert pickle.loads(pickle.dumps(claim)).speaker_carried
+    read = pipeline.read_articles(ingest.read_feed([ROOT / "fixtures" / "west-mercia"]).articles)
+    assert pickle.loads(pickle.dumps(read)) == read
+
+
 def test_metadata_keeps_its_order() -> None:
     """Reports list an article's metadata in the order it came: a mapping must not come
     back sorted."""

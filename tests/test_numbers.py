@@ -510,6 +510,79 @@ def test_a_text_without_a_digit_or_a_number_word_has_no_quantity(text: str) -> N
         assert _read_quantities(text, None) == []
 
 
+_DATE_PIECES = st.sampled_from(
+    [
+        "on Friday", "FRIDAY", "on", "last week", "this  week", "six months ago", "a year",
+        "in the last", "years’", "fortnight", "decade", "Midnight", "noon", "midday",
+        "11.45am", "14:30", "0930 GMT", "2 March", "March 2023", "2019-20", "1/2/2023",
+        "yesterday", "today", "tomorrow", "May", "mayday", "Sept.", "in", "since", "2017",
+        "ſ", "İ", "ı", "\u212a", "٣", "weekend", "daily", "Monday’s", "x", ",", " ",
+    ]
+)  # fmt: skip
+_DATE_TEXTS = st.one_of(
+    st.lists(_DATE_PIECES, max_size=10).map(" ".join),
+    st.lists(_DATE_PIECES, max_size=10).map("".join),
+    st.text(max_size=40),
+)
+
+
+@given(_DATE_TEXTS)
+def test_a_text_without_a_digit_or_a_date_word_has_no_date(text: str) -> None:
+    from consistency.numbers import _dates, _may_hold_date, _patterns
+
+    patterns = _patterns()
+    assert _may_hold_date(text) == bool(patterns.may_date.search(text))
+    if not patterns.may_date.search(text):
+        assert not patterns.date.search(text)
+        assert _dates.__wrapped__(text) == ()
+
+
+def _digit_free_dates() -> list[str]:
+    """A text for each digit-free way the data tables let a date be written."""
+    from consistency import domain
+    from consistency.numbers import reading
+
+    cal = domain.calendar()
+    texts = [f"it was {name} then" for name in [*reading().named_times, *cal.named]]
+    texts += [f"seen on {day.capitalize()}." for day in cal.weekdays]
+    for unit in cal.units:
+        texts += [f"six {unit}s {word}" for word in cal.after_span]
+        texts += [f"{word} {unit}" for word in cal.before_span]
+        texts += [f"{word} three {unit.upper()}S" for word in cal.before_span]
+    return texts
+
+
+def test_each_digit_free_date_of_the_tables_passes_the_shortcut() -> None:
+    from consistency import numbers
+
+    texts = _digit_free_dates()
+    read = numbers._dates.__wrapped__
+    for text in texts:
+        assert numbers._patterns().date.search(text), text
+        assert numbers._may_hold_date(text), text
+        assert read(text), text
+
+
+def test_every_date_of_the_fixtures_is_found_past_the_shortcut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Real copy: each claim's dates are those read with every claim searched, and the
+    # shortcut passes by most claims (those holding neither a digit nor a date word).
+    from pathlib import Path
+
+    from consistency import ingest, numbers, pipeline
+
+    articles = ingest.read_feed([Path(__file__).parent.parent / "fixtures"]).articles
+    texts = sorted({c.text for c in pipeline.read_articles(articles)[1]})
+    read = numbers._dates.__wrapped__
+    shortcut = [read(t) for t in texts]
+    monkeypatch.setattr(numbers, "_may_hold_date", lambda text: True)
+    assert shortcut == [read(t) for t in texts]
+    assert sum(map(bool, shortcut)) > 100
+    monkeypatch.undo()
+    assert sum(map(numbers._may_hold_date, texts)) < 0.7 * len(texts)
+
+
 def test_the_letters_beyond_ascii_that_match_ascii_letters_are_known() -> None:
     import sys
 

@@ -196,6 +196,15 @@ def check(
             "quotes, organisations, matches, discrepancies) as Parquet tables into DIR.",
         ),
     ] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            metavar="DIR",
+            help="Keep what reading gave and the detectors' rows in DIR as they are done; "
+            "run again with the same DIR to resume a check that stopped.",
+        ),
+    ] = None,
     paths: PathsArgument = None,
 ) -> None:
     """Check articles; write discrepancies, claims and coverage tables and report.html.
@@ -211,10 +220,19 @@ def check(
             out,
             *([baseline_file] if baseline_file else []),
             *([tables_dir] if tables_dir else []),
+            *([checkpoint] if checkpoint else []),
         ]
         with _engine(engine, spark_master, spark_partitions) as chosen_engine:
             result = _check(
-                paths, urls, config_file, quiet, workers, keep_going, exclude, chosen_engine
+                paths,
+                urls,
+                config_file,
+                quiet,
+                workers,
+                keep_going,
+                exclude,
+                chosen_engine,
+                checkpoint,
             )
         written = report.write_reports(
             result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
@@ -333,6 +351,7 @@ def _check(
     keep_going: bool = False,
     exclude: list[Path] | None = None,
     engine: pipeline.Engine | None = None,
+    checkpoint: Path | None = None,
 ) -> CheckResult:
     inputs = [*(paths or []), *(fetch.read_url_list(urls) if urls else [])]
     if not inputs:
@@ -347,6 +366,7 @@ def _check(
             keep_going=keep_going,
             exclude=exclude or (),
             engine=engine,
+            checkpoint=checkpoint,
         )
     if not quiet:
         for notice in result.notices:

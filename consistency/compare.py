@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from . import caching
 from .detectors import DETECTORS, Context, Detector
@@ -218,6 +218,30 @@ def story_batches(
     return batches
 
 
+Found = dict[str, list[Discrepancy]]
+"""Every detector's rows on one batch of stories, by detector name."""
+
+
+class BatchLog(Protocol):
+    """Where the detectors' rows on each batch are kept as the batch is done, so that a
+    check that stops resumes with the batches not yet done (`consistency.checkpoint`).
+    A batch is known by its stories' ids: the rows on a batch are those of its stories
+    whatever batch size cut it."""
+
+    def done(self, stories: tuple[str, ...]) -> Found | None:
+        """The rows kept for a batch of these stories, if it was done."""
+        ...
+
+    def keep(self, stories: tuple[str, ...], found: Found) -> None:
+        """Keep the rows on a batch of these stories."""
+        ...
+
+
+def batch_stories(batch: StoryBatch) -> tuple[str, ...]:
+    """The ids of a batch's stories, sorted: what a `BatchLog` knows it by."""
+    return tuple(sorted(set(batch.matching.story_of.values())))
+
+
 STORY_BATCH_ARTICLES: int | None = 2000
 """Articles per batch of whole stories the detectors run on (`story_batches`); None:
 the whole feed at once. Each process holds one batch's worked-out tables at a time:
@@ -234,13 +258,15 @@ def compare(
     graph: ClaimGraph,
     parallel: bool = False,
     batch_articles: int | None = None,
+    log: BatchLog | None = None,
 ) -> tuple[Discrepancy, ...]:
     """Every detector's rows, sorted. With `parallel`, a forked process (where the
     platform forks) and this one share each batch's detectors out between them
     (LONGEST_FIRST), the forked one made afresh for each batch;
     with `batch_articles` (default STORY_BATCH_ARTICLES), the detectors run on
     batches of whole stories of about that many articles (`story_batches`), with the
-    whole feed's facts (`FeedFacts`). The rows are the same either way."""
+    whole feed's facts (`FeedFacts`). The rows are the same either way. With `log`,
+    batches it holds are taken from it and each batch done is kept in it."""
     # The text caches of the stages before (match's keys of every claim) are emptied:
     # their memory then serves the detectors, and a forked process does not start
     # with them.
@@ -251,30 +277,48 @@ def compare(
         extraction = agreed_subjects(extraction, graph)
         claim_of = {c.claim_id: c for c in claims}
         batches = [lambda: Context(articles, claim_of, extraction, matching, graph)]
+        known: list[tuple[str, ...]] = [tuple(sorted(set(matching.story_of.values())))]
     else:
         extraction, facts = prepared(extraction, graph)
         parts = story_batches(articles, claims, extraction, matching, graph, batch_articles)
         batches = [functools.partial(part.context, facts) for part in parts]
+        known = [batch_stories(part) for part in parts]
+    forking = parallel and len(DETECTORS) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    done: list[Found] = []
+    for b in range(len(batches)):
+        kept = log.done(known[b]) if log is not None else None
+        if kept is None:
+            kept = _batch(b, batches, forking)
+            if log is not None:
+                log.keep(known[b], kept)
+        done.append(kept)
+    return merged(done)
+
+
+def _batch(b: int, batches: list[Callable[[], Context]], forking: bool) -> Found:
+    """Every detector's rows on batch `b`, in this process, or shared out with a second
+    one forked for it."""
+    tasks = [(b, detector) for detector in _by_length()]
     found: dict[tuple[int, str], list[Discrepancy]] = {}
-    if parallel and len(DETECTORS) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if forking:
         # A second process forked afresh for each batch: a forked process shares this
         # one's pages until it touches their objects (a reference count is a write),
         # and one kept for the whole feed had by its end a copy of most of it (at
         # 20,000 articles about 700 MiB more than one process held alone).
-        fork = multiprocessing.get_context("fork")
-        for b in range(len(batches)):
-            turns = _Turns([(b, detector) for detector in _by_length()])
-            _FORKED[:] = [(batches, turns)]
-            try:
-                with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
-                    second = pool.submit(_run_in_second_process)
-                    found.update(turns.run(batches))
-                    found.update(second.result())
-            finally:
-                _FORKED.clear()
+        turns = _Turns(tasks)
+        _FORKED[:] = [(batches, turns)]
+        try:
+            with ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("fork")
+            ) as pool:
+                second = pool.submit(_run_in_second_process)
+                found.update(turns.run(batches))
+                found.update(second.result())
+        finally:
+            _FORKED.clear()
     else:
-        found = _Turns([(b, d) for b in range(len(batches)) for d in _by_length()]).run(batches)
-    return merged([{d.name: found[(b, d.name)] for d in DETECTORS} for b in range(len(batches))])
+        found = _Turns(tasks).run(batches)
+    return {d.name: found[(b, d.name)] for d in DETECTORS}
 
 
 def merged(found: Iterable[Mapping[str, list[Discrepancy]]]) -> tuple[Discrepancy, ...]:

@@ -23,6 +23,7 @@ from . import clean as clean_stage
 from . import compare as compare_stage
 from . import extract as extract_stage
 from . import graph as graph_stage
+from .checkpoint import Checkpoint
 from .config import Config
 from .errors import InputError
 from .graph import ClaimGraph
@@ -105,8 +106,10 @@ class Engine(Protocol):
         matching: Matching,
         graph: ClaimGraph,
         workers: int,
+        log: compare_stage.BatchLog | None = None,
     ) -> tuple[Discrepancy, ...]:
-        """Every detector's rows, sorted, as `compare.compare` gives them."""
+        """Every detector's rows, sorted, as `compare.compare` gives them; with `log`,
+        batches it holds taken from it and each batch done kept in it."""
         ...
 
 
@@ -185,10 +188,11 @@ class LocalEngine:
         matching: Matching,
         graph: ClaimGraph,
         workers: int,
+        log: compare_stage.BatchLog | None = None,
     ) -> tuple[Discrepancy, ...]:
         # Where reading used several processes, part of the detectors takes a second one.
         return compare_stage.compare(
-            articles, claims, extraction, matching, graph, parallel=workers > 1
+            articles, claims, extraction, matching, graph, parallel=workers > 1, log=log
         )
 
 
@@ -199,12 +203,16 @@ def check_articles(
     progress: Progress = _quiet,
     config: Config | None = None,
     engine: Engine | None = None,
+    checkpoint: Path | None = None,
 ) -> CheckResult:
     """Run every stage on articles already read (see `read_articles` for `workers`),
     telling `progress` how far it has gone. `config` (default: the bundled defaults)
     adds to the domain tables, leaves out its ignored sources, sets the matching
     thresholds unless `settings` are given, and overrides severities. `engine` says
     where the articles are read and the detectors run (default: `LocalEngine`); the
+    result is the same. With `checkpoint` (a folder), reading's result and the
+    detectors' rows are kept there as they are done, and a check of the same articles
+    under the same settings takes them from there (`consistency.checkpoint`): the
     result is the same."""
     config = config or Config()
     kept = tuple(a for a in articles if not config.ignores(a.source))
@@ -214,7 +222,8 @@ def check_articles(
     # leaves nothing behind in memory, and its texts never serve the next check.
     with domain.configured(config.tables), collector.paused(), caching.emptied_after():
         chosen: Engine = engine or LocalEngine()
-        result = _check_articles(kept, settings or config.match, workers, progress, chosen)
+        point = Checkpoint.open(checkpoint, kept) if checkpoint is not None else None
+        result = _check_articles(kept, settings or config.match, workers, progress, chosen, point)
     rows = config.apply_severity(result.discrepancies)
     if rows is not result.discrepancies:
         rows = tuple(sorted(rows, key=compare_stage.sort_key))
@@ -227,12 +236,20 @@ def _check_articles(
     workers: int | None,
     progress: Progress,
     engine: Engine,
+    checkpoint: Checkpoint | None = None,
 ) -> CheckResult:
     # 2. clean: encoding repair, typography, boilerplate, wrapped lines
     # 3. claims: sentences, headings, list items, rating lines, quotations
     # 4. extract: grades, people and titles, quotations with speakers, organisations
     workers = processes(workers, len(articles))
-    cleaned, claims, extraction = engine.read(articles, workers, progress)
+    read = checkpoint.read() if checkpoint is not None else None
+    if read is None:
+        read = engine.read(articles, workers, progress)
+        if checkpoint is not None:
+            checkpoint.keep_read(read)
+    else:
+        progress("read", len(articles), len(articles))
+    cleaned, claims, extraction = read
     # 5. match: stories and matched claims, blocked so that nothing is all-pairs
     progress("match", 0, 1)
     published = {a.source: a.metadata.get("published", "") for a in cleaned}
@@ -246,7 +263,8 @@ def _check_articles(
     progress("graph", 1, 1)
     # 7. compare: the discrepancies
     progress("compare", 0, 1)
-    discrepancies = engine.compare(cleaned, claims, extraction, matching, graph, workers)
+    log = checkpoint.batches(settings or MatchSettings()) if checkpoint is not None else None
+    discrepancies = engine.compare(cleaned, claims, extraction, matching, graph, workers, log)
     progress("compare", 1, 1)
     return CheckResult(articles, cleaned, claims, extraction, matching, graph, discrepancies)
 
@@ -260,6 +278,7 @@ def check(
     keep_going: bool = False,
     exclude: Iterable[str | Path] = (),
     engine: Engine | None = None,
+    checkpoint: Path | None = None,
 ) -> CheckResult:
     """Check the articles under `paths` (files or directories); see `check_articles`.
     With `keep_going`, unreadable files and records are skipped (listed in the result's
@@ -267,5 +286,5 @@ def check(
     (the folder the reports go to, a baseline) is read."""
     # 1. ingest
     feed = ingest.read_feed(paths, keep_going, exclude)
-    result = check_articles(feed.articles, settings, workers, progress, config, engine)
+    result = check_articles(feed.articles, settings, workers, progress, config, engine, checkpoint)
     return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices)

@@ -58,6 +58,10 @@ if TYPE_CHECKING:
     from pyspark.sql.types import DataType
 
 INSTALL = "pip install 'consistency[spark]'"
+LOGGED_JOB_TASKS = 8
+"""Batches of stories per core in each detectors' job when their rows are kept as
+they are done (`--checkpoint`): more per job keeps the cores busier, fewer lose less
+when a check stops."""
 DRIVER_MEMORY = "6g"
 """The driver JVM's heap unless SPARK_DRIVER_MEMORY says otherwise."""
 _LOG_SETTINGS = Path(__file__).parent / "data" / "spark-log4j2.properties"
@@ -363,29 +367,43 @@ class SparkEngine:
         matching: Matching,
         graph: ClaimGraph,
         workers: int,
+        log: compare_stage.BatchLog | None = None,
     ) -> tuple[Discrepancy, ...]:
         """Every detector on the cluster, a batch of whole stories per task (about
         `batch_articles` articles each), given the feed's facts; the rows merged and
-        sorted as the local engine's are (`compare.merged`)."""
+        sorted as the local engine's are (`compare.merged`). With `log`, batches it
+        holds are not sent, and the rest go in jobs of `LOGGED_JOB_TASKS` tasks per
+        core, each job's batches kept in it as the job ends: a check stopped part way
+        loses one job's work at most."""
         extraction, facts = compare_stage.prepared(extraction, graph)
         batches = compare_stage.story_batches(
             articles, claims, extraction, matching, graph, self.batch_articles
         )
         if not batches:
             return ()
-        given = pl.DataFrame(
-            [_batch_row(b, batch) for b, batch in enumerate(batches)],
-            schema=_batch_schema(),
-            orient="row",
-        )
+        stories = [compare_stage.batch_stories(batch) for batch in batches]
+        found: list[compare_stage.Found | None] = [
+            log.done(known) if log is not None else None for known in stories
+        ]
+        todo = [b for b, kept in enumerate(found) if kept is None]
         names = _Names(dict(graph.person_key), dict(graph.person_name), dict(graph.org_name))
-        partitions = min(len(batches), 4 * self._cores())
-        table = self._job(given, partitions, _found_schema(), _detector_of(names, facts))
-        found: list[dict[str, list[Discrepancy]]] = [{} for _ in batches]
+        step = LOGGED_JOB_TASKS * self._cores() if log is not None and todo else len(todo)
         read = tables.reader(Discrepancy)
-        for row in table.iter_rows(named=True):
-            found[row["index"]][row["detector"]] = [read(d) for d in row["rows"]]
-        return compare_stage.merged(found)
+        for at in range(0, len(todo), max(step, 1)):
+            job = todo[at : at + step]
+            given = pl.DataFrame(
+                [_batch_row(b, batches[b]) for b in job], schema=_batch_schema(), orient="row"
+            )
+            partitions = min(len(job), 4 * self._cores())
+            table = self._job(given, partitions, _found_schema(), _detector_of(names, facts))
+            made: dict[int, compare_stage.Found] = {b: {} for b in job}
+            for row in table.iter_rows(named=True):
+                made[row["index"]][row["detector"]] = [read(d) for d in row["rows"]]
+            for b, rows in made.items():
+                found[b] = rows
+                if log is not None:
+                    log.keep(stories[b], rows)
+        return compare_stage.merged(rows for rows in found if rows is not None)
 
     def _cores(self) -> int:
         return int(self._session().sparkContext.defaultParallelism)

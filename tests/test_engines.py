@@ -233,3 +233,41 @@ def test_a_story_in_more_outlets_than_a_phrase_may_link_is_matched_alike(
     assert on_spark.matching == local.matching
     assert on_spark.discrepancies == local.discrepancies
     assert _without("more-", on_spark.matching.matches) == set(fewer.matching.matches)
+
+
+def test_a_spark_check_stopped_in_the_detectors_resumes_from_its_checkpoint(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a checkpoint the detectors' batches go in jobs of a few per core, each job's
+    rows kept as it ends: a check stopped in a later job sends only the batches left."""
+    from consistency import spark as spark_engine
+    from consistency.spark import SparkEngine
+
+    source = ROOT / "fixtures"
+    local = tmp_path / "local"
+    _write_everything(check([source]), local)
+    monkeypatch.setattr(spark_engine, "LOGGED_JOB_TASKS", 1)  # 2 batches a job on local[2]
+    engine = SparkEngine(session=spark, partitions=2, batch_articles=3)
+    kept = tmp_path / "checkpoint"
+    sent: list[int] = []
+    real = SparkEngine._job
+
+    def counted(self: SparkEngine, given: Any, *args: Any) -> Any:
+        if "stories" in given.columns:  # a detectors' job, not the reading one
+            sent.append(given.height)
+            if len(sent) == 3:
+                raise RuntimeError("stopped")
+        return real(self, given, *args)
+
+    monkeypatch.setattr(SparkEngine, "_job", counted)
+    with pytest.raises(RuntimeError, match="stopped"):
+        check([source], engine=engine, checkpoint=kept)
+    batches = sum(sent[:2])
+    sent.clear()
+    out = tmp_path / "spark"
+    _write_everything(check([source], engine=engine, checkpoint=kept), out)
+    assert _same_files(local, out) == []
+    assert sum(sent) + batches == len(list(kept.glob("batch-*.parquet")))
+    sent.clear()
+    check([source], engine=engine, checkpoint=kept)
+    assert sent == []

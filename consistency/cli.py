@@ -256,6 +256,7 @@ def check(
                 known=known.ids if known else None,
                 settings=result.config.path,
                 found=result.problems,
+                largest=report.largest_stories(result),
             )
         )
         if result.skipped:

@@ -23,7 +23,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
@@ -482,9 +482,11 @@ def summary(
     known: frozenset[str] | None = None,
     settings: str | None = None,
     found: Sequence[problems.Problem] = (),
+    largest: Sequence[StorySize] = (),
 ) -> str:
     """A short plain-text summary: counts, the settings file in effect (`settings`: its
-    path, "" for none; None leaves the line out), the problems `found` (worst first),
+    path, "" for none; None leaves the line out), the `largest` stories (see
+    `largest_stories`), the problems `found` (worst first),
     then the rows behind them: counts by kind and severity, then the worst rows. With
     `known` (a baseline's ids), the worst rows list new ones first and mark each new or
     known."""
@@ -494,6 +496,13 @@ def summary(
     ]
     if settings is not None:
         lines.append(f"settings: {settings or 'none'}")
+    if largest:
+        lines.append("largest stories:")
+        lines += [
+            f"  {size.story} {counted(size.articles, 'article')}, "
+            f"{counted(size.claims, 'claim')}: {_short(size.headline, 60)}"
+            for size in largest
+        ]
     if not rows:
         return "\n".join(lines)
     lines += problem_lines(found, worst)
@@ -515,6 +524,41 @@ def summary(
     )
     lines.extend(row_lines(first[:worst], known))
     return "\n".join(lines)
+
+
+LARGEST_STORIES = 3
+"""Stories the summary names by size, largest first."""
+
+
+class StorySize(NamedTuple):
+    story: str
+    articles: int
+    claims: int
+    headline: str
+    """The headline of the story's first article in the feed ("" if it has none)."""
+
+
+def largest_stories(result: CheckResult, shown: int = LARGEST_STORIES) -> list[StorySize]:
+    """The `shown` largest stories of a check of more than one story, most articles
+    first (then most claims, then id): a story far larger than the rest is outlets
+    carrying one story widely, or stories run together, and is one batch of the
+    detectors' work however large (README, "One story in many outlets"). Empty for a
+    check of one story or none."""
+    story_of = result.matching.story_of
+    articles: Counter[str] = Counter()
+    headline: dict[str, str] = {}
+    for article in result.cleaned:
+        story = story_of.get(article.source, "")
+        articles[story] += 1
+        headline.setdefault(story, article.headline)
+    if len(articles) < 2:
+        return []
+    claims: Counter[str] = Counter(story_of.get(c.source, "") for c in result.claims)
+    ranked = sorted(articles, key=lambda story: (-articles[story], -claims[story], story))
+    return [
+        StorySize(story, articles[story], claims[story], headline[story])
+        for story in ranked[:shown]
+    ]
 
 
 def gate_failure(

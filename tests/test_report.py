@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -510,3 +511,36 @@ def test_cluster_claims_orders_each_cluster_by_source_then_id(
     source_of = {c.claim_id: c.source for c in claims}
     want = {k: sorted(ids, key=lambda i: (source_of[i], i)) for k, ids in members.items()}
     assert {k: [c.claim_id for c in v] for k, v in got.items()} == want
+
+
+def test_the_summary_names_the_largest_stories_of_several(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from consistency import check
+    from consistency.cli import app
+
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    result = check([root], workers=1)
+    largest = report.largest_stories(result)
+    sizes = Counter(result.matching.story_of[a.source] for a in result.cleaned)
+    assert len(largest) == report.LARGEST_STORIES
+    assert [s.articles for s in largest] == sorted(sizes.values(), reverse=True)[:3]
+    first = largest[0]
+    assert first.articles == max(sizes.values()) > 1
+    assert first.claims == sum(
+        1 for c in result.claims if result.matching.story_of[c.source] == first.story
+    )
+    assert first.headline
+    text = report.summary(result.discrepancies, 28, 769, len(sizes), largest=largest)
+    lines = text.splitlines()
+    assert lines[1] == "largest stories:"
+    assert lines[2].startswith(
+        f"  {first.story} {first.articles} articles, {first.claims} claims: "
+    )
+    assert lines[3].split()[1:3] == ["1", "article,"]
+    # One story: nothing to rank.
+    assert report.largest_stories(check([root / "west-mercia"], workers=1)) == []
+    shown = CliRunner().invoke(app, ["check", str(root), "--out", str(tmp_path / "o")])
+    assert f"largest stories:\n  {first.story} " in shown.output
+    alone = CliRunner().invoke(app, ["check", str(root / "west-mercia"), "--out", str(tmp_path)])
+    assert "largest stories" not in alone.output

@@ -301,29 +301,21 @@ def _batch(b: int, batches: list[Callable[[], Context]], forking: bool) -> Found
     tasks = [(b, detector) for detector in _by_length()]
     found: dict[tuple[int, str], list[Discrepancy]] = {}
     if forking:
-        # The batch's context is made before the fork, its aligned claim pairs worked
-        # out: the detectors that read them (quotations, facts, claim changes) run in
-        # both processes, and each worked them out again (0.9 of 21 CPU s at 5,000
-        # articles). The second process inherits them.
-        context = batches[b]()
-        context.aligned  # noqa: B018 (worked out and kept by the context)
-        made = [*batches[:b], lambda: context, *batches[b + 1 :]]
         # A second process forked afresh for each batch: a forked process shares this
         # one's pages until it touches their objects (a reference count is a write),
         # and one kept for the whole feed had by its end a copy of most of it (at
         # 20,000 articles about 700 MiB more than one process held alone).
         turns = _Turns(tasks)
-        _FORKED[:] = [(made, turns)]
+        _FORKED[:] = [(batches, turns)]
         try:
             with ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("fork")
             ) as pool:
                 second = pool.submit(_run_in_second_process)
-                found.update(turns.run(made))
+                found.update(turns.run(batches))
                 found.update(second.result())
         finally:
             _FORKED.clear()
-            del context, made
     else:
         found = _Turns(tasks).run(batches)
     return {d.name: found[(b, d.name)] for d in DETECTORS}

@@ -69,8 +69,9 @@ PathsArgument = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="PATH",
-        help="Article files or directories, http:// or https:// URLs, or - for one "
-        "article on standard input (see README: Inputs).",
+        help="Article files or directories, http:// or https:// URLs, - for one "
+        "article on standard input, or with --engine spark URIs a cluster reads "
+        "(s3a://, hdfs://; see README: Inputs).",
         show_default=False,
     ),
 ]

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
@@ -160,10 +160,13 @@ def read_feed(
     exclude: Iterable[str | Path] = (),
     limits: fetch.Limits | None = None,
     stdin: BinaryIO | None = None,
+    remote: RemoteFiles | None = None,
 ) -> Feed:
     """Read every article under `paths`: files or directories, http:// and https://
-    URLs (fetched within `limits`; see `fetch`), and `-` for standard input (`stdin`,
-    by default the process's).
+    URLs (fetched within `limits`; see `fetch`), `-` for standard input (`stdin`,
+    by default the process's), and URIs of other schemes (`hdfs://`, `s3a://`,
+    `file://`: files or folders only a cluster may reach), whose files `remote` lists
+    and reads (the Spark engine's `files`); each file is read as a local one is.
 
     With `keep_going` false the first problem raises `InputError`. With it true every
     unreadable file or record and every page that cannot be fetched is left out and
@@ -176,9 +179,16 @@ def read_feed(
     """
     paths = list(paths)
     log = _Log(keep_going)
+    uris = list(dict.fromkeys(str(p) for p in paths if is_remote(str(p))))
     files = [p for p in paths if not fetch.is_url(str(p)) and str(p) != STDIN]
+    files = [p for p in files if not is_remote(str(p))]
     urls = list(dict.fromkeys(str(p) for p in paths if fetch.is_url(str(p))))
     read: list[_Read] = []
+    for uri in uris:
+        try:
+            read += _remote_reads(uri, remote, log)
+        except InputError as exc:
+            log.problem(exc)
     if files:
         try:
             found = _discover(files, log, exclude)
@@ -223,6 +233,56 @@ def read_feed(
     return Feed(
         tuple(articles[k] for k in sorted(articles)), tuple(log.skipped), tuple(log.notices)
     )
+
+
+RemoteFiles = Callable[[str], list[tuple[str, int, bytes | None]]]
+"""Every file at or under a URI, as (its URI, its size, its bytes, or None for a file
+over `MAX_FEED_BYTES`, which is not fetched)."""
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
+def is_remote(value: str) -> bool:
+    """Whether an input is a URI of a scheme other than http and https (`hdfs://`,
+    `s3a://`, `file://`): read by a cluster's file systems, not this process's."""
+    return bool(_SCHEME.match(value)) and not fetch.is_url(value)
+
+
+def _remote_reads(uri: str, remote: RemoteFiles | None, log: _Log) -> list[_Read]:
+    """The articles of the files at or under a URI, each file read by its kind as a
+    local file is (hidden files and folders, and other kinds, left out likewise)."""
+    if remote is None:
+        raise InputError(uri, "a URI of this scheme is read on a Spark cluster: add --engine spark")
+    root = PurePosixPath(urlsplit(uri).path)
+    read: list[_Read] = []
+    for name, size, raw in sorted(remote(uri)):
+        where = PurePosixPath(urlsplit(name).path)
+        try:
+            parts = where.relative_to(root).parts or (where.name,)
+        except ValueError:
+            parts = (where.name,)
+        suffix = where.suffix.lower()
+        if suffix not in SUFFIXES or any(part.startswith(".") for part in parts):
+            continue
+        if size > _limit(suffix) or raw is None:
+            log.problem(InputError(name, _too_big(size, _limit(suffix))))
+            continue
+        if suffix == ".xml" and _feed_root(raw[:_SNIFF_BYTES].decode("latin-1")) is None:
+            log.notice(name, "not an RSS or Atom feed; left out")
+            continue
+        noticed = len(log.notices)
+        items = [
+            replace(item, path=name)
+            if isinstance(item, Article)
+            else InputError(name, item.problem, item.line)
+            for item in _items_of(Path(where), raw, log)
+        ]
+        # What reading noted of the file names it by its URI, as its articles are.
+        log.notices[noticed:] = [replace(n, path=name) for n in log.notices[noticed:]]
+        read += _one_file(items, Path(where), parts[:-1], log)
+    if not read and not log.skipped:
+        raise InputError(uri, f"no article files found (looked for {', '.join(sorted(SUFFIXES))})")
+    return read
 
 
 def _one_file(
@@ -504,11 +564,20 @@ def _sniff_feed(path: Path) -> bool:
     return _feed_root(head.decode("latin-1")) is not None
 
 
+def _limit(suffix: str) -> int:
+    """The largest file of this kind read (`MAX_FEED_BYTES`, `MAX_ARTICLE_BYTES`)."""
+    many = JSON_SUFFIXES | FEED_SUFFIXES | PARQUET_SUFFIXES
+    return MAX_FEED_BYTES if suffix.lower() in many else MAX_ARTICLE_BYTES
+
+
 def _file_items(path: Path, log: _Log) -> Iterator[Article | InputError]:
     """The articles of one file, and its records' problems as values (not raised)."""
+    yield from _items_of(path, _load(path, _limit(path.suffix)), log)
+
+
+def _items_of(path: Path, raw: bytes, log: _Log) -> Iterator[Article | InputError]:
+    """The articles of a file's bytes, read by the file's kind (its suffix)."""
     suffix = path.suffix.lower()
-    many = JSON_SUFFIXES | FEED_SUFFIXES | PARQUET_SUFFIXES
-    raw = _load(path, MAX_FEED_BYTES if suffix in many else MAX_ARTICLE_BYTES)
     if suffix in PARQUET_SUFFIXES:
         yield from _read_parquet(path, raw)
         return

@@ -94,6 +94,11 @@ class Engine(Protocol):
         """What `--engine` calls it."""
         ...
 
+    def files(self, uri: str) -> list[tuple[str, int, bytes | None]]:
+        """Every file at or under a URI only the cluster reads (`ingest.RemoteFiles`);
+        an engine that reads none raises `InputError`."""
+        ...
+
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         """Every article read (`read_one`), on `workers` processes where that applies."""
         ...
@@ -176,6 +181,9 @@ class LocalEngine:
     (`read_articles`, `compare.compare`)."""
 
     name: str = "local"
+
+    def files(self, uri: str) -> list[tuple[str, int, bytes | None]]:
+        raise InputError(uri, "a URI of this scheme is read on a Spark cluster: add --engine spark")
 
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         return read_articles(articles, workers, progress)
@@ -285,6 +293,8 @@ def check(
     `skipped`) instead of stopping the check. Nothing at or under a path in `exclude`
     (the folder the reports go to, a baseline) is read."""
     # 1. ingest
-    feed = ingest.read_feed(paths, keep_going, exclude)
+    # URIs only a cluster reads (hdfs://, s3a://) are listed and read by the engine.
+    remote = (engine or LocalEngine()).files
+    feed = ingest.read_feed(paths, keep_going, exclude, remote=remote)
     result = check_articles(feed.articles, settings, workers, progress, config, engine, checkpoint)
     return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices)

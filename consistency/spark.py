@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from . import compare as compare_stage
-from . import domain, furniture, tables
+from . import domain, furniture, ingest, tables
 from .detectors.base import FeedFacts
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .graph import ClaimGraph
 from .models import (
     Article,
@@ -343,6 +343,29 @@ class SparkEngine:
             self.session = start_session(self.master)
             self._started = True
         return self.session
+
+    def files(self, uri: str) -> list[tuple[str, int, bytes | None]]:
+        """Every file at or under `uri` (any file system the cluster reads: hdfs://,
+        s3a://, file://), read by the executors and brought to the driver, which reads
+        them as `ingest` reads local files: (the file's URI, its size, its bytes, or
+        None for a file over `ingest.MAX_FEED_BYTES`, left on the cluster). Spark's
+        file listing leaves out names starting with "_" or "."."""
+        from pyspark.sql import functions as f
+
+        try:
+            frame = (
+                self._session()
+                .read.format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(uri)
+            )
+            small = f.col("length") <= ingest.MAX_FEED_BYTES
+            rows = frame.select("path", "length", f.when(small, f.col("content"))).collect()
+        except Exception as error:  # pyspark's own types: no such path, no file system
+            raise InputError(uri, f"cannot read: {_last_line(error)}") from error
+        return [
+            (str(path), int(size), None if raw is None else bytes(raw)) for path, size, raw in rows
+        ]
 
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         """Every article read on the cluster (`workers` is the local engine's and is not

@@ -271,3 +271,20 @@ def test_a_spark_check_stopped_in_the_detectors_resumes_from_its_checkpoint(
     sent.clear()
     check([source], engine=engine, checkpoint=kept)
     assert sent == []
+
+
+def test_a_folder_only_the_cluster_reads_is_an_input(spark: Any, tmp_path: Path) -> None:
+    """A URI (here file://, as hdfs:// or s3a:// would be) is listed and read by the
+    executors, and its files read as local files are: the same rows."""
+    from consistency.errors import InputError
+    from consistency.spark import SparkEngine
+
+    source = ROOT / "fixtures" / "formats"
+    engine = SparkEngine(session=spark, partitions=2)
+    local = check([source])
+    remote = check([source.as_uri()], engine=engine)
+    assert remote.discrepancies == local.discrepancies
+    assert [c.text for c in remote.claims] == [c.text for c in local.claims]
+    assert all(a.path.startswith("file:") for a in remote.articles)
+    with pytest.raises(InputError, match=r"^file:///nowhere/feed: cannot read: .*"):
+        check(["file:///nowhere/feed"], engine=engine)

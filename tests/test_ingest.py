@@ -1024,3 +1024,91 @@ def test_a_damaged_parquet_file_is_an_input_error_or_articles(
             assert str(error).startswith(str(path))
         else:
             assert all(a.body.strip() for a in articles)
+
+
+# --- URIs a cluster reads (hdfs://, s3a://, file://) ---------------------------------
+
+
+def test_uris_of_other_schemes_than_http_are_remote() -> None:
+    for uri in ("s3a://bucket/feed", "hdfs://namenode:8020/wire", "file:///tmp/feed", "gs://b/x"):
+        assert ingest.is_remote(uri), uri
+    for local in ("feed/a.txt", "-", "http://example.org/a", "https://x.org", "C:/feed", "a:b"):
+        assert not ingest.is_remote(local), local
+
+
+def test_a_remote_uri_without_a_cluster_is_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from consistency.cli import app
+
+    with pytest.raises(InputError, match=r"^s3a://bucket/feed: .*--engine spark$"):
+        ingest.read_feed(["s3a://bucket/feed"])
+    with pytest.raises(InputError, match="--engine spark"):
+        pipeline.check(["s3a://bucket/feed"])
+    result = CliRunner().invoke(app, ["check", "s3a://bucket/feed", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "s3a://bucket/feed" in result.output and "--engine spark" in result.output
+    assert "Traceback" not in result.output
+    # Beside local files, with --keep-going: skipped, the rest read.
+    feed = ingest.read_feed(["s3a://bucket/feed", FIXTURES / "west-mercia"], keep_going=True)
+    assert [s.path for s in feed.skipped] == ["s3a://bucket/feed"]
+    assert len(feed.articles) == 5
+
+
+def _served(folder: Path, uri: str) -> ingest.RemoteFiles:
+    """A cluster's listing of `folder` as `uri` (what the Spark engine's `files` gives)."""
+
+    def files(asked: str) -> list[tuple[str, int, bytes | None]]:
+        assert asked == uri
+        return [
+            (
+                uri + "/" + path.relative_to(folder).as_posix(),
+                path.stat().st_size,
+                path.read_bytes(),
+            )
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        ]
+
+    return files
+
+
+def test_files_under_a_uri_are_read_as_local_files_are(tmp_path: Path) -> None:
+    folder = tmp_path / "feed"
+    shutil.copytree(FIXTURES / "formats", folder / "desk")
+    shutil.copytree(FIXTURES / "west-mercia", folder / "wm")
+    (folder / "wm" / ".hidden.txt").write_text("Hidden text.\n", "utf-8")
+    (folder / "notes.csv").write_text("a,b\n", "utf-8")
+    (folder / "sitemap.xml").write_text("<urlset></urlset>\n", "utf-8")
+    local = ingest.read_feed([folder])
+    uri = "s3a://bucket/archive"
+    remote = ingest.read_feed([uri], remote=_served(folder, uri))
+    assert [a.source for a in remote.articles] == [a.source for a in local.articles]
+    for near, far in zip(local.articles, remote.articles, strict=True):
+        assert far.path == uri + "/" + Path(near.path).relative_to(folder).as_posix()
+        assert (far.body, far.metadata, far.first_line) == (
+            near.body,
+            near.metadata,
+            near.first_line,
+        )
+    assert sorted(n.message for n in remote.notices) == sorted(n.message for n in local.notices)
+    assert all(n.path.startswith(uri + "/") for n in remote.notices)
+
+
+def test_a_file_under_a_uri_over_the_limit_is_named_and_not_read(tmp_path: Path) -> None:
+    uri = "hdfs://namenode/wire"
+
+    def files(asked: str) -> list[tuple[str, int, bytes | None]]:
+        big = ingest.MAX_FEED_BYTES + 1
+        return [
+            (f"{uri}/big.jsonl", big, None),
+            (f"{uri}/a.txt", 20, b"Kent Police was rated good.\n"),
+        ]
+
+    with pytest.raises(InputError, match=r"^hdfs://namenode/wire/big.jsonl: file is .* over the"):
+        ingest.read_feed([uri], remote=files)
+    feed = ingest.read_feed([uri], remote=files, keep_going=True)
+    assert [a.path for a in feed.articles] == [f"{uri}/a.txt"]
+    assert [s.path for s in feed.skipped] == [f"{uri}/big.jsonl"]
+    with pytest.raises(InputError, match="no article files found"):
+        ingest.read_feed([uri], remote=lambda asked: [])

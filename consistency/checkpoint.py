@@ -4,11 +4,13 @@ resumed by running it again with the same `--checkpoint DIR`.
 
 Two stages are kept, each under a key that says exactly what it was computed from:
 
-- reading (clean, claims, extract), as one Parquet table of every article read
-  (`tables.read_schema`), keyed by the package's own code and data files, the
-  configuration's additions to the domain tables and every article checked (its
-  source, path, first line, metadata and body): a changed article, a new version of
-  the package or another configuration reads afresh;
+- reading (clean, claims, extract), as a Parquet table per kind of record (the
+  cleaned articles, claims, judgments, people, quotations, organisations), keyed by
+  the package's own code and data files, the versions of Python and of the libraries
+  the package requires, the configuration's additions to the domain tables and every
+  article checked (its source, path, first line, metadata and body): a changed
+  article, a new version of the package or of a library, or another configuration
+  reads afresh;
 - the detectors' rows, one Parquet table per batch of whole stories as each batch is
   done (`compare.BatchLog`), keyed by the reading's key, the matching settings and
   the batch's story ids: a check that stopped in the detectors runs only the batches
@@ -27,9 +29,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +66,37 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @table_cache
 def code_key() -> str:
-    """A digest of the package's code and bundled data: results kept by another version
-    of either are never taken."""
+    """A digest of the package's code and bundled data, of Python's version and of the
+    versions of the libraries reading and the detectors call (ftfy's repairs,
+    trafilatura's page text, wordfreq's frequencies): results kept by another version
+    of any are never taken."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".toml", ".json", ".txt", ".csv"):
             digest.update(str(path.relative_to(_PACKAGE)).encode())
             digest.update(path.read_bytes())
+    _put(digest, sys.version, *(f"{name} {_version(name)}" for name in _dependencies()))
     return digest.hexdigest()
+
+
+def _dependencies() -> list[str]:
+    """The distributions the installed package requires, its extras' left out (none
+    when run from a source tree never installed: the code's own digest still holds)."""
+    try:
+        required = metadata.requires("consistency") or []
+    except metadata.PackageNotFoundError:
+        return []
+    # The extras' (tests, linters, Spark) leave the results as they are.
+    base = [line for line in required if "extra ==" not in line]
+    names = {re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0] for line in base}
+    return sorted(name for name in names if name)
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def _put(digest: Any, *parts: str) -> None:
@@ -207,7 +235,9 @@ def _load(path: Path) -> pl.DataFrame | None:
         return None
     try:
         return pl.read_parquet(path)
-    except Exception:  # a damaged file: worked out again and written anew
+    # A damaged file (polars' or Arrow's errors, or a panic of the Rust reader, which
+    # is a BaseException): worked out again and written anew.
+    except (Exception, pl.exceptions.PanicException):
         return None
 
 

@@ -206,3 +206,17 @@ def test_the_command_line_resumes_with_the_same_folder(tmp_path: Path) -> None:
     assert list(kept.glob("read-*"))
     for report in (tmp_path / "a").iterdir():
         assert report.read_bytes() == (tmp_path / "b" / report.name).read_bytes()
+
+
+def test_another_version_of_a_library_reading_calls_reads_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = checkpoint.code_key()
+    assert "ftfy" in checkpoint._dependencies() or not checkpoint._dependencies()
+    checkpoint.code_key.cache_clear()
+    monkeypatch.setattr(checkpoint, "_dependencies", lambda: ["ftfy"])
+    monkeypatch.setattr(checkpoint, "_version", lambda name: "0.0-other")
+    try:
+        assert checkpoint.code_key() != before
+    finally:
+        checkpoint.code_key.cache_clear()

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from . import baseline, config, domain, explain, fetch, pipeline, report, tables
+from . import baseline, config, domain, explain, fetch, ingest, pipeline, report, tables
 from .errors import ConsistencyError, UsageError
 from .models import SEVERITY_RANK
 from .results import CheckResult
@@ -189,12 +189,13 @@ def check(
     spark_master: SparkMasterOption = None,
     spark_partitions: SparkPartitionsOption = None,
     tables_dir: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--tables",
             metavar="DIR",
             help="Also write every stage's records (articles, claims, judgments, people, "
-            "quotes, organisations, matches, discrepancies) as Parquet tables into DIR.",
+            "quotes, organisations, matches, discrepancies) as Parquet tables into DIR "
+            "(with --engine spark, DIR may be a URI the cluster writes: s3a://, hdfs://).",
         ),
     ] = None,
     checkpoint: Annotated[
@@ -217,10 +218,12 @@ def check(
         known = baseline.read(baseline_file) if baseline_file else None
         # Never read this run's reports (a second run with --out inside the feed) nor
         # the baseline (kept beside the copy).
+        if tables_dir is not None and ingest.is_remote(tables_dir) and engine is EngineName.local:
+            raise UsageError(f"--tables {tables_dir}: a URI is written by --engine spark")
         exclude = [
             out,
             *([baseline_file] if baseline_file else []),
-            *([tables_dir] if tables_dir else []),
+            *([Path(tables_dir)] if tables_dir and not ingest.is_remote(tables_dir) else []),
             *([checkpoint] if checkpoint else []),
         ]
         with _engine(engine, spark_master, spark_partitions) as chosen_engine:
@@ -235,11 +238,18 @@ def check(
                 chosen_engine,
                 checkpoint,
             )
-        written = report.write_reports(
-            result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
+            # While the engine runs: a URI is written by its Spark session.
+            stage_tables: list[str | Path] = (
+                list(chosen_engine.write_tables(tables.result_tables(result), tables_dir))
+                if tables_dir is not None
+                else []
+            )
+        written: list[str | Path] = list(
+            report.write_reports(
+                result, out, graph=graph, formats=chosen, known=known.ids if known else frozenset()
+            )
         )
-        if tables_dir is not None:
-            written += tables.write_tables(tables.result_tables(result), tables_dir)
+        written += stage_tables
     new, old = known.split(result.discrepancies) if known else (list(result.discrepancies), [])
     failing = (
         [d for d in new if SEVERITY_RANK[d.severity] <= SEVERITY_RANK[fail_on.value]]

@@ -11,13 +11,13 @@ import copyreg
 import dataclasses
 import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from . import caching, collector, domain, furniture, ingest, match
+from . import caching, collector, domain, furniture, ingest, match, tables
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
@@ -25,7 +25,7 @@ from . import extract as extract_stage
 from . import graph as graph_stage
 from .checkpoint import Checkpoint
 from .config import Config
-from .errors import InputError
+from .errors import InputError, UsageError
 from .graph import ClaimGraph
 from .models import (
     Article,
@@ -37,6 +37,9 @@ from .models import (
 )
 from .results import CheckResult
 from .settings import MatchSettings
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def _read_only(values: dict[str, str]) -> MappingProxyType[str, str]:
@@ -101,6 +104,11 @@ class Engine(Protocol):
 
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         """Every article read (`read_one`), on `workers` processes where that applies."""
+        ...
+
+    def write_tables(self, made: Mapping[str, pl.DataFrame], where: str | Path) -> list[str]:
+        """Each table as Parquet under `where` (`tables.write_tables`; a URI only the
+        cluster writes, where the engine has one); what was written."""
         ...
 
     def compare(
@@ -184,6 +192,11 @@ class LocalEngine:
 
     def files(self, uri: str) -> list[tuple[str, int, bytes | None]]:
         raise InputError(uri, "a URI of this scheme is read on a Spark cluster: add --engine spark")
+
+    def write_tables(self, made: Mapping[str, pl.DataFrame], where: str | Path) -> list[str]:
+        if ingest.is_remote(str(where)):
+            raise UsageError(f"--tables {where}: a URI is written by --engine spark")
+        return [str(p) for p in tables.write_tables(made, Path(where))]
 
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         return read_articles(articles, workers, progress)

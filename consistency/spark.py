@@ -24,7 +24,7 @@ import os
 import re
 import sys
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -35,7 +35,7 @@ import polars as pl
 from . import compare as compare_stage
 from . import domain, furniture, ingest, tables
 from .detectors.base import FeedFacts
-from .errors import InputError, UsageError
+from .errors import ConsistencyError, InputError, UsageError
 from .graph import ClaimGraph
 from .models import (
     Article,
@@ -366,6 +366,25 @@ class SparkEngine:
         return [
             (str(path), int(size), None if raw is None else bytes(raw)) for path, size, raw in rows
         ]
+
+    def write_tables(self, made: Mapping[str, pl.DataFrame], where: str | Path) -> list[str]:
+        """Each table as Parquet under `where`: a local folder as the local engine writes
+        it (`tables.write_tables`, one file a table), or a URI the cluster writes
+        (hdfs://, s3a://), where the executors write each table as a folder of Parquet
+        part files, `WHERE/<name>/part-*.parquet`, in the table's row order, replacing
+        one of an earlier run."""
+        if not ingest.is_remote(str(where)):
+            return [str(p) for p in tables.write_tables(made, Path(where))]
+        written = []
+        for name, table in made.items():
+            target = f"{str(where).rstrip('/')}/{name}"
+            try:
+                frame = self._session().createDataFrame(table.to_arrow())
+                frame.write.mode("overwrite").parquet(target)
+            except Exception as error:  # pyspark's own types: no file system, no access
+                raise ConsistencyError(f"{target}: cannot write: {_last_line(error)}") from error
+            written.append(target)
+        return written
 
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         """Every article read on the cluster (`workers` is the local engine's and is not

@@ -377,3 +377,14 @@ def test_tables_are_written_beside_the_reports(west_mercia: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert (tables / "claims.parquet").exists() and (tables / "discrepancies.parquet").exists()
     assert str(tables / "claims.parquet") in result.output
+
+
+def test_tables_to_a_uri_without_spark_is_refused_before_reading(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["check", "missing-feed", "--out", str(tmp_path / "out"), "--tables", "s3a://b/t"],
+    )
+    assert result.exit_code == 2
+    assert "--tables s3a://b/t: a URI is written by --engine spark" in result.output
+    assert "missing-feed" not in result.output  # refused before anything was read
+    assert not (tmp_path / "out").exists()

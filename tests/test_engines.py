@@ -288,3 +288,32 @@ def test_a_folder_only_the_cluster_reads_is_an_input(spark: Any, tmp_path: Path)
     assert all(a.path.startswith("file:") for a in remote.articles)
     with pytest.raises(InputError, match=r"^file:///nowhere/feed: cannot read: .*"):
         check(["file:///nowhere/feed"], engine=engine)
+
+
+def test_tables_go_to_a_uri_the_cluster_writes(spark: Any, tmp_path: Path) -> None:
+    """`--tables URI`: each table a folder of Parquet part files the executors write,
+    holding the rows (in order) and columns of the table the local engine writes."""
+    import polars as pl
+
+    from consistency.errors import ConsistencyError
+    from consistency.spark import SparkEngine
+
+    engine = SparkEngine(session=spark, partitions=2)
+    result = check([ROOT / "fixtures" / "formats"], engine=engine)
+    made = tables.result_tables(result)
+    target = tmp_path / "tables"
+    written = engine.write_tables(made, target.as_uri())
+    assert written == [f"{target.as_uri()}/{name}" for name in made]
+    for name, table in made.items():
+        parts = sorted((target / name).glob("part-*.parquet"))
+        assert parts, name
+        back = pl.read_parquet(parts)
+        assert back.schema == table.schema, name
+        assert back.equals(table), name
+    # Again: the folders are replaced, not added to.
+    engine.write_tables(made, target.as_uri())
+    assert pl.read_parquet(sorted((target / "claims").glob("part-*.parquet"))).equals(
+        made["claims"]
+    )
+    with pytest.raises(ConsistencyError, match=r"^nosuchscheme://x/y/articles: cannot write: "):
+        engine.write_tables(made, "nosuchscheme://x/y")

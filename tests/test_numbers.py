@@ -492,11 +492,18 @@ _NUMBER_PIECES = st.sampled_from(
         "km", "٣", "’", "—", ",", ".", " ", "x", "Kent", "no one", "one of",
     ]
 )  # fmt: skip
-_TEXTS = st.one_of(
-    st.lists(_NUMBER_PIECES, max_size=12).map(" ".join),
-    st.lists(_NUMBER_PIECES, max_size=12).map("".join),
-    st.text(max_size=40),
-)
+
+
+def _texts_of(pieces: st.SearchStrategy[str], most: int) -> st.SearchStrategy[str]:
+    """Texts of up to `most` pieces, spaced or run together, and any text at all."""
+    return st.one_of(
+        st.lists(pieces, max_size=most).map(" ".join),
+        st.lists(pieces, max_size=most).map("".join),
+        st.text(max_size=40),
+    )
+
+
+_TEXTS = _texts_of(_NUMBER_PIECES, 12)
 
 
 @given(_TEXTS)
@@ -519,11 +526,7 @@ _DATE_PIECES = st.sampled_from(
         "ſ", "İ", "ı", "\u212a", "٣", "weekend", "daily", "Monday’s", "x", ",", " ",
     ]
 )  # fmt: skip
-_DATE_TEXTS = st.one_of(
-    st.lists(_DATE_PIECES, max_size=10).map(" ".join),
-    st.lists(_DATE_PIECES, max_size=10).map("".join),
-    st.text(max_size=40),
-)
+_DATE_TEXTS = _texts_of(_DATE_PIECES, 10)
 
 
 @given(_DATE_TEXTS)

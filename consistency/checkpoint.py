@@ -19,9 +19,10 @@ Two stages are kept, each under a key that says exactly what it was computed fro
 Stories, matches and claim clusters are worked out again on a resumed run (their
 inputs are what reading gave; they are a fraction of the time). The report of a
 resumed run is the one a run from scratch writes, byte for byte
-(tests/test_checkpoint.py). Each table is written to a temporary name and renamed,
-so a run stopped while writing leaves no half-written table; a table that cannot be
-read back is worked out again and written anew. Tables of other inputs are left in
+(tests/test_checkpoint.py). Each table is written as `--tables` writes them
+(`tables.write_tables`: to a temporary name, then renamed), so a run stopped while
+writing leaves no half-written table; a table that cannot be read back is worked out
+again and written anew. Tables of other inputs are left in
 the folder: a folder may serve several feeds, and is removed by whoever made it.
 """
 
@@ -169,13 +170,10 @@ class Checkpoint:
             "orgs": extraction.orgs,
         }
         partial = self._read_folder.with_name(self._read_folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        made = {name: tables.frame(records[name], cls) for name, cls in _READ.items()}
+        tables.write_tables(made, partial)
         try:
-            shutil.rmtree(partial, ignore_errors=True)
-            partial.mkdir()
-            for name, cls in _READ.items():
-                tables.frame(records[name], cls).write_parquet(
-                    partial / f"{name}.parquet", statistics=False
-                )
             shutil.rmtree(self._read_folder, ignore_errors=True)
             partial.rename(self._read_folder)
         except OSError as error:
@@ -226,7 +224,10 @@ class Batches:
     def keep(self, stories: tuple[str, ...], found: Found) -> None:
         write = tables.writer(Discrepancy)
         rows = [{"detector": name, **write(d)} for name, kept in found.items() for d in kept]
-        _save(pl.DataFrame(rows, schema=_FOUND, orient="row"), self._path(stories))
+        path = self._path(stories)
+        tables.write_tables(
+            {path.stem: pl.DataFrame(rows, schema=_FOUND, orient="row")}, path.parent
+        )
 
 
 def _load(path: Path) -> pl.DataFrame | None:
@@ -239,15 +240,6 @@ def _load(path: Path) -> pl.DataFrame | None:
     # is a BaseException): worked out again and written anew.
     except (Exception, pl.exceptions.PanicException):
         return None
-
-
-def _save(table: pl.DataFrame, path: Path) -> None:
-    partial = path.with_name(path.name + ".partial")
-    try:
-        table.write_parquet(partial, statistics=False)
-        partial.replace(path)
-    except OSError as error:
-        raise _unwritable(path.parent, error) from error
 
 
 def _unwritable(folder: Path, error: OSError) -> ConsistencyError:

@@ -218,8 +218,8 @@ def check(
         known = baseline.read(baseline_file) if baseline_file else None
         # Never read this run's reports (a second run with --out inside the feed) nor
         # the baseline (kept beside the copy).
-        if tables_dir is not None and ingest.is_remote(tables_dir) and engine is EngineName.local:
-            raise UsageError(f"--tables {tables_dir}: a URI is written by --engine spark")
+        if tables_dir is not None and engine is EngineName.local:
+            pipeline.local_folder(tables_dir)  # a URI is refused now, before reading
         exclude = [
             out,
             *([baseline_file] if baseline_file else []),

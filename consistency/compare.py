@@ -237,9 +237,10 @@ class BatchLog(Protocol):
         ...
 
 
-def batch_stories(batch: StoryBatch) -> tuple[str, ...]:
-    """The ids of a batch's stories, sorted: what a `BatchLog` knows it by."""
-    return tuple(sorted(set(batch.matching.story_of.values())))
+def stories_of(matching: Matching) -> tuple[str, ...]:
+    """The ids of the stories of a matching (a batch's), sorted: what a `BatchLog`
+    knows a batch by."""
+    return tuple(sorted(set(matching.story_of.values())))
 
 
 STORY_BATCH_ARTICLES: int | None = 2000
@@ -277,12 +278,12 @@ def compare(
         extraction = agreed_subjects(extraction, graph)
         claim_of = {c.claim_id: c for c in claims}
         batches = [lambda: Context(articles, claim_of, extraction, matching, graph)]
-        known: list[tuple[str, ...]] = [tuple(sorted(set(matching.story_of.values())))]
+        known = [stories_of(matching)]
     else:
         extraction, facts = prepared(extraction, graph)
         parts = story_batches(articles, claims, extraction, matching, graph, batch_articles)
         batches = [functools.partial(part.context, facts) for part in parts]
-        known = [batch_stories(part) for part in parts]
+        known = [stories_of(part.matching) for part in parts]
     forking = parallel and len(DETECTORS) > 1 and "fork" in multiprocessing.get_all_start_methods()
     done: list[Found] = []
     for b in range(len(batches)):

@@ -154,13 +154,31 @@ class _Log:
         self.notices.append(Notice(str(path), message))
 
 
+RemoteFiles = Callable[[str], list[tuple[str, int, bytes | None]]]
+"""Every file at or under a URI, as (its URI, its size, its bytes, or None for a file
+over `MAX_FEED_BYTES`, which is not fetched)."""
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
+
+
+def is_remote(value: str) -> bool:
+    """Whether an input is a URI of a scheme other than http and https (`hdfs://`,
+    `s3a://`, `file://`): read by a cluster's file systems, not this process's."""
+    return bool(_SCHEME.match(value)) and not fetch.is_url(value)
+
+
+def unreachable(uri: str) -> list[tuple[str, int, bytes | None]]:
+    """The `RemoteFiles` of a reader without a cluster: none, and why."""
+    raise InputError(uri, "a URI of this scheme is read on a Spark cluster: add --engine spark")
+
+
 def read_feed(
     paths: Iterable[str | Path],
     keep_going: bool = False,
     exclude: Iterable[str | Path] = (),
     limits: fetch.Limits | None = None,
     stdin: BinaryIO | None = None,
-    remote: RemoteFiles | None = None,
+    remote: RemoteFiles = unreachable,
 ) -> Feed:
     """Read every article under `paths`: files or directories, http:// and https://
     URLs (fetched within `limits`; see `fetch`), `-` for standard input (`stdin`,
@@ -180,8 +198,9 @@ def read_feed(
     paths = list(paths)
     log = _Log(keep_going)
     uris = list(dict.fromkeys(str(p) for p in paths if is_remote(str(p))))
-    files = [p for p in paths if not fetch.is_url(str(p)) and str(p) != STDIN]
-    files = [p for p in files if not is_remote(str(p))]
+    files = [
+        p for p in paths if not fetch.is_url(str(p)) and str(p) != STDIN and not is_remote(str(p))
+    ]
     urls = list(dict.fromkeys(str(p) for p in paths if fetch.is_url(str(p))))
     read: list[_Read] = []
     for uri in uris:
@@ -235,24 +254,9 @@ def read_feed(
     )
 
 
-RemoteFiles = Callable[[str], list[tuple[str, int, bytes | None]]]
-"""Every file at or under a URI, as (its URI, its size, its bytes, or None for a file
-over `MAX_FEED_BYTES`, which is not fetched)."""
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")
-
-
-def is_remote(value: str) -> bool:
-    """Whether an input is a URI of a scheme other than http and https (`hdfs://`,
-    `s3a://`, `file://`): read by a cluster's file systems, not this process's."""
-    return bool(_SCHEME.match(value)) and not fetch.is_url(value)
-
-
-def _remote_reads(uri: str, remote: RemoteFiles | None, log: _Log) -> list[_Read]:
+def _remote_reads(uri: str, remote: RemoteFiles, log: _Log) -> list[_Read]:
     """The articles of the files at or under a URI, each file read by its kind as a
     local file is (hidden files and folders, and other kinds, left out likewise)."""
-    if remote is None:
-        raise InputError(uri, "a URI of this scheme is read on a Spark cluster: add --engine spark")
     root = PurePosixPath(urlsplit(uri).path)
     read: list[_Read] = []
     for name, size, raw in sorted(remote(uri)):

@@ -191,12 +191,10 @@ class LocalEngine:
     name: str = "local"
 
     def files(self, uri: str) -> list[tuple[str, int, bytes | None]]:
-        raise InputError(uri, "a URI of this scheme is read on a Spark cluster: add --engine spark")
+        return ingest.unreachable(uri)
 
     def write_tables(self, made: Mapping[str, pl.DataFrame], where: str | Path) -> list[str]:
-        if ingest.is_remote(str(where)):
-            raise UsageError(f"--tables {where}: a URI is written by --engine spark")
-        return [str(p) for p in tables.write_tables(made, Path(where))]
+        return [str(p) for p in tables.write_tables(made, local_folder(where))]
 
     def read(self, articles: tuple[Article, ...], workers: int, progress: Progress) -> Read:
         return read_articles(articles, workers, progress)
@@ -215,6 +213,14 @@ class LocalEngine:
         return compare_stage.compare(
             articles, claims, extraction, matching, graph, parallel=workers > 1, log=log
         )
+
+
+def local_folder(where: str | Path) -> Path:
+    """`where` as the local folder the local engine writes tables to; a URI only a
+    cluster writes is a usage error (raised before a check when the CLI is given one)."""
+    if ingest.is_remote(str(where)):
+        raise UsageError(f"--tables {where}: a URI is written by --engine spark")
+    return Path(where)
 
 
 def check_articles(

@@ -50,7 +50,7 @@ from .models import (
     PersonMention,
     Quote,
 )
-from .pipeline import Progress, Read, ReadArticle, gather, read_one
+from .pipeline import LocalEngine, Progress, Read, ReadArticle, gather, read_one
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -374,7 +374,7 @@ class SparkEngine:
         part files, `WHERE/<name>/part-*.parquet`, in the table's row order, replacing
         one of an earlier run."""
         if not ingest.is_remote(str(where)):
-            return [str(p) for p in tables.write_tables(made, Path(where))]
+            return LocalEngine().write_tables(made, where)
         written = []
         for name, table in made.items():
             target = f"{str(where).rstrip('/')}/{name}"
@@ -423,7 +423,7 @@ class SparkEngine:
         )
         if not batches:
             return ()
-        stories = [compare_stage.batch_stories(batch) for batch in batches]
+        stories = [compare_stage.stories_of(batch.matching) for batch in batches]
         found: list[compare_stage.Found | None] = [
             log.done(known) if log is not None else None for known in stories
         ]

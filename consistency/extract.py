@@ -246,9 +246,29 @@ def _ORG_PREFIX() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built
     return re.compile(rf"(?<![\w'’])(?:{words})\s+\Z")
 
 
+GenericPhrases = tuple[tuple[str, tuple[tuple[int, int, bool], ...]], ...]
+"""Per kind of organisation, in the table's order, where a text says a generic phrase of
+it: (start, end, whether the phrase is shared, "each force", "both services")."""
+
+
 @text_cache()
-def _has_generic(text: str) -> bool:
-    return _guards().any_generic.search(text) is not None
+def _generic_phrases(text: str) -> GenericPhrases:
+    """Where text says a generic phrase ("the force"), the kinds it says none of left out.
+    Kept per text: a rewrite repeats most of the sentences of the version it came from,
+    and each kind's pattern was tried on every sentence holding any (one kind in six
+    found on it)."""
+    if _guards().any_generic.search(text) is None:
+        return ()
+    return tuple(
+        (kind, spans)
+        for pattern, kind in domain.organisations().generic
+        if (
+            spans := tuple(
+                (m.start(), m.end(), m.group().lower().startswith(("each", "both")))
+                for m in pattern.finditer(text)
+            )
+        )
+    )
 
 
 def _orgs_in(text: str, state: _ArticleState) -> list[_OrgFound]:
@@ -286,19 +306,18 @@ def _orgs_in(text: str, state: _ArticleState) -> list[_OrgFound]:
             if not taken[start]:
                 found.append(_OrgFound(start, end, display, key, kind))
                 taken[start:end] = b"\1" * (end - start)
-    generics = orgs.generic if _has_generic(text) else ()
-    for pattern, kind in generics:
+    for kind, spans in _generic_phrases(text):
         nearest = _Nearest(found, kind)
-        for match in pattern.finditer(text):
-            if taken[match.start()]:
+        for start, end, shared in spans:
+            if taken[start]:
                 continue
-            referent = nearest.before(match.start()) or state.last_of_kind.get(kind, "")
+            referent = nearest.before(start) or state.last_of_kind.get(kind, "")
             if referent:
-                if match.group().lower().startswith(("each", "both")):
-                    resolved = _OrgFound(match.start(), match.end(), "", kind, kind, True)
+                if shared:
+                    resolved = _OrgFound(start, end, "", kind, kind, True)
                 else:
                     display = state.gazetteer.get(referent, _Introduced(referent, kind)).display
-                    resolved = _OrgFound(match.start(), match.end(), display, referent, kind)
+                    resolved = _OrgFound(start, end, display, referent, kind)
                 found.append(resolved)
                 nearest.resolved = resolved
     return sorted(found)

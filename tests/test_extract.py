@@ -283,6 +283,26 @@ def test_the_force_refers_back_to_the_nearest_force() -> None:
     assert [o.key for o in orgs] == ["kent", "kent"]
 
 
+def test_generic_phrases_by_kind_in_the_tables_order() -> None:
+    text = "The service and the force agreed; each force will report, as will the unit."
+    force, service, unit = (text.index(p) for p in ("the force", "The service", "the unit"))
+    each = text.index("each force")
+    assert extract._generic_phrases(text) == (
+        ("force", ((force, force + 9, False), (each, each + 10, True))),
+        ("unit", ((unit, unit + 8, False),)),
+        ("fire", ((service, service + 11, False),)),
+    )
+    assert extract._generic_phrases("Kent Police was inspected last autumn.") == ()
+
+
+def test_each_and_both_resolve_to_no_one_organisation() -> None:
+    orgs = run(
+        "Kent Police and Essex Police were inspected last autumn.",
+        "Inspectors said both forces had too few analysts.",
+    ).orgs
+    assert [o.key for o in orgs] == ["kent", "essex"]
+
+
 # --- judgments ------------------------------------------------------------------------
 
 

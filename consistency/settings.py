@@ -83,7 +83,11 @@ class MatchSettings:
     story_index_terms: int = 30
     """Blocking: each article is indexed under its this many heaviest words..."""
     max_term_articles: int = 200
-    """...found in at most this many articles; only pairs sharing one are scored."""
+    """...found in at most this many articles; only pairs sharing one are scored..."""
+    max_crowded_articles: int = 500
+    """...and articles whose heaviest words and subject are in more (one story carried
+    by more outlets) are paired when they share such a subject, while at most this many
+    do: a story's pairs grow as the square of its outlets."""
     story_link_fraction: float = 0.5
     """Average linkage: share of article pairs that must be linked for two groups to merge."""
     blocking: bool = True

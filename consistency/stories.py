@@ -321,10 +321,10 @@ def _subjects(
     return ranked.collect()
 
 
-def _candidate_pairs(
-    vectors: pl.DataFrame, extra: pl.DataFrame, settings: MatchSettings
-) -> pl.DataFrame:
-    """(a, b) for article pairs sharing an indexed word, and the `extra` pairs."""
+def _candidate_pairs(feed: Feed, extra: pl.DataFrame, settings: MatchSettings) -> pl.DataFrame:
+    """(a, b) for article pairs sharing an indexed word or a crowded subject
+    (`_crowded_pairs`), and the `extra` pairs."""
+    vectors = feed.vectors
     indexed = (
         vectors.filter((pl.col("df") >= 2) & (pl.col("df") <= settings.max_term_articles))
         .sort(["article", "w", "term"], descending=[False, True, False])
@@ -337,7 +337,59 @@ def _candidate_pairs(
         .filter(pl.col("article") < pl.col("article_b"))
         .select(pl.col("article").alias("a"), pl.col("article_b").alias("b"))
     )
-    return pl.concat([candidates, extra.select("a", "b")]).unique()
+    crowded = _crowded_pairs(vectors, feed.subjects, feed.vocabulary, settings)
+    return pl.concat([candidates, crowded, extra.select("a", "b")]).unique()
+
+
+def _crowded_pairs(
+    vectors: pl.DataFrame,
+    subjects: pl.DataFrame,
+    vocabulary: pl.DataFrame,
+    settings: MatchSettings,
+) -> pl.DataFrame:
+    """(a, b) for pairs of crowded articles sharing a crowded subject.
+
+    Blocking by rare words cannot find the versions of a story carried by more than
+    `max_term_articles` outlets: every word they share is in too many articles to be
+    indexed, so a wire story in 500 outlets fell apart into a hundred stories. Such an
+    article is crowded: most of its `story_index_terms` heaviest words (found in two
+    articles or more) are in more than `max_term_articles` articles, and so is its
+    heaviest subject (`_subjects`). A page of a template is not: its heaviest subject
+    is its own place or body, rare in the feed, however many words it shares with the
+    template's other pages. Crowded articles sharing a crowded subject among their
+    `subject_words` are paired, for the subject and date test, the cosine and average
+    linkage to judge as any other pair: the pairs of one story carried by n outlets
+    are n(n-1)/2, which average linkage needs half of linked to keep it one story.
+    A subject more than `max_crowded_articles` crowded articles share pairs none of
+    them: its pairs and their matched claims would outgrow memory (README, "One story
+    in many outlets"), and such a story is found in parts, by its rarer words."""
+    cap = settings.max_term_articles
+    ranked = subjects.select("article", "term").join(
+        vocabulary.select("term", "df"), on="term", how="left", maintain_order="left"
+    )
+    # The heaviest subject first: most feeds have no crowded one, and are done here.
+    top = ranked.group_by("article", maintain_order=True).first().filter(pl.col("df") > cap)
+    if top.is_empty():
+        return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
+    heaviest = (
+        vectors.filter(pl.col("article").is_in(top["article"].implode()) & (pl.col("df") >= 2))
+        .sort(["article", "w", "term"], descending=[False, True, False])
+        .group_by("article", maintain_order=True)
+        .head(settings.story_index_terms)
+        .group_by("article")
+        .agg(((pl.col("df") > cap).mean() > 0.5).alias("crowded_words"))
+    )
+    crowded = (
+        heaviest.filter("crowded_words")
+        .join(ranked.filter(pl.col("df") > cap), on="article")
+        .select("article", "term")
+        .filter(pl.len().over("term") <= settings.max_crowded_articles)
+    )
+    return (
+        crowded.join(crowded, on="term", suffix="_b")
+        .filter(pl.col("article") < pl.col("article_b"))
+        .select(pl.col("article").alias("a"), pl.col("article_b").alias("b"))
+    )
 
 
 COSINE_BLOCK = 1 << 20
@@ -648,7 +700,7 @@ def group(
         },
         schema={"a": pl.Int64, "b": pl.Int64},
     )
-    pairs = _candidate_pairs(vectors, extra, settings).sort("a", "b")
+    pairs = _candidate_pairs(feed, extra, settings).sort("a", "b")
     first, second = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     # Only pairs that subject and date allow are worth their cosine: in a templated
     # feed most candidate pairs (shared template wording) are two subjects.

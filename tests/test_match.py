@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -507,6 +508,26 @@ def test_a_story_in_more_outlets_than_a_phrase_may_link_is_matched_as_in_fewer(c
     # And as if there were no cap: a story's own copies are never too many to pair.
     uncapped = check_articles(wide + more, match.MatchSettings()).matching
     assert set(after.matches) == set(uncapped.matches)
+
+
+@pytest.mark.parametrize("cap", [4, 8])
+def test_a_story_in_more_outlets_than_a_word_may_block_is_one_story(cap: int) -> None:
+    """Every word a story's versions share is in more than `max_term_articles` articles
+    when more outlets than that carry it, and every phrase in more than
+    `max_shingle_articles`: blocking by rare words then found its versions only by
+    their edits, and a wire story in 500 outlets fell apart into 149 stories. Its
+    articles are crowded (`stories._crowded_pairs`) and paired by their subject."""
+    outlets = 5 * cap
+    settings = match.MatchSettings(max_term_articles=cap, max_shingle_articles=cap)
+    whole = check_articles(_wide_story(outlets), settings).matching
+    assert len(whole.story_of) == outlets
+    assert len(set(whole.story_of.values())) == 1
+    # Without crowded pairs (a subject shared by more articles than may be paired),
+    # the same feed falls apart: what keeps it whole is the crowded pairing.
+    parted = check_articles(
+        _wide_story(outlets), replace(settings, max_crowded_articles=outlets - 1)
+    ).matching
+    assert len(set(parted.story_of.values())) > 1
 
 
 def test_shared_phrases_read_a_slice_of_hash_values_at_a_time_find_the_same_pairs(

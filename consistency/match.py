@@ -65,7 +65,7 @@ from rapidfuzz import fuzz, process
 from . import domain, rarity, stories
 from .keys import canonical_text, masked_text
 from .linkage import average_linkage as average_linkage  # re-exported: tests, graph
-from .models import Claim, ClaimMatch, Matching
+from .models import Claim, ClaimMatch, Matching, Notice
 from .rarity import ARTICLE_WORDS
 from .settings import MASKED_SCORER, SCORER, WORDS_SCORER, MatchSettings
 
@@ -440,6 +440,17 @@ def match_claims(
             order = np.lexsort((both[1], both[0]))
             first, second, scores, framed = (column[order] for column in both)
         del phrases, shared
+    notices = tuple(
+        Notice(
+            source,
+            f"{count:,} articles read as copies of one story share its subject "
+            f"({', '.join(words)}), more than max_crowded_articles"
+            f" ({settings.max_crowded_articles:,}): the story is found in parts and"
+            " compared only within each; raising the setting finds it whole, for memory"
+            " that grows as the square of its outlets",
+        )
+        for words, count, source in stories.too_crowded(feed)
+    )
     # What finding and scoring the pairs needed goes before the related-pair search
     # (`_counterparts`), where the stage peaks: the story stage's tables, the phrase
     # sets and each claim's masked text.
@@ -483,7 +494,7 @@ def match_claims(
     )
     if settings.related_word_share <= 1:
         related += _counterparts(ordered, canon, story, source_of, paired, settings)
-    return Matching(MappingProxyType(story_of), tuple(matches), tuple(related))
+    return Matching(MappingProxyType(story_of), tuple(matches), tuple(related), notices)
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,9 @@ class Matching:
     matches: tuple[ClaimMatch, ...]
     related: tuple[ClaimMatch, ...] = ()
     """Pairs below the match cutoff but alike enough to be one claim paraphrased."""
+    notices: tuple[Notice, ...] = ()
+    """What matching did that a user should know (a story too widely carried to be
+    found whole), each under the source of an article it concerns."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,7 +293,16 @@ def _check_articles(
     log = checkpoint.batches(settings or MatchSettings()) if checkpoint is not None else None
     discrepancies = engine.compare(cleaned, claims, extraction, matching, graph, workers, log)
     progress("compare", 1, 1)
-    return CheckResult(articles, cleaned, claims, extraction, matching, graph, discrepancies)
+    return CheckResult(
+        articles,
+        cleaned,
+        claims,
+        extraction,
+        matching,
+        graph,
+        discrepancies,
+        notices=matching.notices,
+    )
 
 
 def check(
@@ -316,4 +325,4 @@ def check(
     remote = (engine or LocalEngine()).files
     feed = ingest.read_feed(paths, keep_going, exclude, remote=remote)
     result = check_articles(feed.articles, settings, workers, progress, config, engine, checkpoint)
-    return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices)
+    return dataclasses.replace(result, skipped=feed.skipped, notices=feed.notices + result.notices)

@@ -38,7 +38,8 @@ class CheckResult:
     skipped: tuple[Skipped, ...] = ()
     """Inputs left out by a keep-going read, with the reason."""
     notices: tuple[Notice, ...] = ()
-    """What reading did that a user should know (a file decoded as windows-1252)."""
+    """What reading and matching did that a user should know (a file decoded as
+    windows-1252, a story too widely carried to be found whole)."""
 
     @cached_property
     def problems(self) -> tuple[Problem, ...]:

@@ -337,17 +337,13 @@ def _candidate_pairs(feed: Feed, extra: pl.DataFrame, settings: MatchSettings) -
         .filter(pl.col("article") < pl.col("article_b"))
         .select(pl.col("article").alias("a"), pl.col("article_b").alias("b"))
     )
-    crowded = _crowded_pairs(vectors, feed.subjects, feed.vocabulary, settings)
+    crowded = _crowded_pairs(feed)
     return pl.concat([candidates, crowded, extra.select("a", "b")]).unique()
 
 
-def _crowded_pairs(
-    vectors: pl.DataFrame,
-    subjects: pl.DataFrame,
-    vocabulary: pl.DataFrame,
-    settings: MatchSettings,
-) -> pl.DataFrame:
-    """(a, b) for pairs of crowded articles sharing a crowded subject.
+def _crowded(feed: Feed) -> pl.DataFrame:
+    """(article, term): each crowded article with each crowded subject of its
+    `subject_words`.
 
     Blocking by rare words cannot find the versions of a story carried by more than
     `max_term_articles` outlets: every word they share is in too many articles to be
@@ -356,40 +352,70 @@ def _crowded_pairs(
     articles or more) are in more than `max_term_articles` articles, and so is its
     heaviest subject (`_subjects`). A page of a template is not: its heaviest subject
     is its own place or body, rare in the feed, however many words it shares with the
-    template's other pages. Crowded articles sharing a crowded subject among their
-    `subject_words` are paired, for the subject and date test, the cosine and average
-    linkage to judge as any other pair: the pairs of one story carried by n outlets
-    are n(n-1)/2, which average linkage needs half of linked to keep it one story.
-    A subject more than `max_crowded_articles` crowded articles share pairs none of
-    them: its pairs and their matched claims would outgrow memory (README, "One story
-    in many outlets"), and such a story is found in parts, by its rarer words."""
+    template's other pages."""
+    settings = feed.settings
     cap = settings.max_term_articles
-    ranked = subjects.select("article", "term").join(
-        vocabulary.select("term", "df"), on="term", how="left", maintain_order="left"
+    ranked = feed.subjects.select("article", "term").join(
+        feed.vocabulary.select("term", "df"), on="term", how="left", maintain_order="left"
     )
     # The heaviest subject first: most feeds have no crowded one, and are done here.
     top = ranked.group_by("article", maintain_order=True).first().filter(pl.col("df") > cap)
     if top.is_empty():
-        return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
+        return pl.DataFrame(schema={"article": pl.Int64, "term": pl.Int64})
     heaviest = (
-        vectors.filter(pl.col("article").is_in(top["article"].implode()) & (pl.col("df") >= 2))
+        feed.vectors.filter(pl.col("article").is_in(top["article"].implode()) & (pl.col("df") >= 2))
         .sort(["article", "w", "term"], descending=[False, True, False])
         .group_by("article", maintain_order=True)
         .head(settings.story_index_terms)
         .group_by("article")
         .agg(((pl.col("df") > cap).mean() > 0.5).alias("crowded_words"))
     )
-    crowded = (
+    return (
         heaviest.filter("crowded_words")
         .join(ranked.filter(pl.col("df") > cap), on="article")
-        .select("article", "term")
-        .filter(pl.len().over("term") <= settings.max_crowded_articles)
+        .select("article", pl.col("term").cast(pl.Int64))
+        .sort("article", "term")
     )
+
+
+def _crowded_pairs(feed: Feed) -> pl.DataFrame:
+    """(a, b) for pairs of crowded articles (`_crowded`) sharing a crowded subject, for
+    the subject and date test, the cosine and average linkage to judge as any other
+    pair: the pairs of one story carried by n outlets are n(n-1)/2, which average
+    linkage needs half of linked to keep it one story. A subject more than
+    `max_crowded_articles` crowded articles share pairs none of them: its pairs and
+    their matched claims would outgrow memory (README, "One story in many outlets"),
+    and such a story is found in parts, by its rarer words (`too_crowded` names it)."""
+    crowded = _crowded(feed).filter(pl.len().over("term") <= feed.settings.max_crowded_articles)
     return (
         crowded.join(crowded, on="term", suffix="_b")
         .filter(pl.col("article") < pl.col("article_b"))
         .select(pl.col("article").alias("a"), pl.col("article_b").alias("b"))
     )
+
+
+def too_crowded(feed: Feed) -> list[tuple[tuple[str, ...], int, str]]:
+    """(subject words, crowded articles, the first of them) for the subjects more
+    crowded articles share than `max_crowded_articles`, one entry for the subjects
+    whose articles start at one article (one story's "Ashby", "Fold" and "Ofsted"): a
+    story that large is found in parts (`_crowded_pairs`), which its reader should be
+    told."""
+    over = (
+        _crowded(feed)
+        .group_by("term")
+        .agg(pl.len().alias("articles"), pl.col("article").min().alias("first"))
+        .filter(pl.col("articles") > feed.settings.max_crowded_articles)
+        .join(feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word"), on="term")
+        .group_by("first")
+        .agg(pl.col("word").sort(), pl.col("articles").max())
+        .sort("first")
+    )
+    return [
+        (tuple(words), count, feed.sources[first])
+        for words, count, first in zip(
+            over["word"].to_list(), over["articles"].to_list(), over["first"].to_list(), strict=True
+        )
+    ]
 
 
 COSINE_BLOCK = 1 << 20
@@ -743,4 +769,13 @@ def group(
     return story_of
 
 
-__all__ = ["Feed", "allowed", "among", "group", "published_day", "read_feed", "story_id"]
+__all__ = [
+    "Feed",
+    "allowed",
+    "among",
+    "group",
+    "published_day",
+    "read_feed",
+    "story_id",
+    "too_crowded",
+]

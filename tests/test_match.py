@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import check_articles, claims, clean, ingest, keys, match
+from consistency import check, check_articles, claims, clean, ingest, keys, match
 from consistency import stories as stories_module
 from consistency.models import Article, Claim, ClaimMatch, Matching
 from consistency.settings import MatchSettings
@@ -522,12 +522,35 @@ def test_a_story_in_more_outlets_than_a_word_may_block_is_one_story(cap: int) ->
     whole = check_articles(_wide_story(outlets), settings).matching
     assert len(whole.story_of) == outlets
     assert len(set(whole.story_of.values())) == 1
+    assert whole.notices == ()
     # Without crowded pairs (a subject shared by more articles than may be paired),
-    # the same feed falls apart: what keeps it whole is the crowded pairing.
-    parted = check_articles(
+    # the same feed falls apart: what keeps it whole is the crowded pairing. The
+    # reader is told, under the first of those articles.
+    result = check_articles(
         _wide_story(outlets), replace(settings, max_crowded_articles=outlets - 1)
-    ).matching
+    )
+    parted = result.matching
     assert len(set(parted.story_of.values())) > 1
+    assert result.notices == parted.notices
+    [notice] = parted.notices
+    assert notice.path == min(parted.story_of)
+    assert f"{outlets} articles" in notice.message
+    assert f"max_crowded_articles ({outlets - 1})" in notice.message
+
+
+def test_a_story_found_in_parts_is_told_after_what_reading_told(tmp_path: Path) -> None:
+    for n, article in enumerate(_wide_story(20)):
+        (tmp_path / f"outlet-{n:02d}.txt").write_text(article.body, encoding="utf-8")
+    (tmp_path / "outlet-99.txt").write_bytes(
+        "Caf\xe9 owners said the inquiry was welcome.".encode("cp1252")
+    )
+    settings = match.MatchSettings(
+        max_term_articles=4, max_shingle_articles=4, max_crowded_articles=10
+    )
+    result = check([tmp_path], settings)
+    [read, matched] = result.notices
+    assert read.path.endswith("outlet-99.txt") and "windows-1252" in read.message
+    assert "found in parts" in matched.message and matched.path.startswith("outlet-")
 
 
 def test_shared_phrases_read_a_slice_of_hash_values_at_a_time_find_the_same_pairs(

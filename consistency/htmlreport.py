@@ -469,6 +469,13 @@ def _render(result: CheckResult, known: frozenset[str], out: Page) -> None:
     )
     # Settings found in a folder above change results: the page names the file in effect.
     add(f'<p class="muted" id="settings">settings: {_esc(result.config.path or "none")}</p>\n')
+    if result.notices:
+        # What the run said on stderr: an editor who reads only the page must see that a
+        # file was decoded as windows-1252, or a story found in parts.
+        add('<ul class="muted" id="notes">\n')
+        for notice in result.notices:
+            add(f"<li><code>{_esc(notice.path)}</code>: {_esc(notice.message)}</li>\n")
+        add("</ul>\n")
     labels = _Labels(outlet_names(result.cleaned), {story.id: story.title for story in feed})
     _problems(out, result.problems, labels)
     _summary(out, result, feed, rows, labels)

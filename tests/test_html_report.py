@@ -17,7 +17,7 @@ from browser import Loaded, chromium, load
 
 from consistency import check, check_articles, htmlreport, ingest
 from consistency.htmlreport import highlight, render
-from consistency.models import SEVERITY_RANK, Discrepancy
+from consistency.models import SEVERITY_RANK, Discrepancy, Notice
 from consistency.results import CheckResult
 
 # --- a small DOM, to read the page as a browser would without one -----------------
@@ -203,6 +203,23 @@ def test_summary_counts(result: CheckResult, dom: Node) -> None:
     assert {tr.attrs["data-source"] for tr in dom.by_id("by-source").all("tr")[1:]} == {
         a.source for a in result.articles
     }
+
+
+def test_the_notes_the_run_gave_are_on_the_page(result: CheckResult, dom: Node) -> None:
+    assert not result.notices
+    assert not [n for n in dom.all() if n.attrs.get("id") == "notes"]
+    told = replace(
+        result,
+        notices=(
+            Notice("feed/a.txt", "decoded as windows-1252 (not UTF-8)"),
+            Notice(f"wire-{IMAGE}", f"812 articles read as copies of one story {SCRIPT}"),
+        ),
+    )
+    notes = parse(render(told)).by_id("notes").all("li")
+    assert [li.text() for li in notes] == [
+        "feed/a.txt: decoded as windows-1252 (not UTF-8)",
+        f"wire-{IMAGE}: 812 articles read as copies of one story {SCRIPT}",
+    ]
 
 
 def test_agreement_matrix_per_story(result: CheckResult, dom: Node) -> None:

@@ -42,8 +42,11 @@ forces) share most of theirs. So a story is told by what it is about:
 Blocking: never every article against every other. Each article is indexed under
 its `story_index_terms` heaviest words found in at least two and at most
 `max_term_articles` articles; only pairs sharing an indexed word, or linked by
-matched claims, are scored. Linked articles are then merged by average linkage
-(`story_link_fraction`), strongest links first, so nothing chains.
+matched claims, are scored. A story carried by more outlets than that has no such
+word between its versions: its articles are crowded, and are scored in pairs
+sharing a crowded subject (`_crowded_pairs`, up to `max_crowded_articles`). Linked
+articles are then merged by average linkage (`story_link_fraction`), strongest links
+first, so nothing chains.
 
 The subject and date test of a pair (`allowed`) depends on that pair alone, so the
 match stage puts it to the article pairs its claim candidates span before scoring any

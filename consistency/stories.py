@@ -327,14 +327,10 @@ def _subjects(
 def _candidate_pairs(feed: Feed, extra: pl.DataFrame, settings: MatchSettings) -> pl.DataFrame:
     """(a, b) for article pairs sharing an indexed word or a crowded subject
     (`_crowded_pairs`), and the `extra` pairs."""
-    vectors = feed.vectors
-    indexed = (
-        vectors.filter((pl.col("df") >= 2) & (pl.col("df") <= settings.max_term_articles))
-        .sort(["article", "w", "term"], descending=[False, True, False])
-        .group_by("article", maintain_order=True)
-        .head(settings.story_index_terms)
-        .select("article", "term")
-    )
+    indexed = _heaviest(
+        feed.vectors.filter((pl.col("df") >= 2) & (pl.col("df") <= settings.max_term_articles)),
+        settings,
+    ).select("article", "term")
     candidates = (
         indexed.join(indexed, on="term", suffix="_b")
         .filter(pl.col("article") < pl.col("article_b"))
@@ -344,7 +340,22 @@ def _candidate_pairs(feed: Feed, extra: pl.DataFrame, settings: MatchSettings) -
     return pl.concat([candidates, crowded, extra.select("a", "b")]).unique()
 
 
-def _crowded(feed: Feed) -> pl.DataFrame:
+def _heaviest(vectors: pl.DataFrame, settings: MatchSettings) -> pl.DataFrame:
+    """The rows of `vectors` of each article's `story_index_terms` heaviest words, ties
+    by term, in article order."""
+    return (
+        vectors.sort(["article", "w", "term"], descending=[False, True, False])
+        .group_by("article", maintain_order=True)
+        .head(settings.story_index_terms)
+    )
+
+
+def _crowded(
+    vectors: pl.DataFrame,
+    vocabulary: pl.DataFrame,
+    subjects: pl.DataFrame,
+    settings: MatchSettings,
+) -> pl.DataFrame:
     """(article, term): each crowded article with each crowded subject of its
     `subject_words`.
 
@@ -356,20 +367,19 @@ def _crowded(feed: Feed) -> pl.DataFrame:
     heaviest subject (`_subjects`). A page of a template is not: its heaviest subject
     is its own place or body, rare in the feed, however many words it shares with the
     template's other pages."""
-    settings = feed.settings
     cap = settings.max_term_articles
-    ranked = feed.subjects.select("article", "term").join(
-        feed.vocabulary.select("term", "df"), on="term", how="left", maintain_order="left"
+    ranked = subjects.select("article", "term").join(
+        vocabulary.select("term", "df"), on="term", how="left", maintain_order="left"
     )
     # The heaviest subject first: most feeds have no crowded one, and are done here.
     top = ranked.group_by("article", maintain_order=True).first().filter(pl.col("df") > cap)
     if top.is_empty():
         return pl.DataFrame(schema={"article": pl.Int64, "term": pl.Int64})
     heaviest = (
-        feed.vectors.filter(pl.col("article").is_in(top["article"].implode()) & (pl.col("df") >= 2))
-        .sort(["article", "w", "term"], descending=[False, True, False])
-        .group_by("article", maintain_order=True)
-        .head(settings.story_index_terms)
+        _heaviest(
+            vectors.filter(pl.col("article").is_in(top["article"].implode()) & (pl.col("df") >= 2)),
+            settings,
+        )
         .group_by("article")
         .agg(((pl.col("df") > cap).mean() > 0.5).alias("crowded_words"))
     )
@@ -382,14 +392,14 @@ def _crowded(feed: Feed) -> pl.DataFrame:
 
 
 def _crowded_pairs(feed: Feed) -> pl.DataFrame:
-    """(a, b) for pairs of crowded articles (`_crowded`) sharing a crowded subject, for
+    """(a, b) for pairs of crowded articles (`Feed.crowded`) sharing a crowded subject, for
     the subject and date test, the cosine and average linkage to judge as any other
     pair: the pairs of one story carried by n outlets are n(n-1)/2, which average
     linkage needs half of linked to keep it one story. A subject more than
     `max_crowded_articles` crowded articles share pairs none of them: its pairs and
     their matched claims would outgrow memory (README, "One story in many outlets"),
     and such a story is found in parts, by its rarer words (`too_crowded` names it)."""
-    crowded = _crowded(feed).filter(pl.len().over("term") <= feed.settings.max_crowded_articles)
+    crowded = feed.crowded.filter(pl.len().over("term") <= feed.settings.max_crowded_articles)
     return (
         crowded.join(crowded, on="term", suffix="_b")
         .filter(pl.col("article") < pl.col("article_b"))
@@ -404,8 +414,7 @@ def too_crowded(feed: Feed) -> list[tuple[tuple[str, ...], int, str]]:
     story that large is found in parts (`_crowded_pairs`), which its reader should be
     told."""
     over = (
-        _crowded(feed)
-        .group_by("term")
+        feed.crowded.group_by("term")
         .agg(pl.len().alias("articles"), pl.col("article").min().alias("first"))
         .filter(pl.col("articles") > feed.settings.max_crowded_articles)
         .join(feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word"), on="term")
@@ -643,6 +652,9 @@ class Feed:
     days: np.ndarray
     people: dict[int, Mapping[str, frozenset[str]]]
     settings: MatchSettings
+    crowded: pl.DataFrame
+    """(article, term): crowded articles and their crowded subjects (`_crowded`), read
+    once for both the pairs they make and the note on those too many to pair."""
 
 
 def read_feed(
@@ -664,16 +676,18 @@ def read_feed(
         ],
         dtype=np.int64,
     )
+    subjects = _subjects(sources, claims, present, vocabulary, settings)
     return Feed(
         sources,
         code,
         vectors,
         present,
         vocabulary,
-        _subjects(sources, claims, present, vocabulary, settings),
+        subjects,
         days,
         {code[source]: keys for source, keys in entities.items() if source in code},
         settings,
+        _crowded(vectors, vocabulary, subjects, settings),
     )
 
 

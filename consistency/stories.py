@@ -111,15 +111,40 @@ TERM_BLOCK = 50_000
 one block's words, whatever the feed's size."""
 
 
+@dataclass(frozen=True)
+class FeedWords:
+    """What the story stage counts over the whole feed, for reading a part of it (whole
+    stories, `match.parts`) exactly as the whole feed reads it (`read_feed(words=)`):
+    a word's weight, an article's subjects and the crowded pairs all depend on counts
+    over every article, and so does the order in which a cosine adds its words (the
+    last bit of a cosine can decide a link). `feed_words` takes them from a feed read
+    whole."""
+
+    articles: int
+    """How many articles the feed has (the N of idf)."""
+    terms: pl.DataFrame
+    """(word, df, first): each word's (and name key's) document frequency, and its rank
+    among the feed's words by where it is first found, which orders them."""
+    subjects: pl.Series
+    """Every word that is a subject of some article (`_subjects`), the names the content
+    cosine leaves out."""
+    crowded: pl.DataFrame
+    """(word, articles, first): each crowded subject (`_crowded`), how many crowded
+    articles have it and the first of them (its source)."""
+
+
 def _terms(
     sources: list[str],
     claims: list[Claim],
     entities: Mapping[str, Mapping[str, frozenset[str]]],
     settings: MatchSettings,
+    words: FeedWords | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(article, term, w, df) with each article's weights L2-normalised, sorted by article
     and term; (article, term, tf) for every term of every article; and the vocabulary
-    (term, word, df, rarity, usage), one row a term. `term` is an integer code."""
+    (term, word, df, rarity, usage), one row a term. `term` is an integer code, the
+    term's rank by where the feed first has it. With `words`, `sources` are part of a
+    feed whose counts and order those are (`FeedWords`)."""
     code = {source: i for i, source in enumerate(sources)}
     text = [c for c in claims if c.kind != "quote"]  # a quotation repeats its sentence
     stop = pl.Series(sorted(domain.wording().function_words), dtype=pl.String)
@@ -177,7 +202,7 @@ def _terms(
     # holding it: its document frequency (a row is an article's), general usage (joined
     # by the word), rarity and boost. At 20,000 articles 5.2M rows hold 0.8M terms, and
     # joining or hashing the rows' strings took half a gigabyte.
-    vocabulary = (
+    counted_terms = (
         rows.lazy()
         .group_by("code")
         .agg(
@@ -185,10 +210,17 @@ def _terms(
             pl.col("term").first().alias("word"),
             pl.len().alias("df"),
         )
-        .sort("row")
+    )
+    if words is not None:
+        # A part of the feed: each word's count and place are the whole feed's.
+        counted_terms = counted_terms.drop("row", "df").join(
+            words.terms.lazy().rename({"first": "row"}), on="word", how="left"
+        )
+    vocabulary = (
+        counted_terms.sort("row")
         .join(general_usage(settings), on="word", how="left", maintain_order="left")
         .with_columns(
-            _rarity(len(sources), settings).alias("rarity"),
+            _rarity(len(sources) if words is None else words.articles, settings).alias("rarity"),
             # The people and organisations found weigh `entity_weight`, words holding
             # a digit `fact_weight`.
             pl.when(pl.col("word").str.starts_with("\x00"))
@@ -399,11 +431,34 @@ def _crowded_pairs(feed: Feed) -> pl.DataFrame:
     `max_crowded_articles` crowded articles share pairs none of them: its pairs and
     their matched claims would outgrow memory (README, "One story in many outlets"),
     and such a story is found in parts, by its rarer words (`too_crowded` names it)."""
-    crowded = feed.crowded.filter(pl.len().over("term") <= feed.settings.max_crowded_articles)
+    crowded = feed.crowded.join(
+        _crowded_counts(feed), on="term", how="left", maintain_order="left"
+    ).filter(pl.col("articles") <= feed.settings.max_crowded_articles)
     return (
         crowded.join(crowded, on="term", suffix="_b")
         .filter(pl.col("article") < pl.col("article_b"))
         .select(pl.col("article").alias("a"), pl.col("article_b").alias("b"))
+    )
+
+
+def _crowded_counts(feed: Feed) -> pl.DataFrame:
+    """(term, articles, first): each crowded subject of the feed's crowded articles, how
+    many crowded articles have it and the first of them (its source), counted over the
+    whole feed when `feed` is a part of one (`Feed.words`)."""
+    if feed.words is None:
+        return (
+            feed.crowded.group_by("term")
+            .agg(pl.len().alias("articles"), pl.col("article").min().alias("first"))
+            .with_columns(
+                pl.col("first").replace_strict(
+                    np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String
+                )
+            )
+        )
+    return (
+        feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+        .join(feed.words.crowded, on="word")
+        .select("term", pl.col("articles").cast(pl.UInt32), "first")
     )
 
 
@@ -412,18 +467,20 @@ def too_crowded(feed: Feed) -> list[tuple[tuple[str, ...], int, str]]:
     crowded articles share than `max_crowded_articles`, one entry for the subjects
     whose articles start at one article (one story's "Ashby", "Fold" and "Ofsted"): a
     story that large is found in parts (`_crowded_pairs`), which its reader should be
-    told."""
+    told. A part of a feed (`Feed.words`) tells those whose first article it holds, so
+    that its parts tell each once."""
+    counts = _crowded_counts(feed)
+    if feed.words is not None:
+        counts = counts.filter(pl.col("first").is_in(feed.sources))
     over = (
-        feed.crowded.group_by("term")
-        .agg(pl.len().alias("articles"), pl.col("article").min().alias("first"))
-        .filter(pl.col("articles") > feed.settings.max_crowded_articles)
+        counts.filter(pl.col("articles") > feed.settings.max_crowded_articles)
         .join(feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word"), on="term")
         .group_by("first")
         .agg(pl.col("word").sort(), pl.col("articles").max())
         .sort("first")
     )
     return [
-        (tuple(words), count, feed.sources[first])
+        (tuple(words), count, first)
         for words, count, first in zip(
             over["word"].to_list(), over["articles"].to_list(), over["first"].to_list(), strict=True
         )
@@ -655,6 +712,8 @@ class Feed:
     crowded: pl.DataFrame
     """(article, term): crowded articles and their crowded subjects (`_crowded`), read
     once for both the pairs they make and the note on those too many to pair."""
+    words: FeedWords | None = None
+    """The whole feed's counts, when these articles are a part of it."""
 
 
 def read_feed(
@@ -663,12 +722,15 @@ def read_feed(
     settings: MatchSettings,
     entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
     published: Mapping[str, str] | None = None,
+    words: FeedWords | None = None,
 ) -> Feed:
-    """The feed's articles as the story stage reads them (see `group` for the arguments)."""
+    """The feed's articles as the story stage reads them (see `group` for the arguments).
+    With `words`, the articles are a part of a feed (whole stories of it), read as the
+    whole feed reads them: `words` are its counts (`feed_words`)."""
     entities = entities or {}
     published = published or {}
     code = {source: i for i, source in enumerate(sources)}
-    vectors, present, vocabulary = _terms(sources, claims, entities, settings)
+    vectors, present, vocabulary = _terms(sources, claims, entities, settings, words)
     days = np.array(
         [
             d.toordinal() if (d := published_day(published.get(s, ""))) is not None else -1
@@ -688,6 +750,19 @@ def read_feed(
         {code[source]: keys for source, keys in entities.items() if source in code},
         settings,
         _crowded(vectors, vocabulary, subjects, settings),
+        words,
+    )
+
+
+def feed_words(feed: Feed) -> FeedWords:
+    """The counts of a feed read whole (`read_feed`) that a part of it is read with."""
+    vocabulary = feed.vocabulary
+    word_of = vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    return FeedWords(
+        len(feed.sources),
+        vocabulary.select("word", "df", pl.col("term").alias("first")),
+        vocabulary.filter(pl.col("term").is_in(feed.subjects["term"].implode()))["word"],
+        _crowded_counts(feed).join(word_of, on="term").select("word", "articles", "first"),
     )
 
 
@@ -720,6 +795,19 @@ def allowed(feed: Feed, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     possible = np.zeros(len(first), np.bool_)
     possible[left[share >= settings.min_subject_share]] = True
     return possible
+
+
+def possible_pairs(
+    feed: Feed, first: np.ndarray, second: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b): every article pair `group` can link, given the pairs (`first[k]`,
+    `second[k]`) that matched claims can link: those and the candidates of blocking
+    (`_candidate_pairs`), where subject and date allow them."""
+    extra = pl.DataFrame({"a": first, "b": second}, schema={"a": pl.Int64, "b": pl.Int64})
+    pairs = _candidate_pairs(feed, extra, feed.settings)
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    possible = allowed(feed, a, b)
+    return a[possible], b[possible]
 
 
 def group(
@@ -765,7 +853,11 @@ def group(
     # names (the people and organisations found, and every article's subjects) must
     # carry some of the cosine themselves.
     content = np.zeros(len(first))
-    named = set(feed.subjects["term"].to_list())
+    if feed.words is None:
+        named = set(feed.subjects["term"].to_list())
+    else:  # a part of a feed: the words that are subjects anywhere in it
+        subject = pl.col("word").is_in(feed.words.subjects.implode())
+        named = set(feed.vocabulary.filter(subject)["term"].to_list())
     names = feed.vocabulary.filter(pl.col("word").str.starts_with("\x00"))["term"]
     # A filter keeps the vectors' order, which `_cosines` reads them in.
     said = vectors.filter(
@@ -783,14 +875,18 @@ def group(
     story_of: dict[str, str] = {}
     for members in average_linkage(sources, strength, settings.story_link_fraction):
         story_of.update(dict.fromkeys(members, story_id(members)))
-    return story_of
+    # By source: the order in which parts of a feed give theirs (`match.joined`).
+    return dict(sorted(story_of.items()))
 
 
 __all__ = [
     "Feed",
+    "FeedWords",
     "allowed",
     "among",
+    "feed_words",
     "group",
+    "possible_pairs",
     "published_day",
     "read_feed",
     "story_id",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cache
 from itertools import combinations
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consistency import check, check_articles, claims, clean, ingest, keys, match
+from consistency import check, check_articles, claims, clean, extract, ingest, keys, match
 from consistency import stories as stories_module
 from consistency.models import Article, Claim, ClaimMatch, Matching
 from consistency.settings import MatchSettings
@@ -578,3 +579,109 @@ def test_common_phrases_read_a_slice_of_hash_values_at_a_time_pair_the_same_clai
     monkeypatch.setattr(match, "RARE_BLOCK", 50)
     sliced = check_articles(_feed(), settings, workers=1).matching
     assert sliced == whole
+
+
+# A feed matched by parts: the seam for a feed larger than one machine holds.
+
+
+@dataclass(frozen=True)
+class _Read:
+    claims: tuple[Claim, ...]
+    entities: dict[str, dict[str, frozenset[str]]]
+    published: dict[str, str]
+    matching: Matching
+
+
+@cache
+def _read(outlets: int = 0, cap: int | None = None) -> _Read:
+    """`_feed()` read and matched whole, or with `outlets`, a story that many outlets
+    carry beside it, under caps (`cap`) that make it crowded and too crowded to pair."""
+    settings = _wide_settings(outlets, cap)
+    feed = _feed()
+    if outlets:
+        article = prepare(_wide_story(1)[0])
+        feed += syndicate(article, 41, copies=outlets - 1, injections=2, prefix="wide-").articles
+    result = check_articles(feed, settings, workers=1)
+    entities = {s: dict(k) for s, k in extract.entities_by_source(result.extraction).items()}
+    published = {a.source: a.metadata.get("published", "") for a in result.cleaned}
+    return _Read(result.claims, entities, published, result.matching)
+
+
+def _wide_settings(outlets: int, cap: int | None) -> MatchSettings:
+    if cap is None:
+        return MatchSettings()
+    return MatchSettings(
+        max_term_articles=cap, max_shingle_articles=cap, max_crowded_articles=outlets - 1
+    )
+
+
+def _by_parts(
+    read: _Read, groups: list[tuple[str, ...]], settings: MatchSettings, counted: bool = True
+) -> list[Matching]:
+    counts = match.feed_counts(read.claims, settings, read.entities) if counted else None
+    held = [set(group) for group in groups]
+    return [
+        match.match_claims(
+            [c for c in read.claims if c.source in sources],
+            settings,
+            read.entities,
+            read.published,
+            counts,
+        )
+        for sources in held
+    ]
+
+
+def _parts(read: _Read, settings: MatchSettings) -> list[tuple[str, ...]]:
+    return match.parts(read.claims, settings, read.entities, read.published)
+
+
+def test_a_feed_matched_part_by_part_with_its_counts_is_matched_as_whole() -> None:
+    """The parts no story crosses (`match.parts`), each matched alone with the whole
+    feed's counts (`feed_counts`), give the whole feed's stories, matches and related
+    pairs, in its order (`joined`): what lets a feed too large for one machine be
+    matched a part at a time."""
+    read = _read()
+    found = _parts(read, MatchSettings())
+    assert len(found) >= 9
+    assert sorted(s for part in found for s in part) == sorted(read.matching.story_of)
+    joined = match.joined(_by_parts(read, found, MatchSettings()))
+    assert joined == read.matching
+    assert list(joined.story_of.items()) == list(read.matching.story_of.items())
+    # The counts are what make it exact: a part matched with its own counts weighs
+    # words and phrases by itself, and some part then differs.
+    alone = _by_parts(read, found, MatchSettings(), counted=False)
+    assert match.joined(alone) != read.matching
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 2), min_size=12, max_size=12))
+def test_any_union_of_parts_is_matched_as_in_the_whole(batch: list[int]) -> None:
+    # Parts are put together in batches (as an engine gives a task several), in any
+    # grouping: a union of parts is crossed by no story either.
+    read = _read()
+    found = _parts(read, MatchSettings())
+    unions: dict[int, list[str]] = {}
+    for n, part in enumerate(found):
+        unions.setdefault(batch[n % len(batch)], []).extend(part)
+    groups = [tuple(sources) for sources in unions.values()]
+    assert match.joined(_by_parts(read, groups, MatchSettings())) == read.matching
+
+
+def test_a_story_too_crowded_to_pair_is_told_once_when_matched_by_parts() -> None:
+    """A story more crowded articles carry than `max_crowded_articles` is found in parts
+    (its subject pairs none of them): whether its subject pairs is the whole feed's
+    count, and the part holding its first article tells of it."""
+    outlets, cap = 20, 4
+    read = _read(outlets, cap)
+    settings = _wide_settings(outlets, cap)
+    assert len(read.matching.notices) == 1
+    found = _parts(read, settings)
+    wide = [part for part in found if any(s.startswith("wide-") for s in part)]
+    assert len(wide) > 1  # the wide story's parts, no longer paired by subject
+    matched = _by_parts(read, found, settings)
+    assert match.joined(matched) == read.matching
+    # Told by one part, under the first crowded article of the whole feed (the feed's
+    # own syndications of the same article come first).
+    [notice] = [n for part in matched for n in part.notices]
+    assert notice.path == "ashby-fold-academy-ofsted-copy1"

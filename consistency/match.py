@@ -55,7 +55,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import networkx as nx
@@ -98,39 +98,17 @@ class _Phrases:
     """(shingle, common): the shingles that link or pair claims (`_shingle_counts`)."""
 
 
-def _shared_phrases(
+def _shingled(
     claims: list[Claim],
     canon: list[str],
     settings: MatchSettings,
     masked: list[str] | None,
-    counted: pl.DataFrame | None = None,
-) -> _Phrases:
-    """(claim, claim_b, pair) for every two claims (claim < claim_b, different sources,
-    same group) sharing a rare shingle, once per phrase set they share; `pair` is their
-    articles' pair (smaller source code * sources + larger, codes in sorted order).
-    Also the sets of texts sharing a common one (`_Phrases.common`).
-
-    Shingles are cut from `masked` (`keys.masked_text`) when given, else from `canon`:
-    two versions with a number changed every few words share masked phrases ("rose
-    to #n in") where they share no plain one. Length limits apply to `canon`.
-
-    Shingling, counting and the self-join all run in polars: no Python work per word.
-    A shingle is the 64-bit hash of its words, so the joins compare integers, not
-    strings. Two phrases whose hashes collide (about one chance in 10^7 for a
-    million phrases) are counted as one: that can add a candidate, which scoring
-    then judges, or make a phrase look templated. Claims of one group with the same
-    words are one text, cut into shingles once (syndicated copies repeat most
-    sentences word for word); a shingle's articles and claims are counted over every
-    copy. The claims holding a shingle are its set, and shingles held by the same
-    set are joined once: the consecutive shingles of one sentence repeated in a
-    hundred articles are one set, and a templated feed's join would otherwise be
-    most of its run.
-
-    `counted` (`FeedCounts.shingles`): the claims are part of a feed, whose shingles
-    are rare or common by their counts over the whole feed.
-    """
+    code: dict[str, int],
+) -> tuple[pl.DataFrame, pl.LazyFrame, pl.LazyFrame]:
+    """The claims long enough to match cut into shingles (see `_shared_phrases`): their
+    texts (group, words, text), each claim's text (claim, source, text; `source` its
+    code) and each text's shingles (text, shingle)."""
     size = settings.shingle_words
-    code = {source: i for i, source in enumerate(sorted({c.source for c in claims}))}
     frame = (
         pl.DataFrame(
             {
@@ -185,6 +163,42 @@ def _shared_phrases(
         .collect()
         .lazy()
     )
+    return texts, copies, shingles
+
+
+def _shared_phrases(
+    claims: list[Claim],
+    canon: list[str],
+    settings: MatchSettings,
+    masked: list[str] | None,
+    counted: pl.DataFrame | None = None,
+) -> _Phrases:
+    """(claim, claim_b, pair) for every two claims (claim < claim_b, different sources,
+    same group) sharing a rare shingle, once per phrase set they share; `pair` is their
+    articles' pair (smaller source code * sources + larger, codes in sorted order).
+    Also the sets of texts sharing a common one (`_Phrases.common`).
+
+    Shingles are cut from `masked` (`keys.masked_text`) when given, else from `canon`:
+    two versions with a number changed every few words share masked phrases ("rose
+    to #n in") where they share no plain one. Length limits apply to `canon`.
+
+    Shingling, counting and the self-join all run in polars: no Python work per word.
+    A shingle is the 64-bit hash of its words, so the joins compare integers, not
+    strings. Two phrases whose hashes collide (about one chance in 10^7 for a
+    million phrases) are counted as one: that can add a candidate, which scoring
+    then judges, or make a phrase look templated. Claims of one group with the same
+    words are one text, cut into shingles once (syndicated copies repeat most
+    sentences word for word); a shingle's articles and claims are counted over every
+    copy. The claims holding a shingle are its set, and shingles held by the same
+    set are joined once: the consecutive shingles of one sentence repeated in a
+    hundred articles are one set, and a templated feed's join would otherwise be
+    most of its run.
+
+    `counted` (`FeedCounts.shingles`): the claims are part of a feed, whose shingles
+    are rare or common by their counts over the whole feed.
+    """
+    code = {source: i for i, source in enumerate(sorted({c.source for c in claims}))}
+    texts, copies, shingles = _shingled(claims, canon, settings, masked, code)
     slices = max(1, shingles.select(pl.len()).collect().item() // RARE_BLOCK)
     if counted is None:
         counted = _shingle_counts(shingles, copies, slices, settings)
@@ -241,34 +255,49 @@ def _shared_phrases(
 
 
 def _shingle_counts(
-    shingles: pl.LazyFrame, copies: pl.LazyFrame, slices: int, settings: MatchSettings
+    shingles: pl.LazyFrame,
+    copies: pl.LazyFrame,
+    slices: int,
+    settings: MatchSettings,
+    kept: bool = True,
 ) -> pl.DataFrame:
     """(shingle, common): each shingle (text, shingle) of some texts (copies: claim,
     source, text) found in two articles or more and in no article's more than
     `max_shingle_claims` claims, and whether it is in more than `max_shingle_articles`
-    articles."""
+    articles. Unless `kept`: (shingle, articles, most), each shingle's articles and the
+    most claims an article has it in, for every shingle (`_kept_shingles` of the
+    counts of a feed's parts summed)."""
     # A shingle's articles and claims per article, over every copy of its texts: one
     # row per shingle, text and source first (14 million at 20,000 articles). Shingles
     # are counted a slice of hash values at a time, each slice's counts being whole:
     # all at once they took 0.8 GB.
     held = copies.group_by("text", "source").agg(pl.len().alias("claims")).collect().lazy()
+    return pl.concat(
+        [
+            _kept_shingles(counted, settings) if kept else counted.collect()
+            for counted in (
+                shingles.filter(pl.col("shingle") % slices == part)
+                .join(held, on="text")
+                .group_by("shingle", "source")
+                .agg(pl.col("claims").sum())
+                .group_by("shingle")
+                .agg(pl.len().alias("articles"), pl.col("claims").max().alias("most"))
+                for part in range(slices)
+            )
+        ]
+    )
+
+
+def _kept_shingles(counted: pl.LazyFrame, settings: MatchSettings) -> pl.DataFrame:
+    """(shingle, common) of (shingle, articles, most), see `_shingle_counts`."""
     # A shingle in more articles than `max_shingle_articles` is common: it links no
     # stories (a templated phrase would chain them), but once the stories are found it
     # still pairs claims inside one (`_within_stories`): a wire story carried by more
     # outlets than that is matched as it is in fewer.
-    return pl.concat(
-        [
-            shingles.filter(pl.col("shingle") % slices == part)
-            .join(held, on="text")
-            .group_by("shingle", "source")
-            .agg(pl.col("claims").sum())
-            .group_by("shingle")
-            .agg(pl.len().alias("articles"), pl.col("claims").max().alias("most"))
-            .filter((pl.col("articles") >= 2) & (pl.col("most") <= settings.max_shingle_claims))
-            .select("shingle", (pl.col("articles") > settings.max_shingle_articles).alias("common"))
-            .collect()
-            for part in range(slices)
-        ]
+    return (
+        counted.filter((pl.col("articles") >= 2) & (pl.col("most") <= settings.max_shingle_claims))
+        .select("shingle", (pl.col("articles") > settings.max_shingle_articles).alias("common"))
+        .collect()
     )
 
 
@@ -399,26 +428,98 @@ def _read_claims(claims: Iterable[Claim]) -> tuple[list[Claim], list[str], list[
     return ordered, canon, masked, sorted({c.source for c in ordered})
 
 
+@dataclass(frozen=True)
+class PartCounts:
+    """What matching counts of some whole articles of a feed (`count_part`). Over any cut
+    of a feed into such parts, they add up to the whole feed's (`merge_counts`), so an
+    engine can count a feed too large for one machine a part at a time."""
+
+    articles: int
+    words: pl.DataFrame
+    """`stories.word_counts`."""
+    shingles: pl.DataFrame
+    """(shingle, articles, most): each shingle's articles and the most claims an article
+    holds it in (`_shingle_counts`)."""
+    stems: StemCounts | None
+    """The counterpart search's counts, None when no claim is long enough."""
+
+
+def count_part(
+    claims: Iterable[Claim],
+    settings: MatchSettings | None = None,
+    entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+) -> PartCounts:
+    """What matching counts of `claims`, every claim of some whole articles of a feed."""
+    settings = settings or MatchSettings()
+    ordered, canon, masked, sources = _read_claims(claims)
+    code = {source: i for i, source in enumerate(sources)}
+    _, copies, shingles = _shingled(ordered, canon, settings, masked, code)
+    slices = max(1, shingles.select(pl.len()).collect().item() // RARE_BLOCK)
+    source_of = np.fromiter((code[c.source] for c in ordered), np.int64, len(ordered))
+    keep = _counted_claims(ordered, canon, settings)
+    none = pl.DataFrame(schema={"claim": pl.Int64})
+    story = np.zeros(len(ordered), np.int64)  # stories do not matter to the counts
+    return PartCounts(
+        len(sources),
+        stories.word_counts(sources, ordered, entities or {}),
+        _shingle_counts(shingles, copies, slices, settings, kept=False),
+        _stem_weights(canon, keep, story, source_of, none, settings)[0] if len(keep) else None,
+    )
+
+
+def merge_counts(parts: Iterable[PartCounts], settings: MatchSettings | None = None) -> FeedCounts:
+    """The whole feed's counts from those of its parts (`count_part`), but for the
+    subjects, which need them: `subjects_of` each part, then `with_subjects`."""
+    settings = settings or MatchSettings()
+    parts = list(parts)
+    words = stories.merge_words([p.words for p in parts], sum(p.articles for p in parts))
+    shingles = _kept_shingles(
+        pl.concat([p.shingles for p in parts])
+        .lazy()
+        .group_by("shingle")
+        .agg(pl.col("articles").sum(), pl.col("most").max()),
+        settings,
+    )
+    counted = [p.stems for p in parts if p.stems is not None]
+    stems = (
+        _stem_table(counted, settings)
+        if counted
+        else pl.DataFrame(schema={"word": pl.String, "weight": pl.Float64})
+    )
+    return FeedCounts(words, shingles, stems)
+
+
+def subjects_of(
+    claims: Iterable[Claim],
+    counts: FeedCounts,
+    settings: MatchSettings | None = None,
+    entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+) -> tuple[pl.Series, pl.DataFrame]:
+    """The subjects of some whole articles of a feed (`stories.subject_words`), read with
+    the feed's counts (`merge_counts`)."""
+    settings = settings or MatchSettings()
+    ordered, _, _, sources = _read_claims(claims)
+    feed = stories.read_feed(sources, ordered, settings, entities, None, counts.words)
+    return stories.subject_words(feed)
+
+
+def with_subjects(
+    counts: FeedCounts, found: Iterable[tuple[pl.Series, pl.DataFrame]]
+) -> FeedCounts:
+    """`counts` with the subjects `subjects_of` found in each part of the feed."""
+    return replace(counts, words=stories.with_subjects(counts.words, list(found)))
+
+
 def feed_counts(
     claims: Iterable[Claim],
     settings: MatchSettings | None = None,
     entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
 ) -> FeedCounts:
-    """The counts over a whole feed's claims that its parts are matched with."""
-    settings = settings or MatchSettings()
-    ordered, canon, masked, sources = _read_claims(claims)
-    feed = stories.read_feed(sources, ordered, settings, entities)
-    code = {source: i for i, source in enumerate(sources)}
-    source_of = np.fromiter((code[c.source] for c in ordered), np.int64, len(ordered))
-    keep = _counted_claims(ordered, canon, settings)
-    none = pl.DataFrame(schema={"claim": pl.Int64})
-    stems = (
-        _stem_weights(canon, keep, np.zeros(len(ordered), np.int64), source_of, none, settings)[0]
-        if len(keep)
-        else pl.DataFrame(schema={"word": pl.String, "weight": pl.Float64})
-    )
-    shingles = _shared_phrases(ordered, canon, settings, masked).counted
-    return FeedCounts(stories.feed_words(feed), shingles, stems)
+    """The counts over a whole feed's claims that its parts are matched with: the feed
+    counted as one part."""
+    claims = list(claims)
+    counts = merge_counts([count_part(claims, settings, entities)], settings)
+    return with_subjects(counts, [subjects_of(claims, counts, settings, entities)])
 
 
 def parts(
@@ -450,6 +551,103 @@ def parts(
     graph.add_edges_from(zip(linked[0].tolist(), linked[1].tolist(), strict=True))
     found = nx.connected_components(graph)
     return sorted(tuple(sources[k] for k in sorted(part)) for part in found)
+
+
+@dataclass(frozen=True)
+class BlockingKeys:
+    """What blocking indexes some whole articles of a feed under (`blocking_keys`): two
+    articles sharing a key are a candidate pair (`candidate_sources`)."""
+
+    shingles: pl.DataFrame
+    """(shingle, group, source): the rare phrases each article's claims hold, by group
+    (quotations, other claims)."""
+    words: pl.DataFrame
+    """(key, source): the indexed words and crowded subjects (`stories.blocking_words`)."""
+
+
+def blocking_keys(
+    claims: Iterable[Claim],
+    counts: FeedCounts,
+    settings: MatchSettings | None = None,
+    entities: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+    published: Mapping[str, str] | None = None,
+) -> tuple[BlockingKeys, stories.SubjectTables]:
+    """The blocking keys of some whole articles of a feed, and what the subject and date
+    test reads of them, read with the feed's `counts`: of any cut of a feed into parts,
+    the keys and tables the whole feed gives (`parts_of` puts them together)."""
+    settings = settings or MatchSettings()
+    ordered, canon, masked, sources = _read_claims(claims)
+    feed = stories.read_feed(sources, ordered, settings, entities, published, counts.words)
+    code = {source: i for i, source in enumerate(sources)}
+    texts, copies, shingles = _shingled(ordered, canon, settings, masked, code)
+    rare = counts.shingles.lazy().filter(~pl.col("common")).select("shingle")
+    held = (
+        shingles.join(rare, on="shingle")
+        .join(texts.lazy().select("text", "group"), on="text")
+        .join(copies.select("text", "source"), on="text")
+        .select(
+            "shingle",
+            "group",
+            pl.col("source")
+            .replace_strict(np.arange(len(sources)), sources, return_dtype=pl.String)
+            .alias("source"),
+        )
+        .unique()
+        .collect()
+    )
+    return BlockingKeys(held, stories.blocking_words(feed)), stories.subject_tables(feed)
+
+
+def candidate_sources(keys: Iterable[BlockingKeys]) -> pl.DataFrame:
+    """(a, b): the source pairs (a < b) sharing a blocking key, of the keys of every part
+    of a feed, each once, in order."""
+    keys = list(keys)
+    shingles = pl.concat([k.shingles for k in keys]).lazy()
+    words = pl.concat([k.words for k in keys]).lazy()
+
+    def paired(held: pl.LazyFrame, on: list[str]) -> pl.LazyFrame:
+        return (
+            held.join(held, on=on, suffix="_b")
+            .filter(pl.col("source") < pl.col("source_b"))
+            .select(pl.col("source").alias("a"), pl.col("source_b").alias("b"))
+        )
+
+    return (
+        pl.concat([paired(shingles, ["shingle", "group"]), paired(words, ["key"])])
+        .unique()
+        .sort("a", "b")
+        .collect()
+    )
+
+
+PAIR_BATCH = 100_000
+"""Candidate pairs `parts_of` puts to the subject and date test at once."""
+
+
+def parts_of(
+    keys: Iterable[BlockingKeys],
+    tables: Iterable[stories.SubjectTables],
+    counts: FeedCounts,
+    settings: MatchSettings | None = None,
+) -> list[tuple[str, ...]]:
+    """`parts` of a feed from the blocking keys and subject tables of its parts
+    (`blocking_keys`), as an engine that never holds the whole feed finds them: the
+    candidate pairs by a join of keys, each batch of them tested on the tables of its
+    own articles alone, and the parts the connected pairs that pass."""
+    settings = settings or MatchSettings()
+    every = stories.SubjectTables.concat(list(tables))
+    pairs = candidate_sources(keys)
+    graph = nx.Graph()
+    graph.add_nodes_from(every.days["source"].to_list())
+    for at in range(0, len(pairs), PAIR_BATCH):
+        batch = pairs.slice(at, PAIR_BATCH)
+        mine = every.of(pl.concat([batch["a"], batch["b"]]).unique())
+        a, b = batch["a"].to_list(), batch["b"].to_list()
+        ok = stories.judged(mine, counts.words, settings, a, b)
+        graph.add_edges_from(
+            (x, y) for x, y, passed in zip(a, b, ok.tolist(), strict=True) if passed
+        )
+    return sorted(tuple(sorted(part)) for part in nx.connected_components(graph))
 
 
 def joined(matchings: Iterable[Matching]) -> Matching:
@@ -737,10 +935,13 @@ def _counterparts(
         {"claim": np.flatnonzero(counted < story_sources[story] - 1).astype(np.int64)},
         schema={"claim": pl.Int64},
     )
-    found, open_words = _stem_weights(
+    stem_counts, open_words = _stem_weights(
         canon, keep, story, source_of, needs, settings, counting=stems is None
     )
-    weighted = open_words.join(found if stems is None else stems, on="word")
+    if stems is None:
+        empty = pl.DataFrame(schema={"word": pl.String, "weight": pl.Float64})
+        stems = _stem_table([stem_counts], settings) if stem_counts is not None else empty
+    weighted = open_words.join(stems, on="word")
     mass = weighted.group_by("claim").agg(pl.col("weight").sum().alias("mass"))
     open_ = (
         weighted.lazy()
@@ -833,11 +1034,10 @@ def _stem_weights(
     needs: pl.DataFrame,
     settings: MatchSettings,
     counting: bool = True,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(word, weight): each content word's weight over the claims `keep` (a stem; a word
-    some article holds in more than `max_shingle_claims` claims, its template, left
-    out), or nothing unless `counting`; and (claim, story, source, word): the words of
-    the claims `needs` names."""
+) -> tuple[StemCounts | None, pl.DataFrame]:
+    """What the counterpart search counts of the claims `keep` (`StemCounts`, whose
+    `_stem_table` is each content word's weight), unless not `counting`; and (claim,
+    story, source, word): the words (stems) of the claims `needs` names."""
     function_words = sorted(domain.wording().function_words)
     sources = int(source_of.max()) + 1 if len(source_of) else 1
     # The feed's words are counted (document frequency, templates, general usage) a
@@ -896,9 +1096,8 @@ def _stem_weights(
         open_words.append(stemmed.join(needs, on="claim", how="semi"))
         del stemmed
     opened = pl.concat(open_words)
-    weights = pl.DataFrame(schema={"word": pl.String, "weight": pl.Float64})
     if not counting or not counts:
-        return weights, opened
+        return None, opened
     # How common each word is in English at large, as a share of claims using it (the
     # prior stories use, from articles of ARTICLE_WORDS words to claims of CLAIM_WORDS):
     # on a small feed the feed's own counts cannot tell "storm" from "dome".
@@ -915,25 +1114,60 @@ def _stem_weights(
         )
         .group_by("stem")
         .agg(pl.col("usage").max())
+        .collect()
     )
+    stem_counts = StemCounts(
+        len(keep),
+        pl.concat(counts).group_by("word").agg(pl.col("df").sum()),
+        pl.concat(templates).unique(),
+        usage,
+    )
+    return stem_counts, opened
+
+
+@dataclass(frozen=True)
+class StemCounts:
+    """What the counterpart search counts of some whole articles (`_stem_weights`): summed
+    over a feed's parts, the whole feed's (`_stem_table`)."""
+
+    claims: int
+    """Claims the words are counted over (`_counted_claims`)."""
+    df: pl.DataFrame
+    """(word, df): each stem's claims."""
+    templates: pl.DataFrame
+    """(word): stems some article holds in more than `max_shingle_claims` claims."""
+    usage: pl.DataFrame
+    """(stem, usage): how common a stem's most common written form is in English."""
+
+
+def _stem_table(counted: list[StemCounts], settings: MatchSettings) -> pl.DataFrame:
+    """(word, weight): each stem's weight in the counterpart search, of the counts of a
+    feed's parts, a template's stems left out."""
     background = round(settings.background_articles * ARTICLE_WORDS / CLAIM_WORDS)
-    weights = (
-        pl.concat(counts)
+    return (
+        pl.concat([c.df for c in counted])
         .lazy()
         .group_by("word")
         .agg(pl.col("df").sum())
-        .join(pl.concat(templates).lazy().unique(), on="word", how="anti")
-        .join(usage, left_on="word", right_on="stem", how="left")
+        .join(pl.concat([c.templates for c in counted]).lazy().unique(), on="word", how="anti")
+        .join(
+            pl.concat([c.usage for c in counted])
+            .lazy()
+            .group_by("stem")
+            .agg(pl.col("usage").max()),
+            left_on="word",
+            right_on="stem",
+            how="left",
+        )
         .select(
             "word",
-            rarity.rarity(pl.col("df"), len(keep), pl.col("usage"), background)
+            rarity.rarity(pl.col("df"), sum(c.claims for c in counted), pl.col("usage"), background)
             .log()
             .alias("weight"),
         )
         .filter(pl.col("weight") > 0)
         .collect()
     )
-    return weights, opened
 
 
 def group_stories(

@@ -60,6 +60,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 import polars as pl
@@ -117,8 +118,9 @@ class FeedWords:
     stories, `match.parts`) exactly as the whole feed reads it (`read_feed(words=)`):
     a word's weight, an article's subjects and the crowded pairs all depend on counts
     over every article, and so does the order in which a cosine adds its words (the
-    last bit of a cosine can decide a link). `feed_words` takes them from a feed read
-    whole."""
+    last bit of a cosine can decide a link). Counted a part at a time (`word_counts`,
+    `merge_words`, then `subject_words` and `with_subjects`), they are the whole
+    feed's."""
 
     articles: int
     """How many articles the feed has (the N of idf)."""
@@ -133,18 +135,15 @@ class FeedWords:
     articles have it and the first of them (its source)."""
 
 
-def _terms(
+def _term_rows(
     sources: list[str],
     claims: list[Claim],
     entities: Mapping[str, Mapping[str, frozenset[str]]],
-    settings: MatchSettings,
-    words: FeedWords | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(article, term, w, df) with each article's weights L2-normalised, sorted by article
-    and term; (article, term, tf) for every term of every article; and the vocabulary
-    (term, word, df, rarity, usage), one row a term. `term` is an integer code, the
-    term's rank by where the feed first has it. With `words`, `sources` are part of a
-    feed whose counts and order those are (`FeedWords`)."""
+) -> pl.DataFrame:
+    """(row, article, term, tf): each article's words (canonical, function words left
+    out) as written, then each article's people and organisations (a NUL before the
+    key, tf the claims naming it), articles in order: a term is first found at its
+    first row."""
     code = {source: i for i, source in enumerate(sources)}
     text = [c for c in claims if c.kind != "quote"]  # a quotation repeats its sentence
     stop = pl.Series(sorted(domain.wording().function_words), dtype=pl.String)
@@ -176,11 +175,12 @@ def _terms(
         .collect()
         for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
     ]
+    # In article order, as the words are: where a name is first found is then a place
+    # any part of the feed can tell (`FeedWords.terms`).
     named = [
         (code[source], "\x00" + key, len(ids))
-        for source, keys in entities.items()
-        if source in code
-        for key, ids in keys.items()
+        for source in sources
+        for key, ids in entities.get(source, {}).items()
     ]
     people = pl.DataFrame(
         {
@@ -190,8 +190,104 @@ def _terms(
         },
         schema={"article": pl.Int64, "term": pl.String, "tf": pl.UInt32},
     )
-    rows = pl.concat([*counted, people]).with_row_index("row")
-    del counted
+    return pl.concat([*counted, people]).with_row_index("row")
+
+
+def word_counts(
+    sources: list[str],
+    claims: list[Claim],
+    entities: Mapping[str, Mapping[str, frozenset[str]]],
+) -> pl.DataFrame:
+    """(word, df, kind, source, at) for some whole articles of a feed: each word's (and
+    name key's) document frequency among them, and its first place, `at` its rank
+    among the words (kind 0) or names (kind 1) of the article `source`. Summed, and
+    the least place taken, over any cut of the feed into whole articles, these are
+    the whole feed's (`merge_words`)."""
+    rows = _term_rows(sources, claims, entities)
+    kind = pl.col("term").str.starts_with("\x00").cast(pl.Int8)
+    return (
+        rows.with_columns(kind.alias("kind"))
+        .with_columns((pl.col("row") - pl.col("row").min().over("article", "kind")).alias("at"))
+        .group_by("term", maintain_order=True)
+        .agg(
+            pl.len().alias("df"),
+            pl.col("kind").first(),
+            pl.col("article").first(),
+            pl.col("at").first(),
+        )
+        .select(
+            pl.col("term").alias("word"),
+            "df",
+            "kind",
+            pl.col("article")
+            .replace_strict(np.arange(len(sources)), sources, return_dtype=pl.String)
+            .alias("source"),
+            pl.col("at").cast(pl.Int64),
+        )
+    )
+
+
+def merge_words(counted: list[pl.DataFrame], articles: int) -> FeedWords:
+    """The whole feed's words (`FeedWords`, its subjects and crowded subjects left
+    empty, see `with_subjects`) from `word_counts` of each of its parts."""
+    place = ["kind", "source", "at"]
+    terms = (
+        pl.concat(counted)
+        .sort(place)
+        .group_by("word", maintain_order=True)
+        .agg(pl.col("df").sum(), *(pl.col(c).first() for c in place))
+        .sort(place)
+        .with_row_index("first")
+        .select("word", pl.col("df").cast(pl.UInt32), pl.col("first").cast(pl.Int64))
+    )
+    return FeedWords(
+        articles,
+        terms,
+        pl.Series("word", [], pl.String),
+        pl.DataFrame(schema={"word": pl.String, "articles": pl.UInt32, "first": pl.String}),
+    )
+
+
+def subject_words(feed: Feed) -> tuple[pl.Series, pl.DataFrame]:
+    """The words that are subjects of the articles of `feed` (some whole articles of a
+    feed read with its words, `read_feed(words=)`), and (word, source): each crowded
+    article's crowded subjects."""
+    word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    subjects = word_of.filter(pl.col("term").is_in(feed.subjects["term"].implode()))["word"]
+    crowded = feed.crowded.join(word_of, on="term").select(
+        "word",
+        pl.col("article")
+        .replace_strict(np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String)
+        .alias("source"),
+    )
+    return subjects, crowded
+
+
+def with_subjects(words: FeedWords, found: list[tuple[pl.Series, pl.DataFrame]]) -> FeedWords:
+    """`words` with the subjects and crowded subjects `subject_words` found in each part
+    of the feed (read with `words`)."""
+    subjects = pl.concat([s for s, _ in found]).unique().sort()
+    crowded = (
+        pl.concat([c for _, c in found])
+        .group_by("word")
+        .agg(pl.len().cast(pl.UInt32).alias("articles"), pl.col("source").min().alias("first"))
+    )
+    return FeedWords(words.articles, words.terms, subjects, crowded)
+
+
+def _terms(
+    sources: list[str],
+    claims: list[Claim],
+    entities: Mapping[str, Mapping[str, frozenset[str]]],
+    settings: MatchSettings,
+    words: FeedWords | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(article, term, w, df) with each article's weights L2-normalised, sorted by article
+    and term; (article, term, tf) for every term of every article; and the vocabulary
+    (term, word, df, rarity, usage), one row a term. `term` is an integer code, the
+    term's rank by where the feed first has it. With `words`, `sources` are part of a
+    feed whose counts and order those are (`FeedWords`)."""
+    rows = _term_rows(sources, claims, entities)
     # A term's code is its rank among the terms by first row: the same codes however
     # the blocks fall (a cast to Categorical numbers the chunks' strings in whatever
     # order its threads reach them).
@@ -370,6 +466,36 @@ def _candidate_pairs(feed: Feed, extra: pl.DataFrame, settings: MatchSettings) -
     )
     crowded = _crowded_pairs(feed)
     return pl.concat([candidates, crowded, extra.select("a", "b")]).unique()
+
+
+def blocking_words(feed: Feed) -> pl.DataFrame:
+    """(key, source): the words under which `_candidate_pairs` indexes each article (an
+    indexed word, "w:" and the word; a crowded subject it pairs by, "c:" and the word):
+    two articles under one key are a candidate pair. Of a part of a feed read with its
+    words, these are the keys the whole feed gives its articles."""
+    indexed = _heaviest(
+        feed.vectors.filter(
+            (pl.col("df") >= 2) & (pl.col("df") <= feed.settings.max_term_articles)
+        ),
+        feed.settings,
+    ).select("article", "term", pl.lit("w:").alias("kind"))
+    crowded = (
+        feed.crowded.join(_crowded_counts(feed), on="term", how="left", maintain_order="left")
+        .filter(pl.col("articles") <= feed.settings.max_crowded_articles)
+        .select("article", "term", pl.lit("c:").alias("kind"))
+    )
+    word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    return (
+        pl.concat([indexed, crowded])
+        .join(word_of, on="term")
+        .select(
+            pl.concat_str("kind", "word").alias("key"),
+            pl.col("article")
+            .replace_strict(np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String)
+            .alias("source"),
+        )
+        .unique()
+    )
 
 
 def _heaviest(vectors: pl.DataFrame, settings: MatchSettings) -> pl.DataFrame:
@@ -616,7 +742,7 @@ def _main_subject_named(
     vocabulary: pl.DataFrame,
     n: int,
     settings: MatchSettings,
-    people: Mapping[int, Mapping[str, frozenset[str]]],
+    names: pl.DataFrame,
 ) -> np.ndarray:
     """For each pair (`first[k]`, `second[k]`), whether either article's main subject
     (its heaviest, if named at least `main_subject_mentions` times and weighing
@@ -625,7 +751,8 @@ def _main_subject_named(
     other never names, are two stories however many of their lesser subjects (the
     template's own capitalised words: "Police", "Constable") they share.
     A word named once, or barely ahead of the next, is too weak a subject to part two
-    articles on: a rewrite's heaviest proper word may be a photo credit."""
+    articles on: a rewrite's heaviest proper word may be a photo credit. `names`
+    (article, key, claims): the people and organisations each article names."""
     top = np.full(n, -1, np.int64)
     main = (
         subjects.filter(pl.col("usage") <= settings.main_subject_usage)
@@ -646,9 +773,8 @@ def _main_subject_named(
     # that word ("Chief Executive Nicola Radworth" on another hospital's page).
     in_names = pl.DataFrame(
         [
-            (code, word, len(ids))
-            for code, keys in people.items()
-            for key, ids in keys.items()
+            (code, word, claims)
+            for code, key, claims in names.iter_rows()
             if key.startswith("person:")
             for word in set(key.removeprefix("person:").split())
         ],
@@ -715,6 +841,20 @@ class Feed:
     words: FeedWords | None = None
     """The whole feed's counts, when these articles are a part of it."""
 
+    @property
+    def names(self) -> pl.DataFrame:
+        """(article, key, claims): the people and organisations each article names, and
+        in how many of its claims."""
+        return pl.DataFrame(
+            [
+                (code, key, len(ids))
+                for code, keys in self.people.items()
+                for key, ids in keys.items()
+            ],
+            schema={"article": pl.Int64, "key": pl.String, "claims": pl.Int64},
+            orient="row",
+        )
+
 
 def read_feed(
     sources: list[str],
@@ -726,7 +866,7 @@ def read_feed(
 ) -> Feed:
     """The feed's articles as the story stage reads them (see `group` for the arguments).
     With `words`, the articles are a part of a feed (whole stories of it), read as the
-    whole feed reads them: `words` are its counts (`feed_words`)."""
+    whole feed reads them: `words` are its counts (`FeedWords`)."""
     entities = entities or {}
     published = published or {}
     code = {source: i for i, source in enumerate(sources)}
@@ -754,19 +894,27 @@ def read_feed(
     )
 
 
-def feed_words(feed: Feed) -> FeedWords:
-    """The counts of a feed read whole (`read_feed`) that a part of it is read with."""
-    vocabulary = feed.vocabulary
-    word_of = vocabulary.select(pl.col("term").cast(pl.Int64), "word")
-    return FeedWords(
-        len(feed.sources),
-        vocabulary.select("word", "df", pl.col("term").alias("first")),
-        vocabulary.filter(pl.col("term").is_in(feed.subjects["term"].implode()))["word"],
-        _crowded_counts(feed).join(word_of, on="term").select("word", "articles", "first"),
-    )
+class _Judged(Protocol):
+    """What the subject and date test reads of some articles: a `Feed`, or the articles of
+    some pairs gathered from their `SubjectTables` (`judged`)."""
+
+    @property
+    def sources(self) -> list[str]: ...
+    @property
+    def days(self) -> np.ndarray: ...
+    @property
+    def subjects(self) -> pl.DataFrame: ...
+    @property
+    def present(self) -> pl.DataFrame: ...
+    @property
+    def vocabulary(self) -> pl.DataFrame: ...
+    @property
+    def names(self) -> pl.DataFrame: ...
+    @property
+    def settings(self) -> MatchSettings: ...
 
 
-def allowed(feed: Feed, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+def allowed(feed: _Judged, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """For each article pair (`first[k]`, `second[k]`: indexes into `feed.sources`, no
     pair given twice), whether subject and date allow the two to be one story. A pair's
     answer depends on that pair alone, so the match stage asks it before scoring claims:
@@ -785,7 +933,7 @@ def allowed(feed: Feed, first: np.ndarray, second: np.ndarray) -> np.ndarray:
             feed.vocabulary,
             len(feed.sources),
             settings,
-            feed.people,
+            feed.names,
         )
     ]
     pairs = pl.DataFrame(
@@ -795,6 +943,126 @@ def allowed(feed: Feed, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     possible = np.zeros(len(first), np.bool_)
     possible[left[share >= settings.min_subject_share]] = True
     return possible
+
+
+@dataclass(frozen=True)
+class SubjectTables:
+    """What the subject and date test (`allowed`) reads of some articles, by source and
+    word instead of a feed's codes: an engine holds these for every article, gathers
+    those of some article pairs wherever it likes and tests the pairs there (`judged`),
+    with the answers the whole feed gives."""
+
+    days: pl.DataFrame
+    """(source, day): each article's publication day as an ordinal, -1 without one."""
+    subjects: pl.DataFrame
+    """(source, word, weight, named, usage): each article's subjects, heaviest first."""
+    present: pl.DataFrame
+    """(source, word, tf): every word of every article, with its count."""
+    names: pl.DataFrame
+    """(source, key, claims): the people and organisations each names."""
+
+    @staticmethod
+    def concat(tables: list[SubjectTables]) -> SubjectTables:
+        """The tables of several parts as one."""
+        return SubjectTables(
+            pl.concat([t.days for t in tables]),
+            pl.concat([t.subjects for t in tables]),
+            pl.concat([t.present for t in tables]),
+            pl.concat([t.names for t in tables]),
+        )
+
+    def of(self, sources: pl.Series) -> SubjectTables:
+        """The rows of the articles `sources`."""
+        mine = pl.col("source").is_in(sources.implode())
+        return SubjectTables(
+            self.days.filter(mine),
+            self.subjects.filter(mine),
+            self.present.filter(mine),
+            self.names.filter(mine),
+        )
+
+
+def subject_tables(feed: Feed) -> SubjectTables:
+    """The subject tables of a feed's articles (read with the whole feed's words when
+    the feed is a part of one)."""
+    source = pl.col("article").replace_strict(
+        np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String
+    )
+    word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    return SubjectTables(
+        pl.DataFrame(
+            {"source": feed.sources, "day": feed.days},
+            schema={"source": pl.String, "day": pl.Int64},
+        ),
+        feed.subjects.join(word_of, on="term", how="left", maintain_order="left").select(
+            source.alias("source"), "word", "weight", "named", "usage"
+        ),
+        feed.present.join(word_of, on="term", how="left", maintain_order="left").select(
+            source.alias("source"), "word", "tf"
+        ),
+        feed.names.select(source.alias("source"), "key", "claims"),
+    )
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """Some articles' subject tables in a feed's codes (`judged`)."""
+
+    sources: list[str]
+    days: np.ndarray
+    subjects: pl.DataFrame
+    present: pl.DataFrame
+    vocabulary: pl.DataFrame
+    names: pl.DataFrame
+    settings: MatchSettings
+
+
+def judged(
+    tables: SubjectTables,
+    words: FeedWords,
+    settings: MatchSettings,
+    first: list[str],
+    second: list[str],
+) -> np.ndarray:
+    """For each pair of sources (`first[k]`, `second[k]`, no pair given twice), whether
+    subject and date allow the two to be one story (`allowed`), from the subject tables
+    of (at least) the articles of the pairs, read with the feed's `words`."""
+    sources = sorted(set(tables.days["source"].to_list()))
+    code = pl.DataFrame({"source": sources, "article": np.arange(len(sources), dtype=np.int64)})
+    terms = (
+        pl.concat([tables.present.select("word"), tables.subjects.select("word")])
+        .unique()
+        .join(words.terms.select("word", "first"), on="word", how="left")
+        .sort("first")
+        .with_row_index("term")
+        .select(pl.col("term").cast(pl.Int64), "word")
+    )
+
+    def coded(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+        # Each article's rows keep their order (a subject list is heaviest first).
+        return (
+            frame.join(code, on="source", how="left", maintain_order="left")
+            .join(terms, on="word", how="left", maintain_order="left")
+            .sort("article", maintain_order=True)
+            .select("article", "term", *columns)
+        )
+
+    days = tables.days.join(code, on="source").sort("article")["day"].to_numpy()
+    gathered = _Gathered(
+        sources,
+        days,
+        coded(tables.subjects, "weight", "named", "usage"),
+        coded(tables.present, "tf"),
+        terms,
+        tables.names.join(code, on="source", how="left", maintain_order="left")
+        .sort("article", maintain_order=True)
+        .select("article", "key", "claims"),
+        settings,
+    )
+    at = {source: k for k, source in enumerate(sources)}
+    a = np.fromiter((at[s] for s in first), np.int64, len(first))
+    b = np.fromiter((at[s] for s in second), np.int64, len(second))
+    return allowed(gathered, a, b)
 
 
 def possible_pairs(
@@ -882,13 +1150,20 @@ def group(
 __all__ = [
     "Feed",
     "FeedWords",
+    "SubjectTables",
     "allowed",
     "among",
-    "feed_words",
+    "blocking_words",
     "group",
+    "judged",
+    "merge_words",
     "possible_pairs",
     "published_day",
     "read_feed",
     "story_id",
+    "subject_tables",
+    "subject_words",
     "too_crowded",
+    "with_subjects",
+    "word_counts",
 ]

@@ -9,6 +9,7 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -616,9 +617,14 @@ def _wide_settings(outlets: int, cap: int | None) -> MatchSettings:
 
 
 def _by_parts(
-    read: _Read, groups: list[tuple[str, ...]], settings: MatchSettings, counted: bool = True
+    read: _Read,
+    groups: list[tuple[str, ...]],
+    settings: MatchSettings,
+    counted: bool = True,
+    counts: match.FeedCounts | None = None,
 ) -> list[Matching]:
-    counts = match.feed_counts(read.claims, settings, read.entities) if counted else None
+    if counted and counts is None:
+        counts = match.feed_counts(read.claims, settings, read.entities)
     held = [set(group) for group in groups]
     return [
         match.match_claims(
@@ -654,18 +660,51 @@ def test_a_feed_matched_part_by_part_with_its_counts_is_matched_as_whole() -> No
     assert match.joined(alone) != read.matching
 
 
+def _counted_in_parts(read: _Read, cut: list[int], settings: MatchSettings) -> match.FeedCounts:
+    """The feed's counts, counted a part at a time: source k in part `cut[k]`."""
+    parts = _cut(read, cut)
+    counts = match.merge_counts(
+        (match.count_part(part, settings, read.entities) for part in parts), settings
+    )
+    found = [match.subjects_of(part, counts, settings, read.entities) for part in parts]
+    return match.with_subjects(counts, found)
+
+
+def _same_counts(a: match.FeedCounts, b: match.FeedCounts) -> bool:
+    def same(x: pl.DataFrame, y: pl.DataFrame) -> bool:
+        return x.sort(x.columns).equals(y.sort(y.columns))
+
+    return (
+        a.words.articles == b.words.articles
+        and same(a.words.terms, b.words.terms)
+        and a.words.subjects.sort().equals(b.words.subjects.sort())
+        and same(a.words.crowded, b.words.crowded)
+        and same(a.shingles, b.shingles)
+        and same(a.stems, b.stems)
+    )
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(0, 2), min_size=12, max_size=12))
-def test_any_union_of_parts_is_matched_as_in_the_whole(batch: list[int]) -> None:
-    # Parts are put together in batches (as an engine gives a task several), in any
-    # grouping: a union of parts is crossed by no story either.
+@given(
+    st.lists(st.integers(0, 2), min_size=12, max_size=12),
+    st.lists(st.integers(0, 3), min_size=37, max_size=37),
+)
+def test_any_union_of_parts_is_matched_as_in_the_whole(batch: list[int], cut: list[int]) -> None:
+    """Parts are put together in batches (as an engine gives a task several), in any
+    grouping: a union of parts is crossed by no story either. And the feed's counts
+    are counted a part at a time (`count_part`, `merge_counts`, `subjects_of`), in any
+    cut of the feed into whole articles: they are the feed's counts, as one count of
+    it gives them."""
     read = _read()
+    counts = _counted_in_parts(read, cut, MatchSettings())
+    assert _same_counts(counts, match.feed_counts(read.claims, MatchSettings(), read.entities))
     found = _parts(read, MatchSettings())
     unions: dict[int, list[str]] = {}
     for n, part in enumerate(found):
         unions.setdefault(batch[n % len(batch)], []).extend(part)
     groups = [tuple(sources) for sources in unions.values()]
-    assert match.joined(_by_parts(read, groups, MatchSettings())) == read.matching
+    matched = _by_parts(read, groups, MatchSettings(), counts=counts)
+    assert match.joined(matched) == read.matching
 
 
 def test_a_story_too_crowded_to_pair_is_told_once_when_matched_by_parts() -> None:
@@ -679,9 +718,66 @@ def test_a_story_too_crowded_to_pair_is_told_once_when_matched_by_parts() -> Non
     found = _parts(read, settings)
     wide = [part for part in found if any(s.startswith("wide-") for s in part)]
     assert len(wide) > 1  # the wide story's parts, no longer paired by subject
-    matched = _by_parts(read, found, settings)
+    # Counted in parts that cut the crowded story apart: its count is still the feed's.
+    counts = _counted_in_parts(read, [n % 3 for n in range(len(read.matching.story_of))], settings)
+    assert _same_counts(counts, match.feed_counts(read.claims, settings, read.entities))
+    matched = _by_parts(read, found, settings, counts=counts)
     assert match.joined(matched) == read.matching
     # Told by one part, under the first crowded article of the whole feed (the feed's
     # own syndications of the same article come first).
     [notice] = [n for part in matched for n in part.notices]
     assert notice.path == "ashby-fold-academy-ofsted-copy1"
+
+
+def _cut(read: _Read, cut: list[int]) -> list[list[Claim]]:
+    held: dict[int, set[str]] = {}
+    for source, n in zip(sorted(read.matching.story_of), cut, strict=False):
+        held.setdefault(n, set()).add(source)
+    return [[c for c in read.claims if c.source in sources] for sources in held.values()]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 3), min_size=37, max_size=37), st.sampled_from([7, 10**6]))
+def test_the_parts_are_found_from_the_keys_and_tables_of_any_cut_of_the_feed(
+    cut: list[int], pair_batch: int
+) -> None:
+    """What an engine that never holds the whole feed does: each part of any cut gives its
+    blocking keys and subject tables (`blocking_keys`, read with the feed's counts); the
+    candidate pairs are a join of the keys, each batch of them tested on its own
+    articles' tables alone (`stories.judged`), and the connected pairs that pass are the
+    parts the whole feed gives (`match.parts`)."""
+    read = _read()
+    counts = _counted_in_parts(read, cut, MatchSettings())
+    found = [
+        match.blocking_keys(part, counts, MatchSettings(), read.entities, read.published)
+        for part in _cut(read, cut)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match, "PAIR_BATCH", pair_batch)
+        parts = match.parts_of([k for k, _ in found], [t for _, t in found], counts)
+    assert parts == _parts(read, MatchSettings())
+    assert len(parts) >= 9
+
+
+def test_a_crowded_story_is_cut_into_the_same_parts_from_any_cut() -> None:
+    outlets, cap = 20, 4
+    read = _read(outlets, cap)
+    settings = _wide_settings(outlets, cap)
+    cut = [n % 3 for n in range(len(read.matching.story_of))]
+    counts = _counted_in_parts(read, cut, settings)
+    found = [
+        match.blocking_keys(part, counts, settings, read.entities, read.published)
+        for part in _cut(read, cut)
+    ]
+    parts = match.parts_of([k for k, _ in found], [t for _, t in found], counts, settings)
+    assert parts == _parts(read, settings)
+    # And with the subject paired (a cap above the story's outlets), it is one part.
+    wide = _wide_settings(10 * outlets, cap)
+    counts = _counted_in_parts(read, cut, wide)
+    found = [
+        match.blocking_keys(part, counts, wide, read.entities, read.published)
+        for part in _cut(read, cut)
+    ]
+    parts = match.parts_of([k for k, _ in found], [t for _, t in found], counts, wide)
+    assert parts == _parts(read, wide)
+    assert len([p for p in parts if any(s.startswith("wide-") for s in p)]) == 1

@@ -342,9 +342,16 @@ def batch_rows(batch: StoryBatch, feed: FeedFacts) -> dict[str, list[Discrepancy
     return {detector.name: _run(detector, ctx) for detector in DETECTORS}
 
 
-def prepared(extraction: Extraction, graph: ClaimGraph) -> tuple[Extraction, FeedFacts]:
+def prepared(
+    extraction: Extraction,
+    graph: ClaimGraph,
+    shown: Mapping[str, str] | None = None,
+    facts: FeedFacts | None = None,
+) -> tuple[Extraction, FeedFacts]:
     """What every batch is given beside its stories: the extraction with each claim
     cluster's agreed subject (`agreed_subjects`, a vote per cluster that takes the
-    subject's shown name from the whole feed) and the feed's facts."""
-    extraction = agreed_subjects(extraction, graph)
-    return extraction, feed_facts(extraction, graph)
+    subject's shown name from the whole feed) and the feed's facts. For a part of a
+    feed (whole stories), `shown` (`grades.shown_subjects`) and `facts` must be the
+    whole feed's."""
+    extraction = agreed_subjects(extraction, graph, shown)
+    return extraction, facts if facts is not None else feed_facts(extraction, graph)

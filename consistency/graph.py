@@ -344,11 +344,52 @@ def resolve_people(
     return resolved, final_names
 
 
+@dataclass(frozen=True)
+class Names:
+    """The names the graph resolves over the whole feed (`feed_names`): a surname alone
+    is resolved in its story, or else in the whole feed, and an organisation is shown
+    as most sources name it."""
+
+    person_key: dict[str, str]
+    """Any person key seen -> the resolved key."""
+    person_name: dict[str, str]
+    """Resolved person key -> the fullest name written."""
+    org_name: dict[str, str]
+    """Organisation key -> the name most sources write (then the shortest)."""
+
+
+def feed_names(extraction: Extraction, story_of: Mapping[str, str]) -> Names:
+    """The feed's `Names`, from its whole extraction and its stories."""
+    person_key, person_name = resolve_people(extraction, dict(story_of))
+    return Names(person_key, person_name, org_names(extraction))
+
+
+Rooted = list[tuple[str, list[tuple[str, list[str]]]]]
+"""Claim clusters as average linkage finds them: (root, [(cluster id, claim ids)]) for
+each group, in root order (`rooted_clusters`)."""
+
+
+def rooted_clusters(claims: Iterable[Claim], matching: Matching) -> Rooted:
+    """Every story's claim clusters, its groups merged in root order: the order in which
+    `cluster_of` lists them. Each story's are its own, so the groups of a feed's parts
+    (whole stories) sorted by root are the whole feed's."""
+    return sorted(
+        (group for story in _match_tables(claims, matching) for group in _clusters(*story)),
+        key=lambda group: group[0],
+    )
+
+
 def build_graph(
-    claims: tuple[Claim, ...], extraction: Extraction, matching: Matching
+    claims: tuple[Claim, ...],
+    extraction: Extraction,
+    matching: Matching,
+    names: Names | None = None,
+    rooted: Rooted | None = None,
 ) -> ClaimGraph:
     """The claim clusters, read from each story's graph of sources, claims and matches,
-    and people resolved across sources.
+    and people resolved across sources. `names` and `rooted` (`feed_names`,
+    `rooted_clusters`) when worked out already: for a part of a feed (whole stories),
+    `names` must be the whole feed's.
 
     Clustering needs only a story's sources, claims and `matches` edges, so it reads
     those graphs and lets each go when its story is clustered; the full story graphs
@@ -356,14 +397,10 @@ def build_graph(
     GraphML). Held for the life of a result they would double the memory a large
     check keeps (README, "The claim graph").
     """
-    story_of = dict(matching.story_of)
-    person_key, person_name = resolve_people(extraction, story_of)
+    names = names or feed_names(extraction, matching.story_of)
     # Stories' groups merged in root order keep cluster_of in the order the detectors
     # and reports have always iterated it (one linkage over the whole input).
-    rooted = sorted(
-        (group for story in _match_tables(claims, matching) for group in _clusters(*story)),
-        key=lambda group: group[0],
-    )
+    rooted = rooted if rooted is not None else rooted_clusters(claims, matching)
     cluster_of = {
         claim_id: cluster
         for _root, clusters in rooted
@@ -372,9 +409,9 @@ def build_graph(
     }
     return ClaimGraph(
         MappingProxyType(cluster_of),
-        MappingProxyType(person_key),
-        MappingProxyType(person_name),
-        MappingProxyType(org_names(extraction)),
+        MappingProxyType(names.person_key),
+        MappingProxyType(names.person_name),
+        MappingProxyType(names.org_name),
         claims,
         extraction,
         matching,

@@ -20,3 +20,21 @@ def bench() -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def shared_people_feed(folder: Path) -> Path:
+    """200 articles: 40 stories of five versions, written from the fixture articles
+    without renaming anyone, so that stories share people (the same inspector, chief
+    constable or spokesperson in eight stories) as a day's feed does."""
+    from consistency.testing import syndicate
+
+    scale = bench()
+    bases = scale._bases()
+    articles = []
+    for story in range(40):
+        syndication = syndicate(
+            bases[story % len(bases)], 7_000 + story, copies=4, injections=1, prefix=f"s{story}-"
+        )
+        articles += syndication.articles
+    scale.write_corpus(tuple(articles), folder)
+    return folder

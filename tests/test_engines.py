@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchfeeds import bench
+from benchfeeds import bench, shared_people_feed
 
 from consistency import check, ingest, pipeline, tables, write_reports
 from consistency.errors import UsageError
@@ -55,19 +55,7 @@ def spark() -> Iterator[Any]:
 
 
 def _shared_people_feed(folder: Path) -> Path:
-    """200 articles: 40 stories of five versions, written from the fixture articles
-    without renaming anyone, so that stories share people (the same inspector, chief
-    constable or spokesperson in eight stories) as a day's feed does."""
-    scale = bench()
-    bases = scale._bases()
-    articles = []
-    for story in range(40):
-        syndication = syndicate(
-            bases[story % len(bases)], 7_000 + story, copies=4, injections=1, prefix=f"s{story}-"
-        )
-        articles += syndication.articles
-    scale.write_corpus(tuple(articles), folder)
-    return folder
+    return shared_people_feed(folder)
 
 
 def _bench_feed(folder: Path) -> Path:

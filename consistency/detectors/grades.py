@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import combinations
 
@@ -31,25 +31,34 @@ from .base import Context, Side, make, side, subject_name
 from .registry import Detector, Kind
 
 
-def agreed_subjects(extraction: Extraction, graph: ClaimGraph) -> Extraction:
+def shown_subjects(judgments: Iterable[Judgment]) -> dict[str, str]:
+    """Subject key -> the subject as the feed's first judgment of it writes it."""
+    shown: dict[str, str] = {}
+    for j in judgments:
+        shown.setdefault(j.subject_key, j.subject)
+    return shown
+
+
+def agreed_subjects(
+    extraction: Extraction, graph: ClaimGraph, shown: Mapping[str, str] | None = None
+) -> Extraction:
     """Judgments in one claim cluster given the subject most versions give it.
 
     Which organisation "The service was rated ..." is about is read from the
     article around it, and a version that dropped or moved a paragraph can read it
     as another; the versions of one sentence still grade one subject. Claims
-    grading several subjects ("each force was graded ...") keep their own.
+    grading several subjects ("each force was graded ...") keep their own. The
+    subject agreed is written as `shown` has it (`shown_subjects`), the whole feed's
+    when `extraction` is a part of it.
     """
     subjects_of: dict[str, set[str]] = defaultdict(set)
     for j in extraction.judgments:
         subjects_of[j.claim_id].add(j.subject_key)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    shown: dict[str, str] = {}
     for claim_id, keys in subjects_of.items():
         cluster = graph.cluster_of.get(claim_id)
         if cluster and len(keys) == 1:
             votes[cluster].update(keys)
-    for j in extraction.judgments:
-        shown.setdefault(j.subject_key, j.subject)
     agreed = {
         cluster: min(counts, key=lambda key: (-counts[key], key))
         for cluster, counts in votes.items()
@@ -57,6 +66,7 @@ def agreed_subjects(extraction: Extraction, graph: ClaimGraph) -> Extraction:
     }
     if not agreed:
         return extraction
+    shown = shown if shown is not None else shown_subjects(extraction.judgments)
     judgments = []
     for j in extraction.judgments:
         key = agreed.get(graph.cluster_of.get(j.claim_id, ""), j.subject_key)

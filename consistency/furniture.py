@@ -26,11 +26,14 @@ line with a word outside the vocabulary are copy unless a stronger signal says n
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+import polars as pl
 
 from . import domain, literals
 from .caching import table_cache, text_cache
@@ -945,33 +948,16 @@ def template_lines(articles: Iterable[Article]) -> frozenset[str]:
     # judged once, though the versions of a story repeat most of theirs.
     keyed: dict[str, str] = {}
     for index, article in enumerate(articles):
-        seen: set[str] = set()
-        for raw in article.body.split("\n"):
-            line = raw.strip()
-            if len(line) > v.template_chars:  # most lines: copy, longer than a template's
-                continue
-            k = keyed.get(line)
-            if k is None:
-                short = 0 < len(line.split()) <= v.template_words
-                k = keyed[line] = key(line) if short and not _TERMINAL.search(line) else ""
-            if k and k not in seen:
-                seen.add(k)
-                occurs[k].append(index)
+        for k in _short_lines(article, keyed):
+            occurs[k].append(index)
         bodies.append(article.body)
-        meta = article.metadata
-        outlets.append(meta.get("outlet") or urlsplit(meta.get("url", "")).hostname or "")
+        outlets.append(_outlet(article))
 
     def prose(index: int) -> set[int]:
         """An article's sentences of copy (hashed), read when first compared: most
         articles carry no line that recurs elsewhere, and are never compared."""
         if index not in sentences:
-            # Sentences, not lines, so that a hard-wrapped copy still shares its copy.
-            text = " ".join(bodies[index].split())
-            sentences[index] = {
-                hash(sentence)
-                for sentence in _SENTENCE_END.split(text.lower())
-                if sentence.count(" ") >= v.prose_words - 1
-            }
+            sentences[index] = {hash(sentence) for sentence in _prose(bodies[index], v)}
         return sentences[index]
 
     found = set()
@@ -990,3 +976,110 @@ def template_lines(articles: Iterable[Article]) -> frozenset[str]:
 
 CHECKED = 64
 """Articles compared with the first that carries a line, when deciding if it is a template."""
+
+
+def _short_lines(article: Article, keyed: dict[str, str]) -> list[str]:
+    """The keys of an article's lines that can be a template's, each once, in order.
+    `keyed`: the key found for each line seen before ("" for none)."""
+    v = vocabulary()
+    seen: dict[str, None] = {}
+    for raw in article.body.split("\n"):
+        line = raw.strip()
+        if len(line) > v.template_chars:  # most lines: copy, longer than a template's
+            continue
+        k = keyed.get(line)
+        if k is None:
+            short = 0 < len(line.split()) <= v.template_words
+            k = keyed[line] = key(line) if short and not _TERMINAL.search(line) else ""
+        if k:
+            seen[k] = None
+    return list(seen)
+
+
+def _outlet(article: Article) -> str:
+    meta = article.metadata
+    return meta.get("outlet") or urlsplit(meta.get("url", "")).hostname or ""
+
+
+@dataclass(frozen=True)
+class LinePlaces:
+    """What `template_lines` reads of some articles of a feed, each known by its place in
+    the feed (`line_places`): of any cut of a feed into parts, the tables of its parts
+    give the feed's template lines (`templates_of`), with no article's text in them."""
+
+    lines: pl.DataFrame
+    """(key, index): the lines each article carries that can be a template's."""
+    outlets: pl.DataFrame
+    """(index, outlet): each article's outlet ("" when unknown)."""
+    prose: pl.DataFrame
+    """(index, sentence): each article's sentences of copy, hashed the same in every
+    process."""
+
+
+def _prose(body: str, v: Vocabulary) -> set[str]:
+    """An article's sentences of copy: sentences, not lines, so that a hard-wrapped copy
+    still shares its copy."""
+    text = " ".join(body.split())
+    return {s for s in _SENTENCE_END.split(text.lower()) if s.count(" ") >= v.prose_words - 1}
+
+
+def _stable_hash(text: str) -> int:
+    """A 63-bit hash of `text`, the same in every process (Python's `hash` of a string
+    is not)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def line_places(articles: Iterable[tuple[int, Article]]) -> LinePlaces:
+    """The `LinePlaces` of some articles, each given with its place in the feed."""
+    v = vocabulary()
+    keyed: dict[str, str] = {}
+    lines: list[tuple[str, int]] = []
+    outlets: list[tuple[int, str]] = []
+    prose: list[tuple[int, int]] = []
+    for index, article in articles:
+        lines += [(k, index) for k in _short_lines(article, keyed)]
+        outlets.append((index, _outlet(article)))
+        prose += [(index, _stable_hash(sentence)) for sentence in _prose(article.body, v)]
+    return LinePlaces(
+        pl.DataFrame(lines, schema={"key": pl.String, "index": pl.Int64}, orient="row"),
+        pl.DataFrame(outlets, schema={"index": pl.Int64, "outlet": pl.String}, orient="row"),
+        pl.DataFrame(prose, schema={"index": pl.Int64, "sentence": pl.Int64}, orient="row"),
+    )
+
+
+def templates_of(places: Iterable[LinePlaces]) -> frozenset[str]:
+    """`template_lines` of a feed from the `LinePlaces` of its parts: a line is a template
+    when some article among the next CHECKED - 1 carrying it after its first shares no
+    sentence of copy with that first one, and is of the same outlet, or the line is in
+    three articles or more."""
+    places = list(places)
+    if not places:
+        return frozenset()
+    lines = pl.concat([p.lines for p in places])
+    outlets = pl.concat([p.outlets for p in places])
+    prose = pl.concat([p.prose for p in places])
+    ranked = (
+        lines.sort("key", "index")
+        .with_columns(
+            pl.int_range(pl.len()).over("key").alias("rank"),
+            pl.len().over("key").alias("count"),
+            pl.col("index").first().over("key").alias("first"),
+        )
+        .filter((pl.col("rank") >= 1) & (pl.col("rank") < CHECKED))
+        .join(outlets.rename({"index": "first", "outlet": "first_outlet"}), on="first")
+        .join(outlets, on="index")
+        .filter(
+            ((pl.col("first_outlet") != "") & (pl.col("first_outlet") == pl.col("outlet")))
+            | (pl.col("count") >= 3)
+        )
+    )
+    alike = (
+        ranked.select("first", "index")
+        .unique()
+        .join(prose.rename({"index": "first"}), on="first")
+        .join(prose, on=["index", "sentence"])
+        .select("first", "index")
+        .unique()
+    )
+    found = ranked.join(alike, on=["first", "index"], how="anti")["key"].unique()
+    return frozenset(found.to_list())

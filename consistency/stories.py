@@ -752,7 +752,7 @@ def _main_subject_named(
     template's own capitalised words: "Police", "Constable") they share.
     A word named once, or barely ahead of the next, is too weak a subject to part two
     articles on: a rewrite's heaviest proper word may be a photo credit. `names`
-    (article, key, claims): the people and organisations each article names."""
+    (article, key, claims): the people each article names (`Feed.names`)."""
     top = np.full(n, -1, np.int64)
     main = (
         subjects.filter(pl.col("usage") <= settings.main_subject_usage)
@@ -775,7 +775,6 @@ def _main_subject_named(
         [
             (code, word, claims)
             for code, key, claims in names.iter_rows()
-            if key.startswith("person:")
             for word in set(key.removeprefix("person:").split())
         ],
         schema={"article": pl.Int64, "word": pl.String, "in_names": pl.Int64},
@@ -833,27 +832,15 @@ class Feed:
     vocabulary: pl.DataFrame
     subjects: pl.DataFrame
     days: np.ndarray
-    people: dict[int, Mapping[str, frozenset[str]]]
+    names: pl.DataFrame
+    """(article, key, claims): the people each article names (`person:` keys, as
+    extract keys them) and in how many of its claims."""
     settings: MatchSettings
     crowded: pl.DataFrame
     """(article, term): crowded articles and their crowded subjects (`_crowded`), read
     once for both the pairs they make and the note on those too many to pair."""
     words: FeedWords | None = None
     """The whole feed's counts, when these articles are a part of it."""
-
-    @property
-    def names(self) -> pl.DataFrame:
-        """(article, key, claims): the people and organisations each article names, and
-        in how many of its claims."""
-        return pl.DataFrame(
-            [
-                (code, key, len(ids))
-                for code, keys in self.people.items()
-                for key, ids in keys.items()
-            ],
-            schema={"article": pl.Int64, "key": pl.String, "claims": pl.Int64},
-            orient="row",
-        )
 
 
 def read_feed(
@@ -887,7 +874,17 @@ def read_feed(
         vocabulary,
         subjects,
         days,
-        {code[source]: keys for source, keys in entities.items() if source in code},
+        pl.DataFrame(
+            [
+                (code[source], key, len(ids))
+                for source, keys in entities.items()
+                if source in code
+                for key, ids in keys.items()
+                if key.startswith("person:")
+            ],
+            schema={"article": pl.Int64, "key": pl.String, "claims": pl.Int64},
+            orient="row",
+        ),
         settings,
         _crowded(vectors, vocabulary, subjects, settings),
         words,
@@ -959,7 +956,7 @@ class SubjectTables:
     present: pl.DataFrame
     """(source, word, tf): every word of every article, with its count."""
     names: pl.DataFrame
-    """(source, key, claims): the people and organisations each names."""
+    """(source, key, claims): the people each names (`Feed.names`)."""
 
     @staticmethod
     def concat(tables: list[SubjectTables]) -> SubjectTables:
@@ -984,11 +981,17 @@ class SubjectTables:
 
 def subject_tables(feed: Feed) -> SubjectTables:
     """The subject tables of a feed's articles (read with the whole feed's words when
-    the feed is a part of one)."""
+    the feed is a part of one). The test asks only whether an article has some other
+    article's subject, so of a part of a feed read with its words, only the words that
+    are a subject somewhere are kept (a tenth of them, in news copy)."""
     source = pl.col("article").replace_strict(
         np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String
     )
     word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    present = feed.present
+    if feed.words is not None and len(feed.words.subjects):
+        subject = word_of.filter(pl.col("word").is_in(feed.words.subjects.implode()))
+        present = present.join(subject.select("term"), on="term", how="semi", maintain_order="left")
     return SubjectTables(
         pl.DataFrame(
             {"source": feed.sources, "day": feed.days},
@@ -997,7 +1000,7 @@ def subject_tables(feed: Feed) -> SubjectTables:
         feed.subjects.join(word_of, on="term", how="left", maintain_order="left").select(
             source.alias("source"), "word", "weight", "named", "usage"
         ),
-        feed.present.join(word_of, on="term", how="left", maintain_order="left").select(
+        present.join(word_of, on="term", how="left", maintain_order="left").select(
             source.alias("source"), "word", "tf"
         ),
         feed.names.select(source.alias("source"), "key", "claims"),

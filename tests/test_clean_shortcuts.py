@@ -314,20 +314,48 @@ _COPY = [
 ]
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.lists(st.sampled_from(_SHARED_LINES + _COPY), min_size=1, max_size=6),
-            st.sampled_from(["", "herald", "echo"]),
-        ),
-        max_size=8,
-    )
+_DRAFTS = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(_SHARED_LINES + _COPY), min_size=1, max_size=6),
+        st.sampled_from(["", "herald", "echo"]),
+    ),
+    max_size=8,
 )
-def test_template_lines_are_those_reading_every_copy_found(
-    drafts: list[tuple[list[str], str]],
-) -> None:
-    articles = [
+
+
+def _drafted(drafts: list[tuple[list[str], str]]) -> list[Article]:
+    return [
         Article(f"a{i}", f"a{i}.txt", "\n".join(lines), 1, frozen_map({"outlet": outlet}))
         for i, (lines, outlet) in enumerate(drafts)
     ]
+
+
+@given(_DRAFTS)
+def test_template_lines_are_those_reading_every_copy_found(
+    drafts: list[tuple[list[str], str]],
+) -> None:
+    articles = _drafted(drafts)
     assert furniture.template_lines(articles) == _old_template_lines(articles)
+
+
+@given(_DRAFTS, st.lists(st.integers(0, 2), min_size=8, max_size=8))
+def test_template_lines_are_found_from_the_line_places_of_any_cut_of_the_feed(
+    drafts: list[tuple[list[str], str]], cut: list[int]
+) -> None:
+    """An engine that never holds the whole feed reads each part's `LinePlaces` (each
+    article known by its place in the feed) and finds the template lines from those
+    tables alone."""
+    articles = _drafted(drafts)
+    parts: dict[int, list[tuple[int, Article]]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        parts[cut[index]].append((index, article))
+    found = furniture.templates_of(furniture.line_places(part) for part in parts.values())
+    assert found == furniture.template_lines(articles)
+
+
+def test_a_sentence_is_hashed_the_same_in_every_process() -> None:
+    # Parts read in other processes (Spark's workers) compare their hashes: Python's own
+    # `hash` of a string is seeded per process.
+    assert furniture._stable_hash("the council said the plan would cost more") == (
+        0x463E2B7428796C50
+    )

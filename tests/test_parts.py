@@ -1,7 +1,9 @@
 """A check done a part at a time gives the whole check's reports, byte for byte.
 
 What an engine that never holds the whole feed must do, done here in one process:
-the feed's counts from a cut of it into whole articles (`match.count_part`, ...),
+the site-template lines from a cut of the feed into whole articles
+(`furniture.line_places`, `templates_of`), each article read alone, the feed's
+counts from the same cut (`match.count_part`, ...),
 the parts no story crosses from the cut's blocking keys and subject tables
 (`match.parts_of`), then each part matched, clustered and compared alone, given only
 what the feed says as a whole (its counts, its resolved names, the subjects' shown
@@ -11,6 +13,7 @@ every file a check writes exactly as the whole feed's check writes it.
 
 from __future__ import annotations
 
+import dataclasses
 import filecmp
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import TypeVar
 import pytest
 from benchfeeds import shared_people_feed
 
-from consistency import check_articles, ingest, match, pipeline, tables, write_reports
+from consistency import check_articles, furniture, ingest, match, pipeline, tables, write_reports
 from consistency import compare as compare_stage
 from consistency import extract as extract_stage
 from consistency import graph as graph_stage
@@ -48,11 +51,19 @@ def check_in_parts(articles: tuple[Article, ...], pieces: int, batch_articles: i
     into the parts no story crosses, each matched, clustered and compared alone (the
     detectors on batches of whole stories of about `batch_articles` articles)."""
     settings = MatchSettings()
-    cleaned, claims, extraction = pipeline.read_articles(articles, workers=1)
+    sources = sorted(a.source for a in articles)
+    cut = [set(sources[k::pieces]) for k in range(pieces)]
+    # Reading's one step over the whole feed, the site-template lines, from each piece's
+    # line places (articles known by their place in the feed); then each article alone.
+    placed = list(enumerate(articles))
+    template = furniture.templates_of(
+        furniture.line_places((n, a) for n, a in placed if a.source in piece) for piece in cut
+    )
+    cleaned, claims, extraction = pipeline.gather(
+        pipeline.read_one(article, template) for article in articles
+    )
     entities = extract_stage.entities_by_source(extraction)
     published = {a.source: a.metadata.get("published", "") for a in cleaned}
-    sources = sorted(a.source for a in cleaned)
-    cut = [set(sources[k::pieces]) for k in range(pieces)]
     counts = match.merge_counts(
         (match.count_part(_of(claims, piece), settings, entities) for piece in cut), settings
     )
@@ -180,11 +191,24 @@ def _surname_elsewhere(tmp: Path) -> tuple[Article, ...]:
     )
 
 
+def _site_template(tmp: Path) -> tuple[Article, ...]:
+    """The dev articles syndicated, one outlet of each story framing its copy with its
+    site's lines: template lines (`furniture.template_lines`), found over the whole
+    feed and dropped from every article by reading."""
+    return tuple(
+        dataclasses.replace(a, body=f"Latest News\nShare this\n{a.body}\nSign in\n")
+        if a.source.endswith("-copy1")
+        else a
+        for a in _syndicated_dev(tmp)
+    )
+
+
 FEEDS = {
     "west-mercia": lambda tmp: ingest.read_articles([ROOT / "fixtures" / "west-mercia"]),
     "syndicated-dev": _syndicated_dev,
     "shared-people-200": lambda tmp: ingest.read_articles([shared_people_feed(tmp / "feed")]),
     "surname-elsewhere": _surname_elsewhere,
+    "site-template": _site_template,
 }
 
 
@@ -195,6 +219,7 @@ FEEDS = {
         ("surname-elsewhere", 2, 200),
         ("syndicated-dev", 1, 200),
         ("syndicated-dev", 3, 3),
+        ("site-template", 3, 200),
         pytest.param("shared-people-200", 4, 20, marks=pytest.mark.slow),
     ],
 )
@@ -203,6 +228,8 @@ def test_a_check_done_part_by_part_writes_the_whole_checks_reports(
 ) -> None:
     articles = tuple(FEEDS[feed](tmp_path))
     whole = check_articles(articles, workers=1)
+    if feed == "site-template":
+        assert furniture.template_lines(articles)
     parted = check_in_parts(articles, pieces, batch_articles)
     assert whole.discrepancies  # a feed with findings: the rows must match
     assert len(set(parted.matching.story_of.values())) == len(set(whole.matching.story_of.values()))

@@ -323,6 +323,57 @@ def start_session(master: str = "local[*]", partitions: int | None = None) -> Sp
     return session
 
 
+COMPONENT_ROUNDS = 64
+"""Rounds of label propagation `components` runs before it gives up: each round at
+least halves the distance a label has still to travel (it jumps to its label's
+label), so a part as long as a chain of 2^64 articles would need more."""
+
+
+def components(edges: Any, nodes: Any) -> Any:
+    """The connected components of a graph held as DataFrames, in DataFrame operations
+    alone (graphframes ships no jar on the package index): `nodes` (id) and `edges`
+    (a, b), ids of one comparable type; gives (id, component), each node labelled with
+    the least id of its component.
+
+    Min-label propagation with pointer jumping: each round a node takes the least label
+    among its own and its neighbours', then its label's label. A round's labels are
+    checkpointed (cut from the plan that made them), so a long run does not carry an
+    ever longer plan; it stops when a round changes no label."""
+    from pyspark.sql import functions as f
+
+    both = edges.select("a", "b").union(edges.select(f.col("b").alias("a"), f.col("a").alias("b")))
+    label = nodes.select("id", f.col("id").alias("label")).localCheckpoint()
+    for _ in range(COMPONENT_ROUNDS):
+        heard = (
+            both.join(label.withColumnRenamed("id", "b"), on="b")
+            .groupBy("a")
+            .agg(f.min("label").alias("heard"))
+            .withColumnRenamed("a", "id")
+        )
+        lowered = label.join(heard, on="id", how="left").select(
+            "id", f.least("label", f.coalesce("heard", "label")).alias("label")
+        )
+        # Pointer jumping: a node's label's own label is as low or lower.
+        jumped = (
+            lowered.join(
+                lowered.select(f.col("id").alias("label"), f.col("label").alias("onward")),
+                on="label",
+            )
+            .select("id", f.least("label", "onward").alias("label"))
+            .localCheckpoint()
+        )
+        changed = (
+            jumped.join(label.withColumnRenamed("label", "before"), on="id")
+            .filter(f.col("label") != f.col("before"))
+            .limit(1)
+            .count()
+        )
+        label = jumped
+        if not changed:
+            return label
+    raise ConsistencyError(f"components: labels still changing after {COMPONENT_ROUNDS} rounds")
+
+
 @dataclass
 class SparkEngine:
     """Reading and the detectors on Spark. `session`: the Spark session to use (else one
@@ -483,4 +534,4 @@ class SparkEngine:
             self._started = False
 
 
-__all__ = ["INSTALL", "SparkEngine", "spark_schema", "start_session"]
+__all__ = ["INSTALL", "SparkEngine", "components", "spark_schema", "start_session"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import filecmp
 import importlib.util
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -305,3 +306,37 @@ def test_tables_go_to_a_uri_the_cluster_writes(spark: Any, tmp_path: Path) -> No
     )
     with pytest.raises(ConsistencyError, match=r"^nosuchscheme://x/y/articles: cannot write: "):
         engine.write_tables(made, "nosuchscheme://x/y")
+
+
+def test_components_in_dataframe_operations_are_the_graphs_own(spark: Any) -> None:
+    """`spark.components` (label propagation in DataFrame operations) gives the connected
+    components networkx gives: on random graphs, on nodes without an edge, and on a
+    long chain whose least id is at one end (the most rounds a label travels)."""
+    import random
+
+    import networkx as nx
+
+    from consistency.spark import components
+
+    rng = random.Random(20)
+    chain = [f"n{k:04d}" for k in range(300)]
+    graphs = [
+        (chain, list(itertools.pairwise(chain))),
+        (chain[:1], []),
+    ]
+    for size, links in ((40, 25), (200, 180)):
+        nodes = [f"n{k:04d}" for k in rng.sample(range(10_000), size)]
+        graphs.append((nodes, [tuple(rng.sample(nodes, 2)) for _ in range(links)]))
+    for nodes, edges in graphs:
+        graph = nx.Graph()
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from(edges)
+        expected = {frozenset(c): min(c) for c in nx.connected_components(graph)}
+        labelled = components(
+            spark.createDataFrame(edges or [("", "")], "a string, b string").filter("a != ''"),
+            spark.createDataFrame([(n,) for n in nodes], "id string"),
+        ).collect()
+        found: dict[str, set[str]] = {}
+        for row in labelled:
+            found.setdefault(row["label"], set()).add(row["id"])
+        assert {frozenset(ids): label for label, ids in found.items()} == expected

@@ -49,6 +49,16 @@ Never all claims against all claims:
    claim left without a counterpart in another source of its story is also related
    to a claim there sharing `related_word_share` of its weighted content words
    (`_counterparts`).
+
+A feed too large for one machine is matched a part at a time. What the steps above
+read of the whole feed (word and phrase counts, the subjects, the crowded subjects,
+the counterpart search's word weights) is `FeedCounts`, counted over any cut of the
+feed into whole articles (`count_part`, `merge_counts`, `subjects_of`,
+`with_subjects`). The parts no story crosses are the connected candidate pairs that
+subject and date allow (`parts`, or from each cut's `blocking_keys` by `parts_of`),
+and each part, or any union of parts, matched with the feed's counts
+(`match_claims(counts=)`) gives what the whole feed's matching gives inside it
+(`joined` puts them together).
 """
 
 from __future__ import annotations

@@ -759,25 +759,24 @@ def test_the_parts_are_found_from_the_keys_and_tables_of_any_cut_of_the_feed(
     assert len(parts) >= 9
 
 
-def test_a_crowded_story_is_cut_into_the_same_parts_from_any_cut() -> None:
-    outlets, cap = 20, 4
-    read = _read(outlets, cap)
-    settings = _wide_settings(outlets, cap)
-    cut = [n % 3 for n in range(len(read.matching.story_of))]
+def _parts_of_cut(read: _Read, cut: list[int], settings: MatchSettings) -> list[tuple[str, ...]]:
+    """The parts found from the blocking keys and subject tables of a cut of the feed."""
     counts = _counted_in_parts(read, cut, settings)
     found = [
         match.blocking_keys(part, counts, settings, read.entities, read.published)
         for part in _cut(read, cut)
     ]
-    parts = match.parts_of([k for k, _ in found], [t for _, t in found], counts, settings)
-    assert parts == _parts(read, settings)
+    return match.parts_of([k for k, _ in found], [t for _, t in found], counts, settings)
+
+
+def test_a_crowded_story_is_cut_into_the_same_parts_from_any_cut() -> None:
+    outlets, cap = 20, 4
+    read = _read(outlets, cap)
+    settings = _wide_settings(outlets, cap)
+    cut = [n % 3 for n in range(len(read.matching.story_of))]
+    assert _parts_of_cut(read, cut, settings) == _parts(read, settings)
     # And with the subject paired (a cap above the story's outlets), it is one part.
     wide = _wide_settings(10 * outlets, cap)
-    counts = _counted_in_parts(read, cut, wide)
-    found = [
-        match.blocking_keys(part, counts, wide, read.entities, read.published)
-        for part in _cut(read, cut)
-    ]
-    parts = match.parts_of([k for k, _ in found], [t for _, t in found], counts, wide)
+    parts = _parts_of_cut(read, cut, wide)
     assert parts == _parts(read, wide)
     assert len([p for p in parts if any(s.startswith("wide-") for s in p)]) == 1

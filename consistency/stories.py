@@ -312,6 +312,8 @@ def _terms(
         counted_terms = counted_terms.drop("row", "df").join(
             words.terms.lazy().rename({"first": "row"}), on="word", how="left"
         )
+        if counted_terms.select(pl.col("df").null_count()).collect().item():
+            raise ValueError("read_feed: these articles hold words the feed's counts lack")
     vocabulary = (
         counted_terms.sort("row")
         .join(general_usage(settings), on="word", how="left", maintain_order="left")
@@ -852,8 +854,9 @@ def read_feed(
     words: FeedWords | None = None,
 ) -> Feed:
     """The feed's articles as the story stage reads them (see `group` for the arguments).
-    With `words`, the articles are a part of a feed (whole stories of it), read as the
-    whole feed reads them: `words` are its counts (`FeedWords`)."""
+    With `words` (`FeedWords`, a feed's counts), the articles are some whole articles of
+    that feed, each read as the whole feed reads it; `group` on them finds the whole
+    feed's stories when they are whole stories (`match.parts`)."""
     entities = entities or {}
     published = published or {}
     code = {source: i for i, source in enumerate(sources)}
@@ -954,7 +957,8 @@ class SubjectTables:
     subjects: pl.DataFrame
     """(source, word, weight, named, usage): each article's subjects, heaviest first."""
     present: pl.DataFrame
-    """(source, word, tf): every word of every article, with its count."""
+    """(source, word, tf): each article's words, with their counts; of some articles
+    read with the feed's words, only the words that are a subject somewhere."""
     names: pl.DataFrame
     """(source, key, claims): the people each names (`Feed.names`)."""
 

@@ -780,3 +780,10 @@ def test_a_crowded_story_is_cut_into_the_same_parts_from_any_cut() -> None:
     parts = _parts_of_cut(read, cut, wide)
     assert parts == _parts(read, wide)
     assert len([p for p in parts if any(s.startswith("wide-") for s in p)]) == 1
+
+
+def test_counts_of_another_feed_are_refused() -> None:
+    # Words the counts never saw would weigh nothing, silently: a usage error.
+    counts = match.feed_counts(claims_of(("a", KENT), ("b", KENT)))
+    with pytest.raises(ValueError, match="counts lack"):
+        match.match_claims(claims_of(("c", SCHOOL), ("d", SCHOOL)), counts=counts)

@@ -397,7 +397,7 @@ def build_graph(
     GraphML). Held for the life of a result they would double the memory a large
     check keeps (README, "The claim graph").
     """
-    names = names or feed_names(extraction, matching.story_of)
+    names = names if names is not None else feed_names(extraction, matching.story_of)
     # Stories' groups merged in root order keep cluster_of in the order the detectors
     # and reports have always iterated it (one linkage over the whole input).
     rooted = rooted if rooted is not None else rooted_clusters(claims, matching)

@@ -104,8 +104,6 @@ class _Phrases:
     it holds), one row per text."""
     copies: pl.LazyFrame
     """(claim, source, text): each claim's text."""
-    counted: pl.DataFrame
-    """(shingle, common): the shingles that link or pair claims (`_shingle_counts`)."""
 
 
 def _shingled(
@@ -260,7 +258,6 @@ def _shared_phrases(
         .select("claim", "claim_b", (low * len(code) + high).alias("pair")),
         common=text_sets(common).collect().lazy(),
         copies=copies,
-        counted=counted,
     )
 
 
@@ -444,7 +441,8 @@ class PartCounts:
     of a feed into such parts, they add up to the whole feed's (`merge_counts`), so an
     engine can count a feed too large for one machine a part at a time."""
 
-    articles: int
+    sources: tuple[str, ...]
+    """The articles counted, by source."""
     words: pl.DataFrame
     """`stories.word_counts`."""
     shingles: pl.DataFrame
@@ -470,7 +468,7 @@ def count_part(
     none = pl.DataFrame(schema={"claim": pl.Int64})
     story = np.zeros(len(ordered), np.int64)  # stories do not matter to the counts
     return PartCounts(
-        len(sources),
+        tuple(sources),
         stories.word_counts(sources, ordered, entities or {}),
         _shingle_counts(shingles, copies, slices, settings, kept=False),
         _stem_weights(canon, keep, story, source_of, none, settings)[0] if len(keep) else None,
@@ -482,7 +480,12 @@ def merge_counts(parts: Iterable[PartCounts], settings: MatchSettings | None = N
     subjects, which need them: `subjects_of` each part, then `with_subjects`."""
     settings = settings or MatchSettings()
     parts = list(parts)
-    words = stories.merge_words([p.words for p in parts], sum(p.articles for p in parts))
+    if not parts:
+        raise ValueError("merge_counts: no parts to merge (an empty feed is one empty part)")
+    counted = sum(len(p.sources) for p in parts)
+    if counted != len({s for p in parts for s in p.sources}):
+        raise ValueError("merge_counts: an article is in two parts, and would count twice")
+    words = stories.merge_words([p.words for p in parts], counted)
     shingles = _kept_shingles(
         pl.concat([p.shingles for p in parts])
         .lazy()
@@ -490,10 +493,10 @@ def merge_counts(parts: Iterable[PartCounts], settings: MatchSettings | None = N
         .agg(pl.col("articles").sum(), pl.col("most").max()),
         settings,
     )
-    counted = [p.stems for p in parts if p.stems is not None]
+    stem_counts = [p.stems for p in parts if p.stems is not None]
     stems = (
-        _stem_table(counted, settings)
-        if counted
+        _stem_table(stem_counts, settings)
+        if stem_counts
         else pl.DataFrame(schema={"word": pl.String, "weight": pl.Float64})
     )
     return FeedCounts(words, shingles, stems)
@@ -517,7 +520,7 @@ def with_subjects(
     counts: FeedCounts, found: Iterable[tuple[pl.Series, pl.DataFrame]]
 ) -> FeedCounts:
     """`counts` with the subjects `subjects_of` found in each part of the feed."""
-    return replace(counts, words=stories.with_subjects(counts.words, list(found)))
+    return replace(counts, words=stories.with_subject_words(counts.words, list(found)))
 
 
 def feed_counts(
@@ -586,6 +589,7 @@ def blocking_keys(
     test reads of them, read with the feed's `counts`: of any cut of a feed into parts,
     the keys and tables the whole feed gives (`parts_of` puts them together)."""
     settings = settings or MatchSettings()
+    counts.words.found()
     ordered, canon, masked, sources = _read_claims(claims)
     feed = stories.read_feed(sources, ordered, settings, entities, published, counts.words)
     code = {source: i for i, source in enumerate(sources)}
@@ -598,9 +602,7 @@ def blocking_keys(
         .select(
             "shingle",
             "group",
-            pl.col("source")
-            .replace_strict(np.arange(len(sources)), sources, return_dtype=pl.String)
-            .alias("source"),
+            stories.source_names("source", sources).alias("source"),
         )
         .unique()
         .collect()
@@ -612,6 +614,8 @@ def candidate_sources(keys: Iterable[BlockingKeys]) -> pl.DataFrame:
     """(a, b): the source pairs (a < b) sharing a blocking key, of the keys of every part
     of a feed, each once, in order."""
     keys = list(keys)
+    if not keys:
+        return pl.DataFrame(schema={"a": pl.String, "b": pl.String})
     shingles = pl.concat([k.shingles for k in keys]).lazy()
     words = pl.concat([k.words for k in keys]).lazy()
 
@@ -646,6 +650,9 @@ def parts_of(
     own articles alone, and the parts the connected pairs that pass."""
     settings = settings or MatchSettings()
     every = stories.SubjectTables.concat(list(tables))
+    if not settings.blocking:  # every pair is a candidate, as in `parts`
+        sources = sorted(every.days["source"].to_list())
+        return [tuple(sources)] if sources else []
     pairs = candidate_sources(keys)
     graph = nx.Graph()
     graph.add_nodes_from(every.days["source"].to_list())
@@ -699,6 +706,8 @@ def match_claims(
     time apart (see consistency.stories). With `counts` (`feed_counts`), the claims are
     a part of a feed (`parts`: whole stories), matched as the whole feed matches them."""
     settings = settings or MatchSettings()
+    if counts is not None:
+        counts.words.found()
     ordered, canon, masked, sources = _read_claims(claims)
     words = counts.words if counts is not None else None
     feed = stories.read_feed(sources, ordered, settings, entities, published, words)

@@ -76,6 +76,14 @@ _PROPER = r"(?:^|[^\p{L}’'-])\p{Lu}\p{Ll}[\p{L}-]+"
 """A capitalised word (with the character before it, cut off below)."""
 
 
+def source_names(column: str, sources: list[str]) -> pl.Expr:
+    """The article codes of `column` as their sources' names (codes index `sources`),
+    a string column even when there are none."""
+    if not sources:  # polars leaves the codes as they are when there is nothing to map
+        return pl.col(column).cast(pl.String)
+    return pl.col(column).replace_strict(np.arange(len(sources)), sources, return_dtype=pl.String)
+
+
 def published_day(value: str) -> date | None:
     """The calendar day of a `published` value (ISO 8601 or an RFC 2822 feed date), or
     None when there is none to read."""
@@ -119,7 +127,7 @@ class FeedWords:
     a word's weight, an article's subjects and the crowded pairs all depend on counts
     over every article, and so does the order in which a cosine adds its words (the
     last bit of a cosine can decide a link). Counted a part at a time (`word_counts`,
-    `merge_words`, then `subject_words` and `with_subjects`), they are the whole
+    `merge_words`, then `subject_words` and `with_subject_words`), they are the whole
     feed's."""
 
     articles: int
@@ -127,12 +135,22 @@ class FeedWords:
     terms: pl.DataFrame
     """(word, df, first): each word's (and name key's) document frequency, and its rank
     among the feed's words by where it is first found, which orders them."""
-    subjects: pl.Series
+    subjects: pl.Series | None
     """Every word that is a subject of some article (`_subjects`), the names the content
-    cosine leaves out."""
-    crowded: pl.DataFrame
+    cosine leaves out; None until found (`with_subject_words`)."""
+    crowded: pl.DataFrame | None
     """(word, articles, first): each crowded subject (`_crowded`), how many crowded
-    articles have it and the first of them (its source)."""
+    articles have it and the first of them (its source); None until found."""
+
+    def found(self) -> tuple[pl.Series, pl.DataFrame]:
+        """The subjects and crowded subjects; a ValueError before they are found: counts
+        without them read every part as if no word were a subject anywhere."""
+        if self.subjects is None or self.crowded is None:
+            raise ValueError(
+                "the feed's counts lack its subjects: find them with subjects_of and "
+                "with_subjects first"
+            )
+        return self.subjects, self.crowded
 
 
 def _term_rows(
@@ -219,17 +237,15 @@ def word_counts(
             pl.col("term").alias("word"),
             "df",
             "kind",
-            pl.col("article")
-            .replace_strict(np.arange(len(sources)), sources, return_dtype=pl.String)
-            .alias("source"),
+            source_names("article", sources).alias("source"),
             pl.col("at").cast(pl.Int64),
         )
     )
 
 
 def merge_words(counted: list[pl.DataFrame], articles: int) -> FeedWords:
-    """The whole feed's words (`FeedWords`, its subjects and crowded subjects left
-    empty, see `with_subjects`) from `word_counts` of each of its parts."""
+    """The whole feed's words (`FeedWords`, its subjects and crowded subjects not yet
+    found, see `with_subject_words`) from `word_counts` of each of its parts."""
     place = ["kind", "source", "at"]
     terms = (
         pl.concat(counted)
@@ -240,12 +256,7 @@ def merge_words(counted: list[pl.DataFrame], articles: int) -> FeedWords:
         .with_row_index("first")
         .select("word", pl.col("df").cast(pl.UInt32), pl.col("first").cast(pl.Int64))
     )
-    return FeedWords(
-        articles,
-        terms,
-        pl.Series("word", [], pl.String),
-        pl.DataFrame(schema={"word": pl.String, "articles": pl.UInt32, "first": pl.String}),
-    )
+    return FeedWords(articles, terms, None, None)
 
 
 def subject_words(feed: Feed) -> tuple[pl.Series, pl.DataFrame]:
@@ -256,14 +267,12 @@ def subject_words(feed: Feed) -> tuple[pl.Series, pl.DataFrame]:
     subjects = word_of.filter(pl.col("term").is_in(feed.subjects["term"].implode()))["word"]
     crowded = feed.crowded.join(word_of, on="term").select(
         "word",
-        pl.col("article")
-        .replace_strict(np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String)
-        .alias("source"),
+        source_names("article", feed.sources).alias("source"),
     )
     return subjects, crowded
 
 
-def with_subjects(words: FeedWords, found: list[tuple[pl.Series, pl.DataFrame]]) -> FeedWords:
+def with_subject_words(words: FeedWords, found: list[tuple[pl.Series, pl.DataFrame]]) -> FeedWords:
     """`words` with the subjects and crowded subjects `subject_words` found in each part
     of the feed (read with `words`)."""
     subjects = pl.concat([s for s, _ in found]).unique().sort()
@@ -492,9 +501,7 @@ def blocking_words(feed: Feed) -> pl.DataFrame:
         .join(word_of, on="term")
         .select(
             pl.concat_str("kind", "word").alias("key"),
-            pl.col("article")
-            .replace_strict(np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String)
-            .alias("source"),
+            source_names("article", feed.sources).alias("source"),
         )
         .unique()
     )
@@ -577,15 +584,11 @@ def _crowded_counts(feed: Feed) -> pl.DataFrame:
         return (
             feed.crowded.group_by("term")
             .agg(pl.len().alias("articles"), pl.col("article").min().alias("first"))
-            .with_columns(
-                pl.col("first").replace_strict(
-                    np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String
-                )
-            )
+            .with_columns(source_names("first", feed.sources))
         )
     return (
         feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
-        .join(feed.words.crowded, on="word")
+        .join(feed.words.found()[1], on="word")
         .select("term", pl.col("articles").cast(pl.UInt32), "first")
     )
 
@@ -964,7 +967,9 @@ class SubjectTables:
 
     @staticmethod
     def concat(tables: list[SubjectTables]) -> SubjectTables:
-        """The tables of several parts as one."""
+        """The tables of several parts as one (each article in one part only)."""
+        if not tables:
+            return subject_tables_of_nothing()
         return SubjectTables(
             pl.concat([t.days for t in tables]),
             pl.concat([t.subjects for t in tables]),
@@ -983,18 +988,34 @@ class SubjectTables:
         )
 
 
+def subject_tables_of_nothing() -> SubjectTables:
+    """The subject tables of no article."""
+    return SubjectTables(
+        pl.DataFrame(schema={"source": pl.String, "day": pl.Int64}),
+        pl.DataFrame(
+            schema={
+                "source": pl.String,
+                "word": pl.String,
+                "weight": pl.Float64,
+                "named": pl.Int64,
+                "usage": pl.Float64,
+            }
+        ),
+        pl.DataFrame(schema={"source": pl.String, "word": pl.String, "tf": pl.UInt32}),
+        pl.DataFrame(schema={"source": pl.String, "key": pl.String, "claims": pl.Int64}),
+    )
+
+
 def subject_tables(feed: Feed) -> SubjectTables:
     """The subject tables of a feed's articles (read with the whole feed's words when
     the feed is a part of one). The test asks only whether an article has some other
     article's subject, so of a part of a feed read with its words, only the words that
     are a subject somewhere are kept (a tenth of them, in news copy)."""
-    source = pl.col("article").replace_strict(
-        np.arange(len(feed.sources)), feed.sources, return_dtype=pl.String
-    )
+    source = source_names("article", feed.sources)
     word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
     present = feed.present
-    if feed.words is not None and len(feed.words.subjects):
-        subject = word_of.filter(pl.col("word").is_in(feed.words.subjects.implode()))
+    if feed.words is not None and len(subjects := feed.words.found()[0]):
+        subject = word_of.filter(pl.col("word").is_in(subjects.implode()))
         present = present.join(subject.select("term"), on="term", how="semi", maintain_order="left")
     return SubjectTables(
         pl.DataFrame(
@@ -1034,7 +1055,9 @@ def judged(
     """For each pair of sources (`first[k]`, `second[k]`, no pair given twice), whether
     subject and date allow the two to be one story (`allowed`), from the subject tables
     of (at least) the articles of the pairs, read with the feed's `words`."""
-    sources = sorted(set(tables.days["source"].to_list()))
+    sources = sorted(tables.days["source"].to_list())
+    if len(set(sources)) != len(sources):
+        raise ValueError("judged: an article's subject tables are given twice")
     code = pl.DataFrame({"source": sources, "article": np.arange(len(sources), dtype=np.int64)})
     terms = (
         pl.concat([tables.present.select("word"), tables.subjects.select("word")])
@@ -1131,7 +1154,7 @@ def group(
     if feed.words is None:
         named = set(feed.subjects["term"].to_list())
     else:  # a part of a feed: the words that are subjects anywhere in it
-        subject = pl.col("word").is_in(feed.words.subjects.implode())
+        subject = pl.col("word").is_in(feed.words.found()[0].implode())
         named = set(feed.vocabulary.filter(subject)["term"].to_list())
     names = feed.vocabulary.filter(pl.col("word").str.starts_with("\x00"))["term"]
     # A filter keeps the vectors' order, which `_cosines` reads them in.
@@ -1167,10 +1190,11 @@ __all__ = [
     "possible_pairs",
     "published_day",
     "read_feed",
+    "source_names",
     "story_id",
     "subject_tables",
     "subject_words",
     "too_crowded",
-    "with_subjects",
+    "with_subject_words",
     "word_counts",
 ]

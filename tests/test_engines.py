@@ -309,9 +309,9 @@ def test_tables_go_to_a_uri_the_cluster_writes(spark: Any, tmp_path: Path) -> No
 
 
 def test_components_in_dataframe_operations_are_the_graphs_own(spark: Any) -> None:
-    """`spark.components` (label propagation in DataFrame operations) gives the connected
-    components networkx gives: on random graphs, on nodes without an edge, and on a
-    long chain whose least id is at one end (the most rounds a label travels)."""
+    """`spark.components` (large-star and small-star in DataFrame operations) gives the
+    connected components networkx gives: on random graphs, on a node without an edge, on
+    chains of 300 whose ids run up, run down away from the least, or are shuffled."""
     import random
 
     import networkx as nx
@@ -320,8 +320,14 @@ def test_components_in_dataframe_operations_are_the_graphs_own(spark: Any) -> No
 
     rng = random.Random(20)
     chain = [f"n{k:04d}" for k in range(300)]
+    shuffled = rng.sample(chain, len(chain))
+    # The least id at one end and the rest falling away from it: label propagation
+    # moves a label one node a round there.
+    falling = [chain[0], *reversed(chain[1:])]
     graphs = [
         (chain, list(itertools.pairwise(chain))),
+        (chain, list(itertools.pairwise(falling))),
+        (chain, list(itertools.pairwise(shuffled))),
         (chain[:1], []),
     ]
     for size, links in ((40, 25), (200, 180)):

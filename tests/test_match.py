@@ -731,7 +731,7 @@ def test_a_story_too_crowded_to_pair_is_told_once_when_matched_by_parts() -> Non
 
 def _cut(read: _Read, cut: list[int]) -> list[list[Claim]]:
     held: dict[int, set[str]] = {}
-    for source, n in zip(sorted(read.matching.story_of), cut, strict=False):
+    for source, n in zip(sorted(read.matching.story_of), cut, strict=True):
         held.setdefault(n, set()).add(source)
     return [[c for c in read.claims if c.source in sources] for sources in held.values()]
 
@@ -787,3 +787,44 @@ def test_counts_of_another_feed_are_refused() -> None:
     counts = match.feed_counts(claims_of(("a", KENT), ("b", KENT)))
     with pytest.raises(ValueError, match="counts lack"):
         match.match_claims(claims_of(("c", SCHOOL), ("d", SCHOOL)), counts=counts)
+
+
+def test_a_cut_with_an_empty_part_finds_the_same_parts() -> None:
+    # A Spark partition may hold no article.
+    read = _read()
+    settings = MatchSettings()
+    parts = [*_cut(read, [n % 2 for n in range(37)]), []]
+    counts = match.merge_counts(match.count_part(p, settings, read.entities) for p in parts)
+    counts = match.with_subjects(
+        counts, [match.subjects_of(p, counts, settings, read.entities) for p in parts]
+    )
+    found = [match.blocking_keys(p, counts, settings, read.entities, read.published) for p in parts]
+    assert match.parts_of([k for k, _ in found], [t for _, t in found], counts) == _parts(
+        read, settings
+    )
+
+
+def test_counts_merged_wrongly_or_unfinished_are_refused() -> None:
+    read = _read()
+    halves = _cut(read, [n % 2 for n in range(37)])
+    counted = [match.count_part(part, MatchSettings(), read.entities) for part in halves]
+    with pytest.raises(ValueError, match="in two parts"):
+        match.merge_counts([*counted, counted[0]])
+    with pytest.raises(ValueError, match="no parts"):
+        match.merge_counts([])
+    # Merged but without the subjects (`subjects_of`, `with_subjects`): refused, since
+    # every part would read as if no word were a subject anywhere.
+    unfinished = match.merge_counts(counted)
+    with pytest.raises(ValueError, match="lack its subjects"):
+        match.match_claims(halves[0], counts=unfinished)
+    with pytest.raises(ValueError, match="lack its subjects"):
+        match.blocking_keys(halves[0], unfinished)
+
+
+def test_unblocked_the_feed_is_one_part_from_its_keys_too() -> None:
+    read = _read()
+    settings = MatchSettings(blocking=False)
+    counts = match.feed_counts(read.claims, settings, read.entities)
+    keys, tables = match.blocking_keys(read.claims, counts, settings, read.entities)
+    assert match.parts_of([keys], [tables], counts, settings) == _parts(read, settings)
+    assert len(_parts(read, settings)) == 1

@@ -39,6 +39,7 @@ from consistency.testing import prepare, syndicate
 ROOT = Path(__file__).resolve().parent.parent
 
 R = TypeVar("R")
+_KINDS = ("judgments", "people", "quotes", "orgs")
 
 
 def _of(records: Iterable[R], sources: set[str]) -> tuple[R, ...]:
@@ -230,6 +231,18 @@ def test_a_check_done_part_by_part_writes_the_whole_checks_reports(
     whole = check_articles(articles, workers=1)
     if feed == "site-template":
         assert furniture.template_lines(articles)
+    if feed == "surname-elsewhere":
+        # Resolved in the Kent story's part alone, "Smith" stays a surname: a part must
+        # be given the feed's names.
+        kent = {a.source for a in articles if a.source.startswith("kent")}
+        alone = graph_stage.feed_names(
+            Extraction(*(_of(getattr(whole.extraction, kind), kent) for kind in _KINDS)),
+            whole.matching.story_of,
+        )
+        assert (alone.person_key["smith"], whole.graph.person_key["smith"]) == (
+            "smith",
+            "tim smith",
+        )
     parted = check_in_parts(articles, pieces, batch_articles)
     assert whole.discrepancies  # a feed with findings: the rows must match
     assert len(set(parted.matching.story_of.values())) == len(set(whole.matching.story_of.values()))

@@ -558,12 +558,17 @@ def parts(
     articles = shared.select("pair").unique().sort("pair").collect()["pair"].to_numpy()
     first, second = articles // len(sources), articles % len(sources)
     ok = stories.allowed(feed, first, second)
-    linked = stories.possible_pairs(feed, first[ok], second[ok])
+    a, b = stories.possible_pairs(feed, first[ok], second[ok])
+    names = np.array(sources, dtype=object)
+    return _connected(sources, zip(names[a].tolist(), names[b].tolist(), strict=True))
+
+
+def _connected(sources: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """The sources in groups connected by the pairs, each sorted, in order of their first."""
     graph = nx.Graph()
-    graph.add_nodes_from(range(len(sources)))
-    graph.add_edges_from(zip(linked[0].tolist(), linked[1].tolist(), strict=True))
-    found = nx.connected_components(graph)
-    return sorted(tuple(sources[k] for k in sorted(part)) for part in found)
+    graph.add_nodes_from(sources)
+    graph.add_edges_from(pairs)
+    return sorted(tuple(sorted(part)) for part in nx.connected_components(graph))
 
 
 @dataclass(frozen=True)
@@ -654,17 +659,14 @@ def parts_of(
         sources = sorted(every.days["source"].to_list())
         return [tuple(sources)] if sources else []
     pairs = candidate_sources(keys)
-    graph = nx.Graph()
-    graph.add_nodes_from(every.days["source"].to_list())
+    passed: list[tuple[str, str]] = []
     for at in range(0, len(pairs), PAIR_BATCH):
         batch = pairs.slice(at, PAIR_BATCH)
         mine = every.of(pl.concat([batch["a"], batch["b"]]).unique())
         a, b = batch["a"].to_list(), batch["b"].to_list()
         ok = stories.judged(mine, counts.words, settings, a, b)
-        graph.add_edges_from(
-            (x, y) for x, y, passed in zip(a, b, ok.tolist(), strict=True) if passed
-        )
-    return sorted(tuple(sorted(part)) for part in nx.connected_components(graph))
+        passed += [(x, y) for x, y, allowed in zip(a, b, ok.tolist(), strict=True) if allowed]
+    return _connected(every.days["source"].to_list(), passed)
 
 
 def joined(matchings: Iterable[Matching]) -> Matching:

@@ -263,7 +263,7 @@ def subject_words(feed: Feed) -> tuple[pl.Series, pl.DataFrame]:
     """The words that are subjects of the articles of `feed` (some whole articles of a
     feed read with its words, `read_feed(words=)`), and (word, source): each crowded
     article's crowded subjects."""
-    word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    word_of = feed.word_of
     subjects = word_of.filter(pl.col("term").is_in(feed.subjects["term"].implode()))["word"]
     crowded = feed.crowded.join(word_of, on="term").select(
         "word",
@@ -495,7 +495,7 @@ def blocking_words(feed: Feed) -> pl.DataFrame:
         .filter(pl.col("articles") <= feed.settings.max_crowded_articles)
         .select("article", "term", pl.lit("c:").alias("kind"))
     )
-    word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    word_of = feed.word_of
     return (
         pl.concat([indexed, crowded])
         .join(word_of, on="term")
@@ -586,10 +586,8 @@ def _crowded_counts(feed: Feed) -> pl.DataFrame:
             .agg(pl.len().alias("articles"), pl.col("article").min().alias("first"))
             .with_columns(source_names("first", feed.sources))
         )
-    return (
-        feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
-        .join(feed.words.found()[1], on="word")
-        .select("term", pl.col("articles").cast(pl.UInt32), "first")
+    return feed.word_of.join(feed.words.found()[1], on="word").select(
+        "term", pl.col("articles").cast(pl.UInt32), "first"
     )
 
 
@@ -605,7 +603,7 @@ def too_crowded(feed: Feed) -> list[tuple[tuple[str, ...], int, str]]:
         counts = counts.filter(pl.col("first").is_in(feed.sources))
     over = (
         counts.filter(pl.col("articles") > feed.settings.max_crowded_articles)
-        .join(feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word"), on="term")
+        .join(feed.word_of, on="term")
         .group_by("first")
         .agg(pl.col("word").sort(), pl.col("articles").max())
         .sort("first")
@@ -847,6 +845,11 @@ class Feed:
     words: FeedWords | None = None
     """The whole feed's counts, when these articles are a part of it."""
 
+    @property
+    def word_of(self) -> pl.DataFrame:
+        """(term, word): each term code's word."""
+        return self.vocabulary.select("term", "word")
+
 
 def read_feed(
     sources: list[str],
@@ -1012,7 +1015,7 @@ def subject_tables(feed: Feed) -> SubjectTables:
     article's subject, so of a part of a feed read with its words, only the words that
     are a subject somewhere are kept (a tenth of them, in news copy)."""
     source = source_names("article", feed.sources)
-    word_of = feed.vocabulary.select(pl.col("term").cast(pl.Int64), "word")
+    word_of = feed.word_of
     present = feed.present
     if feed.words is not None and len(subjects := feed.words.found()[0]):
         subject = word_of.filter(pl.col("word").is_in(subjects.implode()))

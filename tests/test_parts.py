@@ -95,12 +95,7 @@ def check_in_parts(articles: tuple[Article, ...], pieces: int, batch_articles: i
     rows: list[tuple[tuple[str, ...], compare_stage.Found]] = []
     for part, part_matching in zip(parts, matchings, strict=True):
         part_claims = _of(claims, part)
-        part_extraction = Extraction(
-            _of(extraction.judgments, part),
-            _of(extraction.people, part),
-            _of(extraction.quotes, part),
-            _of(extraction.orgs, part),
-        )
+        part_extraction = Extraction(*(_of(getattr(extraction, kind), part) for kind in _KINDS))
         part_rooted = graph_stage.rooted_clusters(part_claims, part_matching)
         rooted += part_rooted
         part_graph = graph_stage.build_graph(

@@ -32,6 +32,7 @@ import networkx as nx
 
 from .linkage import average_linkage_rooted
 from .models import Claim, Extraction, Matching
+from .stories import ID_BYTES
 
 Attributes = dict[str, str | int | float]
 
@@ -309,7 +310,9 @@ def _clusters(
 
 
 def _cluster_id(members: list[str]) -> str:
-    return "c-" + hashlib.blake2b("\n".join(members).encode(), digest_size=4).hexdigest()
+    # As wide as a story's id (`stories.ID_BYTES`): ids are keys the whole feed over.
+    text = "\n".join(members)
+    return "c-" + hashlib.blake2b(text.encode(), digest_size=ID_BYTES).hexdigest()
 
 
 def resolve_people(

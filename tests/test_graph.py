@@ -16,6 +16,7 @@ from consistency.graph import ClaimGraph, build_graph, cluster_claims, write_gra
 from consistency.linkage import average_linkage
 from consistency.models import Claim, ClaimMatch, Extraction, Matching, OrgMention, PersonMention
 from consistency.pipeline import CheckResult, check_articles
+from consistency.stories import ID_BYTES
 from consistency.testing import prepare, syndicate
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -46,7 +47,9 @@ def reference_clusters(claims: tuple[Claim, ...], matches: tuple[ClaimMatch, ...
         keep = sorted(ids[0] for ids in by_source.values())
         rest = sorted(i for ids in by_source.values() for i in ids[1:])
         for group in [keep, *([r] for r in rest)]:
-            cluster = "c-" + hashlib.blake2b("\n".join(group).encode(), digest_size=4).hexdigest()
+            cluster = (
+                "c-" + hashlib.blake2b("\n".join(group).encode(), digest_size=ID_BYTES).hexdigest()
+            )
             out += [(claim_id, cluster) for claim_id in group]
     return out
 

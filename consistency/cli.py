@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import tomli_w
 import typer
@@ -20,7 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeE
 
 from . import baseline, config, domain, explain, fetch, ingest, pipeline, report, tables
 from .errors import ConsistencyError, UsageError
-from .models import SEVERITY_RANK
+from .models import SEVERITY_RANK, Discrepancy, Notice, Skipped
+from .problems import Problem
 from .results import CheckResult
 
 app = typer.Typer(
@@ -207,6 +208,15 @@ def check(
             "run again with the same DIR to resume a check that stopped.",
         ),
     ] = None,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive",
+            help="With --engine spark: find stories and check them a part of the feed at "
+            "a time on the cluster, never holding the feed on this machine; the tables "
+            "are written, report.html is not.",
+        ),
+    ] = False,
     paths: PathsArgument = None,
 ) -> None:
     """Check articles; write discrepancies, claims and coverage tables and report.html.
@@ -226,6 +236,48 @@ def check(
             *([Path(tables_dir)] if tables_dir and not ingest.is_remote(tables_dir) else []),
             *([checkpoint] if checkpoint else []),
         ]
+        if archive:
+            _archive_options(engine, graph, tables_dir, checkpoint)
+        with _engine(engine, spark_master, spark_partitions) as chosen_engine:
+            if archive:
+                from . import archive as archive_flow
+
+                inputs = _inputs(paths, urls)
+                settings = config.load(config_file)
+                from .spark import SparkEngine
+
+                assert isinstance(chosen_engine, SparkEngine)
+                with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+                    archived = archive_flow.check(
+                        inputs,
+                        chosen_engine,
+                        config=settings,
+                        keep_going=keep_going,
+                        exclude=exclude,
+                        progress=progress,
+                    )
+                _tell(archived.notices, quiet)
+                written_archive = archive_flow.write_reports(
+                    archived, out, formats=chosen, known=known.ids if known else frozenset()
+                )
+        if archive:
+            _finish(
+                _Figures(
+                    archived.discrepancies,
+                    archived.articles,
+                    archived.claims,
+                    len(set(archived.story_of.values())),
+                    archived.config.path,
+                    archived.problems,
+                    archived.largest,
+                    archived.skipped,
+                ),
+                list(written_archive),
+                known,
+                fail_on,
+                quiet,
+            )
+            return
         with _engine(engine, spark_master, spark_partitions) as chosen_engine:
             result = _check(
                 paths,
@@ -250,6 +302,56 @@ def check(
             )
         )
         written += stage_tables
+    _finish(
+        _Figures(
+            result.discrepancies,
+            len(result.articles),
+            len(result.claims),
+            len(set(result.matching.story_of.values())),
+            result.config.path,
+            result.problems,
+            report.largest_stories(result),
+            result.skipped,
+        ),
+        written,
+        known,
+        fail_on,
+        quiet,
+    )
+
+
+class _Figures(NamedTuple):
+    """What a check's summary and gate read of its result."""
+
+    discrepancies: tuple[Discrepancy, ...]
+    articles: int
+    claims: int
+    stories: int
+    settings: str | None
+    problems: Sequence[Problem]
+    largest: Sequence[report.StorySize]
+    skipped: Sequence[Skipped]
+
+
+def _archive_options(
+    engine: EngineName, graph: bool, tables_dir: str | None, checkpoint: Path | None
+) -> None:
+    """--archive's refusals, before anything is read."""
+    if engine is not EngineName.spark:
+        raise UsageError("--archive goes with --engine spark")
+    for given, name in ((graph, "--graph"), (tables_dir, "--tables"), (checkpoint, "--checkpoint")):
+        if given:
+            raise UsageError(f"--archive does not take {name} yet")
+
+
+def _finish(
+    result: _Figures,
+    written: list[str | Path],
+    known: baseline.Baseline | None,
+    fail_on: FailOn | None,
+    quiet: bool,
+) -> None:
+    """The summary and the gate's verdict."""
     new, old = known.split(result.discrepancies) if known else (list(result.discrepancies), [])
     failing = (
         [d for d in new if SEVERITY_RANK[d.severity] <= SEVERITY_RANK[fail_on.value]]
@@ -257,17 +359,16 @@ def check(
         else []
     )
     if not quiet:
-        stories = len(set(result.matching.story_of.values()))
         typer.echo(
             report.summary(
                 result.discrepancies,
-                len(result.articles),
-                len(result.claims),
-                stories,
+                result.articles,
+                result.claims,
+                result.stories,
                 known=known.ids if known else None,
-                settings=result.config.path,
+                settings=result.settings,
                 found=result.problems,
-                largest=report.largest_stories(result),
+                largest=result.largest,
             )
         )
         if result.skipped:
@@ -365,9 +466,7 @@ def _check(
     engine: pipeline.Engine | None = None,
     checkpoint: Path | None = None,
 ) -> CheckResult:
-    inputs = [*(paths or []), *(fetch.read_url_list(urls) if urls else [])]
-    if not inputs:
-        raise UsageError("nothing to check: give files, folders, URLs, - or --urls FILE")
+    inputs = _inputs(paths, urls)
     settings = config.load(config_file)
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         result = pipeline.check(
@@ -380,10 +479,21 @@ def _check(
             engine=engine,
             checkpoint=checkpoint,
         )
-    if not quiet:
-        for notice in result.notices:
-            typer.echo(f"note: {notice.path}: {notice.message}", err=True)
+    _tell(result.notices, quiet)
     return result
+
+
+def _inputs(paths: list[str] | None, urls: Path | None) -> list[str]:
+    inputs = [*(paths or []), *(fetch.read_url_list(urls) if urls else [])]
+    if not inputs:
+        raise UsageError("nothing to check: give files, folders, URLs, - or --urls FILE")
+    return inputs
+
+
+def _tell(notices: Iterable[Notice], quiet: bool) -> None:
+    if not quiet:
+        for notice in notices:
+            typer.echo(f"note: {notice.path}: {notice.message}", err=True)
 
 
 @contextlib.contextmanager

@@ -272,7 +272,7 @@ def _shingle_counts(
     source, text) found in two articles or more and in no article's more than
     `max_shingle_claims` claims, and whether it is in more than `max_shingle_articles`
     articles. Unless `kept`: (shingle, articles, most), each shingle's articles and the
-    most claims an article has it in, for every shingle (`_kept_shingles` of the
+    most claims an article has it in, for every shingle (`kept_shingles` of the
     counts of a feed's parts summed)."""
     # A shingle's articles and claims per article, over every copy of its texts: one
     # row per shingle, text and source first (14 million at 20,000 articles). Shingles
@@ -281,7 +281,7 @@ def _shingle_counts(
     held = copies.group_by("text", "source").agg(pl.len().alias("claims")).collect().lazy()
     return pl.concat(
         [
-            _kept_shingles(counted, settings) if kept else counted.collect()
+            kept_shingles(counted, settings) if kept else counted.collect()
             for counted in (
                 shingles.filter(pl.col("shingle") % slices == part)
                 .join(held, on="text")
@@ -295,7 +295,7 @@ def _shingle_counts(
     )
 
 
-def _kept_shingles(counted: pl.LazyFrame, settings: MatchSettings) -> pl.DataFrame:
+def kept_shingles(counted: pl.LazyFrame, settings: MatchSettings) -> pl.DataFrame:
     """(shingle, common) of (shingle, articles, most), see `_shingle_counts`."""
     # A shingle in more articles than `max_shingle_articles` is common: it links no
     # stories (a templated phrase would chain them), but once the stories are found it
@@ -475,9 +475,15 @@ def count_part(
     )
 
 
-def merge_counts(parts: Iterable[PartCounts], settings: MatchSettings | None = None) -> FeedCounts:
+def merge_counts(
+    parts: Iterable[PartCounts],
+    settings: MatchSettings | None = None,
+    shingles: pl.DataFrame | None = None,
+) -> FeedCounts:
     """The whole feed's counts from those of its parts (`count_part`), but for the
-    subjects, which need them: `subjects_of` each part, then `with_subjects`."""
+    subjects, which need them: `subjects_of` each part, then `with_subjects`.
+    `shingles`: the phrases that link (`kept_shingles` of the parts' phrase counts
+    summed), when an engine has summed them itself; the parts' own are then not read."""
     settings = settings or MatchSettings()
     parts = list(parts)
     if not parts:
@@ -486,13 +492,14 @@ def merge_counts(parts: Iterable[PartCounts], settings: MatchSettings | None = N
     if counted != len({s for p in parts for s in p.sources}):
         raise ValueError("merge_counts: an article is in two parts, and would count twice")
     words = stories.merge_words([p.words for p in parts], counted)
-    shingles = _kept_shingles(
-        pl.concat([p.shingles for p in parts])
-        .lazy()
-        .group_by("shingle")
-        .agg(pl.col("articles").sum(), pl.col("most").max()),
-        settings,
-    )
+    if shingles is None:
+        shingles = kept_shingles(
+            pl.concat([p.shingles for p in parts])
+            .lazy()
+            .group_by("shingle")
+            .agg(pl.col("articles").sum(), pl.col("most").max()),
+            settings,
+        )
     stem_counts = [p.stems for p in parts if p.stems is not None]
     stems = (
         _stem_table(stem_counts, settings)

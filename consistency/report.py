@@ -15,6 +15,7 @@ programs, keep every text exactly.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import secrets
@@ -30,7 +31,7 @@ import polars as pl
 from . import collector, htmlreport, ingest, problems
 from .errors import ConsistencyError, UsageError
 from .graph import write_graphml
-from .models import SEVERITY_RANK, Discrepancy
+from .models import SEVERITY_RANK, Discrepancy, Skipped
 
 if TYPE_CHECKING:
     from .results import CheckResult
@@ -179,9 +180,9 @@ SKIPPED_COLUMNS: dict[str, type[pl.DataType]] = {
 }
 
 
-def skipped_frame(result: CheckResult) -> pl.DataFrame:
+def skipped_frame(skipped: Sequence[Skipped]) -> pl.DataFrame:
     """The inputs a keep-going run left out (none otherwise)."""
-    data = {name: [getattr(s, name) for s in result.skipped] for name in SKIPPED_COLUMNS}
+    data = {name: [getattr(s, name) for s in skipped] for name in SKIPPED_COLUMNS}
     return pl.DataFrame(data, schema=SKIPPED_COLUMNS)
 
 
@@ -201,9 +202,17 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
     """One row per claim cluster: which of its story's sources carry it (their claim ids)
     and which do not. Lists, not a column per source, so the file grows with the claims,
     not with claims times sources (a day's feed has thousands of sources)."""
+    return coverage_rows(result).drop("first")
+
+
+def coverage_rows(result: CheckResult) -> pl.DataFrame:
+    """`coverage_frame` with what orders it, last: "first", the id of the cluster's
+    first claim. Rows are sorted by story, then first: the rows of some whole stories
+    (a part of a feed checked alone) sorted so are in the whole feed's order."""
     story_of = dict(result.matching.story_of)
     story_sources: dict[str, list[str]] = {}
-    for source in sorted({a.source for a in result.articles}):
+    # The sources read (each article read is one of `articles`, kept by the check).
+    for source in sorted({a.source for a in result.cleaned}):
         story_sources.setdefault(story_of.get(source, ""), []).append(source)
     rows = []
     for cluster, members in result.clusters.items():
@@ -225,10 +234,11 @@ def coverage_frame(result: CheckResult) -> pl.DataFrame:
             )
         )
     rows.sort(key=lambda r: (r[0], r[-1]))
-    columns: Sequence[Sequence[object]] = [[] for _ in COVERAGE_COLUMNS]
+    schema: dict[str, type[pl.DataType]] = {**COVERAGE_COLUMNS, "first": pl.String}
+    columns: Sequence[Sequence[object]] = [[] for _ in schema]
     if rows:
-        columns = list(zip(*rows, strict=True))[:-1]
-    return pl.DataFrame(dict(zip(COVERAGE_COLUMNS, columns, strict=True)), schema=COVERAGE_COLUMNS)
+        columns = list(zip(*rows, strict=True))
+    return pl.DataFrame(dict(zip(schema, columns, strict=True)), schema=schema)
 
 
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
@@ -260,8 +270,8 @@ TABLE_FORMATS = ("csv", "json", "jsonl", "parquet")
 def _table_writer(
     frames: Callable[[str], Iterable[pl.DataFrame]], fmt: str
 ) -> Callable[[Path], None]:
-    """Writes the table `frames` makes for `fmt`: in csv, one or more frames (rows in
-    order, the header once), in the other formats one."""
+    """Writes the table `frames` makes for `fmt`: one or more frames, rows in order (in
+    csv the header once); in json one."""
 
     def write(path: Path) -> None:
         if fmt == "csv":
@@ -269,13 +279,29 @@ def _table_writer(
                 for n, part in enumerate(frames(fmt)):
                     _spreadsheet_safe_frame(part).write_csv(file, include_header=n == 0)
             return
-        (data,) = frames(fmt)
+        if fmt == "jsonl":
+            with path.open("wb") as file:
+                for part in frames(fmt):
+                    part.write_ndjson(file)
+            return
+        given = iter(frames(fmt))
+        data = next(given)
+        more = next(given, None)
         if fmt == "json":
+            if more is not None:
+                raise ValueError("a json table is written from one frame")
             data.write_json(path)
-        elif fmt == "jsonl":
-            data.write_ndjson(path)
-        else:
+        elif more is None:
             data.write_parquet(path)
+        else:
+            # A table too large to hold whole (`consistency.archive`), a row group a frame.
+            import pyarrow.parquet as pq
+
+            first = data.to_arrow()
+            with pq.ParquetWriter(path, first.schema) as writer:
+                writer.write_table(first)
+                for part in itertools.chain([more], given):
+                    writer.write_table(part.to_arrow())
 
     return write
 
@@ -323,12 +349,6 @@ def write_reports(
     folder looks current that is not. Nothing else is touched."""
     out_dir = Path(out_dir)
     formats = _known_formats(formats)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConsistencyError(
-            f"{out_dir}: cannot create output directory: {exc.strerror or exc}"
-        ) from exc
     tables: dict[str, Callable[[str], Iterable[pl.DataFrame]]] = {
         "discrepancies": lambda _: [
             discrepancies_frame(result.discrepancies, known, problems.problem_of(result.problems))
@@ -338,18 +358,39 @@ def write_reports(
         "claims": lambda fmt: claims_frames(result, CLAIM_BLOCK if fmt == "csv" else None),
         "coverage": lambda _: [coverage_frame(result)],
     }
-    targets: dict[str, Callable[[Path], None]] = {
-        f"{name}.{fmt}": _table_writer(frame, fmt)
-        for name, frame in tables.items()
-        for fmt in formats
-    }
+    targets = table_targets(tables, formats)
     # Always written, empty unless a keep-going run left inputs out: a skipped.csv from
     # an earlier run must not be read as this one's.
-    targets["skipped.csv"] = _table_writer(lambda _: [skipped_frame(result)], "csv")
+    targets["skipped.csv"] = _table_writer(lambda _: [skipped_frame(result.skipped)], "csv")
     if html:
         targets["report.html"] = lambda p: _write_html(result, known, p)
     if graph:
         targets["graph.graphml"] = lambda p: write_graphml(result.graph, p)
+    return write_targets(out_dir, targets)
+
+
+def table_targets(
+    tables: Mapping[str, Callable[[str], Iterable[pl.DataFrame]]], formats: Iterable[str]
+) -> dict[str, Callable[[Path], None]]:
+    """A writer for each table in each format, by file name: each table made by a
+    function of the format giving its frames (csv writes several in turn)."""
+    return {
+        f"{name}.{fmt}": _table_writer(frame, fmt)
+        for name, frame in tables.items()
+        for fmt in _known_formats(formats)
+    }
+
+
+def write_targets(out_dir: Path, targets: Mapping[str, Callable[[Path], None]]) -> list[Path]:
+    """Each of `targets` (file name -> its writer) written under a temporary name, then
+    all renamed into `out_dir` at once, an earlier run's reports these do not rewrite
+    removed; a failed write leaves nothing behind."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConsistencyError(
+            f"{out_dir}: cannot create output directory: {exc.strerror or exc}"
+        ) from exc
     stale = _stale_reports(out_dir, set(targets))
     written: list[tuple[Path, Path]] = []
     try:

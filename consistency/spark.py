@@ -10,11 +10,11 @@ the detectors' order (compare) and runs the stages between (match, graph) and th
 reports as the local engine does. The report is the same, byte for byte, whichever
 engine ran and however the work was partitioned (tests/test_engines.py).
 
-What this engine does not do yet: stories are found, claims matched and clustered
-on the driver, which also holds the feed while the executors work, so a feed must
-still fit one machine's memory (README, "Engines"). pyspark is an optional
-dependency (`pip install 'consistency[spark]'`), imported only when this engine is
-used.
+In this flow stories are found, claims matched and clustered on the driver, which
+also holds the feed while the executors work, so a feed must fit one machine's
+memory; `consistency.archive` (`--archive`) runs every stage a part of the feed at a
+time instead (README, "Engines"). pyspark is an optional dependency
+(`pip install 'consistency[spark]'`), imported only when this engine is used.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ def _spark_type(dtype: pl.DataType) -> DataType:
         pl.Int64: t.LongType(),
         pl.Float64: t.DoubleType(),
         pl.Boolean: t.BooleanType(),
+        pl.Binary: t.BinaryType(),
     }
     return scalars[type(dtype)]
 
@@ -323,6 +324,15 @@ def start_session(master: str = "local[*]", partitions: int | None = None) -> Sp
     return session
 
 
+def _running_session() -> SparkSession | None:
+    """The Spark session active in this process, if pyspark is installed and one is."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
+
+
 COMPONENT_ROUNDS = 64
 """Rounds of large-star and small-star `components` runs before it gives up: they take
 about log^2 n rounds for a part of n articles (13 for a 3,000-article chain, whatever
@@ -419,8 +429,9 @@ class SparkEngine:
 
     def _session(self) -> SparkSession:
         if self.session is None:
+            # A session already running here (the caller's) is used, never stopped.
+            self._started = _running_session() is None
             self.session = start_session(self.master)
-            self._started = True
         return self.session
 
     def files(self, uri: str) -> list[tuple[str, int, bytes | None]]:

@@ -17,7 +17,6 @@ import dataclasses
 import filecmp
 from collections.abc import Iterable
 from pathlib import Path
-from types import MappingProxyType
 from typing import TypeVar
 
 import pytest
@@ -27,10 +26,8 @@ from consistency import check_articles, furniture, ingest, match, pipeline, tabl
 from consistency import compare as compare_stage
 from consistency import extract as extract_stage
 from consistency import graph as graph_stage
+from consistency.archive import feed_wide
 from consistency.config import Config
-from consistency.detectors.base import feed_facts
-from consistency.detectors.grades import shown_subjects
-from consistency.graph import ClaimGraph
 from consistency.models import Article, Extraction
 from consistency.results import CheckResult
 from consistency.settings import MatchSettings
@@ -82,15 +79,7 @@ def check_in_parts(articles: tuple[Article, ...], pieces: int, batch_articles: i
     matching = match.joined(matchings)
     # What the graph and the detectors read of the whole feed: names, from its mentions
     # and story map alone.
-    names = graph_stage.feed_names(extraction, matching.story_of)
-    shown = shown_subjects(extraction.judgments)
-    named = ClaimGraph(
-        MappingProxyType({}),
-        MappingProxyType(names.person_key),
-        MappingProxyType(names.person_name),
-        MappingProxyType(names.org_name),
-    )
-    facts = feed_facts(extraction, named)
+    names, shown, facts = feed_wide(extraction, matching.story_of)
     rooted: graph_stage.Rooted = []
     rows: list[tuple[tuple[str, ...], compare_stage.Found]] = []
     for part, part_matching in zip(parts, matchings, strict=True):

@@ -64,6 +64,48 @@ def test_claims_csv_written_a_block_of_claims_at_a_time_is_the_whole_table(
     assert frame.columns == list(report.CLAIM_COLUMNS) and frame.height == 0
 
 
+def test_a_table_given_a_block_at_a_time_is_written_as_the_whole(
+    result: CheckResult, tmp_path: Path
+) -> None:
+    """What `consistency.archive` streams from the cluster: in csv and jsonl the same
+    bytes as the whole table written at once, in parquet the same rows (a row group a
+    block); json, one array, takes the table whole."""
+    whole = report.claims_frame(result)
+    blocks = [whole.slice(at, 7) for at in range(0, whole.height, 7)]
+    assert len(blocks) > 3
+    for fmt in ("csv", "jsonl", "parquet"):
+        report.write_targets(
+            tmp_path / "whole", report.table_targets({"claims": lambda _: [whole]}, [fmt])
+        )
+        report.write_targets(
+            tmp_path / "blocks", report.table_targets({"claims": lambda _: blocks}, [fmt])
+        )
+        name = f"claims.{fmt}"
+        if fmt == "parquet":
+            got = pl.read_parquet(tmp_path / "blocks" / name)
+            assert got.equals(pl.read_parquet(tmp_path / "whole" / name))
+        else:
+            assert (tmp_path / "blocks" / name).read_bytes() == (
+                tmp_path / "whole" / name
+            ).read_bytes()
+    with pytest.raises(ValueError, match="one frame"):
+        report.write_targets(
+            tmp_path / "json", report.table_targets({"c": lambda _: blocks}, ["json"])
+        )
+    assert not list((tmp_path / "json").iterdir())
+
+
+def test_coverage_rows_are_in_the_tables_order_by_story_then_first_claim(
+    result: CheckResult,
+) -> None:
+    rows = report.coverage_rows(result)
+    assert rows.drop("first").equals(report.coverage_frame(result))
+    assert rows.select("story", "first").rows() == sorted(rows.select("story", "first").rows())
+    assert rows["first"].to_list() == [
+        result.clusters[cluster][0].claim_id for cluster in rows["cluster"]
+    ]
+
+
 def test_unknown_format_is_a_usage_error(result: CheckResult, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown output format xlsx"):
         report.write_reports(result, tmp_path / "out", formats=["csv", "xlsx"])

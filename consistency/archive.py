@@ -1,0 +1,928 @@
+"""A whole check on a Spark cluster, a part of the feed at a time (`--engine spark --archive`).
+
+The Spark engine's other flow (`consistency.spark.SparkEngine`) runs reading and the
+detectors on the executors but finds stories on the driver, which holds the whole
+feed. Here no stage after ingest holds it: every step takes some whole articles, or a
+table Spark joins, as README's "Engines" lists them, and each calls the functions the
+local engine calls, so the reports are the local engine's.
+
+0. The site-template lines, from each partition's `furniture.line_places`.
+1. Each article read (`pipeline.read_one`), kept by Spark on its disks.
+2. The feed's counts: each partition's `match.count_part`; the phrases' counts summed
+   by Spark, the vocabulary-sized rest merged on the driver; then each partition's
+   subjects (`match.subjects_of`).
+3. The parts no story crosses: each partition's blocking keys, joined by Spark into
+   candidate pairs, each pair judged on an executor against the small subject
+   tables, and `spark.components` of the pairs that pass.
+4. The parts, packed into batches, each matched on an executor (`match.match_claims`
+   with the feed's counts); the story map comes back to the driver, which resolves
+   names from the feed's mentions (`graph.feed_names`).
+5. Each batch clustered and compared on an executor (`graph.build_graph` with the
+   feed's names, `compare.batch_rows`), giving its detectors' rows, its claims and
+   coverage rows, and what the problems read of its claims.
+
+The driver holds what is counted over the vocabulary (words, stems), the phrases that
+link stories (one integer and a flag each), the subject tables (a few rows an
+article), the extraction's mentions for names, the story map and the rows; never the
+articles' texts or claims after ingest. The claims and coverage tables come to the
+driver's writer one Spark partition at a time, in order. What crosses between the
+driver and the executors besides the tables of fixed schema is pickled: the counts
+and names every executor reads, each partition's counts and each batch's matchings.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import pickle
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import polars as pl
+
+from . import compare as compare_stage
+from . import domain, furniture, ingest, match, pipeline, problems, report, stories, tables
+from . import extract as extract_stage
+from . import graph as graph_stage
+from .config import Config
+from .detectors.base import FeedFacts, feed_facts
+from .detectors.grades import shown_subjects
+from .errors import InputError, UsageError
+from .graph import ClaimGraph
+from .models import Article, Claim, CleanArticle, Discrepancy, Extraction, Notice, Skipped
+from .results import CheckResult
+from .settings import MatchSettings
+from .spark import SparkEngine, _arrow_batches, _last_line, _parts, _read_schema, _reader_of
+from .spark import spark_schema as _spark_schema
+
+_LOG = logging.getLogger(__name__)
+
+PART_ARTICLES = 2000
+"""Articles per partition while reading and counting: a partition's counts are made
+whole in one Python worker."""
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    """What a check in parts gives the driver: the counts and the rows, and the claims
+    and coverage tables left on the cluster until they are written (`write_reports`)."""
+
+    articles: int
+    claims: int
+    story_of: Mapping[str, str]
+    discrepancies: tuple[Discrepancy, ...]
+    problems: tuple[problems.Problem, ...]
+    largest: list[report.StorySize]
+    claims_table: Any
+    """Spark DataFrame (index, at, then `report.CLAIM_COLUMNS`)."""
+    coverage_table: Any
+    """Spark DataFrame (first, then `report.COVERAGE_COLUMNS`)."""
+    config: Config
+    skipped: tuple[Skipped, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    parts: int = 0
+    """The parts no story crosses."""
+    largest_part: int = 0
+    """Articles in the largest part."""
+
+
+def _blob(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unblob(value: bytes) -> Any:
+    return pickle.loads(value)
+
+
+def _ipc(frame: pl.DataFrame) -> bytes:
+    sink = io.BytesIO()
+    frame.write_ipc(sink)
+    return sink.getvalue()
+
+
+_STAGE_OF = {
+    "template": "read",
+    "counts": "match",
+    "subjects": "match",
+    "parts": "match",
+    "components": "match",
+}
+"""The steps as the progress bar's stages (`pipeline.STAGES`)."""
+
+
+class _Steps:
+    """Tells `progress` as each step starts, and logs how long the one before took."""
+
+    def __init__(self, progress: pipeline.Progress) -> None:
+        self.progress = progress
+        self.name = ""
+        self.started = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.name:
+            _LOG.info("%s: %.1f s", self.name, now - self.started)
+            stage = _STAGE_OF.get(self.name, self.name)
+            if _STAGE_OF.get(name, name) != stage:
+                self.progress(stage, 1, 1)
+        if name:
+            self.progress(_STAGE_OF.get(name, name), 0, 1)
+        self.name, self.started = name, now
+
+
+class _Job:
+    """One session's jobs: each a function of a partition's rows (a polars frame) or of
+    a group's, under the driver's domain tables, its failure one line."""
+
+    def __init__(self, engine: SparkEngine) -> None:
+        self.session = engine._session()
+        self.additions = domain.additions()
+
+    def broadcast(self, value: object) -> Any:
+        return self.session.sparkContext.broadcast(value)
+
+    def mapped(
+        self, frame: Any, work: Callable[[pl.DataFrame], pl.DataFrame], schema: pl.Schema
+    ) -> Any:
+        """`work` on all the rows of each partition of `frame` at once."""
+        out = _spark_schema(schema)
+        target = _arrow_schema(out)
+        additions = self.additions
+
+        def run(batches: Iterator[Any]) -> Iterator[Any]:
+            with domain.configured(additions):
+                frames = [_polars(b) for b in batches]
+                if not frames or not sum(len(f) for f in frames):
+                    return
+                yield from _arrow_batches(work(pl.concat(frames)), target)
+
+        return frame.mapInArrow(run, out)
+
+    def _grouped_out(self, schema: pl.Schema) -> tuple[Any, Callable[[pl.DataFrame], Any]]:
+        out = _spark_schema(schema)
+        target = _arrow_schema(out)
+
+        def arrow(frame: pl.DataFrame) -> Any:
+            import pyarrow as pa
+
+            return pa.Table.from_batches(list(_arrow_batches(frame, target)), schema=target)
+
+        return out, arrow
+
+    def grouped(
+        self, frame: Any, by: str, work: Callable[[pl.DataFrame], pl.DataFrame], schema: pl.Schema
+    ) -> Any:
+        """`work` on each group of `frame`'s rows by `by`."""
+        out, arrow = self._grouped_out(schema)
+        additions = self.additions
+
+        def one(given: Any) -> Any:
+            with domain.configured(additions):
+                return arrow(work(_polars(given)))
+
+        return frame.groupBy(by).applyInArrow(one, out)
+
+    def cogrouped(
+        self,
+        frame: Any,
+        other: Any,
+        by: str,
+        work: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+        schema: pl.Schema,
+    ) -> Any:
+        """`work` on each group by `by` of `frame`'s rows and of `other`'s."""
+        out, arrow = self._grouped_out(schema)
+        additions = self.additions
+
+        def two(left: Any, right: Any) -> Any:
+            with domain.configured(additions):
+                return arrow(work(_polars(left), _polars(right)))
+
+        return frame.groupBy(by).cogroup(other.groupBy(by)).applyInArrow(two, out)
+
+    def collected(self, frame: Any) -> pl.DataFrame:
+        try:
+            made = pl.from_arrow(frame.toArrow())
+        except Exception as error:  # pyspark's own types, raised from the executors
+            raise UsageError(
+                f"--engine spark: the Spark job failed: {_last_line(error)}"
+            ) from error
+        assert isinstance(made, pl.DataFrame)
+        return made
+
+    def kept(self, frame: Any) -> Any:
+        """`frame` computed once and kept on the executors' disks."""
+        from pyspark import StorageLevel
+
+        frame = frame.persist(StorageLevel.DISK_ONLY)
+        try:
+            frame.count()
+        except Exception as error:  # pyspark's own types, raised from the executors
+            raise UsageError(
+                f"--engine spark: the Spark job failed: {_last_line(error)}"
+            ) from error
+        return frame
+
+
+def _polars(value: Any) -> pl.DataFrame:
+    made = pl.from_arrow(value)
+    assert isinstance(made, pl.DataFrame)
+    return made
+
+
+def _arrow_schema(schema: Any) -> Any:
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(schema)
+
+
+def _read_of(rows: pl.DataFrame) -> tuple[tuple[CleanArticle, ...], tuple[Claim, ...], Extraction]:
+    """Rows of what was read (`spark._read_schema`) back as the records, in feed order."""
+    return pipeline.gather(_parts(rows.select(_read_schema().names())))
+
+
+def _published(cleaned: Iterable[CleanArticle]) -> dict[str, str]:
+    return {a.source: a.metadata.get("published", "") for a in cleaned}
+
+
+def _signed(column: str) -> pl.Expr:
+    """A 64-bit phrase hash as Spark holds it (it has no unsigned integers)."""
+    return pl.col(column).reinterpret(signed=True)
+
+
+def _unsigned(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.Int64).reinterpret(signed=False)
+
+
+_PLACES = pl.Schema(
+    {"table": pl.String(), "key": pl.String(), "index": pl.Int64(), "value": pl.Int64()}
+)
+_COUNTS = pl.Schema(
+    {"shingle": pl.Int64(), "articles": pl.Int64(), "most": pl.Int64(), "blob": pl.Binary()}
+)
+_BLOBS = pl.Schema({"blob": pl.Binary()})
+_KEYS = pl.Schema(
+    {"shingle": pl.Int64(), "key": pl.String(), "source": pl.String(), "blob": pl.Binary()}
+)
+_PAIRS = pl.Schema({"a": pl.String(), "b": pl.String()})
+_MATCHED = pl.Schema(
+    {"batch": pl.Int64(), "source": pl.String(), "story": pl.String(), "blob": pl.Binary()}
+)
+_CHECKED = pl.Schema({"batch": pl.Int64(), "table": pl.String(), "blob": pl.Binary()})
+
+
+def check(
+    paths: Iterable[str | Path],
+    engine: SparkEngine,
+    settings: MatchSettings | None = None,
+    config: Config | None = None,
+    keep_going: bool = False,
+    exclude: Iterable[str | Path] = (),
+    progress: pipeline.Progress = pipeline._quiet,
+) -> ArchiveResult:
+    """Check the articles under `paths` a part at a time on `engine`'s cluster: what
+    `pipeline.check` does for the local engine (ingest, then `check_archive`)."""
+    feed = ingest.read_feed(paths, keep_going, exclude, remote=engine.files)
+    articles, skipped, notices = list(feed.articles), feed.skipped, feed.notices
+    del feed  # the articles are let go as they go to the cluster (`_shipped`)
+    return _run(articles, engine, settings, config, skipped, notices, progress)
+
+
+def check_archive(
+    articles: tuple[Article, ...],
+    engine: SparkEngine,
+    settings: MatchSettings | None = None,
+    config: Config | None = None,
+    skipped: tuple[Skipped, ...] = (),
+    notices: tuple[Notice, ...] = (),
+    progress: pipeline.Progress = pipeline._quiet,
+) -> ArchiveResult:
+    """Check `articles` on `engine`'s cluster a part at a time (see the module's
+    docstring): the rows, problems and summary figures the local engine's check gives,
+    and its claims and coverage tables as Spark DataFrames."""
+    return _run(list(articles), engine, settings, config, skipped, notices, progress)
+
+
+def _run(
+    articles: list[Article],
+    engine: SparkEngine,
+    settings: MatchSettings | None,
+    config: Config | None,
+    skipped: tuple[Skipped, ...],
+    notices: tuple[Notice, ...],
+    progress: pipeline.Progress,
+) -> ArchiveResult:
+    """`check_archive`, `articles` emptied as they go to the cluster."""
+    config = config or Config()
+    given = len(articles)
+    articles[:] = [a for a in articles if not config.ignores(a.source)]
+    if given and not articles:
+        raise InputError(config.path or "configuration", "ignore_sources leaves out every article")
+    settings = settings or config.match
+    with domain.configured(config.tables):
+        result = _check(articles, engine, settings, config, progress)
+    return replace(result, skipped=skipped, notices=notices + result.notices)
+
+
+def _check(
+    articles: list[Article],
+    engine: SparkEngine,
+    settings: MatchSettings,
+    config: Config,
+    progress: pipeline.Progress,
+) -> ArchiveResult:
+    job = _Job(engine)
+    # The articles' partitions are the joins' too, for this check alone: Spark's
+    # default of 200 is a task each for tables of a few rows, a hundred times a round.
+    conf = job.session.conf
+    before = str(conf.get("spark.sql.shuffle.partitions", "200"))
+    conf.set("spark.sql.shuffle.partitions", str(_partitions(engine, len(articles))))
+    try:
+        return _checked(articles, engine, job, settings, config, progress)
+    finally:
+        conf.set("spark.sql.shuffle.partitions", before)
+
+
+def _nothing(spark: Any, config: Config) -> ArchiveResult:
+    """The check of no articles."""
+    empty = [
+        spark.createDataFrame(pl.DataFrame(schema=schema).to_arrow(), _spark_schema(schema))
+        for schema in (_CLAIM_ROWS, _COVERAGE_ROWS)
+    ]
+    claims_table, coverage_table = empty
+    return ArchiveResult(
+        0, 0, MappingProxyType({}), (), (), [], claims_table, coverage_table, config
+    )
+
+
+SHIPPED_ARTICLES = 10_000
+"""Articles made into one table at a time on their way to the cluster."""
+
+
+def _shipped(spark: Any, articles: list[Article]) -> Any:
+    """The articles as a Spark table (index, then `Article`'s fields), a block at a
+    time; `articles` is emptied, so that the driver holds no article's text after."""
+    blocks = []
+    for start in range(0, len(articles), SHIPPED_ARTICLES):
+        block = tables.frame(articles[start : start + SHIPPED_ARTICLES], Article)
+        indexed = block.select(
+            pl.int_range(start, start + len(block), dtype=pl.Int64).alias("index"), pl.all()
+        )
+        blocks.append(spark.createDataFrame(indexed.to_arrow()))
+    articles.clear()
+    shipped = blocks[0]
+    for block in blocks[1:]:
+        shipped = shipped.unionByName(block)
+    return shipped
+
+
+def feed_wide(
+    extraction: Extraction, story_of: Mapping[str, str]
+) -> tuple[graph_stage.Names, dict[str, str], FeedFacts]:
+    """What a part's graph and detectors read of the whole feed, from its mentions and
+    story map alone: the resolved names, the subjects' shown names and `FeedFacts`."""
+    names = graph_stage.feed_names(extraction, story_of)
+    named = ClaimGraph(
+        MappingProxyType({}),
+        MappingProxyType(names.person_key),
+        MappingProxyType(names.person_name),
+        MappingProxyType(names.org_name),
+    )
+    return names, shown_subjects(extraction.judgments), feed_facts(extraction, named)
+
+
+def _partitions(engine: SparkEngine, articles: int) -> int:
+    """The engine's partitions, or one for each PART_ARTICLES articles and at least one
+    a core."""
+    if engine.partitions:
+        return engine.partitions
+    cores = int(engine._session().sparkContext.defaultParallelism)
+    return max(cores, -(-articles // PART_ARTICLES))
+
+
+def _checked(
+    articles: list[Article],
+    engine: SparkEngine,
+    job: _Job,
+    settings: MatchSettings,
+    config: Config,
+    progress: pipeline.Progress,
+) -> ArchiveResult:
+    spark = job.session
+    step = _Steps(progress)
+    partitions = _partitions(engine, len(articles))
+    count = len(articles)
+    if not count:
+        return _nothing(spark, config)
+    frame = _shipped(spark, articles).repartition(partitions)
+    # 0. The site-template lines, from each partition's line places.
+    step("template")
+    places = job.collected(job.mapped(frame, _line_places, _PLACES))
+    template = furniture.templates_of([_places_of(places)])
+    del places
+    # 1. Every article read, kept on the executors' disks.
+    step("read")
+    from pyspark.sql import functions as f
+
+    read_schema = _read_schema()
+    out = _spark_schema(read_schema)
+    target, additions = _arrow_schema(out), job.additions
+    reader = _reader_of(template)
+
+    def read_rows(batches: Iterator[Any]) -> Iterator[Any]:
+        from .spark import _map_rows
+
+        yield from _map_rows(batches, reader, read_schema, additions, target)
+
+    read = job.kept(frame.mapInArrow(read_rows, out).withColumn("source", f.col("cleaned.source")))
+    # 2. The counts: phrases summed by Spark, the rest merged here.
+    step("counts")
+    counted = job.kept(job.mapped(read, _part_counter(settings), _COUNTS))
+    shingles = (
+        counted.filter(f.col("blob").isNull())
+        .groupBy("shingle")
+        .agg(f.sum("articles").alias("articles"), f.max("most").alias("most"))
+    )
+    linking = job.collected(job.mapped(shingles, _kept_shingles(settings), _KEPT))
+    part_counts = [
+        _unblob(r["blob"])
+        for r in job.collected(counted.filter(f.col("blob").isNotNull()).select("blob")).iter_rows(
+            named=True
+        )
+    ]
+    counted.unpersist()
+    counts = match.merge_counts(
+        part_counts, settings, shingles=linking.select(_unsigned("shingle"), "common")
+    )
+    del part_counts, linking
+    step("subjects")
+    shared = job.broadcast(counts)
+    subjects = [
+        _unblob(r["blob"])
+        for r in job.collected(
+            job.mapped(read, _subject_finder(settings, shared), _BLOBS)
+        ).iter_rows(named=True)
+    ]
+    counts = match.with_subjects(counts, subjects)
+    del subjects
+    shared.unpersist()
+    shared = job.broadcast(counts)
+    # 3. The parts: keys joined into candidate pairs, judged, connected.
+    step("parts")
+    keyed = job.kept(job.mapped(read, _key_finder(settings, shared), _KEYS))
+    subject_tables = stories.SubjectTables.concat(
+        [
+            _unblob(r["blob"])
+            for r in job.collected(
+                keyed.filter(f.col("blob").isNotNull()).select("blob")
+            ).iter_rows(named=True)
+        ]
+    )
+    sources = subject_tables.days.select("source")
+    step("components")
+    if settings.blocking:
+        phrase = keyed.filter(f.col("shingle").isNotNull()).select("shingle", "key", "source")
+        word = keyed.filter(f.col("shingle").isNull() & f.col("blob").isNull()).select(
+            "key", "source"
+        )
+        candidates = _paired(phrase, ["shingle", "key"]).union(_paired(word, ["key"])).distinct()
+        judge = job.broadcast((subject_tables, counts.words, settings))
+        passed = job.mapped(candidates, _pair_judge(judge), _PAIRS)
+        from .spark import components
+
+        nodes = spark.createDataFrame(sources.rename({"source": "id"}).to_arrow())
+        labels = job.collected(
+            components(passed.select("a", "b"), nodes).select(
+                f.col("id").alias("source"), f.col("label")
+            )
+        )
+    else:
+        labels = sources.with_columns(pl.lit("").alias("label"))
+    keyed.unpersist()
+    del subject_tables
+    found_parts = sorted(
+        tuple(sorted(group)) for group in labels.group_by("label").agg("source")["source"].to_list()
+    )
+    batch_of = _batches(found_parts, engine.batch_articles)
+    _LOG.info(
+        "%d articles in %d parts, the largest of %d, in %d batches",
+        count,
+        len(found_parts),
+        max((len(p) for p in found_parts), default=0),
+        batch_of["batch"].n_unique(),
+    )
+    # 4. Each batch's parts matched; the story map back here for the names.
+    step("match")
+    batched = read.join(spark.createDataFrame(batch_of.to_arrow()), on="source")
+    matched = job.kept(job.grouped(batched, "batch", _batch_matcher(settings, shared), _MATCHED))
+    story_rows = job.collected(
+        matched.filter(f.col("source").isNotNull()).select("source", "story")
+    )
+    story_of = dict(sorted(zip(story_rows["source"], story_rows["story"], strict=True)))
+    notices: list[Notice] = [
+        n
+        for r in job.collected(matched.filter(f.col("source").isNull()).select("blob")).iter_rows(
+            named=True
+        )
+        for n in _unblob(r["blob"]).notices
+    ]
+    # What names read of the mentions; a quotation's words are not among it.
+    mentions = read.select(
+        "index",
+        "judgments",
+        "people",
+        f.transform("quotes", lambda q: q.withField("text", f.lit(""))).alias("quotes"),
+        "orgs",
+    )
+    extraction = _extraction_of(job.collected(mentions))
+    names, shown, facts = feed_wide(extraction, story_of)
+    del extraction
+    # 5. Each batch clustered and compared.
+    step("compare")
+    given_names = job.broadcast((names, shown, facts))
+    checked = job.kept(
+        job.cogrouped(
+            batched,
+            matched.filter(f.col("source").isNull()).select("batch", "blob"),
+            "batch",
+            _batch_checker(engine.batch_articles, given_names),
+            _CHECKED,
+        )
+    )
+    matched.unpersist()
+    read.unpersist()
+    found: list[tuple[tuple[str, ...], compare_stage.Found]] = []
+    claims_seen: list[Claim] = []
+    cluster_seen: dict[str, str] = {}
+    total_claims = 0
+    sizes: dict[str, tuple[int, int, str]] = {}
+    for r in job.collected(checked.filter(f.col("table") == "found").select("blob")).iter_rows(
+        named=True
+    ):
+        batch_found, seen, clusters, counted_claims, batch_sizes = _unblob(r["blob"])
+        found += batch_found
+        claims_seen += seen
+        cluster_seen.update(clusters)
+        total_claims += counted_claims
+        sizes.update(batch_sizes)
+    discrepancies = compare_stage.merged(rows for _, rows in sorted(found, key=lambda r: r[0]))
+    severe = config.apply_severity(discrepancies)
+    if severe is not discrepancies:
+        discrepancies = tuple(sorted(severe, key=compare_stage.sort_key))
+    claims_seen.sort(key=lambda c: c.claim_id)
+    found_problems = problems.find_problems(discrepancies, claims_seen, cluster_seen, story_of)
+    step("")
+    return ArchiveResult(
+        articles=count,
+        claims=total_claims,
+        story_of=MappingProxyType(story_of),
+        discrepancies=discrepancies,
+        problems=found_problems,
+        largest=_largest(sizes),
+        claims_table=_exploded(job, checked, "claims", _CLAIM_ROWS),
+        coverage_table=_exploded(job, checked, "coverage", _COVERAGE_ROWS),
+        config=config,
+        notices=tuple(sorted(notices, key=lambda n: n.path)),
+        parts=len(found_parts),
+        largest_part=max((len(p) for p in found_parts), default=0),
+    )
+
+
+# The executors' work, step by step: each a function of the rows of a partition or of
+# a batch, given what the driver broadcast.
+
+
+def _line_places(rows: pl.DataFrame) -> pl.DataFrame:
+    read = tables.reader(Article)
+    places = furniture.line_places((row["index"], read(row)) for row in rows.iter_rows(named=True))
+    return pl.concat(
+        [
+            places.lines.select(pl.lit("lines").alias("table"), "key", "index", value=None),
+            places.outlets.select(
+                pl.lit("outlets").alias("table"),
+                pl.col("outlet").alias("key"),
+                "index",
+                value=None,
+            ),
+            places.prose.select(
+                pl.lit("prose").alias("table"), key=None, index="index", value="sentence"
+            ),
+        ],
+        how="vertical_relaxed",
+    ).cast(dict(_PLACES))  # type: ignore[arg-type]
+
+
+def _places_of(rows: pl.DataFrame) -> furniture.LinePlaces:
+    def table(name: str) -> pl.DataFrame:
+        return rows.filter(pl.col("table") == name)
+
+    return furniture.LinePlaces(
+        table("lines").select("key", "index"),
+        table("outlets").select("index", pl.col("key").alias("outlet")),
+        table("prose").select("index", pl.col("value").alias("sentence")),
+    )
+
+
+def _part_counter(settings: MatchSettings) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def count(rows: pl.DataFrame) -> pl.DataFrame:
+        _, claims, extraction = _read_of(rows)
+        counted = match.count_part(claims, settings, extract_stage.entities_by_source(extraction))
+        phrases = counted.shingles.select(_signed("shingle"), "articles", "most", blob=None)
+        rest = replace(counted, shingles=counted.shingles.clear())
+        told = pl.DataFrame({"blob": [_blob(rest)]}, schema={"blob": pl.Binary})
+        return pl.concat([phrases, told], how="diagonal_relaxed").cast(dict(_COUNTS))  # type: ignore[arg-type]
+
+    return count
+
+
+_KEPT = pl.Schema({"shingle": pl.Int64(), "common": pl.Boolean()})
+
+
+def _kept_shingles(settings: MatchSettings) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def kept(rows: pl.DataFrame) -> pl.DataFrame:
+        return match.kept_shingles(rows.lazy(), settings)
+
+    return kept
+
+
+def _subject_finder(settings: MatchSettings, counts: Any) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def find(rows: pl.DataFrame) -> pl.DataFrame:
+        _, claims, extraction = _read_of(rows)
+        entities = extract_stage.entities_by_source(extraction)
+        found = match.subjects_of(claims, counts.value, settings, entities)
+        return pl.DataFrame({"blob": [_blob(found)]}, schema=_BLOBS)
+
+    return find
+
+
+def _key_finder(settings: MatchSettings, counts: Any) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def find(rows: pl.DataFrame) -> pl.DataFrame:
+        cleaned, claims, extraction = _read_of(rows)
+        entities = extract_stage.entities_by_source(extraction)
+        keys, subject_tables = match.blocking_keys(
+            claims, counts.value, settings, entities, _published(cleaned)
+        )
+        return pl.concat(
+            [
+                keys.shingles.select(_signed("shingle"), pl.col("group").alias("key"), "source"),
+                keys.words.select("key", "source"),
+                pl.DataFrame({"blob": [_blob(subject_tables)]}, schema=_BLOBS),
+            ],
+            how="diagonal_relaxed",
+        ).cast(dict(_KEYS))  # type: ignore[arg-type]
+
+    return find
+
+
+def _paired(held: Any, on: list[str]) -> Any:
+    """(a, b): the sources (a < b) sharing a key of `held` (on, source)."""
+    from pyspark.sql import functions as f
+
+    left = held.select(*on, f.col("source").alias("a"))
+    right = held.select(*on, f.col("source").alias("b"))
+    return left.join(right, on=on).filter(f.col("a") < f.col("b")).select("a", "b")
+
+
+def _pair_judge(given: Any) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def judge(pairs: pl.DataFrame) -> pl.DataFrame:
+        subject_tables, words, settings = given.value
+        passed = []
+        for at in range(0, len(pairs), match.PAIR_BATCH):
+            batch = pairs.slice(at, match.PAIR_BATCH)
+            mine = subject_tables.of(pl.concat([batch["a"], batch["b"]]).unique())
+            ok = stories.judged(mine, words, settings, batch["a"].to_list(), batch["b"].to_list())
+            passed.append(batch.filter(pl.Series(ok)))
+        return pl.concat(passed) if passed else pairs.clear()
+
+    return judge
+
+
+def _batches(parts: list[tuple[str, ...]], articles: int) -> pl.DataFrame:
+    """(source, batch): the parts, in order, packed into batches of at least `articles`
+    articles (a part is never split)."""
+    rows: list[tuple[str, int]] = []
+    batch, size = 0, 0
+    for part in parts:
+        if size >= articles:
+            batch, size = batch + 1, 0
+        rows += [(source, batch) for source in part]
+        size += len(part)
+    return pl.DataFrame(rows, schema={"source": pl.String, "batch": pl.Int64}, orient="row")
+
+
+def _batch_matcher(settings: MatchSettings, counts: Any) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def matched(rows: pl.DataFrame) -> pl.DataFrame:
+        # A batch is a union of parts: matched as one, it gives what its parts give one
+        # by one (tests/test_match.py), without a matching's set-up for each.
+        cleaned, claims, extraction = _read_of(rows)
+        entities = extract_stage.entities_by_source(extraction)
+        matching = match.match_claims(claims, settings, entities, _published(cleaned), counts.value)
+        story_of = matching.story_of
+        return pl.DataFrame(
+            {
+                "batch": [rows["batch"][0]] * (len(story_of) + 1),
+                "source": [*story_of, None],
+                "story": [*story_of.values(), None],
+                "blob": [*([None] * len(story_of)), _blob(matching)],
+            },
+            schema=_MATCHED,
+        )
+
+    return matched
+
+
+_MENTIONS = ("judgments", "people", "quotes", "orgs")
+
+
+def _extraction_of(rows: pl.DataFrame) -> Extraction:
+    """The mentions of every article, in feed order, from the read table's columns."""
+    kinds = {"judgments": "judgments", "people": "people", "quotes": "quotes", "orgs": "orgs"}
+    from .spark import _READ_PARTS
+
+    readers = {name: tables.reader(cls) for name, cls in _READ_PARTS.items()}
+    made: dict[str, list[Any]] = {name: [] for name in kinds}
+    for row in rows.sort("index").iter_rows(named=True):
+        for name in kinds:
+            made[name] += [readers[name](r) for r in row[name]]
+    return Extraction(**{name: tuple(records) for name, records in made.items()})
+
+
+def _of(records: Iterable[Any], sources: set[str]) -> tuple[Any, ...]:
+    return tuple(r for r in records if r.source in sources)
+
+
+def _batch_checker(
+    batch_articles: int, given: Any
+) -> Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]:
+    def checked(rows: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
+        names, shown, facts = given.value
+        cleaned, claims, extraction = _read_of(rows)
+        matching = _unblob(matched["blob"][0])
+        index_of = dict(zip(rows["source"], rows["index"], strict=True))
+        found: list[tuple[tuple[str, ...], compare_stage.Found]] = []
+        seen: dict[str, Claim] = {}
+        clusters: dict[str, str] = {}
+        # The batch's parts as one (a union of parts is checked as they are).
+        rooted = graph_stage.rooted_clusters(claims, matching)
+        batch_graph = graph_stage.build_graph(claims, extraction, matching, names, rooted)
+        agreed, _ = compare_stage.prepared(extraction, batch_graph, shown, facts)
+        touched: set[str] = set()
+        for stories_batch in compare_stage.story_batches(
+            cleaned, claims, agreed, matching, batch_graph, batch_articles
+        ):
+            rows_found = compare_stage.batch_rows(stories_batch, facts)
+            found.append((compare_stage.stories_of(stories_batch.matching), rows_found))
+            touched |= {
+                c for made in rows_found.values() for d in made for c in (d.claim_a, d.claim_b)
+            }
+        result = CheckResult((), cleaned, claims, extraction, matching, batch_graph, ())
+        # What the problems read of this batch: the clusters its rows touch, whole.
+        cluster_of = batch_graph.cluster_of
+        for cluster in {cluster_of[c] for c in touched if c in cluster_of}:
+            for claim in result.clusters[cluster]:
+                seen[claim.claim_id] = claim
+                clusters[claim.claim_id] = cluster
+        batch = rows["batch"][0]
+        told = (found, list(seen.values()), clusters, len(claims), _story_sizes(result, index_of))
+        return pl.DataFrame(
+            {
+                "batch": [batch] * 3,
+                "table": ["found", "claims", "coverage"],
+                "blob": [
+                    _blob(told),
+                    _ipc(_claim_rows(result, index_of)),
+                    _ipc(report.coverage_rows(result)),
+                ],
+            },
+            schema=_CHECKED,
+        )
+
+    return checked
+
+
+_CLAIM_ROWS = pl.Schema({"index": pl.Int64, "at": pl.Int64} | dict(report.CLAIM_COLUMNS))
+_COVERAGE_ROWS = pl.Schema(dict(report.COVERAGE_COLUMNS) | {"first": pl.String})
+
+
+def _claim_rows(result: CheckResult, index_of: Mapping[str, int]) -> pl.DataFrame:
+    """The claims table of a part, with where each claim is in the feed: its article's
+    place and its own in the article."""
+    frame = report.claims_frame(result)
+    return frame.select(
+        pl.col("source").replace_strict(index_of, return_dtype=pl.Int64).alias("index"),
+        pl.int_range(pl.len()).over("source").cast(pl.Int64).alias("at"),
+        pl.all(),
+    )
+
+
+def _story_sizes(
+    result: CheckResult, index_of: Mapping[str, int]
+) -> dict[str, tuple[int, int, str]]:
+    """Story -> (articles, claims, the headline of its first article in the feed)."""
+    story_of = result.matching.story_of
+    sizes: dict[str, tuple[int, int, str]] = {}
+    for article in sorted(result.cleaned, key=lambda a: index_of[a.source]):
+        story = story_of.get(article.source, "")
+        articles, claims, headline = sizes.get(story, (0, 0, article.headline))
+        sizes[story] = (articles + 1, claims, headline)
+    for claim in result.claims:
+        story = story_of.get(claim.source, "")
+        articles, claims, headline = sizes[story]
+        sizes[story] = (articles, claims + 1, headline)
+    return sizes
+
+
+def _largest(sizes: Mapping[str, tuple[int, int, str]]) -> list[report.StorySize]:
+    """`report.largest_stories` from each story's sizes."""
+    if len(sizes) < 2:
+        return []
+    ranked = sorted(sizes, key=lambda story: (-sizes[story][0], -sizes[story][1], story))
+    return [report.StorySize(story, *sizes[story]) for story in ranked[: report.LARGEST_STORIES]]
+
+
+def _exploded(job: _Job, checked: Any, table: str, schema: pl.Schema) -> Any:
+    """The rows of `checked`'s frames of `table`, as a Spark table of `schema`."""
+    from pyspark.sql import functions as f
+
+    def rows(given: pl.DataFrame) -> pl.DataFrame:
+        return pl.concat([pl.read_ipc(io.BytesIO(b)) for b in given["blob"]]).cast(dict(schema))  # type: ignore[arg-type]
+
+    return job.mapped(checked.filter(f.col("table") == table).select("blob"), rows, schema)
+
+
+def _streamed(
+    frame: Any, order: list[str], columns: Mapping[str, Any], block: int
+) -> Iterator[pl.DataFrame]:
+    """`frame` sorted by `order`, `columns` of it `block` rows at a time: Spark sorts it
+    into ranges of about `block` rows, and each range comes to the driver whole, one
+    at a time, as one Arrow table (not a Python object a row)."""
+    names = list(columns)
+    rows = frame.count()
+    if not rows:
+        yield pl.DataFrame(schema=dict(columns))
+        return
+    ranges = max(1, -(-rows // min(block, report.CLAIM_BLOCK)))
+    ranged = frame.repartitionByRange(ranges, *order).sortWithinPartitions(*order)
+
+    def packed(given: pl.DataFrame) -> pl.DataFrame:
+        return pl.DataFrame({"blob": [_ipc(given.select(names))]}, schema=_BLOBS)
+
+    out = _spark_schema(_BLOBS)
+    target = _arrow_schema(out)
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        frames = [_polars(b) for b in batches]
+        if frames and sum(len(f) for f in frames):
+            yield from _arrow_batches(packed(pl.concat(frames)), target)
+
+    whole: list[pl.DataFrame] = []
+    for row in ranged.mapInArrow(run, out).toLocalIterator():
+        made = pl.read_ipc(io.BytesIO(row["blob"])).cast(pl.Schema(dict(columns)))
+        if block < rows:
+            yield from (made.slice(at, block) for at in range(0, len(made), block))
+        else:
+            whole.append(made)
+    if whole:
+        yield pl.concat(whole)
+
+
+def write_reports(
+    result: ArchiveResult,
+    out_dir: str | Path,
+    formats: Iterable[str] = ("csv",),
+    known: frozenset[str] = frozenset(),
+) -> list[Path]:
+    """The check's tables, as `report.write_reports` writes them (but report.html and
+    graph.graphml, which hold the whole feed): the discrepancies and problems from the
+    driver, the claims and coverage tables a block at a time from the cluster."""
+    problem_of = problems.problem_of(result.problems)
+    made: dict[str, Callable[[str], Iterable[pl.DataFrame]]] = {
+        "discrepancies": lambda _: [
+            report.discrepancies_frame(result.discrepancies, known, problem_of)
+        ],
+        "problems": lambda _: [report.problems_frame(result.problems)],
+        "claims": lambda fmt: _streamed(
+            result.claims_table,
+            ["index", "at"],
+            report.CLAIM_COLUMNS,
+            report.CLAIM_BLOCK if fmt != "json" else 1 << 62,
+        ),
+        "coverage": lambda fmt: _streamed(
+            result.coverage_table,
+            ["story", "first"],
+            report.COVERAGE_COLUMNS,
+            report.CLAIM_BLOCK if fmt != "json" else 1 << 62,
+        ),
+    }
+    targets = report.table_targets(made, formats)
+    targets["skipped.csv"] = report.table_targets(
+        {"skipped": lambda _: [report.skipped_frame(result.skipped)]}, ["csv"]
+    )["skipped.csv"]
+    return report.write_targets(Path(out_dir), targets)
+
+
+__all__ = ["ArchiveResult", "check_archive", "write_reports"]

@@ -1,0 +1,193 @@
+"""A check in parts on Spark (`consistency.archive`) writes the local engine's tables.
+
+Each feed is checked by the local engine and then on Spark a part at a time, with 1
+and with 7 partitions (the articles' and the joins'), the detectors on batches of
+whole stories of 200 and of 3 articles. Every table the archive check writes must be
+byte-equal to the local check's (the claims and coverage tables come to the writer a
+block at a time, in order), and the figures the summary prints must be the same.
+Skipped where pyspark or Java is missing, unless CONSISTENCY_REQUIRE_SPARK is set.
+"""
+
+from __future__ import annotations
+
+import filecmp
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_engines import _MISSING, FEEDS
+from test_parts import _site_template, _surname_elsewhere
+
+from consistency import check_articles, ingest, report, write_reports
+from consistency.config import Config
+from consistency.models import Article
+
+pytestmark = pytest.mark.spark
+
+if _MISSING:  # test_engines skips the module, or fails it under CONSISTENCY_REQUIRE_SPARK
+    pytest.skip(_MISSING, allow_module_level=True)
+
+FORMATS = ("csv", "jsonl", "parquet")
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from consistency.spark import start_session
+
+    session = start_session("local[2]")
+    yield session
+    session.stop()
+
+
+def _differing(left: Path, right: Path) -> list[str]:
+    names = sorted({p.name for d in (left, right) for p in d.iterdir()})
+    return [
+        name
+        for name in names
+        if not ((left / name).exists() and (right / name).exists())
+        or not filecmp.cmp(left / name, right / name, shallow=False)
+    ]
+
+
+def _articles(feed: str, tmp: Path) -> tuple[Any, ...]:
+    if feed == "site-template":
+        return _site_template(tmp)
+    if feed == "surname-elsewhere":
+        return _surname_elsewhere(tmp)
+    return ingest.read_articles([FEEDS[feed](tmp / "feed")])
+
+
+def _same_as_local(
+    articles: tuple[Any, ...], spark: Any, tmp: Path, config: Config | None = None
+) -> None:
+    from consistency import archive
+    from consistency.spark import SparkEngine
+
+    whole = check_articles(articles, workers=1, config=config)
+    assert whole.discrepancies, "a feed with nothing to report would prove little"
+    write_reports(whole, tmp / "local", formats=FORMATS, html=False)
+    for partitions, batch_articles in ((1, 200), (7, 3)):
+        engine = SparkEngine(session=spark, partitions=partitions, batch_articles=batch_articles)
+        parted = archive.check_archive(articles, engine, config=config)
+        out = tmp / f"archive-{partitions}"
+        archive.write_reports(parted, out, formats=FORMATS)
+        assert _differing(tmp / "local", out) == [], f"{partitions} partitions"
+        assert parted.discrepancies == whole.discrepancies
+        assert parted.problems == whole.problems
+        assert parted.notices == whole.notices
+        assert dict(parted.story_of) == dict(whole.matching.story_of)
+        assert (parted.articles, parted.claims) == (len(whole.articles), len(whole.claims))
+        assert parted.largest == report.largest_stories(whole)
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        "west-mercia",
+        "formats",
+        "site-template",
+        "surname-elsewhere",
+        pytest.param("shared-people-200", marks=pytest.mark.slow),
+        pytest.param("bench-1000", marks=pytest.mark.slow),
+    ],
+)
+def test_an_archive_check_writes_the_local_checks_tables(
+    feed: str, spark: Any, tmp_path: Path
+) -> None:
+    _same_as_local(tuple(_articles(feed, tmp_path)), spark, tmp_path)
+
+
+def test_settings_reach_an_archive_check(spark: Any, tmp_path: Path) -> None:
+    """A settings file's additions, severities and ignored sources: the archive
+    check's rows and problems are the local check's under them."""
+    from test_config import FIRE_A, FIRE_B, SETTINGS
+
+    from consistency import config
+
+    (tmp_path / "consistency.toml").write_text(SETTINGS)  # severities among them
+    settings = config.load(tmp_path / "consistency.toml")
+    articles = (
+        Article("a", "a.txt", FIRE_A),
+        Article("b", "b.txt", FIRE_B),
+        Article("press-1", "press-1.txt", FIRE_B.replace("Station Commander", "Chief")),
+    )
+    _same_as_local(articles, spark, tmp_path, config=settings)
+
+
+def test_a_wide_story_is_matched_alike_in_parts(spark: Any, tmp_path: Path) -> None:
+    """The skew case: one story carried by one outlet more than `max_shingle_articles`,
+    checked in parts, gives the local check's tables."""
+    from test_match import _wide_story
+
+    from consistency import config
+    from consistency.testing import syndicate
+
+    cap = 6
+    wide = _wide_story(cap)
+    more = syndicate(wide[0], 42, copies=1, prefix="more-").articles[1:]
+    (tmp_path / "consistency.toml").write_text(f"[thresholds]\nmax_shingle_articles = {cap}\n")
+    _same_as_local((*wide, *more), spark, tmp_path, config.load(tmp_path / "consistency.toml"))
+
+
+def test_the_cli_checks_in_parts(spark: Any, tmp_path: Path) -> None:
+    """`consistency check --engine spark --archive`: the local check's tables and gate."""
+    from typer.testing import CliRunner
+
+    from consistency.cli import app
+
+    feed = Path(__file__).resolve().parent.parent / "fixtures" / "west-mercia"
+    runner = CliRunner()
+    local = runner.invoke(app, ["check", str(feed), "--out", str(tmp_path / "local")])
+    assert local.exit_code == 0, local.output
+    given = ["check", str(feed), "--out", str(tmp_path / "parts"), "--engine", "spark"]
+    parted = runner.invoke(app, [*given, "--archive", "--spark-partitions", "2"])
+    assert parted.exit_code == 0, parted.output
+    assert "5 sources, 1 story" in parted.output
+    assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == [
+        "claims.csv",
+        "coverage.csv",
+        "discrepancies.csv",
+        "problems.csv",
+        "skipped.csv",
+    ]
+    assert _differing(tmp_path / "local", tmp_path / "parts") == ["report.html"]
+    gate = runner.invoke(app, [*given, "--archive", "--fail-on", "low", "-q"])
+    assert gate.exit_code == 1
+    # The command line ran on the session already running here, and left it running.
+    assert spark.range(3).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ([], "--archive goes with --engine spark"),
+        (["--engine", "spark", "--graph"], "--archive does not take --graph"),
+        (["--engine", "spark", "--checkpoint", "cp"], "--archive does not take --checkpoint"),
+    ],
+)
+def test_what_an_archive_check_does_not_take_is_refused_first(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from consistency.cli import app
+
+    feed = Path(__file__).resolve().parent.parent / "fixtures" / "west-mercia"
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["check", str(feed), "--out", str(out), "--archive", *options])
+    assert done.exit_code == 2
+    assert message in done.output
+    assert not out.exists()
+
+
+def test_no_articles_are_an_empty_check(spark: Any, tmp_path: Path) -> None:
+    from consistency import archive
+    from consistency.spark import SparkEngine
+
+    whole = check_articles((), workers=1)
+    write_reports(whole, tmp_path / "local", formats=FORMATS, html=False)
+    done = archive.check_archive((), SparkEngine(session=spark, partitions=2))
+    archive.write_reports(done, tmp_path / "archive", formats=FORMATS)
+    assert (done.articles, done.discrepancies) == (0, ())
+    assert _differing(tmp_path / "local", tmp_path / "archive") == []

@@ -16,22 +16,26 @@ local engine calls, so the reports are the local engine's.
    tables, and `spark.components` of the pairs that pass.
 4. The parts, packed into batches, each matched on an executor (`match.match_claims`
    with the feed's counts); the story map comes back to the driver, which resolves
-   names from the feed's mentions (`graph.feed_names`).
+   names from the feed's mentions (`compare.feed_wide`).
 5. Each batch clustered and compared on an executor (`graph.build_graph` with the
    feed's names, `compare.batch_rows`), giving its detectors' rows, its claims and
    coverage rows, and what the problems read of its claims.
 
 The driver holds what is counted over the vocabulary (words, stems), the phrases that
 link stories (one integer and a flag each), the subject tables (a few rows an
-article), the extraction's mentions for names, the story map and the rows; never the
-articles' texts or claims after ingest. The claims and coverage tables come to the
-driver's writer one Spark partition at a time, in order. What crosses between the
-driver and the executors besides the tables of fixed schema is pickled: the counts
-and names every executor reads, each partition's counts and each batch's matchings.
+article), the extraction's mentions for names (quotations without their words), the
+story map, the rows, and the claims (ids and sources, not words) of the clusters the
+rows show. The articles it ingested go to the cluster a block at a time and are let
+go; what was read is checkpointed on the executors, cut from the plan that shipped
+them. The claims and coverage tables come to the driver's writer a sorted range at a
+time. What crosses between the driver and the executors besides the tables of fixed
+schema is pickled: the counts and names every executor reads, each partition's
+counts and each batch's matching and rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import pickle
@@ -49,10 +53,7 @@ from . import domain, furniture, ingest, match, pipeline, problems, report, stor
 from . import extract as extract_stage
 from . import graph as graph_stage
 from .config import Config
-from .detectors.base import FeedFacts, feed_facts
-from .detectors.grades import shown_subjects
 from .errors import InputError, UsageError
-from .graph import ClaimGraph
 from .models import Article, Claim, CleanArticle, Discrepancy, Extraction, Notice, Skipped
 from .results import CheckResult
 from .settings import MatchSettings
@@ -80,7 +81,7 @@ class ArchiveResult:
     claims_table: Any
     """Spark DataFrame (index, at, then `report.CLAIM_COLUMNS`)."""
     coverage_table: Any
-    """Spark DataFrame (first, then `report.COVERAGE_COLUMNS`)."""
+    """Spark DataFrame (`report.COVERAGE_COLUMNS`, then first: `report.coverage_rows`)."""
     config: Config
     skipped: tuple[Skipped, ...] = ()
     notices: tuple[Notice, ...] = ()
@@ -88,6 +89,15 @@ class ArchiveResult:
     """The parts no story crosses."""
     largest_part: int = 0
     """Articles in the largest part."""
+    held: Any = None
+    """The Spark table the claims and coverage tables are read from, kept on the
+    executors' disks until `release`."""
+
+    def release(self) -> None:
+        """Let the cluster drop what the tables are read from (write them first)."""
+        if self.held is not None:
+            with contextlib.suppress(Exception):
+                self.held.unpersist()
 
 
 def _blob(value: object) -> bytes:
@@ -141,9 +151,13 @@ class _Job:
     def __init__(self, engine: SparkEngine) -> None:
         self.session = engine._session()
         self.additions = domain.additions()
+        self.held: list[Any] = []
+        """Tables kept and values broadcast, let go by `release`."""
 
     def broadcast(self, value: object) -> Any:
-        return self.session.sparkContext.broadcast(value)
+        shared = self.session.sparkContext.broadcast(value)
+        self.held.append(shared)
+        return shared
 
     def mapped(
         self, frame: Any, work: Callable[[pl.DataFrame], pl.DataFrame], schema: pl.Schema
@@ -205,27 +219,32 @@ class _Job:
         return frame.groupBy(by).cogroup(other.groupBy(by)).applyInArrow(two, out)
 
     def collected(self, frame: Any) -> pl.DataFrame:
-        try:
-            made = pl.from_arrow(frame.toArrow())
-        except Exception as error:  # pyspark's own types, raised from the executors
-            raise UsageError(
-                f"--engine spark: the Spark job failed: {_last_line(error)}"
-            ) from error
-        assert isinstance(made, pl.DataFrame)
-        return made
+        return _polars(_job_of(frame.toArrow))
 
     def kept(self, frame: Any) -> Any:
-        """`frame` computed once and kept on the executors' disks."""
+        """`frame` computed once and kept on the executors' disks (until `release`)."""
         from pyspark import StorageLevel
 
         frame = frame.persist(StorageLevel.DISK_ONLY)
-        try:
-            frame.count()
-        except Exception as error:  # pyspark's own types, raised from the executors
-            raise UsageError(
-                f"--engine spark: the Spark job failed: {_last_line(error)}"
-            ) from error
+        self.held.append(frame)
+        _job_of(frame.count)
         return frame
+
+    def checkpointed(self, frame: Any) -> Any:
+        """`kept`, and cut from the plan that made it."""
+        from pyspark import StorageLevel
+
+        made = _job_of(lambda: frame.localCheckpoint(True, StorageLevel.DISK_ONLY))
+        self.held.append(made)
+        return made
+
+    def release(self, keep: Any = None) -> None:
+        """Every table kept and value broadcast let go, but `keep`."""
+        for held in self.held:
+            if held is not keep:
+                with contextlib.suppress(Exception):
+                    held.unpersist()
+        self.held = [keep] if keep is not None else []
 
 
 def _polars(value: Any) -> pl.DataFrame:
@@ -270,7 +289,13 @@ _KEYS = pl.Schema(
 )
 _PAIRS = pl.Schema({"a": pl.String(), "b": pl.String()})
 _MATCHED = pl.Schema(
-    {"batch": pl.Int64(), "source": pl.String(), "story": pl.String(), "blob": pl.Binary()}
+    {
+        "batch": pl.Int64(),
+        "table": pl.String(),
+        "source": pl.String(),
+        "story": pl.String(),
+        "blob": pl.Binary(),
+    }
 )
 _CHECKED = pl.Schema({"batch": pl.Int64(), "table": pl.String(), "blob": pl.Binary()})
 
@@ -343,6 +368,9 @@ def _check(
     conf.set("spark.sql.shuffle.partitions", str(_partitions(engine, len(articles))))
     try:
         return _checked(articles, engine, job, settings, config, progress)
+    except BaseException:
+        job.release()
+        raise
     finally:
         conf.set("spark.sql.shuffle.partitions", before)
 
@@ -378,21 +406,6 @@ def _shipped(spark: Any, articles: list[Article]) -> Any:
     for block in blocks[1:]:
         shipped = shipped.unionByName(block)
     return shipped
-
-
-def feed_wide(
-    extraction: Extraction, story_of: Mapping[str, str]
-) -> tuple[graph_stage.Names, dict[str, str], FeedFacts]:
-    """What a part's graph and detectors read of the whole feed, from its mentions and
-    story map alone: the resolved names, the subjects' shown names and `FeedFacts`."""
-    names = graph_stage.feed_names(extraction, story_of)
-    named = ClaimGraph(
-        MappingProxyType({}),
-        MappingProxyType(names.person_key),
-        MappingProxyType(names.person_name),
-        MappingProxyType(names.org_name),
-    )
-    return names, shown_subjects(extraction.judgments), feed_facts(extraction, named)
 
 
 def _partitions(engine: SparkEngine, articles: int) -> int:
@@ -438,7 +451,12 @@ def _checked(
 
         yield from _map_rows(batches, reader, read_schema, additions, target)
 
-    read = job.kept(frame.mapInArrow(read_rows, out).withColumn("source", f.col("cleaned.source")))
+    # Cut from the plan that made it: the articles' table the driver shipped is let go.
+    read = job.checkpointed(
+        frame.mapInArrow(read_rows, out).withColumn("source", f.col("cleaned.source"))
+    )
+    del frame
+    everyone = job.collected(read.select("source"))
     # 2. The counts: phrases summed by Spark, the rest merged here.
     step("counts")
     counted = job.kept(job.mapped(read, _part_counter(settings), _COUNTS))
@@ -507,6 +525,12 @@ def _checked(
     found_parts = sorted(
         tuple(sorted(group)) for group in labels.group_by("label").agg("source")["source"].to_list()
     )
+    # Articles with no claim have no subject tables and are in no story: the local
+    # engine checks them together, as story "" (reading's rows on them, such as
+    # encoding damage), and so do they here, as one more part.
+    claimless = everyone.filter(~pl.col("source").is_in(labels["source"].implode()))
+    if len(claimless):
+        found_parts.append(tuple(sorted(claimless["source"])))
     batch_of = _batches(found_parts, engine.batch_articles)
     _LOG.info(
         "%d articles in %d parts, the largest of %d, in %d batches",
@@ -519,17 +543,10 @@ def _checked(
     step("match")
     batched = read.join(spark.createDataFrame(batch_of.to_arrow()), on="source")
     matched = job.kept(job.grouped(batched, "batch", _batch_matcher(settings, shared), _MATCHED))
-    story_rows = job.collected(
-        matched.filter(f.col("source").isNotNull()).select("source", "story")
-    )
+    story_rows = job.collected(matched.filter(f.col("table") == "story").select("source", "story"))
     story_of = dict(sorted(zip(story_rows["source"], story_rows["story"], strict=True)))
-    notices: list[Notice] = [
-        n
-        for r in job.collected(matched.filter(f.col("source").isNull()).select("blob")).iter_rows(
-            named=True
-        )
-        for n in _unblob(r["blob"]).notices
-    ]
+    told = job.collected(matched.filter(f.col("table") == "notices").select("blob"))
+    notices: list[Notice] = [n for blob in told["blob"] for n in _unblob(blob)]
     # What names read of the mentions; a quotation's words are not among it.
     mentions = read.select(
         "index",
@@ -539,7 +556,7 @@ def _checked(
         "orgs",
     )
     extraction = _extraction_of(job.collected(mentions))
-    names, shown, facts = feed_wide(extraction, story_of)
+    names, shown, facts = compare_stage.feed_wide(extraction, story_of)
     del extraction
     # 5. Each batch clustered and compared.
     step("compare")
@@ -547,7 +564,7 @@ def _checked(
     checked = job.kept(
         job.cogrouped(
             batched,
-            matched.filter(f.col("source").isNull()).select("batch", "blob"),
+            matched.filter(f.col("table") == "matching").select("batch", "blob"),
             "batch",
             _batch_checker(engine.batch_articles, given_names),
             _CHECKED,
@@ -576,6 +593,7 @@ def _checked(
     claims_seen.sort(key=lambda c: c.claim_id)
     found_problems = problems.find_problems(discrepancies, claims_seen, cluster_seen, story_of)
     step("")
+    job.release(keep=checked)
     return ArchiveResult(
         articles=count,
         claims=total_claims,
@@ -589,6 +607,7 @@ def _checked(
         notices=tuple(sorted(notices, key=lambda n: n.path)),
         parts=len(found_parts),
         largest_part=max((len(p) for p in found_parts), default=0),
+        held=checked,
     )
 
 
@@ -702,8 +721,8 @@ def _pair_judge(given: Any) -> Callable[[pl.DataFrame], pl.DataFrame]:
 
 
 def _batches(parts: list[tuple[str, ...]], articles: int) -> pl.DataFrame:
-    """(source, batch): the parts, in order, packed into batches of at least `articles`
-    articles (a part is never split)."""
+    """(source, batch): the parts, in order, packed into batches, each closed once it
+    holds `articles` articles or more (a part is never split)."""
     rows: list[tuple[str, int]] = []
     batch, size = 0, 0
     for part in parts:
@@ -724,10 +743,11 @@ def _batch_matcher(settings: MatchSettings, counts: Any) -> Callable[[pl.DataFra
         story_of = matching.story_of
         return pl.DataFrame(
             {
-                "batch": [rows["batch"][0]] * (len(story_of) + 1),
-                "source": [*story_of, None],
-                "story": [*story_of.values(), None],
-                "blob": [*([None] * len(story_of)), _blob(matching)],
+                "batch": [rows["batch"][0]] * (len(story_of) + 2),
+                "table": ["story"] * len(story_of) + ["matching", "notices"],
+                "source": [*story_of, None, None],
+                "story": [*story_of.values(), None, None],
+                "blob": [*([None] * len(story_of)), _blob(matching), _blob(matching.notices)],
             },
             schema=_MATCHED,
         )
@@ -784,7 +804,8 @@ def _batch_checker(
         cluster_of = batch_graph.cluster_of
         for cluster in {cluster_of[c] for c in touched if c in cluster_of}:
             for claim in result.clusters[cluster]:
-                seen[claim.claim_id] = claim
+                # The problems read a cluster's claims by id and source, not their words.
+                seen[claim.claim_id] = replace(claim, text="")
                 clusters[claim.claim_id] = cluster
         batch = rows["batch"][0]
         told = (found, list(seen.values()), clusters, len(claims), _story_sizes(result, index_of))
@@ -854,6 +875,14 @@ def _exploded(job: _Job, checked: Any, table: str, schema: pl.Schema) -> Any:
     return job.mapped(checked.filter(f.col("table") == table).select("blob"), rows, schema)
 
 
+def _job_of(job: Callable[[], Any]) -> Any:
+    """What `job` gives, a failed Spark job one line (`UsageError`)."""
+    try:
+        return job()
+    except Exception as error:  # pyspark's own types, raised from the executors
+        raise UsageError(f"--engine spark: the Spark job failed: {_last_line(error)}") from error
+
+
 def _streamed(
     frame: Any, order: list[str], columns: Mapping[str, Any], block: int
 ) -> Iterator[pl.DataFrame]:
@@ -861,7 +890,7 @@ def _streamed(
     into ranges of about `block` rows, and each range comes to the driver whole, one
     at a time, as one Arrow table (not a Python object a row)."""
     names = list(columns)
-    rows = frame.count()
+    rows = _job_of(frame.count)
     if not rows:
         yield pl.DataFrame(schema=dict(columns))
         return
@@ -880,12 +909,15 @@ def _streamed(
             yield from _arrow_batches(packed(pl.concat(frames)), target)
 
     whole: list[pl.DataFrame] = []
-    for row in ranged.mapInArrow(run, out).toLocalIterator():
-        made = pl.read_ipc(io.BytesIO(row["blob"])).cast(pl.Schema(dict(columns)))
-        if block < rows:
-            yield from (made.slice(at, block) for at in range(0, len(made), block))
-        else:
-            whole.append(made)
+    try:
+        for row in ranged.mapInArrow(run, out).toLocalIterator():
+            made = pl.read_ipc(io.BytesIO(row["blob"])).cast(pl.Schema(dict(columns)))
+            if block < rows:
+                yield from (made.slice(at, block) for at in range(0, len(made), block))
+            else:
+                whole.append(made)
+    except Exception as error:  # pyspark's own types, raised from the executors
+        raise UsageError(f"--engine spark: the Spark job failed: {_last_line(error)}") from error
     if whole:
         yield pl.concat(whole)
 

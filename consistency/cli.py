@@ -243,7 +243,7 @@ def check(
                 from . import archive as archive_flow
 
                 inputs = _inputs(paths, urls)
-                settings = config.load(config_file)
+                loaded = config.load(config_file)
                 from .spark import SparkEngine
 
                 assert isinstance(chosen_engine, SparkEngine)
@@ -251,15 +251,18 @@ def check(
                     archived = archive_flow.check(
                         inputs,
                         chosen_engine,
-                        config=settings,
+                        config=loaded,
                         keep_going=keep_going,
                         exclude=exclude,
                         progress=progress,
                     )
                 _tell(archived.notices, quiet)
-                written_archive = archive_flow.write_reports(
-                    archived, out, formats=chosen, known=known.ids if known else frozenset()
-                )
+                try:
+                    written_archive = archive_flow.write_reports(
+                        archived, out, formats=chosen, known=known.ids if known else frozenset()
+                    )
+                finally:
+                    archived.release()
         if archive:
             _finish(
                 _Figures(

@@ -21,8 +21,8 @@ from typing import Protocol, TypeVar
 from . import caching
 from .detectors import DETECTORS, Context, Detector
 from .detectors.base import FeedFacts, feed_facts
-from .detectors.grades import agreed_subjects
-from .graph import ClaimGraph
+from .detectors.grades import agreed_subjects, shown_subjects
+from .graph import ClaimGraph, Names, feed_names
 from .models import (
     SEVERITY_RANK,
     Claim,
@@ -355,3 +355,18 @@ def prepared(
     whole feed's."""
     extraction = agreed_subjects(extraction, graph, shown)
     return extraction, facts if facts is not None else feed_facts(extraction, graph)
+
+
+def feed_wide(
+    extraction: Extraction, story_of: Mapping[str, str]
+) -> tuple[Names, dict[str, str], FeedFacts]:
+    """What a part's graph and detectors read of the whole feed, from its mentions and
+    story map alone: the resolved names, the subjects' shown names and `FeedFacts`."""
+    names = feed_names(extraction, story_of)
+    named = ClaimGraph(
+        MappingProxyType({}),
+        MappingProxyType(names.person_key),
+        MappingProxyType(names.person_name),
+        MappingProxyType(names.org_name),
+    )
+    return names, shown_subjects(extraction.judgments), feed_facts(extraction, named)

@@ -55,6 +55,13 @@ def _articles(feed: str, tmp: Path) -> tuple[Any, ...]:
         return _site_template(tmp)
     if feed == "surname-elsewhere":
         return _surname_elsewhere(tmp)
+    if feed == "claimless":
+        # Articles with no claim are in no story, but reading's rows on them stand.
+        return (
+            *_surname_elsewhere(tmp),
+            Article("foot", "foot.txt", "Â© 2024 Newsquest\n"),
+            Article("bare", "bare.txt", "\n"),
+        )
     return ingest.read_articles([FEEDS[feed](tmp / "feed")])
 
 
@@ -88,6 +95,7 @@ def _same_as_local(
         "formats",
         "site-template",
         "surname-elsewhere",
+        "claimless",
         pytest.param("shared-people-200", marks=pytest.mark.slow),
         pytest.param("bench-1000", marks=pytest.mark.slow),
     ],

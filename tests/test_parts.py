@@ -26,7 +26,6 @@ from consistency import check_articles, furniture, ingest, match, pipeline, tabl
 from consistency import compare as compare_stage
 from consistency import extract as extract_stage
 from consistency import graph as graph_stage
-from consistency.archive import feed_wide
 from consistency.config import Config
 from consistency.models import Article, Extraction
 from consistency.results import CheckResult
@@ -79,7 +78,7 @@ def check_in_parts(articles: tuple[Article, ...], pieces: int, batch_articles: i
     matching = match.joined(matchings)
     # What the graph and the detectors read of the whole feed: names, from its mentions
     # and story map alone.
-    names, shown, facts = feed_wide(extraction, matching.story_of)
+    names, shown, facts = compare_stage.feed_wide(extraction, matching.story_of)
     rooted: graph_stage.Rooted = []
     rows: list[tuple[tuple[str, ...], compare_stage.Found]] = []
     for part, part_matching in zip(parts, matchings, strict=True):

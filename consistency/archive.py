@@ -19,7 +19,8 @@ local engine calls, so the reports are the local engine's.
    names from the feed's mentions (`compare.feed_wide`).
 5. Each batch clustered and compared on an executor (`graph.build_graph` with the
    feed's names, `compare.batch_rows`), giving its detectors' rows, its claims and
-   coverage rows, and what the problems read of its claims.
+   coverage rows, and what the problems read of its claims (with `stage_tables`, its
+   share of every stage's records too, written by the executors: `write_tables`).
 
 The driver holds what is counted over the vocabulary (words, stems), the phrases that
 link stories (one integer and a flag each), the subject tables (a few rows an
@@ -41,7 +42,7 @@ import logging
 import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -53,10 +54,19 @@ from . import domain, furniture, ingest, match, pipeline, problems, report, stor
 from . import extract as extract_stage
 from . import graph as graph_stage
 from .config import Config
-from .errors import InputError, UsageError
-from .models import Article, Claim, CleanArticle, Discrepancy, Extraction, Notice, Skipped
+from .errors import ConsistencyError, InputError, UsageError
+from .models import (
+    Article,
+    Claim,
+    CleanArticle,
+    Discrepancy,
+    Extraction,
+    Matching,
+    Notice,
+    Skipped,
+)
 from .results import CheckResult
-from .settings import MatchSettings
+from .settings import WORDS_SCORER, MatchSettings
 from .spark import SparkEngine, _arrow_batches, _last_line, _parts, _read_schema, _reader_of
 from .spark import spark_schema as _spark_schema
 
@@ -92,6 +102,9 @@ class ArchiveResult:
     held: Any = None
     """The Spark table the claims and coverage tables are read from, kept on the
     executors' disks until `release`."""
+    stage_tables: Mapping[str, Any] = field(default_factory=dict)
+    """With `stage_tables=True`: each of `tables.TABLES` as a Spark DataFrame, its
+    columns `tables.result_tables`' and then its place in the feed (`STAGE_ORDER`)."""
 
     def release(self) -> None:
         """Let the cluster drop what the tables are read from (write them first)."""
@@ -308,13 +321,14 @@ def check(
     keep_going: bool = False,
     exclude: Iterable[str | Path] = (),
     progress: pipeline.Progress = pipeline._quiet,
+    stage_tables: bool = False,
 ) -> ArchiveResult:
     """Check the articles under `paths` a part at a time on `engine`'s cluster: what
     `pipeline.check` does for the local engine (ingest, then `check_archive`)."""
     feed = ingest.read_feed(paths, keep_going, exclude, remote=engine.files)
     articles, skipped, notices = list(feed.articles), feed.skipped, feed.notices
     del feed  # the articles are let go as they go to the cluster (`_shipped`)
-    return _run(articles, engine, settings, config, skipped, notices, progress)
+    return _run(articles, engine, settings, config, skipped, notices, progress, stage_tables)
 
 
 def check_archive(
@@ -325,11 +339,13 @@ def check_archive(
     skipped: tuple[Skipped, ...] = (),
     notices: tuple[Notice, ...] = (),
     progress: pipeline.Progress = pipeline._quiet,
+    stage_tables: bool = False,
 ) -> ArchiveResult:
     """Check `articles` on `engine`'s cluster a part at a time (see the module's
     docstring): the rows, problems and summary figures the local engine's check gives,
-    and its claims and coverage tables as Spark DataFrames."""
-    return _run(list(articles), engine, settings, config, skipped, notices, progress)
+    and its claims and coverage tables as Spark DataFrames; with `stage_tables`, every
+    stage's records too (`write_tables`)."""
+    return _run(list(articles), engine, settings, config, skipped, notices, progress, stage_tables)
 
 
 def _run(
@@ -340,6 +356,7 @@ def _run(
     skipped: tuple[Skipped, ...],
     notices: tuple[Notice, ...],
     progress: pipeline.Progress,
+    stage_tables: bool,
 ) -> ArchiveResult:
     """`check_archive`, `articles` emptied as they go to the cluster."""
     config = config or Config()
@@ -349,7 +366,7 @@ def _run(
         raise InputError(config.path or "configuration", "ignore_sources leaves out every article")
     settings = settings or config.match
     with domain.configured(config.tables):
-        result = _check(articles, engine, settings, config, progress)
+        result = _check(articles, engine, settings, config, progress, stage_tables)
     return replace(result, skipped=skipped, notices=notices + result.notices)
 
 
@@ -359,6 +376,7 @@ def _check(
     settings: MatchSettings,
     config: Config,
     progress: pipeline.Progress,
+    stage_tables: bool,
 ) -> ArchiveResult:
     job = _Job(engine)
     # The articles' partitions are the joins' too, for this check alone: Spark's
@@ -367,7 +385,7 @@ def _check(
     before = str(conf.get("spark.sql.shuffle.partitions", "200"))
     conf.set("spark.sql.shuffle.partitions", str(_partitions(engine, len(articles))))
     try:
-        return _checked(articles, engine, job, settings, config, progress)
+        return _checked(articles, engine, job, settings, config, progress, stage_tables)
     except BaseException:
         job.release()
         raise
@@ -375,15 +393,25 @@ def _check(
         conf.set("spark.sql.shuffle.partitions", before)
 
 
-def _nothing(spark: Any, config: Config) -> ArchiveResult:
+def _empty(spark: Any, schema: pl.Schema) -> Any:
+    return spark.createDataFrame(pl.DataFrame(schema=schema).to_arrow(), _spark_schema(schema))
+
+
+def _nothing(spark: Any, config: Config, stage_tables: bool) -> ArchiveResult:
     """The check of no articles."""
-    empty = [
-        spark.createDataFrame(pl.DataFrame(schema=schema).to_arrow(), _spark_schema(schema))
-        for schema in (_CLAIM_ROWS, _COVERAGE_ROWS)
-    ]
-    claims_table, coverage_table = empty
     return ArchiveResult(
-        0, 0, MappingProxyType({}), (), (), [], claims_table, coverage_table, config
+        0,
+        0,
+        MappingProxyType({}),
+        (),
+        (),
+        [],
+        _empty(spark, _CLAIM_ROWS),
+        _empty(spark, _COVERAGE_ROWS),
+        config,
+        stage_tables={n: _empty(spark, s) for n, s in _STAGE_SCHEMAS.items()}
+        if stage_tables
+        else {},
     )
 
 
@@ -424,13 +452,14 @@ def _checked(
     settings: MatchSettings,
     config: Config,
     progress: pipeline.Progress,
+    stage_tables: bool,
 ) -> ArchiveResult:
     spark = job.session
     step = _Steps(progress)
     partitions = _partitions(engine, len(articles))
     count = len(articles)
     if not count:
-        return _nothing(spark, config)
+        return _nothing(spark, config, stage_tables)
     frame = _shipped(spark, articles).repartition(partitions)
     # 0. The site-template lines, from each partition's line places.
     step("template")
@@ -566,7 +595,7 @@ def _checked(
             batched,
             matched.filter(f.col("table") == "matching").select("batch", "blob"),
             "batch",
-            _batch_checker(engine.batch_articles, given_names),
+            _batch_checker(engine.batch_articles, given_names, stage_tables),
             _CHECKED,
         )
     )
@@ -608,6 +637,7 @@ def _checked(
         parts=len(found_parts),
         largest_part=max((len(p) for p in found_parts), default=0),
         held=checked,
+        stage_tables=_stage_tables(job, checked, discrepancies) if stage_tables else {},
     )
 
 
@@ -776,7 +806,7 @@ def _of(records: Iterable[Any], sources: set[str]) -> tuple[Any, ...]:
 
 
 def _batch_checker(
-    batch_articles: int, given: Any
+    batch_articles: int, given: Any, stage_tables: bool
 ) -> Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]:
     def checked(rows: pl.DataFrame, matched: pl.DataFrame) -> pl.DataFrame:
         names, shown, facts = given.value
@@ -809,16 +839,18 @@ def _batch_checker(
                 clusters[claim.claim_id] = cluster
         batch = rows["batch"][0]
         told = (found, list(seen.values()), clusters, len(claims), _story_sizes(result, index_of))
+        made = {
+            "found": _blob(told),
+            "claims": _ipc(_claim_rows(result, index_of)),
+            "coverage": _ipc(report.coverage_rows(result)),
+        }
+        if stage_tables:
+            made |= {
+                f"{_STAGE}{name}": _ipc(frame)
+                for name, frame in _stage_rows(result, index_of).items()
+            }
         return pl.DataFrame(
-            {
-                "batch": [batch] * 3,
-                "table": ["found", "claims", "coverage"],
-                "blob": [
-                    _blob(told),
-                    _ipc(_claim_rows(result, index_of)),
-                    _ipc(report.coverage_rows(result)),
-                ],
-            },
+            {"batch": [batch] * len(made), "table": list(made), "blob": list(made.values())},
             schema=_CHECKED,
         )
 
@@ -838,6 +870,87 @@ def _claim_rows(result: CheckResult, index_of: Mapping[str, int]) -> pl.DataFram
         pl.int_range(pl.len()).over("source").cast(pl.Int64).alias("at"),
         pl.all(),
     )
+
+
+_STAGE = "stage:"
+"""The rows of `_CHECKED` that hold a batch's stage tables: "stage:" and the table's name."""
+
+STAGE_ORDER: dict[str, tuple[str, ...]] = {
+    "articles": ("index",),
+    "claims": ("index", "at"),
+    "judgments": ("index", "at"),
+    "people": ("index", "at"),
+    "quotes": ("index", "at"),
+    "organisations": ("index", "at"),
+    "matches": ("by_words", "claim_a", "claim_b"),
+    "related": ("by_words", "claim_a", "claim_b"),
+    "discrepancies": ("at",),
+}
+"""The columns that put each stage table's rows in the local engine's order: an
+article's place in the feed and a record's in its article; matched pairs as
+`match.joined` orders them; the discrepancies as merged."""
+
+
+def _stage_schemas() -> dict[str, pl.Schema]:
+    nothing = CheckResult(
+        (),
+        (),
+        (),
+        Extraction(),
+        Matching(MappingProxyType({}), ()),
+        graph_stage.ClaimGraph(
+            MappingProxyType({}), MappingProxyType({}), MappingProxyType({}), MappingProxyType({})
+        ),
+        (),
+    )
+    return {
+        name: pl.Schema(
+            {
+                **{key: _SORTING[key] for key in STAGE_ORDER[name] if key in _SORTING},
+                **dict(frame.schema),
+            }
+        )
+        for name, frame in tables.result_tables(nothing).items()
+    }
+
+
+_SORTING = {"index": pl.Int64(), "at": pl.Int64(), "by_words": pl.Boolean()}
+"""The columns of `STAGE_ORDER` made for the sort (the rest are the tables' own)."""
+
+_STAGE_SCHEMAS = _stage_schemas()
+
+
+def _stage_rows(result: CheckResult, index_of: Mapping[str, int]) -> dict[str, pl.DataFrame]:
+    """A batch's stage tables (`tables.result_tables`, but discrepancies, which are the
+    driver's), each with its place in the feed (`STAGE_ORDER`)."""
+    made = tables.result_tables(result)
+    del made["discrepancies"]
+    index = pl.col("source").replace_strict(index_of, return_dtype=pl.Int64).alias("index")
+    at = pl.int_range(pl.len()).over("source").cast(pl.Int64).alias("at")
+    by_words = (pl.col("scorer") == WORDS_SCORER).alias("by_words")
+    keys = {"index": index, "at": at, "by_words": by_words}
+    return {
+        name: frame.select(*(keys[key] for key in STAGE_ORDER[name] if key in keys), pl.all())
+        for name, frame in made.items()
+    }
+
+
+def _stage_tables(
+    job: _Job, checked: Any, discrepancies: tuple[Discrepancy, ...]
+) -> dict[str, Any]:
+    """Each stage table as a Spark DataFrame: the batches' rows, and the discrepancies
+    from the driver."""
+    made = {
+        name: _exploded(job, checked, f"{_STAGE}{name}", schema)
+        for name, schema in _STAGE_SCHEMAS.items()
+        if name != "discrepancies"
+    }
+    found = tables.frame(discrepancies, Discrepancy).with_row_index("at").cast({"at": pl.Int64})
+    schema = _STAGE_SCHEMAS["discrepancies"]
+    made["discrepancies"] = job.session.createDataFrame(
+        found.select(list(schema)).to_arrow(), _spark_schema(schema)
+    )
+    return made
 
 
 def _story_sizes(
@@ -957,4 +1070,32 @@ def write_reports(
     return report.write_targets(Path(out_dir), targets)
 
 
-__all__ = ["ArchiveResult", "check_archive", "write_reports"]
+def write_tables(result: ArchiveResult, where: str | Path) -> list[str]:
+    """Each stage table of a check made with `stage_tables=True` as a folder of Parquet
+    part files the executors write, `WHERE/<name>/part-*.parquet`, whose rows, read in
+    the part files' order, are `tables.result_tables`' of the local engine's check
+    (replacing one of an earlier run). `where` is a URI the cluster writes (hdfs://,
+    s3a://), or a local path a local master's executors share with the driver."""
+    if not result.stage_tables:
+        raise UsageError("--tables: this check was not asked for its stage tables")
+    written = []
+    for name, frame in result.stage_tables.items():
+        target = f"{str(where).rstrip('/')}/{name}"
+        order = list(STAGE_ORDER[name])
+        try:
+            made = frame.orderBy(*order).drop(*(key for key in order if key in _SORTING))
+            made.write.mode("overwrite").parquet(target)
+        except Exception as error:  # pyspark's own types: no file system, no access
+            raise ConsistencyError(f"{target}: cannot write: {_last_line(error)}") from error
+        written.append(target)
+    return written
+
+
+__all__ = [
+    "STAGE_ORDER",
+    "ArchiveResult",
+    "check",
+    "check_archive",
+    "write_reports",
+    "write_tables",
+]

@@ -196,7 +196,8 @@ def check(
             metavar="DIR",
             help="Also write every stage's records (articles, claims, judgments, people, "
             "quotes, organisations, matches, discrepancies) as Parquet tables into DIR "
-            "(with --engine spark, DIR may be a URI the cluster writes: s3a://, hdfs://).",
+            "(with --engine spark, DIR may be a URI the cluster writes: s3a://, hdfs://; "
+            "with --archive, the executors write each table as a folder of part files).",
         ),
     ] = None,
     checkpoint: Annotated[
@@ -237,7 +238,7 @@ def check(
             *([checkpoint] if checkpoint else []),
         ]
         if archive:
-            _archive_options(engine, graph, tables_dir, checkpoint)
+            _archive_options(engine, graph, checkpoint)
         with _engine(engine, spark_master, spark_partitions) as chosen_engine:
             if archive:
                 from . import archive as archive_flow
@@ -255,12 +256,17 @@ def check(
                         keep_going=keep_going,
                         exclude=exclude,
                         progress=progress,
+                        stage_tables=tables_dir is not None,
                     )
                 _tell(archived.notices, quiet)
                 try:
-                    written_archive = archive_flow.write_reports(
-                        archived, out, formats=chosen, known=known.ids if known else frozenset()
+                    written_archive: list[str | Path] = list(
+                        archive_flow.write_reports(
+                            archived, out, formats=chosen, known=known.ids if known else frozenset()
+                        )
                     )
+                    if tables_dir is not None:
+                        written_archive += archive_flow.write_tables(archived, tables_dir)
                 finally:
                     archived.release()
         if archive:
@@ -275,7 +281,7 @@ def check(
                     archived.largest,
                     archived.skipped,
                 ),
-                list(written_archive),
+                written_archive,
                 known,
                 fail_on,
                 quiet,
@@ -336,13 +342,11 @@ class _Figures(NamedTuple):
     skipped: Sequence[Skipped]
 
 
-def _archive_options(
-    engine: EngineName, graph: bool, tables_dir: str | None, checkpoint: Path | None
-) -> None:
+def _archive_options(engine: EngineName, graph: bool, checkpoint: Path | None) -> None:
     """--archive's refusals, before anything is read."""
     if engine is not EngineName.spark:
         raise UsageError("--archive goes with --engine spark")
-    for given, name in ((graph, "--graph"), (tables_dir, "--tables"), (checkpoint, "--checkpoint")):
+    for given, name in ((graph, "--graph"), (checkpoint, "--checkpoint")):
         if given:
             raise UsageError(f"--archive does not take {name} yet")
 

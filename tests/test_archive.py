@@ -21,6 +21,7 @@ from test_parts import _site_template, _surname_elsewhere
 
 from consistency import check_articles, ingest, report, write_reports
 from consistency.config import Config
+from consistency.errors import UsageError
 from consistency.models import Article
 
 pytestmark = pytest.mark.spark
@@ -106,6 +107,35 @@ def test_an_archive_check_writes_the_local_checks_tables(
     _same_as_local(tuple(_articles(feed, tmp_path)), spark, tmp_path)
 
 
+@pytest.mark.parametrize("feed", ["site-template", "claimless"])
+def test_an_archive_check_writes_every_stages_records(
+    feed: str, spark: Any, tmp_path: Path
+) -> None:
+    """With `stage_tables`, each of the local `--tables` tables comes as a folder of
+    part files the executors write, whose rows in the files' order are the local
+    engine's, column for column."""
+    import polars as pl
+
+    from consistency import archive, tables
+    from consistency.spark import SparkEngine
+
+    articles = tuple(_articles(feed, tmp_path))
+    whole = tables.result_tables(check_articles(articles, workers=1))
+    engine = SparkEngine(session=spark, partitions=7, batch_articles=3)
+    parted = archive.check_archive(articles, engine, stage_tables=True)
+    out = tmp_path / "tables"
+    assert archive.write_tables(parted, out) == [str(out / name) for name in tables.TABLES]
+    parted.release()
+    assert all(len(whole[name]) for name in ("articles", "claims", "matches", "discrepancies"))
+    for name, local in whole.items():
+        parts = sorted((out / name).glob("part-*.parquet"))
+        read = pl.concat([pl.read_parquet(p) for p in parts]) if parts else local.clear()
+        assert read.schema == local.schema, name
+        assert read.equals(local), name
+    with pytest.raises(UsageError, match="not asked for its stage tables"):
+        archive.write_tables(archive.check_archive(articles, engine), out)
+
+
 def test_settings_reach_an_archive_check(spark: Any, tmp_path: Path) -> None:
     """A settings file's additions, severities and ignored sources: the archive
     check's rows and problems are the local check's under them."""
@@ -142,6 +172,7 @@ def test_the_cli_checks_in_parts(spark: Any, tmp_path: Path) -> None:
     """`consistency check --engine spark --archive`: the local check's tables and gate."""
     from typer.testing import CliRunner
 
+    from consistency import tables
     from consistency.cli import app
 
     feed = Path(__file__).resolve().parent.parent / "fixtures" / "west-mercia"
@@ -160,6 +191,9 @@ def test_the_cli_checks_in_parts(spark: Any, tmp_path: Path) -> None:
         "skipped.csv",
     ]
     assert _differing(tmp_path / "local", tmp_path / "parts") == ["report.html"]
+    staged = runner.invoke(app, [*given, "--archive", "--tables", str(tmp_path / "t"), "-q"])
+    assert staged.exit_code == 0, staged.output
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == sorted(tables.TABLES)
     gate = runner.invoke(app, [*given, "--archive", "--fail-on", "low", "-q"])
     assert gate.exit_code == 1
     # The command line ran on the session already running here, and left it running.

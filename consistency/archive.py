@@ -53,6 +53,7 @@ from . import compare as compare_stage
 from . import domain, furniture, ingest, match, pipeline, problems, report, stories, tables
 from . import extract as extract_stage
 from . import graph as graph_stage
+from .checkpoint import read_key
 from .config import Config
 from .errors import ConsistencyError, InputError, UsageError
 from .models import (
@@ -322,13 +323,16 @@ def check(
     exclude: Iterable[str | Path] = (),
     progress: pipeline.Progress = pipeline._quiet,
     stage_tables: bool = False,
+    checkpoint: str | Path | None = None,
 ) -> ArchiveResult:
     """Check the articles under `paths` a part at a time on `engine`'s cluster: what
     `pipeline.check` does for the local engine (ingest, then `check_archive`)."""
     feed = ingest.read_feed(paths, keep_going, exclude, remote=engine.files)
     articles, skipped, notices = list(feed.articles), feed.skipped, feed.notices
     del feed  # the articles are let go as they go to the cluster (`_shipped`)
-    return _run(articles, engine, settings, config, skipped, notices, progress, stage_tables)
+    return _run(
+        articles, engine, settings, config, skipped, notices, progress, stage_tables, checkpoint
+    )
 
 
 def check_archive(
@@ -340,12 +344,25 @@ def check_archive(
     notices: tuple[Notice, ...] = (),
     progress: pipeline.Progress = pipeline._quiet,
     stage_tables: bool = False,
+    checkpoint: str | Path | None = None,
 ) -> ArchiveResult:
     """Check `articles` on `engine`'s cluster a part at a time (see the module's
     docstring): the rows, problems and summary figures the local engine's check gives,
     and its claims and coverage tables as Spark DataFrames; with `stage_tables`, every
-    stage's records too (`write_tables`)."""
-    return _run(list(articles), engine, settings, config, skipped, notices, progress, stage_tables)
+    stage's records too (`write_tables`). With `checkpoint`, a folder the driver and
+    the executors share, what reading gave is kept there, and a check of the same
+    articles under the same code and settings starts from it (`_kept_read`)."""
+    return _run(
+        list(articles),
+        engine,
+        settings,
+        config,
+        skipped,
+        notices,
+        progress,
+        stage_tables,
+        checkpoint,
+    )
 
 
 def _run(
@@ -357,6 +374,7 @@ def _run(
     notices: tuple[Notice, ...],
     progress: pipeline.Progress,
     stage_tables: bool,
+    checkpoint: str | Path | None,
 ) -> ArchiveResult:
     """`check_archive`, `articles` emptied as they go to the cluster."""
     config = config or Config()
@@ -366,7 +384,7 @@ def _run(
         raise InputError(config.path or "configuration", "ignore_sources leaves out every article")
     settings = settings or config.match
     with domain.configured(config.tables):
-        result = _check(articles, engine, settings, config, progress, stage_tables)
+        result = _check(articles, engine, settings, config, progress, stage_tables, checkpoint)
     return replace(result, skipped=skipped, notices=notices + result.notices)
 
 
@@ -377,6 +395,7 @@ def _check(
     config: Config,
     progress: pipeline.Progress,
     stage_tables: bool,
+    checkpoint: str | Path | None,
 ) -> ArchiveResult:
     job = _Job(engine)
     # The articles' partitions are the joins' too, for this check alone: Spark's
@@ -385,7 +404,7 @@ def _check(
     before = str(conf.get("spark.sql.shuffle.partitions", "200"))
     conf.set("spark.sql.shuffle.partitions", str(_partitions(engine, len(articles))))
     try:
-        return _checked(articles, engine, job, settings, config, progress, stage_tables)
+        return _checked(articles, engine, job, settings, config, progress, stage_tables, checkpoint)
     except BaseException:
         job.release()
         raise
@@ -453,6 +472,7 @@ def _checked(
     config: Config,
     progress: pipeline.Progress,
     stage_tables: bool,
+    checkpoint: str | Path | None,
 ) -> ArchiveResult:
     spark = job.session
     step = _Steps(progress)
@@ -460,31 +480,22 @@ def _checked(
     count = len(articles)
     if not count:
         return _nothing(spark, config, stage_tables)
-    frame = _shipped(spark, articles).repartition(partitions)
-    # 0. The site-template lines, from each partition's line places.
-    step("template")
-    places = job.collected(job.mapped(frame, _line_places, _PLACES))
-    template = furniture.templates_of([_places_of(places)])
-    del places
-    # 1. Every article read, kept on the executors' disks.
-    step("read")
     from pyspark.sql import functions as f
 
-    read_schema = _read_schema()
-    out = _spark_schema(read_schema)
-    target, additions = _arrow_schema(out), job.additions
-    reader = _reader_of(template)
-
-    def read_rows(batches: Iterator[Any]) -> Iterator[Any]:
-        from .spark import _map_rows
-
-        yield from _map_rows(batches, reader, read_schema, additions, target)
-
-    # Cut from the plan that made it: the articles' table the driver shipped is let go.
-    read = job.checkpointed(
-        frame.mapInArrow(read_rows, out).withColumn("source", f.col("cleaned.source"))
+    kept_at = (
+        f"{str(checkpoint).rstrip('/')}/archive-read-{read_key(articles, job.additions)}"
+        if checkpoint is not None
+        else None
     )
-    del frame
+    if kept_at is not None and _finished(spark, kept_at):
+        # 0-1. What reading gave these articles, kept by an earlier run.
+        step("read")
+        articles.clear()
+        read = _job_of(lambda: spark.read.parquet(kept_at))
+    else:
+        read = _read(job, _shipped(spark, articles).repartition(partitions), step)
+        if kept_at is not None:
+            _job_of(lambda: read.write.mode("overwrite").parquet(kept_at))
     everyone = job.collected(read.select("source"))
     # 2. The counts: phrases summed by Spark, the rest merged here.
     step("counts")
@@ -639,6 +650,46 @@ def _checked(
         held=checked,
         stage_tables=_stage_tables(job, checked, discrepancies) if stage_tables else {},
     )
+
+
+def _read(job: _Job, frame: Any, step: _Steps) -> Any:
+    """Steps 0 and 1: the shipped articles (`frame`) read on the executors, with the
+    feed's site-template lines, kept on their disks."""
+    from pyspark.sql import functions as f
+
+    # 0. The site-template lines, from each partition's line places.
+    step("template")
+    places = job.collected(job.mapped(frame, _line_places, _PLACES))
+    template = furniture.templates_of([_places_of(places)])
+    del places
+    # 1. Every article read, kept on the executors' disks.
+    step("read")
+    read_schema = _read_schema()
+    out = _spark_schema(read_schema)
+    target, additions = _arrow_schema(out), job.additions
+    reader = _reader_of(template)
+
+    def read_rows(batches: Iterator[Any]) -> Iterator[Any]:
+        from .spark import _map_rows
+
+        yield from _map_rows(batches, reader, read_schema, additions, target)
+
+    # Cut from the plan that made it: the articles' table the driver shipped is let go.
+    return job.checkpointed(
+        frame.mapInArrow(read_rows, out).withColumn("source", f.col("cleaned.source"))
+    )
+
+
+def _finished(spark: Any, folder: str) -> bool:
+    """Whether a Spark write of `folder` finished (its `_SUCCESS` marker is there: a
+    write that stopped leaves none, and its part files are not read)."""
+    jvm = spark.sparkContext._jvm
+    marker = jvm.org.apache.hadoop.fs.Path(f"{folder}/_SUCCESS")
+    try:
+        system = marker.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+        return bool(system.exists(marker))
+    except Exception as error:  # py4j's own types: no such file system, no access
+        raise ConsistencyError(f"{folder}: cannot read: {_last_line(error)}") from error
 
 
 # The executors' work, step by step: each a function of the rows of a partition or of

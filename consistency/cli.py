@@ -206,7 +206,8 @@ def check(
             "--checkpoint",
             metavar="DIR",
             help="Keep what reading gave and the detectors' rows in DIR as they are done; "
-            "run again with the same DIR to resume a check that stopped.",
+            "run again with the same DIR to resume a check that stopped (with --archive, "
+            "what reading gave, in a folder the driver and the executors share).",
         ),
     ] = None,
     archive: Annotated[
@@ -238,7 +239,7 @@ def check(
             *([checkpoint] if checkpoint else []),
         ]
         if archive:
-            _archive_options(engine, graph, checkpoint)
+            _archive_options(engine, graph)
         with _engine(engine, spark_master, spark_partitions) as chosen_engine:
             if archive:
                 from . import archive as archive_flow
@@ -257,6 +258,7 @@ def check(
                         exclude=exclude,
                         progress=progress,
                         stage_tables=tables_dir is not None,
+                        checkpoint=checkpoint,
                     )
                 _tell(archived.notices, quiet)
                 try:
@@ -342,13 +344,12 @@ class _Figures(NamedTuple):
     skipped: Sequence[Skipped]
 
 
-def _archive_options(engine: EngineName, graph: bool, checkpoint: Path | None) -> None:
+def _archive_options(engine: EngineName, graph: bool) -> None:
     """--archive's refusals, before anything is read."""
     if engine is not EngineName.spark:
         raise UsageError("--archive goes with --engine spark")
-    for given, name in ((graph, "--graph"), (checkpoint, "--checkpoint")):
-        if given:
-            raise UsageError(f"--archive does not take {name} yet")
+    if graph:
+        raise UsageError("--archive does not take --graph (graph.graphml holds the whole feed)")
 
 
 def _finish(

@@ -136,6 +136,41 @@ def test_an_archive_check_writes_every_stages_records(
         archive.write_tables(archive.check_archive(articles, engine), out)
 
 
+def test_an_archive_check_starts_from_what_reading_kept(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a checkpoint folder, what reading gave is kept there, and a check of the same
+    articles reads nothing again and writes the same tables; other articles, or a
+    write that never finished, are read afresh."""
+    from dataclasses import replace
+
+    from consistency import archive
+    from consistency.spark import SparkEngine
+
+    articles = tuple(_articles("surname-elsewhere", tmp_path))
+    engine = SparkEngine(session=spark, partitions=2)
+    kept = tmp_path / "kept"
+    archive.write_reports(
+        archive.check_archive(articles, engine, checkpoint=kept), tmp_path / "first"
+    )
+    (folder,) = kept.iterdir()
+    assert folder.name.startswith("archive-read-") and (folder / "_SUCCESS").exists()
+
+    def read_again(template: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(archive, "_reader_of", read_again)
+    resumed = archive.check_archive(articles, engine, checkpoint=kept)
+    archive.write_reports(resumed, tmp_path / "resumed")
+    assert _differing(tmp_path / "first", tmp_path / "resumed") == []
+    changed = (replace(articles[0], body=articles[0].body + "\nOne more line.\n"), *articles[1:])
+    with pytest.raises(AssertionError, match="read again"):
+        archive.check_archive(changed, engine, checkpoint=kept)
+    (folder / "_SUCCESS").unlink()
+    with pytest.raises(AssertionError, match="read again"):
+        archive.check_archive(articles, engine, checkpoint=kept)
+
+
 def test_settings_reach_an_archive_check(spark: Any, tmp_path: Path) -> None:
     """A settings file's additions, severities and ignored sources: the archive
     check's rows and problems are the local check's under them."""
@@ -191,9 +226,11 @@ def test_the_cli_checks_in_parts(spark: Any, tmp_path: Path) -> None:
         "skipped.csv",
     ]
     assert _differing(tmp_path / "local", tmp_path / "parts") == ["report.html"]
-    staged = runner.invoke(app, [*given, "--archive", "--tables", str(tmp_path / "t"), "-q"])
+    kept = ["--checkpoint", str(tmp_path / "cp")]
+    staged = runner.invoke(app, [*given, "--archive", "--tables", str(tmp_path / "t"), *kept, "-q"])
     assert staged.exit_code == 0, staged.output
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == sorted(tables.TABLES)
+    assert [p.name[:13] for p in (tmp_path / "cp").iterdir()] == ["archive-read-"]
     gate = runner.invoke(app, [*given, "--archive", "--fail-on", "low", "-q"])
     assert gate.exit_code == 1
     # The command line ran on the session already running here, and left it running.
@@ -205,7 +242,6 @@ def test_the_cli_checks_in_parts(spark: Any, tmp_path: Path) -> None:
     [
         ([], "--archive goes with --engine spark"),
         (["--engine", "spark", "--graph"], "--archive does not take --graph"),
-        (["--engine", "spark", "--checkpoint", "cp"], "--archive does not take --checkpoint"),
     ],
 )
 def test_what_an_archive_check_does_not_take_is_refused_first(

@@ -53,7 +53,7 @@ from . import compare as compare_stage
 from . import domain, furniture, ingest, match, pipeline, problems, report, stories, tables
 from . import extract as extract_stage
 from . import graph as graph_stage
-from .checkpoint import read_key
+from .checkpoint import Checkpoint, read_key
 from .config import Config
 from .errors import ConsistencyError, InputError, UsageError
 from .models import (
@@ -105,7 +105,8 @@ class ArchiveResult:
     executors' disks until `release`."""
     stage_tables: Mapping[str, Any] = field(default_factory=dict)
     """With `stage_tables=True`: each of `tables.TABLES` as a Spark DataFrame, its
-    columns `tables.result_tables`' and then its place in the feed (`STAGE_ORDER`)."""
+    place in the feed (the columns of `STAGE_ORDER` made for the sort, `_SORTING`)
+    and then `tables.result_tables`' columns."""
 
     def release(self) -> None:
         """Let the cluster drop what the tables are read from (write them first)."""
@@ -349,9 +350,10 @@ def check_archive(
     """Check `articles` on `engine`'s cluster a part at a time (see the module's
     docstring): the rows, problems and summary figures the local engine's check gives,
     and its claims and coverage tables as Spark DataFrames; with `stage_tables`, every
-    stage's records too (`write_tables`). With `checkpoint`, a folder the driver and
-    the executors share, what reading gave is kept there, and a check of the same
-    articles under the same code and settings starts from it (`_kept_read`)."""
+    stage's records too (`write_tables`, before `ArchiveResult.release`). With
+    `checkpoint`, a folder the driver and the executors share, what reading gave is
+    kept there, and a check of the same articles under the same code, library
+    versions and configured additions starts from it (`_kept_folder`, `_kept_read`)."""
     return _run(
         list(articles),
         engine,
@@ -413,6 +415,7 @@ def _check(
 
 
 def _empty(spark: Any, schema: pl.Schema) -> Any:
+    """A Spark table of no rows of `schema`."""
     return spark.createDataFrame(pl.DataFrame(schema=schema).to_arrow(), _spark_schema(schema))
 
 
@@ -482,20 +485,16 @@ def _checked(
         return _nothing(spark, config, stage_tables)
     from pyspark.sql import functions as f
 
-    kept_at = (
-        f"{str(checkpoint).rstrip('/')}/archive-read-{read_key(articles, job.additions)}"
-        if checkpoint is not None
-        else None
-    )
-    if kept_at is not None and _finished(spark, kept_at):
+    kept_at = _kept_folder(checkpoint, articles) if checkpoint is not None else None
+    read = _kept_read(job, kept_at, count, partitions) if kept_at is not None else None
+    if read is not None:
         # 0-1. What reading gave these articles, kept by an earlier run.
         step("read")
         articles.clear()
-        read = _job_of(lambda: spark.read.parquet(kept_at))
     else:
         read = _read(job, _shipped(spark, articles).repartition(partitions), step)
         if kept_at is not None:
-            _job_of(lambda: read.write.mode("overwrite").parquet(kept_at))
+            _keep_read(read, kept_at)
     everyone = job.collected(read.select("source"))
     # 2. The counts: phrases summed by Spark, the rest merged here.
     step("counts")
@@ -680,16 +679,47 @@ def _read(job: _Job, frame: Any, step: _Steps) -> Any:
     )
 
 
-def _finished(spark: Any, folder: str) -> bool:
-    """Whether a Spark write of `folder` finished (its `_SUCCESS` marker is there: a
-    write that stopped leaves none, and its part files are not read)."""
-    jvm = spark.sparkContext._jvm
-    marker = jvm.org.apache.hadoop.fs.Path(f"{folder}/_SUCCESS")
+def _kept_folder(checkpoint: str | Path, articles: list[Article]) -> str:
+    """Where what reading gives `articles` is kept under `checkpoint`: keyed as the
+    local checkpoint keys it (`checkpoint.read_key`, under the domain tables now
+    configured). A local folder is made, and found writable, before any work."""
+    if ingest.is_remote(str(checkpoint)):
+        key = read_key(articles, domain.additions())
+    else:
+        key = Checkpoint.open(Path(checkpoint), articles).key
+    return f"{str(checkpoint).rstrip('/')}/archive-read-{key}"
+
+
+def _kept_read(job: _Job, folder: str, count: int, partitions: int) -> Any:
+    """What an earlier run kept in `folder` of reading `count` articles, in
+    `partitions` partitions as a fresh read has them, kept on the executors' disks;
+    None where no write of it finished (no `_SUCCESS` marker), or what is there cannot
+    be read whole (then it is read afresh and written anew)."""
+    spark = job.session
     try:
+        jvm: Any = spark.sparkContext._jvm
+        marker = jvm.org.apache.hadoop.fs.Path(f"{folder}/_SUCCESS")
         system = marker.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-        return bool(system.exists(marker))
-    except Exception as error:  # py4j's own types: no such file system, no access
-        raise ConsistencyError(f"{folder}: cannot read: {_last_line(error)}") from error
+        if not system.exists(marker):
+            return None
+        schema = _spark_schema(_read_schema()).add("source", "string")
+        kept = job.kept(spark.read.schema(schema).parquet(folder).repartition(partitions))
+    except Exception:  # py4j's and pyspark's own types: a file gone, another schema
+        return None
+    if _job_of(kept.count) != count:
+        kept.unpersist()
+        return None
+    return kept
+
+
+def _keep_read(read: Any, folder: str) -> None:
+    """What was read written to `folder` as Spark writes Parquet (`_SUCCESS` last)."""
+    try:
+        read.write.mode("overwrite").parquet(folder)
+    except Exception as error:  # pyspark's own types: no file system, no access
+        raise ConsistencyError(
+            f"{folder}: cannot keep a checkpoint there: {_last_line(error)}"
+        ) from error
 
 
 # The executors' work, step by step: each a function of the rows of a partition or of
@@ -926,23 +956,31 @@ def _claim_rows(result: CheckResult, index_of: Mapping[str, int]) -> pl.DataFram
 _STAGE = "stage:"
 """The rows of `_CHECKED` that hold a batch's stage tables: "stage:" and the table's name."""
 
-STAGE_ORDER: dict[str, tuple[str, ...]] = {
-    "articles": ("index",),
-    "claims": ("index", "at"),
-    "judgments": ("index", "at"),
-    "people": ("index", "at"),
-    "quotes": ("index", "at"),
-    "organisations": ("index", "at"),
-    "matches": ("by_words", "claim_a", "claim_b"),
-    "related": ("by_words", "claim_a", "claim_b"),
-    "discrepancies": ("at",),
-}
+STAGE_ORDER: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "articles": ("index",),
+        "claims": ("index", "at"),
+        "judgments": ("index", "at"),
+        "people": ("index", "at"),
+        "quotes": ("index", "at"),
+        "organisations": ("index", "at"),
+        "matches": ("by_words", "claim_a", "claim_b"),
+        "related": ("by_words", "claim_a", "claim_b"),
+        "discrepancies": ("at",),
+    }
+)
 """The columns that put each stage table's rows in the local engine's order: an
 article's place in the feed and a record's in its article; matched pairs as
 `match.joined` orders them; the discrepancies as merged."""
 
 
+_SORTING = {"index": pl.Int64(), "at": pl.Int64(), "by_words": pl.Boolean()}
+"""The columns of `STAGE_ORDER` made for the sort (the rest are the tables' own)."""
+
+
 def _stage_schemas() -> dict[str, pl.Schema]:
+    """Each stage table's schema: its sort columns, then those `tables.result_tables`
+    gives it (read off the tables of a check of nothing)."""
     nothing = CheckResult(
         (),
         (),
@@ -964,9 +1002,6 @@ def _stage_schemas() -> dict[str, pl.Schema]:
         for name, frame in tables.result_tables(nothing).items()
     }
 
-
-_SORTING = {"index": pl.Int64(), "at": pl.Int64(), "by_words": pl.Boolean()}
-"""The columns of `STAGE_ORDER` made for the sort (the rest are the tables' own)."""
 
 _STAGE_SCHEMAS = _stage_schemas()
 
@@ -1129,7 +1164,7 @@ def write_tables(result: ArchiveResult, where: str | Path) -> list[str]:
     s3a://), or a local path a local master's executors share with the driver."""
     if not result.stage_tables:
         raise UsageError("--tables: this check was not asked for its stage tables")
-    written = []
+    written: list[str] = []
     for name, frame in result.stage_tables.items():
         target = f"{str(where).rstrip('/')}/{name}"
         order = list(STAGE_ORDER[name])
@@ -1137,7 +1172,9 @@ def write_tables(result: ArchiveResult, where: str | Path) -> list[str]:
             made = frame.orderBy(*order).drop(*(key for key in order if key in _SORTING))
             made.write.mode("overwrite").parquet(target)
         except Exception as error:  # pyspark's own types: no file system, no access
-            raise ConsistencyError(f"{target}: cannot write: {_last_line(error)}") from error
+            raise ConsistencyError(
+                f"{target}: cannot sort or write the table: {_last_line(error)}"
+            ) from error
         written.append(target)
     return written
 

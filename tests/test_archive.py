@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import filecmp
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from test_parts import _site_template, _surname_elsewhere
 
 from consistency import check_articles, ingest, report, write_reports
 from consistency.config import Config
-from consistency.errors import UsageError
+from consistency.errors import ConsistencyError, UsageError
 from consistency.models import Article
 
 pytestmark = pytest.mark.spark
@@ -125,15 +126,16 @@ def test_an_archive_check_writes_every_stages_records(
     parted = archive.check_archive(articles, engine, stage_tables=True)
     out = tmp_path / "tables"
     assert archive.write_tables(parted, out) == [str(out / name) for name in tables.TABLES]
-    parted.release()
     assert all(len(whole[name]) for name in ("articles", "claims", "matches", "discrepancies"))
     for name, local in whole.items():
         parts = sorted((out / name).glob("part-*.parquet"))
-        read = pl.concat([pl.read_parquet(p) for p in parts]) if parts else local.clear()
+        assert parts, name  # an empty table too is a part file, with the schema
+        read = pl.concat([pl.read_parquet(p) for p in parts])
         assert read.schema == local.schema, name
         assert read.equals(local), name
     with pytest.raises(UsageError, match="not asked for its stage tables"):
-        archive.write_tables(archive.check_archive(articles, engine), out)
+        archive.write_tables(replace(parted, stage_tables={}), out)
+    parted.release()
 
 
 def test_an_archive_check_starts_from_what_reading_kept(
@@ -142,17 +144,16 @@ def test_an_archive_check_starts_from_what_reading_kept(
     """With a checkpoint folder, what reading gave is kept there, and a check of the same
     articles reads nothing again and writes the same tables; other articles, or a
     write that never finished, are read afresh."""
-    from dataclasses import replace
-
     from consistency import archive
     from consistency.spark import SparkEngine
 
-    articles = tuple(_articles("surname-elsewhere", tmp_path))
-    engine = SparkEngine(session=spark, partitions=2)
+    articles = tuple(_articles("claimless", tmp_path))
     kept = tmp_path / "kept"
-    archive.write_reports(
-        archive.check_archive(articles, engine, checkpoint=kept), tmp_path / "first"
+    first = archive.check_archive(
+        articles, SparkEngine(session=spark, partitions=2), checkpoint=kept
     )
+    archive.write_reports(first, tmp_path / "first", formats=FORMATS)
+    first.release()
     (folder,) = kept.iterdir()
     assert folder.name.startswith("archive-read-") and (folder / "_SUCCESS").exists()
 
@@ -160,15 +161,25 @@ def test_an_archive_check_starts_from_what_reading_kept(
         raise AssertionError("read again")
 
     monkeypatch.setattr(archive, "_reader_of", read_again)
+    engine = SparkEngine(session=spark, partitions=7, batch_articles=3)
     resumed = archive.check_archive(articles, engine, checkpoint=kept)
-    archive.write_reports(resumed, tmp_path / "resumed")
+    archive.write_reports(resumed, tmp_path / "resumed", formats=FORMATS)
+    resumed.release()
     assert _differing(tmp_path / "first", tmp_path / "resumed") == []
     changed = (replace(articles[0], body=articles[0].body + "\nOne more line.\n"), *articles[1:])
     with pytest.raises(AssertionError, match="read again"):
         archive.check_archive(changed, engine, checkpoint=kept)
+    # A part file gone: what is kept is not read whole, so it is read afresh.
+    max(folder.glob("part-*"), key=lambda part: part.stat().st_size).unlink()
+    with pytest.raises(AssertionError, match="read again"):
+        archive.check_archive(articles, engine, checkpoint=kept)
     (folder / "_SUCCESS").unlink()
     with pytest.raises(AssertionError, match="read again"):
         archive.check_archive(articles, engine, checkpoint=kept)
+    # A folder that cannot be written is an error before anything is read.
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ConsistencyError, match="cannot keep a checkpoint there"):
+        archive.check_archive(articles, engine, checkpoint=tmp_path / "a-file")
 
 
 def test_settings_reach_an_archive_check(spark: Any, tmp_path: Path) -> None:

@@ -282,6 +282,7 @@ def check(
                     archived.problems,
                     archived.largest,
                     archived.skipped,
+                    (archived.parts, archived.largest_part),
                 ),
                 written_archive,
                 known,
@@ -342,6 +343,9 @@ class _Figures(NamedTuple):
     problems: Sequence[Problem]
     largest: Sequence[report.StorySize]
     skipped: Sequence[Skipped]
+    parts: tuple[int, int] | None = None
+    """An archive check's parts no story crosses, and the articles in the largest (one
+    executor's work: the figure to watch for skew)."""
 
 
 def _archive_options(engine: EngineName, graph: bool) -> None:
@@ -379,6 +383,12 @@ def _finish(
                 largest=result.largest,
             )
         )
+        if result.parts is not None:
+            parts, largest = result.parts
+            typer.echo(
+                f"\nchecked in {report.counted(parts, 'part')} no story crosses, "
+                f"the largest of {report.counted(largest, 'article')}"
+            )
         if result.skipped:
             inputs = report.counted(len(result.skipped), "unreadable input")
             typer.echo(f"\nskipped {inputs} (see skipped.csv):")

@@ -229,6 +229,7 @@ def test_the_cli_checks_in_parts(spark: Any, tmp_path: Path) -> None:
     parted = runner.invoke(app, [*given, "--archive", "--spark-partitions", "2"])
     assert parted.exit_code == 0, parted.output
     assert "5 sources, 1 story" in parted.output
+    assert "checked in 1 part no story crosses, the largest of 5 articles" in parted.output
     assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == [
         "claims.csv",
         "coverage.csv",

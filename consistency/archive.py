@@ -405,8 +405,13 @@ def _check(
     conf = job.session.conf
     before = str(conf.get("spark.sql.shuffle.partitions", "200"))
     conf.set("spark.sql.shuffle.partitions", str(_partitions(engine, len(articles))))
+    step = _Steps(progress)
     try:
-        return _checked(articles, engine, job, settings, config, progress, stage_tables, checkpoint)
+        return _checked(articles, engine, job, settings, config, step, stage_tables, checkpoint)
+    except UsageError as error:
+        job.release()
+        # A job that fails at archive scale is told with the step it failed in.
+        raise UsageError(f"{error} (in the archive's {step.name or 'first'} step)") from error
     except BaseException:
         job.release()
         raise
@@ -473,12 +478,11 @@ def _checked(
     job: _Job,
     settings: MatchSettings,
     config: Config,
-    progress: pipeline.Progress,
+    step: _Steps,
     stage_tables: bool,
     checkpoint: str | Path | None,
 ) -> ArchiveResult:
     spark = job.session
-    step = _Steps(progress)
     partitions = _partitions(engine, len(articles))
     count = len(articles)
     if not count:

@@ -272,13 +272,21 @@ def _parts(read: pl.DataFrame) -> Iterator[ReadArticle]:
         )
 
 
+_JAVA_ERROR = re.compile(r"^(?:Caused by:|:)\s*([\w.$]+(?:Error|Exception)\b.*)")
+"""A Java exception's line in a failed job's message (": org...SparkException: ...",
+"Caused by: java.lang.OutOfMemoryError: Java heap space")."""
+
+
 def _last_line(error: BaseException) -> str:
     """What a failed Spark job says went wrong: the last line of the Python worker's
-    traceback it carries ("ModuleNotFoundError: No module named 'pyarrow'"), not the
-    Java stack around it."""
+    traceback it carries ("ModuleNotFoundError: No module named 'pyarrow'"), or, where
+    no Python code failed, the Java exception at the root of it (the last "Caused by",
+    an executor's lost memory or a worker that crashed), never a line of a Java stack."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     python = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)]
-    return (python or lines or [type(error).__name__])[-1]
+    java = [found[1] for line in lines if (found := _JAVA_ERROR.match(line))]
+    plain = [line for line in lines if not re.match(r"^(at |\.\.\. \d+ more)", line)]
+    return (python or java or plain or lines or [type(error).__name__])[-1]
 
 
 def start_session(master: str = "local[*]", partitions: int | None = None) -> SparkSession:

@@ -182,6 +182,27 @@ def test_an_archive_check_starts_from_what_reading_kept(
         archive.check_archive(articles, engine, checkpoint=tmp_path / "a-file")
 
 
+def test_a_failed_job_is_one_line_naming_its_step(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from consistency import archive
+    from consistency.spark import SparkEngine
+
+    def failing(*given: object) -> Any:
+        def fail(rows: Any) -> Any:
+            raise ValueError("no match for this batch")
+
+        return fail
+
+    monkeypatch.setattr(archive, "_batch_matcher", failing)
+    with pytest.raises(UsageError) as raised:
+        archive.check_archive(_articles("west-mercia", tmp_path), SparkEngine(session=spark))
+    assert str(raised.value) == (
+        "--engine spark: the Spark job failed: ValueError: no match for this batch "
+        "(in the archive's match step)"
+    )
+
+
 def test_settings_reach_an_archive_check(spark: Any, tmp_path: Path) -> None:
     """A settings file's additions, severities and ignored sources: the archive
     check's rows and problems are the local check's under them."""

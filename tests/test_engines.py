@@ -168,6 +168,20 @@ def test_a_failed_job_is_named_by_the_python_error_behind_it() -> None:
     )
     assert _last_line(RuntimeError(message)) == "ModuleNotFoundError: No module named 'pyarrow'"
     assert _last_line(RuntimeError("")) == "RuntimeError"
+    # No Python code failed: the Java exception at the root, not the stack's last frame.
+    java = (
+        "An error occurred while calling o1234.collectAsArrowToPython.\n"
+        ": org.apache.spark.SparkException: Job aborted due to stage failure: Task 3 "
+        "in stage 45.0 failed 1 times\n"
+        "\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages\n"
+        "Caused by: java.lang.OutOfMemoryError: Java heap space\n"
+        "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)\n"
+        "\tat org.apache.spark.executor.Executor$TaskRunner$$Lambda$3018.apply(Unknown Source)\n"
+        "\t... 3 more\n"
+    )
+    assert _last_line(RuntimeError(java)) == "java.lang.OutOfMemoryError: Java heap space"
+    stack = "Job failed\n\tat org.apache.spark.executor.Executor.run\n\t... 2 more\n"
+    assert _last_line(RuntimeError(stack)) == "Job failed"
 
 
 def test_settings_reach_the_executors(spark: Any, tmp_path: Path) -> None:

@@ -33,7 +33,9 @@ import scale  # bench/scale.py, beside this file
 def run(feed: Path, out: Path, extra: list[str], limit_mib: float = 0) -> dict[str, float]:
     """One `consistency check` of `feed` in a fresh process: wall seconds, peak PSS.
     With `limit_mib`, the run is stopped once its process tree holds more than that
-    (then "failed" is 1 and the wall time is when it was stopped)."""
+    (then "failed" is 1 and the wall time is when it was stopped). A run that fails
+    by itself (exit status 2 and over: the one-line error on stderr) has "failed" 2,
+    its time and peak measured up to then: a figure too."""
     command = [sys.executable, "-m", "consistency", "check", str(feed), "--out", str(out), "-q"]
     start = time.perf_counter()
     failed = 0.0
@@ -50,7 +52,7 @@ def run(feed: Path, out: Path, extra: list[str], limit_mib: float = 0) -> dict[s
                 break
             time.sleep(0.25)
         if not failed and child.returncode not in (0, 1):
-            raise subprocess.CalledProcessError(child.returncode, command)
+            failed = 2.0
     return {
         "wall": time.perf_counter() - start,
         "pss_mib": memory.peak_kib / 1024,
@@ -99,13 +101,16 @@ def main(argv: list[str] | None = None) -> int:
                 scale.write_corpus(scale.make_corpus(size), feed)
             local = run(feed, Path(tmp) / "local", [], args.local_limit_mib)
             on_spark = run(feed, Path(tmp) / "spark", spark)
-            same = not local["failed"] and same_reports(Path(tmp) / "local", Path(tmp) / "spark")
+            both = not local["failed"] and not on_spark["failed"]
+            same = both and same_reports(Path(tmp) / "local", Path(tmp) / "spark")
             name = f"spark {args.spark_master}" + (" --archive" if args.archive else "")
             for engine, figures in (("local", local), (name, on_spark)):
-                stopped = (
-                    f" (stopped over {args.local_limit_mib:,.0f} MiB)" if figures["failed"] else ""
-                )
-                equal = "-" if local["failed"] else ("yes" if same else "NO")
+                stopped = {
+                    0.0: "",
+                    1.0: f" (stopped over {args.local_limit_mib:,.0f} MiB)",
+                    2.0: " (failed)",
+                }[figures["failed"]]
+                equal = "yes" if same else ("NO" if both else "-")
                 print(
                     f"| {size:,} | {engine}{stopped} | {figures['wall']:.1f} "
                     f"| {figures['pss_mib']:,.0f} | {equal} |",

@@ -870,24 +870,16 @@ def _batch_matcher(settings: MatchSettings, counts: Any) -> Callable[[pl.DataFra
     return matched
 
 
-_MENTIONS = ("judgments", "people", "quotes", "orgs")
-
-
 def _extraction_of(rows: pl.DataFrame) -> Extraction:
     """The mentions of every article, in feed order, from the read table's columns."""
-    kinds = {"judgments": "judgments", "people": "people", "quotes": "quotes", "orgs": "orgs"}
     from .spark import _READ_PARTS
 
     readers = {name: tables.reader(cls) for name, cls in _READ_PARTS.items()}
-    made: dict[str, list[Any]] = {name: [] for name in kinds}
+    made: dict[str, list[Any]] = {name: [] for name in _READ_PARTS}
     for row in rows.sort("index").iter_rows(named=True):
-        for name in kinds:
+        for name in _READ_PARTS:
             made[name] += [readers[name](r) for r in row[name]]
     return Extraction(**{name: tuple(records) for name, records in made.items()})
-
-
-def _of(records: Iterable[Any], sources: set[str]) -> tuple[Any, ...]:
-    return tuple(r for r in records if r.source in sources)
 
 
 def _batch_checker(

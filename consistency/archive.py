@@ -236,6 +236,18 @@ class _Job:
     def collected(self, frame: Any) -> pl.DataFrame:
         return _polars(_job_of(frame.toArrow))
 
+    def unblobbed(self, frame: Any) -> Iterator[Any]:
+        """The values pickled in `frame`'s blob column, a partition at a time: the
+        driver's JVM holds one partition's rows, never the whole job's results (as
+        `collected` does, on their way to Python). Keep `frame` first (`kept`): each
+        partition is a job of its own, run one after another."""
+        rows = frame.select("blob").toLocalIterator()
+        while True:
+            row = _job_of(lambda: next(rows, None))
+            if row is None:
+                return
+            yield _unblob(bytes(row["blob"]))
+
     def kept(self, frame: Any) -> Any:
         """`frame` computed once and kept on the executors' disks (until `release`)."""
         from pyspark import StorageLevel
@@ -509,12 +521,7 @@ def _checked(
         .agg(f.sum("articles").alias("articles"), f.max("most").alias("most"))
     )
     linking = job.collected(job.mapped(shingles, _kept_shingles(settings), _KEPT))
-    part_counts = [
-        _unblob(r["blob"])
-        for r in job.collected(counted.filter(f.col("blob").isNotNull()).select("blob")).iter_rows(
-            named=True
-        )
-    ]
+    part_counts = list(job.unblobbed(counted.filter(f.col("blob").isNotNull())))
     counted.unpersist()
     counts = match.merge_counts(
         part_counts, settings, shingles=linking.select(_unsigned("shingle"), "common")
@@ -522,12 +529,9 @@ def _checked(
     del part_counts, linking
     step("subjects")
     shared = job.broadcast(counts)
-    subjects = [
-        _unblob(r["blob"])
-        for r in job.collected(
-            job.mapped(read, _subject_finder(settings, shared), _BLOBS)
-        ).iter_rows(named=True)
-    ]
+    found_subjects = job.kept(job.mapped(read, _subject_finder(settings, shared), _BLOBS))
+    subjects = list(job.unblobbed(found_subjects))
+    found_subjects.unpersist()
     counts = match.with_subjects(counts, subjects)
     del subjects
     shared.unpersist()
@@ -536,12 +540,7 @@ def _checked(
     step("parts")
     keyed = job.kept(job.mapped(read, _key_finder(settings, shared), _KEYS))
     subject_tables = stories.SubjectTables.concat(
-        [
-            _unblob(r["blob"])
-            for r in job.collected(
-                keyed.filter(f.col("blob").isNotNull()).select("blob")
-            ).iter_rows(named=True)
-        ]
+        list(job.unblobbed(keyed.filter(f.col("blob").isNotNull())))
     )
     sources = subject_tables.days.select("source")
     step("components")
@@ -588,8 +587,8 @@ def _checked(
     matched = job.kept(job.grouped(batched, "batch", _batch_matcher(settings, shared), _MATCHED))
     story_rows = job.collected(matched.filter(f.col("table") == "story").select("source", "story"))
     story_of = dict(sorted(zip(story_rows["source"], story_rows["story"], strict=True)))
-    told = job.collected(matched.filter(f.col("table") == "notices").select("blob"))
-    notices: list[Notice] = [n for blob in told["blob"] for n in _unblob(blob)]
+    told = job.unblobbed(matched.filter(f.col("table") == "notices"))
+    notices: list[Notice] = [n for batch in told for n in batch]
     # What names read of the mentions; a quotation's words are not among it.
     mentions = read.select(
         "index",
@@ -620,10 +619,9 @@ def _checked(
     cluster_seen: dict[str, str] = {}
     total_claims = 0
     sizes: dict[str, tuple[int, int, str]] = {}
-    for r in job.collected(checked.filter(f.col("table") == "found").select("blob")).iter_rows(
-        named=True
+    for batch_found, seen, clusters, counted_claims, batch_sizes in job.unblobbed(
+        checked.filter(f.col("table") == "found")
     ):
-        batch_found, seen, clusters, counted_claims, batch_sizes = _unblob(r["blob"])
         found += batch_found
         claims_seen += seen
         cluster_seen.update(clusters)

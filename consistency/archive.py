@@ -308,7 +308,33 @@ _PLACES = pl.Schema(
     {"table": pl.String(), "key": pl.String(), "index": pl.Int64(), "value": pl.Int64()}
 )
 _COUNTS = pl.Schema(
-    {"shingle": pl.Int64(), "articles": pl.Int64(), "most": pl.Int64(), "blob": pl.Binary()}
+    {
+        "table": pl.String(),
+        "shingle": pl.Int64(),
+        "articles": pl.Int64(),
+        "most": pl.Int64(),
+        "word": pl.String(),
+        "df": pl.Int64(),
+        "kind": pl.Int64(),
+        "source": pl.String(),
+        "at": pl.Int64(),
+        "usage": pl.Float64(),
+        "blob": pl.Binary(),
+    }
+)
+"""A partition's `match.PartCounts`, a table to a row kind (`table`): "phrase" (its
+shingles), "word" (`stories.word_counts`), "stem", "template" and "usage" (its
+`match.StemCounts`' tables) and one "part" row (its sources and counted claims), so
+that Spark sums them over the feed and the driver holds the feed's vocabulary once,
+never every partition's share of it."""
+_WORDS = pl.Schema(
+    {
+        "word": pl.String(),
+        "df": pl.Int64(),
+        "kind": pl.Int64(),
+        "source": pl.String(),
+        "at": pl.Int64(),
+    }
 )
 _BLOBS = pl.Schema({"blob": pl.Binary()})
 _KEYS = pl.Schema(
@@ -515,18 +541,8 @@ def _checked(
     # 2. The counts: phrases summed by Spark, the rest merged here.
     step("counts")
     counted = job.kept(job.mapped(read, _part_counter(settings), _COUNTS))
-    shingles = (
-        counted.filter(f.col("blob").isNull())
-        .groupBy("shingle")
-        .agg(f.sum("articles").alias("articles"), f.max("most").alias("most"))
-    )
-    linking = job.collected(job.mapped(shingles, _kept_shingles(settings), _KEPT))
-    part_counts = list(job.unblobbed(counted.filter(f.col("blob").isNotNull())))
+    counts = _feed_counts(job, counted, settings)
     counted.unpersist()
-    counts = match.merge_counts(
-        part_counts, settings, shingles=linking.select(_unsigned("shingle"), "common")
-    )
-    del part_counts, linking
     step("subjects")
     shared = job.broadcast(counts)
     found_subjects = job.kept(job.mapped(read, _subject_finder(settings, shared), _BLOBS))
@@ -763,12 +779,79 @@ def _part_counter(settings: MatchSettings) -> Callable[[pl.DataFrame], pl.DataFr
     def count(rows: pl.DataFrame) -> pl.DataFrame:
         _, claims, extraction = _read_of(rows)
         counted = match.count_part(claims, settings, extract_stage.entities_by_source(extraction))
-        phrases = counted.shingles.select(_signed("shingle"), "articles", "most", blob=None)
-        rest = replace(counted, shingles=counted.shingles.clear())
-        told = pl.DataFrame({"blob": [_blob(rest)]}, schema={"blob": pl.Binary})
-        return pl.concat([phrases, told], how="diagonal_relaxed").cast(dict(_COUNTS))  # type: ignore[arg-type]
+        stems = counted.stems
+        told = (counted.sources, None if stems is None else stems.claims)
+        tables = [
+            pl.DataFrame(schema=_COUNTS),  # every column, in order, whichever tables there are
+            counted.shingles.select(_signed("shingle"), "articles", "most", table=pl.lit("phrase")),
+            counted.words.select(*_WORDS.names(), table=pl.lit("word")),
+            pl.DataFrame({"table": ["part"], "blob": [_blob(told)]}),
+        ]
+        if stems is not None:
+            tables += [
+                stems.df.select("word", "df", table=pl.lit("stem")),
+                stems.templates.select("word", table=pl.lit("template")),
+                stems.usage.select(pl.col("stem").alias("word"), "usage", table=pl.lit("usage")),
+            ]
+        return pl.concat(tables, how="diagonal_relaxed").cast(dict(_COUNTS))  # type: ignore[arg-type]
 
     return count
+
+
+def _feed_counts(job: _Job, counted: Any, settings: MatchSettings) -> match.FeedCounts:
+    """The feed's counts (`match.merge_counts`, its subjects not yet found) from every
+    partition's (`_part_counter`), summed by Spark as `merge_counts` sums them: a
+    phrase's articles and most claims, a word's document frequency and its first place
+    (the least kind, source and place in it), a stem's claims, the templates' stems and
+    a stem's most common usage. What reaches the driver is each table summed, a block
+    at a time, and merged as one part whose counts are the whole feed's."""
+    from pyspark.sql import functions as f
+
+    def rows(table: str) -> Any:
+        return counted.filter(f.col("table") == table)
+
+    def gathered(frame: Any, columns: pl.Schema) -> pl.DataFrame:
+        return pl.concat(list(_streamed(frame, ["word"], columns, report.CLAIM_BLOCK)))
+
+    shingles = (
+        rows("phrase")
+        .groupBy("shingle")
+        .agg(f.sum("articles").alias("articles"), f.max("most").alias("most"))
+    )
+    linking = job.collected(job.mapped(shingles, _kept_shingles(settings), _KEPT))
+    place = f.min(f.struct("kind", "source", "at")).alias("place")
+    words = gathered(
+        rows("word")
+        .groupBy("word")
+        .agg(f.sum("df").alias("df"), place)
+        .select("word", "df", "place.kind", "place.source", "place.at"),
+        _WORDS,
+    ).cast({"df": pl.UInt32, "kind": pl.Int8})
+    told = list(job.unblobbed(rows("part")))
+    claims = [counted_claims for _, counted_claims in told if counted_claims is not None]
+    stems = None
+    if claims:
+        stems = match.StemCounts(
+            sum(claims),
+            gathered(
+                rows("stem").groupBy("word").agg(f.sum("df").alias("df")),
+                pl.Schema({"word": pl.String(), "df": pl.Int64()}),
+            ).cast({"df": pl.UInt32}),
+            gathered(rows("template").select("word").distinct(), pl.Schema({"word": pl.String()})),
+            gathered(
+                rows("usage").groupBy("word").agg(f.max("usage").alias("usage")),
+                pl.Schema({"word": pl.String(), "usage": pl.Float64()}),
+            ).rename({"word": "stem"}),
+        )
+    whole = match.PartCounts(
+        tuple(source for sources, _ in told for source in sources),
+        words,
+        pl.DataFrame(schema={"shingle": pl.UInt64, "articles": pl.UInt32, "most": pl.UInt32}),
+        stems,
+    )
+    return match.merge_counts(
+        [whole], settings, shingles=linking.select(_unsigned("shingle"), "common")
+    )
 
 
 _KEPT = pl.Schema({"shingle": pl.Int64(), "common": pl.Boolean()})

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from test_engines import _MISSING, FEEDS
 from test_parts import _site_template, _surname_elsewhere
@@ -180,6 +181,41 @@ def test_an_archive_check_starts_from_what_reading_kept(
     (tmp_path / "a-file").write_text("")
     with pytest.raises(ConsistencyError, match="cannot keep a checkpoint there"):
         archive.check_archive(articles, engine, checkpoint=tmp_path / "a-file")
+
+
+@pytest.mark.parametrize("partitions", [1, 7])
+def test_counts_summed_by_spark_are_the_whole_feeds(
+    spark: Any, tmp_path: Path, partitions: int
+) -> None:
+    """Every partition's counts summed by Spark (`_feed_counts`) are the feed's counted
+    as one part: each word's document frequency and first place (the order every
+    cosine adds its words in), each stem's weight and each phrase's commonness."""
+    from consistency import archive, extract, match
+    from consistency.settings import MatchSettings
+    from consistency.spark import SparkEngine
+
+    articles = list(_articles("surname-elsewhere", tmp_path)) + list(
+        ingest.read_articles([FEEDS["west-mercia"](tmp_path / "feed")])
+    )
+    settings = MatchSettings()
+    whole = check_articles(articles, workers=1)
+    entities = extract.entities_by_source(whole.extraction)
+    alone = match.merge_counts([match.count_part(whole.claims, settings, entities)], settings)
+    count = len(articles)  # _shipped lets the articles go as it ships them
+    job = archive._Job(SparkEngine(session=spark, partitions=partitions))
+    read = archive._read(job, archive._shipped(spark, articles).repartition(partitions), print)
+    counted = job.kept(job.mapped(read, archive._part_counter(settings), archive._COUNTS))
+    summed = archive._feed_counts(job, counted, settings)
+    job.release()
+
+    def rows(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.sort(frame.columns)
+
+    assert summed.words.articles == alone.words.articles == count
+    assert len(alone.words.terms) > 100 and len(alone.stems) > 10
+    assert rows(summed.words.terms).equals(rows(alone.words.terms))
+    assert rows(summed.stems).equals(rows(alone.stems))
+    assert rows(summed.shingles).equals(rows(alone.shingles))
 
 
 def test_a_failed_job_is_one_line_naming_its_step(

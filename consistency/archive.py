@@ -41,6 +41,7 @@ import io
 import logging
 import pickle
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,11 +69,23 @@ from .models import (
 )
 from .results import CheckResult
 from .settings import WORDS_SCORER, MatchSettings
-from .spark import SparkEngine, _arrow_batches, _last_line, _parts, _read_schema, _reader_of
+from .spark import (
+    _READ_PARTS,
+    SparkEngine,
+    _arrow_batches,
+    _last_line,
+    _parts,
+    _read_schema,
+    _reader_of,
+)
 from .spark import spark_schema as _spark_schema
 
 _LOG = logging.getLogger(__name__)
 
+MENTION_BLOCK = 10_000
+"""Articles whose mentions (people, quotations without their words, organisations,
+judgments) come to the driver at once, for the names resolved over the whole feed:
+its JVM holds one block of them on their way, never the whole feed's."""
 PART_ARTICLES = 2000
 """Articles per partition while reading and counting: a partition's counts are made
 whole in one Python worker."""
@@ -347,9 +360,13 @@ _MATCHED = pl.Schema(
         "table": pl.String(),
         "source": pl.String(),
         "story": pl.String(),
+        "sub": pl.Int64(),
         "blob": pl.Binary(),
     }
 )
+"""What matching a batch of parts gives: a "story" row for each of its sources (its
+story, none for an article of no claim, and the batch of whole stories it is compared
+in, `sub`), the matching of each such batch of stories ("matching") and its notices."""
 _CHECKED = pl.Schema({"batch": pl.Int64(), "table": pl.String(), "blob": pl.Binary()})
 
 
@@ -538,7 +555,7 @@ def _checked(
         if kept_at is not None:
             _keep_read(read, kept_at)
     everyone = job.collected(read.select("source"))
-    # 2. The counts: phrases summed by Spark, the rest merged here.
+    # 2. The counts, summed by Spark; the subjects found with them.
     step("counts")
     counted = job.kept(job.mapped(read, _part_counter(settings), _COUNTS))
     counts = _feed_counts(job, counted, settings)
@@ -600,9 +617,35 @@ def _checked(
     # 4. Each batch's parts matched; the story map back here for the names.
     step("match")
     batched = read.join(spark.createDataFrame(batch_of.to_arrow()), on="source")
-    matched = job.kept(job.grouped(batched, "batch", _batch_matcher(settings, shared), _MATCHED))
-    story_rows = job.collected(matched.filter(f.col("table") == "story").select("source", "story"))
-    story_of = dict(sorted(zip(story_rows["source"], story_rows["story"], strict=True)))
+    matched = job.kept(
+        job.grouped(
+            batched, "batch", _batch_matcher(settings, shared, engine.batch_articles), _MATCHED
+        )
+    )
+    story_rows = job.collected(
+        matched.filter(f.col("table") == "story").select("source", "story", "batch", "sub")
+    )
+    storied = story_rows.filter(pl.col("story").is_not_null())
+    story_of = dict(sorted(zip(storied["source"], storied["story"], strict=True)))
+    # The batches of whole stories the detectors get: each (batch, sub) one.
+    compared = (
+        story_rows.select("batch", "sub")
+        .unique()
+        .sort("batch", "sub")
+        .with_row_index("compared")
+        .with_columns(pl.col("compared").cast(pl.Int64))
+    )
+    compared_of = story_rows.join(compared, on=["batch", "sub"]).select(
+        "source", pl.col("compared").alias("batch")
+    )
+    story_sizes = storied.group_by("story").len()
+    _LOG.info(
+        "%d stories, the largest of %d articles, compared in %d batches",
+        len(story_sizes),
+        story_sizes["len"].max() or 0,
+        len(compared),
+    )
+    del story_rows, storied, story_sizes
     told = job.unblobbed(matched.filter(f.col("table") == "notices"))
     notices: list[Notice] = [n for batch in told for n in batch]
     # What names read of the mentions; a quotation's words are not among it.
@@ -613,16 +656,23 @@ def _checked(
         f.transform("quotes", lambda q: q.withField("text", f.lit(""))).alias("quotes"),
         "orgs",
     )
-    extraction = _extraction_of(job.collected(mentions))
+    mention_columns = {name: _read_schema()[name] for name in ["index", *_READ_PARTS]}
+    extraction = _extraction_of(_streamed(mentions, ["index"], mention_columns, MENTION_BLOCK))
     names, shown, facts = compare_stage.feed_wide(extraction, story_of)
     del extraction
     # 5. Each batch clustered and compared.
     step("compare")
     given_names = job.broadcast((names, shown, facts))
+    matchings = (
+        matched.filter(f.col("table") == "matching")
+        .join(spark.createDataFrame(compared.to_arrow()), on=["batch", "sub"])
+        .select(f.col("compared").alias("batch"), "blob")
+    )
+    batched = read.join(spark.createDataFrame(compared_of.to_arrow()), on="source")
     checked = job.kept(
         job.cogrouped(
             batched,
-            matched.filter(f.col("table") == "matching").select("batch", "blob"),
+            matchings,
             "batch",
             _batch_checker(engine.batch_articles, given_names, stage_tables),
             _CHECKED,
@@ -929,21 +979,39 @@ def _batches(parts: list[tuple[str, ...]], articles: int) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"source": pl.String, "batch": pl.Int64}, orient="row")
 
 
-def _batch_matcher(settings: MatchSettings, counts: Any) -> Callable[[pl.DataFrame], pl.DataFrame]:
+def _batch_matcher(
+    settings: MatchSettings, counts: Any, batch_articles: int
+) -> Callable[[pl.DataFrame], pl.DataFrame]:
     def matched(rows: pl.DataFrame) -> pl.DataFrame:
         # A batch is a union of parts: matched as one, it gives what its parts give one
         # by one (tests/test_match.py), without a matching's set-up for each.
         cleaned, claims, extraction = _read_of(rows)
         entities = extract_stage.entities_by_source(extraction)
         matching = match.match_claims(claims, settings, entities, _published(cleaned), counts.value)
+        # Compared a batch of whole stories at a time, not a part at a time: a part
+        # can hold a large share of a feed (links chaining stories), its stories not.
         story_of = matching.story_of
+        sources = rows["source"].to_list()
+        sub_of_story = compare_stage.story_packing(
+            Counter(story_of.get(s, "") for s in sources), batch_articles
+        )
+        sub_of = {s: sub_of_story[story_of.get(s, "")] for s in sources}
+        subs = max(sub_of_story.values(), default=-1) + 1
+        split = compare_stage.split_matching(
+            matching, {c.claim_id: c.source for c in claims}, sub_of, subs
+        )
         return pl.DataFrame(
             {
-                "batch": [rows["batch"][0]] * (len(story_of) + 2),
-                "table": ["story"] * len(story_of) + ["matching", "notices"],
-                "source": [*story_of, None, None],
-                "story": [*story_of.values(), None, None],
-                "blob": [*([None] * len(story_of)), _blob(matching), _blob(matching.notices)],
+                "batch": [rows["batch"][0]] * (len(sources) + subs + 1),
+                "table": ["story"] * len(sources) + ["matching"] * subs + ["notices"],
+                "source": [*sources, *([None] * (subs + 1))],
+                "story": [*(story_of.get(s) for s in sources), *([None] * (subs + 1))],
+                "sub": [*sub_of.values(), *range(subs), None],
+                "blob": [
+                    *([None] * len(sources)),
+                    *(_blob(part) for part in split),
+                    _blob(matching.notices),
+                ],
             },
             schema=_MATCHED,
         )
@@ -951,15 +1019,15 @@ def _batch_matcher(settings: MatchSettings, counts: Any) -> Callable[[pl.DataFra
     return matched
 
 
-def _extraction_of(rows: pl.DataFrame) -> Extraction:
-    """The mentions of every article, in feed order, from the read table's columns."""
-    from .spark import _READ_PARTS
-
+def _extraction_of(blocks: Iterable[pl.DataFrame]) -> Extraction:
+    """The mentions of every article, in feed order, from the read table's columns, a
+    block of articles at a time, the blocks in feed order."""
     readers = {name: tables.reader(cls) for name, cls in _READ_PARTS.items()}
     made: dict[str, list[Any]] = {name: [] for name in _READ_PARTS}
-    for row in rows.sort("index").iter_rows(named=True):
-        for name in _READ_PARTS:
-            made[name] += [readers[name](r) for r in row[name]]
+    for rows in blocks:
+        for row in rows.sort("index").iter_rows(named=True):
+            for name in _READ_PARTS:
+                made[name] += [readers[name](r) for r in row[name]]
     return Extraction(**{name: tuple(records) for name, records in made.items()})
 
 

@@ -144,6 +144,46 @@ class StoryBatch:
         return Context(self.articles, claims, self.extraction, self.matching, self.graph, feed)
 
 
+def story_packing(size: Mapping[str, int], batch_articles: int) -> dict[str, int]:
+    """Each story's batch, given its articles (`size`): the stories in id order, each
+    batch closed before a story would take it past `batch_articles` articles (a larger
+    story is a batch of its own). Batches are numbered from 0."""
+    batch_of_story: dict[str, int] = {}
+    batch, filled = 0, 0
+    for story in sorted(size):
+        if filled and filled + size[story] > batch_articles:
+            batch, filled = batch + 1, 0
+        batch_of_story[story] = batch
+        filled += size[story]
+    return batch_of_story
+
+
+def split_matching(
+    matching: Matching,
+    source_of_claim: Mapping[str, str],
+    batch_of_source: Mapping[str, int],
+    count: int,
+) -> list[Matching]:
+    """`matching` cut into `count` batches of whole stories (`batch_of_source`, every
+    source of its story map), order kept: a pair goes with its first claim's source.
+    Its notices are left out (they are the whole matching's)."""
+    stories: list[dict[str, str]] = [{} for _ in range(count)]
+    for source, story in matching.story_of.items():
+        stories[batch_of_source[source]][source] = story
+
+    def split(pairs: Iterable[ClaimMatch]) -> list[list[ClaimMatch]]:
+        parted: list[list[ClaimMatch]] = [[] for _ in range(count)]
+        for pair in pairs:
+            parted[batch_of_source[source_of_claim[pair.claim_a]]].append(pair)
+        return parted
+
+    matches, related = split(matching.matches), split(matching.related)
+    return [
+        Matching(MappingProxyType(stories[b]), tuple(matches[b]), tuple(related[b]))
+        for b in range(count)
+    ]
+
+
 def story_batches(
     articles: tuple[CleanArticle, ...],
     claims: tuple[Claim, ...],
@@ -159,14 +199,8 @@ def story_batches(
     size: dict[str, int] = defaultdict(int)
     for a in articles:
         size[story_of.get(a.source, "")] += 1
-    batch_of_story: dict[str, int] = {}
-    batch, filled = 0, 0
-    for story in sorted(size):
-        if filled and filled + size[story] > batch_articles:
-            batch, filled = batch + 1, 0
-        batch_of_story[story] = batch
-        filled += size[story]
-    count = batch + 1 if size else 0
+    batch_of_story = story_packing(size, batch_articles)
+    count = max(batch_of_story.values(), default=-1) + 1
     of_source = {a.source: batch_of_story[story_of.get(a.source, "")] for a in articles}
 
     def split(records: Iterable[R], source: Callable[[R], str]) -> list[list[R]]:
@@ -176,27 +210,20 @@ def story_batches(
         return parts
 
     source_of_claim = {c.claim_id: c.source for c in claims}
-
-    def by_claim(m: ClaimMatch) -> str:
-        return source_of_claim[m.claim_a]
-
     parted_articles = split(articles, lambda a: a.source)
     parted_claims = split(claims, lambda c: c.source)
     judgments = split(extraction.judgments, lambda r: r.source)
     people = split(extraction.people, lambda r: r.source)
     quotes = split(extraction.quotes, lambda r: r.source)
     orgs = split(extraction.orgs, lambda r: r.source)
-    matches, related = split(matching.matches, by_claim), split(matching.related, by_claim)
-    stories = split(story_of.items(), lambda item: item[0])
+    matchings = split_matching(matching, source_of_claim, of_source, count)
     clusters = split(graph.cluster_of.items(), lambda item: source_of_claim[item[0]])
     batches = []
     for b in range(count):
         batch_extraction = Extraction(
             tuple(judgments[b]), tuple(people[b]), tuple(quotes[b]), tuple(orgs[b])
         )
-        batch_matching = Matching(
-            MappingProxyType(dict(stories[b])), tuple(matches[b]), tuple(related[b])
-        )
+        batch_matching = matchings[b]
         batch_claims = tuple(parted_claims[b])
         batch_graph = dataclasses.replace(
             graph,

@@ -137,3 +137,40 @@ def test_feed_facts_read_people_and_organisations_as_the_detectors_did() -> None
         "scott": frozenset({"matthew scott", "jo scott"}),
         "patel": frozenset({"priya patel"}),
     }
+
+
+@pytest.mark.parametrize("batch_articles", [1, 4])
+def test_a_matching_split_by_stories_clusters_as_the_whole(
+    feed: tuple,  # type: ignore[type-arg]
+    batch_articles: int,
+) -> None:
+    """`split_matching` cuts a matching into batches of whole stories (`story_packing`),
+    every pair once and in order; each batch's claim clusters, made from its own
+    matching, are the whole feed's (what lets the archive check compare a large part a
+    batch of stories at a time)."""
+    cleaned, claims, extraction, matching, graph = feed
+    story_of = matching.story_of
+    sizes = Counter(story_of.get(a.source, "") for a in cleaned)
+    batch_of_story = compare.story_packing(sizes, batch_articles)
+    assert sorted(set(batch_of_story.values())) == list(range(max(batch_of_story.values()) + 1))
+    of_source = {a.source: batch_of_story[story_of.get(a.source, "")] for a in cleaned}
+    count = max(batch_of_story.values()) + 1
+    assert count > 1 or len(sizes) == 1  # west-mercia is one story
+    source_of_claim = {c.claim_id: c.source for c in claims}
+    parts = compare.split_matching(matching, source_of_claim, of_source, count)
+    assert [m for p in parts for m in p.matches] == sorted(
+        matching.matches, key=lambda m: of_source[source_of_claim[m.claim_a]]
+    )
+    assert sum(len(p.related) for p in parts) == len(matching.related)
+    assert {s: t for p in parts for s, t in p.story_of.items()} == dict(story_of)
+    names = graph_stage.feed_names(extraction, story_of)
+    for b, part in enumerate(parts):
+        mine = tuple(c for c in claims if of_source[c.source] == b)
+        assert {story_of.get(c.source, "") for c in mine} <= {
+            s for s, at in batch_of_story.items() if at == b
+        }
+        rooted = graph_stage.rooted_clusters(mine, part)
+        made = graph_stage.build_graph(mine, extraction, part, names, rooted)
+        assert dict(made.cluster_of) == {
+            c.claim_id: graph.cluster_of[c.claim_id] for c in mine if c.claim_id in graph.cluster_of
+        }

@@ -682,7 +682,9 @@ def _checked(
         .select(f.col("compared").alias("batch"), "blob")
     )
     batched = read.join(spark.createDataFrame(compared_of.to_arrow()), on="source")
-    checked = job.kept(
+    # Cut from its plan, so that the broadcasts the plan names can be destroyed before
+    # the tables are read from it (a task naming a destroyed broadcast is refused).
+    checked = job.checkpointed(
         job.cogrouped(
             batched,
             matchings,

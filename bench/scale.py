@@ -4,11 +4,13 @@ naive baselines.
 Each story is one of the fixture articles syndicated by consistency.testing (the
 original and four copies with benign edits and one injected discrepancy), then
 enciphered with a cipher of its own: every content word of three or more letters
-is replaced consistently across the story's versions, and numbers from 13 up are
-shifted, while grade words, titles, speech verbs, organisation suffixes and
-number words stay. So versions of a story agree as syndicated copies do, and
-different stories share no distinctive text, as real ones do not (templated
-sentences of one fixture still repeat across its stories, as a wire's do).
+is replaced consistently across the story's versions (a letter substitution,
+padded to `CIPHERED_LETTERS` letters with letters of the story's own, so that no
+two stories' words collide), and numbers from 13 up are shifted, while grade
+words, titles, speech verbs, organisation suffixes and number words stay. So
+versions of a story agree as syndicated copies do, and different stories share no
+distinctive text, as real ones do not (templated sentences of one fixture still
+repeat across its stories, as a wire's do).
 
 Each feed is written to disk as one .txt file per article (front matter, then the
 body). For each size a fresh process runs what `consistency check DIR --out OUT`
@@ -67,6 +69,7 @@ import re
 import resource
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -125,17 +128,41 @@ def _cipher(rng: random.Random) -> dict[str, str]:
     return dict(zip(letters, shuffled, strict=True))
 
 
+CIPHERED_LETTERS = 7
+"""An enciphered word has at least this many letters: a shorter one is padded with
+letters of its story's own (`_encipher_story`)."""
+
+
 def _encipher_story(articles: list[Article], story: int) -> list[Article]:
     rng = random.Random(story)
     table = _cipher(rng)
     shift = 1 + story % 97
     kept = _kept_words()
+    # A letter substitution alone maps "the" to one of 26^3 strings, so among
+    # thousands of stories many share its image, and "<the> chief constable" became a
+    # rare phrase two unrelated stories share: at 20,000 articles 81,864 claim pairs
+    # across stories, and at 150,000 articles one chain of candidate pairs held a
+    # third of the feed, where real stories share such words as common words. Padding
+    # short words (drawn once per word and story) makes a collision as unlikely as
+    # between long words; long words keep the substitution, and so their likeness to
+    # their own inflections.
+    padding: dict[str, str] = {}
+
+    def pad(lower: str) -> str:
+        if lower not in padding:
+            padding[lower] = "".join(
+                rng.choice(string.ascii_lowercase) for _ in range(CIPHERED_LETTERS - len(lower))
+            )
+        return padding[lower]
 
     def word(m: re.Match[str]) -> str:
         w = m.group()
-        if len(w) < 3 or w.lower() in kept:
+        lower = w.lower()
+        if len(w) < 3 or lower in kept:
             return w
-        out = "".join(table.get(c, c) for c in w.lower())
+        out = "".join(table.get(c, c) for c in lower)
+        if len(out) < CIPHERED_LETTERS:
+            out += pad(lower)
         return out.capitalize() if w[0].isupper() else out
 
     def number(m: re.Match[str]) -> str:

@@ -134,3 +134,21 @@ def test_places_drawn_after_the_pool_is_used_share_no_word_with_earlier_ones() -
     drawn = [subjects.place() for _ in range(3 * len(subjects.places))]
     words = [w for place in drawn for w in place.split()]
     assert len(set(words)) == len(words) == len(drawn)
+
+
+def test_distinct_stories_share_no_enciphered_word() -> None:
+    # 200 stories: a letter substitution alone gives "the" one of 26^3 images, so
+    # among them two stories would almost surely share one (and a rare phrase
+    # around it, which chained unrelated stories into one part of the feed).
+    corpus = BENCH.make_corpus(1000)
+    kept = BENCH._kept_words()
+    story_of_word: dict[str, str] = {}
+    for article in corpus:
+        story = BENCH.generated_story(article.source)
+        for word in re.findall(r"[A-Za-z]+", article.body):
+            lower = word.lower()
+            if len(lower) < 3 or lower in kept:
+                continue
+            assert len(lower) >= BENCH.CIPHERED_LETTERS
+            assert story_of_word.setdefault(lower, story) == story, lower
+    assert len({*story_of_word.values()}) == 200

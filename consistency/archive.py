@@ -606,10 +606,15 @@ def _checked(
                 f.col("id").alias("source"), f.col("label")
             )
         )
+        # With a local master the driver's JVM is the executor and holds every live
+        # broadcast whole: the judge's (the feed's vocabulary and every article's
+        # subject tables) and the counts together filled a 3 GB heap at 150,000
+        # articles once matching was done.
+        _let_go(judge)
     else:
         labels = sources.with_columns(pl.lit("").alias("label"))
     keyed.unpersist()
-    del subject_tables
+    del subject_tables, counts
     found_parts = sorted(
         tuple(sorted(group)) for group in labels.group_by("label").agg("source")["source"].to_list()
     )
@@ -630,11 +635,13 @@ def _checked(
     # 4. Each batch's parts matched; the story map back here for the names.
     step("match")
     batched = read.join(spark.createDataFrame(batch_of.to_arrow()), on="source")
-    matched = job.kept(
+    # Cut from its plan, so that the counts can be destroyed once it is made.
+    matched = job.checkpointed(
         job.grouped(
             batched, "batch", _batch_matcher(settings, shared, engine.batch_articles), _MATCHED
         )
     )
+    _let_go(shared)
     story_rows = job.collected(
         matched.filter(f.col("table") == "story").select("source", "story", "batch", "sub")
     )

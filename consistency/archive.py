@@ -608,8 +608,8 @@ def _checked(
         )
         # With a local master the driver's JVM is the executor and holds every live
         # broadcast whole: the judge's (the feed's vocabulary and every article's
-        # subject tables) and the counts together filled a 3 GB heap at 150,000
-        # articles once matching was done.
+        # subject tables) and the counts' were both still in a 3 GB heap when it ran
+        # out, at 150,000 articles, as results came back after matching.
         _let_go(judge)
     else:
         labels = sources.with_columns(pl.lit("").alias("label"))
@@ -1011,7 +1011,8 @@ def _batch_matcher(
         entities = extract_stage.entities_by_source(extraction)
         matching = match.match_claims(claims, settings, entities, _published(cleaned), counts.value)
         # Compared a batch of whole stories at a time, not a part at a time: a part
-        # can hold a large share of a feed (links chaining stories), its stories not.
+        # can hold a large share of a feed (candidate pairs chaining stories), its
+        # stories not.
         story_of = matching.story_of
         sources = rows["source"].to_list()
         sub_of_story = compare_stage.story_packing(

@@ -203,7 +203,7 @@ def test_counts_summed_by_spark_are_the_whole_feeds(
     alone = match.merge_counts([match.count_part(whole.claims, settings, entities)], settings)
     count = len(articles)  # _shipped lets the articles go as it ships them
     job = archive._Job(SparkEngine(session=spark, partitions=partitions))
-    read = archive._read(job, archive._shipped(spark, articles).repartition(partitions), print)
+    read = archive._read(job, archive._shipped(job, articles).repartition(partitions), print)
     counted = job.kept(job.mapped(read, archive._part_counter(settings), archive._COUNTS))
     summed = archive._feed_counts(job, counted, settings)
     job.release()
@@ -216,6 +216,28 @@ def test_counts_summed_by_spark_are_the_whole_feeds(
     assert rows(summed.words.terms).equals(rows(alone.words.terms))
     assert rows(summed.stems).equals(rows(alone.stems))
     assert rows(summed.shingles).equals(rows(alone.shingles))
+
+
+@pytest.mark.parametrize("threshold", [None, "1234"])
+def test_a_table_from_the_driver_is_no_local_relation(spark: Any, threshold: str | None) -> None:
+    """Spark keeps a local relation's rows in the driver's heap (as the plan's and its
+    scan's copies), so the articles go as Arrow batches; the session's own setting is
+    left as it was."""
+    from consistency import archive
+    from consistency.spark import SparkEngine
+
+    setting = "spark.sql.execution.arrow.localRelationThreshold"
+    if threshold is not None:
+        spark.conf.set(setting, threshold)
+    job = archive._Job(SparkEngine(session=spark))
+    given = pl.DataFrame({"source": ["a", "b", "c"], "index": [0, 1, 2]})
+    try:
+        table = job.table(given)
+        assert "LocalRelation" not in table._jdf.queryExecution().logical().toString()
+        assert archive._polars(table.toArrow()).sort("index").equals(given)
+        assert spark.conf.get(setting, None) == threshold
+    finally:
+        spark.conf.unset(setting)
 
 
 def test_a_failed_job_is_one_line_naming_its_step(

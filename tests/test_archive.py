@@ -240,6 +240,32 @@ def test_a_table_from_the_driver_is_no_local_relation(spark: Any, threshold: str
         spark.conf.unset(setting)
 
 
+def test_results_fetched_a_partition_at_a_time_leave_no_job_held(spark: Any) -> None:
+    """A DataFrame's `toLocalIterator` left each partition's job, and its results, in
+    the scheduler's jobs of a query long ended; the archive's fetches leave none."""
+    from consistency import archive
+    from consistency.spark import SparkEngine
+
+    scheduler = spark.sparkContext._jsc.sc().dagScheduler()
+    try:
+        held = scheduler.activeQueryToJobs
+        held().size()
+    except Exception:  # py4j's own types: a Spark without that map
+        pytest.skip("this Spark keeps no jobs by query")
+    job = archive._Job(SparkEngine(session=spark, partitions=3))
+    values = [{"batch": n, "rows": list(range(n))} for n in range(12)]
+    given = pl.DataFrame({"blob": [archive._blob(v) for v in values]})
+    before = held().size()
+    frame = job.kept(job.table(given).repartition(3))
+    assert sorted(job.unblobbed(frame), key=lambda v: v["batch"]) == values
+    streamed = archive._streamed(
+        job.table(pl.DataFrame({"word": ["b", "a", "c"]})), ["word"], {"word": pl.String()}, 2
+    )
+    assert pl.concat(list(streamed))["word"].to_list() == ["a", "b", "c"]
+    job.release()
+    assert held().size() == before
+
+
 def test_a_failed_job_is_one_line_naming_its_step(
     spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -191,18 +191,20 @@ class _Job:
         self.held.append(shared)
         return shared
 
-    def table(self, frame: pl.DataFrame) -> Any:
-        """`frame` as a Spark table, sent as Arrow batches the executors read, never
-        as a local relation: Spark copies a local relation's rows into its plan and
-        its scan, and the driver's JVM held three copies of the shipped articles as
-        rows while they were read (2.0 GB at 150,000 articles); at 20,000 articles two
-        were still held as the reports were written, long after what was read had been
-        cut from the plan that made it."""
+    def table(self, frame: pl.DataFrame, schema: pl.Schema | None = None) -> Any:
+        """`frame` as a Spark table (of `schema`, if given), sent as Arrow batches the
+        executors read, never as a local relation: Spark copies a local relation's rows
+        into its plan and its scan, and the driver's JVM held three copies of the
+        shipped articles as rows while they were read (2.0 GB at 150,000 articles); at
+        20,000 articles two were still held as the reports were written, long after
+        what was read had been cut from the plan that made it."""
         conf = self.session.conf
         before = conf.get(_LOCAL_RELATION, None)
         conf.set(_LOCAL_RELATION, "0")
         try:
-            return self.session.createDataFrame(frame.to_arrow())
+            if schema is None:
+                return self.session.createDataFrame(frame.to_arrow())
+            return self.session.createDataFrame(frame.to_arrow(), _spark_schema(schema))
         finally:
             if before is None:
                 conf.unset(_LOCAL_RELATION)
@@ -275,14 +277,8 @@ class _Job:
         """The values pickled in `frame`'s blob column, a partition at a time: the
         driver's JVM holds one partition's rows, never the whole job's results (as
         `collected` does, on their way to Python). Keep `frame` first (`kept`): each
-        partition is a job of its own, run one after another. Fetched through the
-        table's RDD: a DataFrame's own `toLocalIterator` submits those jobs under a SQL
-        query that has already ended, and Spark (4.x) keeps each such job, and the
-        partition's results its handler holds, in `DAGScheduler.activeQueryToJobs`
-        to the session's end (31 MB of a 3,000-article check's heap, in a dump after
-        comparing; at 150,000 such byte arrays grew step by step to 1.9 GB of a 4 GB
-        heap, which ran out)."""
-        rows = frame.select("blob").rdd.toLocalIterator()
+        partition is a job of its own, run one after another (`_partitions_of`)."""
+        rows = _partitions_of(frame.select("blob"))
         while True:
             row = _job_of(lambda: next(rows, None))
             if row is None:
@@ -313,6 +309,17 @@ class _Job:
                 with contextlib.suppress(Exception):
                     _let_go(held)
         self.held = [keep] if keep is not None else []
+
+
+def _partitions_of(frame: Any) -> Iterator[Any]:
+    """`frame`'s rows, a partition (one job) at a time, through the table's RDD: a
+    DataFrame's own `toLocalIterator` submits those jobs under a SQL query that has
+    already ended, and Spark (4.x) keeps each such job, and the partition's results its
+    handler holds, in `DAGScheduler.activeQueryToJobs` to the session's end (31 MB of a
+    3,000-article check's heap, in a dump after comparing; at 150,000 such byte arrays
+    grew step by step to 1.9 GB of a 4 GB heap, which ran out)."""
+    rows: Iterator[Any] = frame.rdd.toLocalIterator()
+    return rows
 
 
 def _let_go(held: Any) -> None:
@@ -1229,9 +1236,7 @@ def _stage_tables(
     }
     found = tables.frame(discrepancies, Discrepancy).with_row_index("at").cast({"at": pl.Int64})
     schema = _STAGE_SCHEMAS["discrepancies"]
-    made["discrepancies"] = job.session.createDataFrame(
-        found.select(list(schema)).to_arrow(), _spark_schema(schema)
-    )
+    made["discrepancies"] = job.table(found.select(list(schema)), schema)
     return made
 
 
@@ -1305,8 +1310,7 @@ def _streamed(
 
     whole: list[pl.DataFrame] = []
     try:
-        # Through the RDD, as `_Job.unblobbed` does, so that no job is kept.
-        for row in ranged.mapInArrow(run, out).rdd.toLocalIterator():
+        for row in _partitions_of(ranged.mapInArrow(run, out)):
             made = pl.read_ipc(io.BytesIO(row["blob"])).cast(pl.Schema(dict(columns)))
             if block < rows:
                 yield from (made.slice(at, block) for at in range(0, len(made), block))

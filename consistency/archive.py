@@ -77,6 +77,7 @@ from .spark import (
     _parts,
     _read_schema,
     _reader_of,
+    from_driver,
 )
 from .spark import spark_schema as _spark_schema
 
@@ -172,10 +173,6 @@ class _Steps:
         self.name, self.started = name, now
 
 
-_LOCAL_RELATION = "spark.sql.execution.arrow.localRelationThreshold"
-"""The bytes under which Spark makes a table given from the driver a local relation."""
-
-
 class _Job:
     """One session's jobs: each a function of a partition's rows (a polars frame) or of
     a group's, under the driver's domain tables, its failure one line."""
@@ -192,24 +189,8 @@ class _Job:
         return shared
 
     def table(self, frame: pl.DataFrame, schema: pl.Schema | None = None) -> Any:
-        """`frame` as a Spark table (of `schema`, if given), sent as Arrow batches the
-        executors read, never as a local relation: Spark copies a local relation's rows
-        into its plan and its scan, and the driver's JVM held three copies of the
-        shipped articles as rows while they were read (2.0 GB at 150,000 articles); at
-        20,000 articles two were still held as the reports were written, long after
-        what was read had been cut from the plan that made it."""
-        conf = self.session.conf
-        before = conf.get(_LOCAL_RELATION, None)
-        conf.set(_LOCAL_RELATION, "0")
-        try:
-            if schema is None:
-                return self.session.createDataFrame(frame.to_arrow())
-            return self.session.createDataFrame(frame.to_arrow(), _spark_schema(schema))
-        finally:
-            if before is None:
-                conf.unset(_LOCAL_RELATION)
-            else:
-                conf.set(_LOCAL_RELATION, before)
+        """`frame` as a Spark table, never a local relation (`spark.from_driver`)."""
+        return from_driver(self.session, frame, schema)
 
     def mapped(
         self, frame: Any, work: Callable[[pl.DataFrame], pl.DataFrame], schema: pl.Schema

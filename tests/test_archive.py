@@ -218,8 +218,11 @@ def test_counts_summed_by_spark_are_the_whole_feeds(
     assert rows(summed.shingles).equals(rows(alone.shingles))
 
 
+@pytest.mark.parametrize("schema", [None, {"source": pl.String(), "index": pl.Int64()}])
 @pytest.mark.parametrize("threshold", [None, "1234"])
-def test_a_table_from_the_driver_is_no_local_relation(spark: Any, threshold: str | None) -> None:
+def test_a_table_from_the_driver_is_no_local_relation(
+    spark: Any, threshold: str | None, schema: dict[str, pl.DataType] | None
+) -> None:
     """Spark keeps a local relation's rows in the driver's heap (as the plan's and its
     scan's copies), so the articles go as Arrow batches; the session's own setting is
     left as it was."""
@@ -232,7 +235,7 @@ def test_a_table_from_the_driver_is_no_local_relation(spark: Any, threshold: str
     job = archive._Job(SparkEngine(session=spark))
     given = pl.DataFrame({"source": ["a", "b", "c"], "index": [0, 1, 2]})
     try:
-        table = job.table(given)
+        table = job.table(given, None if schema is None else pl.Schema(schema))
         assert "LocalRelation" not in table._jdf.queryExecution().logical().toString()
         assert archive._polars(table.toArrow()).sort("index").equals(given)
         assert spark.conf.get(setting, None) == threshold

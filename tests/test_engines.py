@@ -132,6 +132,33 @@ def test_the_engine_reads_as_the_local_one_in_feed_order(spark: Any) -> None:
     assert read == local
 
 
+def test_the_articles_go_to_the_executors_as_no_local_relation(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine ships the articles (and a table it writes) through
+    `spark.from_driver`: no table the driver hands over becomes a local relation, whose
+    rows Spark would copy into the driver's heap (see tests/test_archive.py)."""
+    from consistency import spark as spark_engine
+
+    setting = "spark.sql.execution.arrow.localRelationThreshold"
+    plans: list[str] = []
+    made = spark.createDataFrame
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        frame = made(*args, **kwargs)
+        plans.append(frame._jdf.queryExecution().logical().toString())
+        return frame
+
+    monkeypatch.setattr(spark, "createDataFrame", recorded)
+    articles = ingest.read_articles([ROOT / "fixtures" / "west-mercia"])
+    spark_engine.SparkEngine(session=spark, partitions=2).read(
+        articles, 1, lambda stage, done, total: None
+    )
+    assert plans
+    assert not [plan for plan in plans if "LocalRelation" in plan]
+    assert spark.conf.get(setting, None) is None
+
+
 def test_no_articles_need_no_executors(spark: Any) -> None:
     from consistency.spark import SparkEngine
 

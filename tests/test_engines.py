@@ -135,9 +135,9 @@ def test_the_engine_reads_as_the_local_one_in_feed_order(spark: Any) -> None:
 def test_the_articles_go_to_the_executors_as_no_local_relation(
     spark: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The engine ships the articles (and a table it writes) through
-    `spark.from_driver`: no table the driver hands over becomes a local relation, whose
-    rows Spark would copy into the driver's heap (see tests/test_archive.py)."""
+    """The engine ships the articles through `spark.from_driver` (as it does a table
+    it writes to a URI): none becomes a local relation, whose rows Spark would copy
+    into the driver's heap (see tests/test_archive.py)."""
     from consistency import spark as spark_engine
 
     setting = "spark.sql.execution.arrow.localRelationThreshold"

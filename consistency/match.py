@@ -719,6 +719,13 @@ def match_claims(
         counts.words.found()
     ordered, canon, masked, sources = _read_claims(claims)
     words = counts.words if counts is not None else None
+    if settings.blocking:
+        # The shingles are counted before the story stage reads the feed, which they do
+        # not need: counting them and reading the feed each hold the most memory of the
+        # stage's steps, and each now does so without the other's tables.
+        phrases = _shared_phrases(
+            ordered, canon, settings, masked, counts.shingles if counts is not None else None
+        )
     feed = stories.read_feed(sources, ordered, settings, entities, published, words)
     texts = _Texts(
         np.array(canon, dtype=object),
@@ -732,9 +739,6 @@ def match_claims(
         # never link them, so they are left unscored unless the two articles end up in
         # one story all the same (average linkage joins groups most of whose pairs
         # link): in a templated feed they are nearly every candidate.
-        phrases = _shared_phrases(
-            ordered, canon, settings, masked, counts.shingles if counts is not None else None
-        )
         shared = phrases.shared
         articles = shared.select("pair").unique().sort("pair").collect()["pair"].to_numpy()
         ok = stories.allowed(feed, articles // len(sources), articles % len(sources))

@@ -465,6 +465,24 @@ def test_among_is_isin() -> None:
     assert stories_module.among(values, np.array([], dtype=np.int64)).tolist() == [False] * 7
 
 
+@given(
+    st.sets(st.integers(-50, 50), max_size=30),
+    st.lists(st.integers(-60, 60), max_size=30),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_positions_are_where_each_value_is_in_a_sorted_or_unsorted_pool(
+    pool_values: set[int], values: list[int], in_order: bool, rng: object
+) -> None:
+    listed = sorted(pool_values)
+    if not in_order:
+        rng.shuffle(listed)  # type: ignore[attr-defined]
+    pool = np.array(listed, dtype=np.int64)
+    where = {v: k for k, v in enumerate(listed)}
+    found = stories_module.positions(np.array(values, dtype=np.int64), pool)
+    assert found.tolist() == [where.get(v, -1) for v in values]
+
+
 def test_counterparts_read_a_block_of_sources_at_a_time_find_the_same_pairs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

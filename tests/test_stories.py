@@ -262,6 +262,16 @@ def test_terms_counted_a_block_of_articles_at_a_time_are_the_whole_feeds(
     blocks = stories_stage._terms(sources, claims, entities, MatchSettings())
     assert len(whole[1]) > 100
     assert all(a.equals(b) for a, b in zip(whole, blocks, strict=True))
+    # Every term an article holds, sorted as the vectors are, and held once: where every
+    # article has a weighed word, the vectors' article and term columns are the same
+    # memory as the terms held.
+    vectors, present = whole[0], whole[1]
+    assert present.select("article", "term").equals(
+        present.sort("article", "term").select("article", "term")
+    )
+    assert vectors.select("article", "term").equals(present.select("article", "term"))
+    for column in ("article", "term"):
+        assert np.shares_memory(vectors[column].to_numpy(), present[column].to_numpy())
     # A term's code is its rank by first row: the vocabulary's row.
     vocabulary = whole[2]
     assert vocabulary["term"].to_list() == list(range(len(vocabulary)))

@@ -276,8 +276,11 @@ the whole feed at once. Each process holds one batch's worked-out tables and tex
 caches at a time: at 20,000 articles (the bench's distinct feed) the compare stage's
 peak fell from 3,112 to 2,104 MiB (PSS over both processes) with batches of 2,000,
 for no more time; batches of 500 held 1,947 MiB and took longer (more Contexts to
-build). Since then, with the padded distinct feed: 1,948 MiB with batches of 2,000
-and 1,743 with batches of 1,000, in the same CPU time (72.7 and 74.8 s)."""
+build). Since then, at 20,000 articles of the padded distinct feed: 1,948 MiB with
+batches of 2,000, 1,886 with 1,500 and 1,743 with 1,000, in about the same CPU time
+(72.7, 73.6 and 74.8 s); on the templated feed 1,531, 1,501 and 1,468 MiB for 43.1,
+45.4 and 48.7 CPU s (its stories share template sentences, whose words and figures
+each batch reads again). 1,000 keeps the distinct feed's peak under 2 GB."""
 
 
 def compare(

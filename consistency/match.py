@@ -720,9 +720,9 @@ def match_claims(
     ordered, canon, masked, sources = _read_claims(claims)
     words = counts.words if counts is not None else None
     if settings.blocking:
-        # The shingles are counted before the story stage reads the feed, which they do
-        # not need: counting them and reading the feed each hold the most memory of the
-        # stage's steps, and each now does so without the other's tables.
+        # The shingles are counted before the story stage reads the feed (they do not
+        # need it): those are the two steps where the stage holds the most, and neither
+        # now peaks on top of the other's tables.
         phrases = _shared_phrases(
             ordered, canon, settings, masked, counts.shingles if counts is not None else None
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -472,11 +473,11 @@ def test_among_is_isin() -> None:
     st.randoms(use_true_random=False),
 )
 def test_positions_are_where_each_value_is_in_a_sorted_or_unsorted_pool(
-    pool_values: set[int], values: list[int], in_order: bool, rng: object
+    pool_values: set[int], values: list[int], in_order: bool, rng: random.Random
 ) -> None:
     listed = sorted(pool_values)
     if not in_order:
-        rng.shuffle(listed)  # type: ignore[attr-defined]
+        rng.shuffle(listed)
     pool = np.array(listed, dtype=np.int64)
     where = {v: k for k, v in enumerate(listed)}
     found = stories_module.positions(np.array(values, dtype=np.int64), pool)

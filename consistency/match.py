@@ -721,8 +721,8 @@ def match_claims(
     words = counts.words if counts is not None else None
     if settings.blocking:
         # The shingles are counted before the story stage reads the feed (they do not
-        # need it): those are the two steps where the stage holds the most, and neither
-        # now peaks on top of the other's tables.
+        # need it): counting them was the stage's highest peak, held on top of the
+        # feed's tables.
         phrases = _shared_phrases(
             ordered, canon, settings, masked, counts.shingles if counts is not None else None
         )

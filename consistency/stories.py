@@ -399,13 +399,12 @@ def _terms(
         pl.col("tf").gather(order),
         (pl.col("w").gather(order) / pl.Series(norm_of)).alias("w"),
         pl.col("df").gather(order),  # for `_candidate_pairs`, which would otherwise look it up
-        pl.Series("weighed", norm_of > 0),
     )
+    weighed = norm_of > 0
     del terms, order, norm_of
-    weighed = both["weighed"]
     vectors = both.select("article", "term", "w", "df")
     if not weighed.all():
-        vectors = vectors.filter(weighed)
+        vectors = vectors.filter(pl.Series(weighed))
     return vectors, both.select("article", "term", "tf"), vocabulary.drop("boost")
 
 
